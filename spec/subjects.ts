@@ -1,0 +1,29 @@
+// The in-process subjects of the spec: the reference, and the reference with one named mistake put in.
+
+import type { Mistake } from '../src/problem.ts';
+import { type Subject, moduleSubject } from '../src/subject.ts';
+import * as reference from '../reference/index.ts';
+
+export type ReferenceModule = typeof reference;
+
+export const referenceSubject: Subject = moduleSubject('reference', reference);
+
+/** Declares a named mistake; its implementation overrides reference functions (typed by their signatures). */
+export function mistake(spec: {
+  readonly id: string;
+  readonly title: string;
+  readonly hint: string;
+  readonly implementation: Partial<ReferenceModule>;
+}): Mistake {
+  return spec;
+}
+
+/** The reference with the mistake's functions swapped in. */
+export function mistakeSubject(m: Mistake): Subject {
+  return moduleSubject(`mistake:${m.id}`, { ...reference, ...m.implementation });
+}
+
+/** Subjects for every named mistake of a problem, for diagnosis. */
+export function variantsOf(problem: { readonly mistakes: readonly Mistake[] }): { mistake: Mistake; subject: Subject }[] {
+  return problem.mistakes.map((m) => ({ mistake: m, subject: mistakeSubject(m) }));
+}

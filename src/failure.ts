@@ -1,0 +1,91 @@
+// Failures are data: a stable code, the call that was judged, what was expected and received, and the
+// worst entry. Renderers (terminal, Markdown, Gradescope) turn them into words; checks never format.
+
+import type { Tolerance, WorstEntry } from './tolerance.ts';
+
+/** Anything that crosses the boundary to an implementation: JSON-like, with NaN and infinities allowed. */
+export type Value =
+  | number
+  | string
+  | boolean
+  | null
+  | undefined
+  | readonly Value[]
+  | { readonly [key: string]: Value };
+
+/** One call of an implementation's function, by its catalog (Python) name. */
+export interface Call {
+  readonly fn: string;
+  readonly args: readonly Value[];
+}
+
+/** Wrong answers: the submission ran and its output breaks the property. */
+export type AnswerFailureCode =
+  | 'value_mismatch' // differs from the reference
+  | 'derivative_mismatch' // differs from numerical differentiation
+  | 'invariant_violated' // breaks a mathematical law (sums to 1, symmetry, ...)
+  | 'not_finite' // NaN or infinity where the answer is finite
+  | 'wrong_shape'
+  | 'wrong_type'
+  | 'mutated_input';
+
+/** The submission did not produce an answer. */
+export type SubjectFailureCode =
+  | 'missing' // the function or class is not defined
+  | 'raised' // it threw / raised
+  | 'timeout'
+  | 'limit_exceeded' // memory or output size
+  | 'crashed'; // the process died
+
+/** A bug in a check or the grader: never the student's fault, never shown as a wrong answer. */
+export type InternalFailureCode = 'check_error';
+
+export type FailureCode = AnswerFailureCode | SubjectFailureCode | InternalFailureCode;
+
+export interface FailureData {
+  readonly code: FailureCode;
+  /** The property that failed, as one sentence (e.g. "rows of the Jacobian sum to 0"). */
+  readonly message: string;
+  readonly call?: Call;
+  readonly expected?: Value;
+  readonly received?: Value;
+  readonly worst?: WorstEntry;
+  readonly tolerance?: Tolerance;
+  /** Extra lines: a traceback, the limit that was hit. */
+  readonly details?: string;
+}
+
+/** Thrown by a check when the subject's answer breaks the property. */
+export class CheckFailure extends Error {
+  constructor(readonly failure: FailureData) {
+    super(failure.message);
+    this.name = 'CheckFailure';
+  }
+}
+
+/** Thrown by a subject when the implementation produced no answer (missing, raised, timed out, died). */
+export class SubjectError extends Error {
+  constructor(
+    readonly code: SubjectFailureCode,
+    message: string,
+    readonly details?: string,
+  ) {
+    super(message);
+    this.name = 'SubjectError';
+  }
+}
+
+/** Turns anything a property threw into failure data. */
+export function toFailure(error: unknown, call?: Call): FailureData {
+  if (error instanceof CheckFailure) return error.failure;
+  if (error instanceof SubjectError) {
+    return {
+      code: error.code,
+      message: error.message,
+      ...(call ? { call } : {}),
+      ...(error.details !== undefined ? { details: error.details } : {}),
+    };
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { code: 'check_error', message: `internal error in the check: ${message}` };
+}

@@ -1,0 +1,93 @@
+// Words for results: the one place that turns failure data into what a student reads.
+
+import type { FailureCode, Value } from './failure.ts';
+import type { CheckResult, ProblemResult } from './runner.ts';
+
+const CODE_LABELS: Record<FailureCode, string> = {
+  value_mismatch: 'wrong value',
+  derivative_mismatch: 'derivative does not match finite differences',
+  invariant_violated: 'property violated',
+  not_finite: 'NaN or infinity',
+  wrong_shape: 'wrong shape',
+  wrong_type: 'wrong type',
+  mutated_input: 'modified its input',
+  missing: 'not implemented',
+  raised: 'raised an error',
+  timeout: 'time limit exceeded',
+  limit_exceeded: 'resource limit exceeded',
+  crashed: 'process crashed',
+  check_error: 'internal grader error (not your fault; please report it)',
+};
+
+export function codeLabel(code: FailureCode): string {
+  return CODE_LABELS[code];
+}
+
+export function formatNumber(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  if (x === 0 || Number.isInteger(x)) return String(x);
+  const abs = Math.abs(x);
+  return abs >= 1e-3 && abs < 1e6 ? String(Number(x.toPrecision(7))) : x.toExponential(4);
+}
+
+/** A value for a message: numbers to 7 digits, long arrays elided in the middle. */
+export function formatValue(value: unknown, maxItems = 8): string {
+  if (typeof value === 'number') return formatNumber(value);
+  if (value === undefined) return 'undefined/None';
+  if (value === null) return 'null/None';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    const items = value.length > maxItems
+      ? [...value.slice(0, maxItems - 2).map((v) => formatValue(v, maxItems)), `... ${value.length - maxItems + 1} more ...`, formatValue(value[value.length - 1], maxItems)]
+      : value.map((v) => formatValue(v, maxItems));
+    return `[${items.join(', ')}]`;
+  }
+  if (typeof value === 'object') {
+    return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${formatValue(v, maxItems)}`).join(', ')} }`;
+  }
+  return String(value);
+}
+
+export function formatCall(fn: string, args: readonly Value[]): string {
+  return `${fn}(${args.map((a) => formatValue(a)).join(', ')})`;
+}
+
+/** The replay instruction printed with every failure. */
+export function replayHint(result: CheckResult): string {
+  const path = result.path !== undefined ? ` --path ${result.path}` : '';
+  return `replay: --problem ${result.problem} --check ${result.check} --seed ${result.seed}${path}`;
+}
+
+export function formatCheckResult(result: CheckResult): string {
+  const head = `${result.passed ? 'PASS' : 'FAIL'} ${result.problem} › ${result.check}: ${result.title}`;
+  if (result.passed) return `${head} (${result.numRuns} runs)`;
+  const f = result.failure;
+  const lines = [head];
+  if (f) {
+    lines.push(f.message === result.title ? `  ${codeLabel(f.code)}` : `  ${codeLabel(f.code)}: ${f.message}`);
+    if (f.call) lines.push(`  call:     ${formatCall(f.call.fn, f.call.args)}`);
+    if (f.worst) {
+      const w = f.worst;
+      const at = w.index.length ? `[${w.index.join('][')}]` : '';
+      lines.push(
+        `  worst entry${at ? ` ${at}` : ''}: expected ${formatNumber(w.expected)}, received ${formatNumber(w.received)}` +
+          ` (abs error ${formatNumber(w.absError)}, rel error ${formatNumber(w.relError)}; allowed ${formatNumber(w.allowed)})`,
+      );
+    } else {
+      if (f.expected !== undefined) lines.push(`  expected: ${formatValue(f.expected)}`);
+      if (f.received !== undefined || f.code === 'wrong_type') lines.push(`  received: ${formatValue(f.received)}`);
+    }
+    if (f.tolerance) lines.push(`  tolerance: rtol ${f.tolerance.rtol}, atol ${f.tolerance.atol} (${f.tolerance.reason})`);
+    if (f.details) lines.push(...f.details.split('\n').slice(-8).map((l) => `  | ${l}`));
+  }
+  if (result.counterexample !== undefined) lines.push(`  input:    ${formatValue(result.counterexample)}`);
+  for (const m of result.diagnosis ?? []) lines.push(`  likely mistake: ${m.title}. ${m.hint}`);
+  lines.push(`  ${replayHint(result)}`);
+  return lines.join('\n');
+}
+
+export function formatProblemResult(result: ProblemResult): string {
+  const passed = result.checks.filter((c) => c.passed).length;
+  return [`${result.problem}: ${passed}/${result.checks.length} checks passed`, ...result.checks.map((c) => formatCheckResult(c).replace(/^/gm, '  '))].join('\n');
+}

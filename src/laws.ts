@@ -1,0 +1,190 @@
+// Shared law suites: the checks most problems are made of. Each takes the problem-specific parts (the
+// arbitrary, how to call the subject, the reference forward function, the tolerance) and returns a Check
+// that runs on any subject.
+
+import type fc from 'fast-check';
+import { allFinite, decodeLike, flattenTree, unflattenLike } from './decode.ts';
+import { type AnswerFailureCode, type Call, CheckFailure, type Value } from './failure.ts';
+import { type Method, jacobian, projectJacobian, projectedDerivative } from './numdiff.ts';
+import { type Check, defineCheck } from './problem.ts';
+import { Rng, hashSeed } from './rng.ts';
+import type { Subject } from './subject.ts';
+import { type NumericTree, type Tolerance, compare } from './tolerance.ts';
+import { reshape } from './numeric.ts';
+
+/** Calls the subject and reads its answer with the shape of `template`. */
+export async function callLike(
+  subject: Subject,
+  fn: string,
+  args: readonly Value[],
+  template: NumericTree,
+): Promise<{ call: Call; value: NumericTree }> {
+  const call: Call = { fn, args };
+  const received = await subject.call(fn, args);
+  return { call, value: decodeLike(received, template, call) };
+}
+
+/** Throws a CheckFailure naming the worst entry unless `received` is within `tol` of `expected`. */
+export function expectClose(
+  received: NumericTree,
+  expected: NumericTree,
+  tol: Tolerance,
+  context: { readonly code?: AnswerFailureCode; readonly message: string; readonly call?: Call },
+): void {
+  const { ok, worst } = compare(received, expected, tol);
+  if (ok) return;
+  const code = context.code ?? (allFinite(received) || !allFinite(expected) ? 'value_mismatch' : 'not_finite');
+  throw new CheckFailure({
+    code,
+    message: context.message,
+    ...(context.call ? { call: context.call } : {}),
+    expected,
+    received,
+    ...(worst ? { worst } : {}),
+    tolerance: tol,
+  });
+}
+
+/** Throws an invariant_violated (or given code) failure unless `condition` holds. */
+export function expectThat(
+  condition: boolean,
+  context: {
+    readonly message: string;
+    readonly call?: Call;
+    readonly received?: Value;
+    readonly expected?: Value;
+    readonly code?: AnswerFailureCode;
+  },
+): void {
+  if (condition) return;
+  const { code = 'invariant_violated', ...rest } = context;
+  throw new CheckFailure({ code, ...rest });
+}
+
+/** Throws not_finite unless every entry is finite. */
+export function expectFinite(value: NumericTree, call: Call, message: string): void {
+  expectThat(allFinite(value), { code: 'not_finite', message, call, received: value });
+}
+
+export interface OracleSpec<I> {
+  readonly id?: string;
+  readonly title: string;
+  readonly arbitrary: fc.Arbitrary<I>;
+  readonly numRuns?: number;
+  /** The catalog (Python) name of the function under test. */
+  readonly fn: string;
+  readonly args: (input: I) => Value[];
+  /** The expected answer, from the reference. */
+  readonly oracle: (input: I) => NumericTree;
+  readonly tolerance: Tolerance;
+}
+
+/** The subject's answer equals the oracle's within the tolerance, with the oracle's shape. */
+export function matchesOracle<I>(spec: OracleSpec<I>): Check {
+  return defineCheck({
+    id: spec.id ?? `${spec.fn}-matches-reference`,
+    title: spec.title,
+    arbitrary: spec.arbitrary,
+    ...(spec.numRuns !== undefined ? { numRuns: spec.numRuns } : {}),
+    tolerance: spec.tolerance,
+    run: async (subject, input) => {
+      const expected = spec.oracle(input);
+      const { call, value } = await callLike(subject, spec.fn, spec.args(input), expected);
+      expectClose(value, expected, spec.tolerance, { message: spec.title, call });
+    },
+  });
+}
+
+export interface DerivativeSpec<I, Out extends number | readonly number[]> {
+  readonly id?: string;
+  readonly title: string;
+  readonly arbitrary: fc.Arbitrary<I>;
+  readonly numRuns?: number;
+  /** The catalog name of the subject's derivative function (a gradient or a Jacobian). */
+  readonly fn: string;
+  readonly args: (input: I) => Value[];
+  /**
+   * The shape of the derivative the subject returns (values ignored), e.g. the reference's answer. Its
+   * row-major flattening must list d out_i / d x_k with i major, k minor (a Jacobian row by row; for a
+   * scalar function, the gradient in the order of `point`).
+   */
+  readonly shape: (input: I) => NumericTree;
+  /** The function whose derivative it is, at the flattened point x (the reference forward pass). */
+  readonly forward: (input: I, x: number[]) => Out;
+  /** The flattened point to differentiate at. */
+  readonly point: (input: I) => number[];
+  readonly tolerance: Tolerance;
+  /** Above this many coordinates, compare random projections v^T J u instead of the full Jacobian. */
+  readonly projectAbove?: number;
+}
+
+const asVector = (out: number | readonly number[]): readonly number[] => (typeof out === 'number' ? [out] : out);
+
+/**
+ * The subject's derivative equals numerical differentiation of the forward function: the full Jacobian
+ * by central differences (confirmed by Richardson extrapolation before a mismatch is reported), or for
+ * large inputs random projections v^T J u, as PyTorch's fast gradcheck.
+ */
+export function derivativeMatchesFiniteDifferences<I, Out extends number | readonly number[]>(
+  spec: DerivativeSpec<I, Out>,
+): Check {
+  const differentiate = (input: I, method: Method): number[] =>
+    jacobian((x) => asVector(spec.forward(input, x)), spec.point(input), method).flat();
+  return defineCheck({
+    id: spec.id ?? `${spec.fn}-matches-finite-differences`,
+    title: spec.title,
+    arbitrary: spec.arbitrary,
+    ...(spec.numRuns !== undefined ? { numRuns: spec.numRuns } : {}),
+    tolerance: spec.tolerance,
+    run: async (subject, input) => {
+      const template = spec.shape(input);
+      const { call, value } = await callLike(subject, spec.fn, spec.args(input), template);
+      const x = spec.point(input);
+      if (x.length > (spec.projectAbove ?? Infinity)) {
+        checkProjection(spec, input, call, value, x);
+        return;
+      }
+      const central = unflattenLike(differentiate(input, 'central'), template);
+      if (compare(value, central, spec.tolerance).ok) return;
+      const richardson = unflattenLike(differentiate(input, 'richardson'), template);
+      expectClose(value, richardson, spec.tolerance, { code: 'derivative_mismatch', message: spec.title, call });
+    },
+  });
+}
+
+function checkProjection<I, Out extends number | readonly number[]>(
+  spec: DerivativeSpec<I, Out>,
+  input: I,
+  call: Call,
+  value: NumericTree,
+  x: number[],
+): void {
+  const flat = flattenTree(value);
+  const rows = flat.length / x.length;
+  const jac = reshape(flat, rows, x.length);
+  // Directions drawn from the input itself, so a replayed counterexample projects the same way.
+  const rng = new Rng(hashSeed(x.length, ...x.slice(0, 8)));
+  const u = rng.normalVector(x.length);
+  const v = rng.normalVector(rows);
+  const f = (y: number[]): readonly number[] => asVector(spec.forward(input, y));
+  const analytic = projectJacobian(jac, u, v);
+  // Scale the tolerance to the sum of |v_i J_ik u_k| the projection adds up.
+  const magnitude = projectJacobian(jac.map((r) => r.map(Math.abs)), u.map(Math.abs), v.map(Math.abs));
+  const tol = { ...spec.tolerance, atol: spec.tolerance.atol * Math.sqrt(flat.length) + spec.tolerance.rtol * magnitude };
+  if (compare(analytic, projectedDerivative(f, x, u, v, 'central'), tol).ok) return;
+  expectClose(analytic, projectedDerivative(f, x, u, v, 'richardson'), tol, {
+    code: 'derivative_mismatch',
+    message: `${spec.title} (random projection v^T J u)`,
+    call,
+  });
+}
+
+/** Same as derivativeMatchesFiniteDifferences, named for scalar losses. */
+export function gradientMatchesFiniteDifferences<I>(spec: DerivativeSpec<I, number>): Check {
+  return derivativeMatchesFiniteDifferences(spec);
+}
+
+/** Same as derivativeMatchesFiniteDifferences, named for vector functions. */
+export function jacobianMatchesFiniteDifferences<I>(spec: DerivativeSpec<I, readonly number[]>): Check {
+  return derivativeMatchesFiniteDifferences(spec);
+}

@@ -1,0 +1,68 @@
+// A problem is data: its checks (each a fast-check property over a subject, with its arbitrary, run
+// count and tolerance) and its named mistakes (a variant implementation per mistake, used both to prove
+// the checks catch it and to diagnose a failing student).
+
+import fc from 'fast-check';
+import type { Subject } from './subject.ts';
+import type { Tolerance } from './tolerance.ts';
+
+/** The default number of fast-check runs per property. */
+export const DEFAULT_RUNS = 200;
+
+export interface Check {
+  /** Stable id within the problem, e.g. "matches-finite-differences". */
+  readonly id: string;
+  /** What the check asserts, as a sentence a student can read. */
+  readonly title: string;
+  readonly numRuns: number;
+  /** The tolerance its comparisons use (documented beside the problem). */
+  readonly tolerance?: Tolerance;
+  /** The fast-check property of this check bound to a subject. */
+  property(subject: Subject): fc.IAsyncProperty<[unknown]>;
+}
+
+export interface CheckSpec<I> {
+  readonly id: string;
+  readonly title: string;
+  readonly arbitrary: fc.Arbitrary<I>;
+  readonly numRuns?: number;
+  readonly tolerance?: Tolerance;
+  /** Resolves when the subject satisfies the property on `input`; throws a CheckFailure otherwise. */
+  readonly run: (subject: Subject, input: I) => Promise<void>;
+}
+
+export function defineCheck<I>(spec: CheckSpec<I>): Check {
+  return {
+    id: spec.id,
+    title: spec.title,
+    numRuns: spec.numRuns ?? DEFAULT_RUNS,
+    ...(spec.tolerance ? { tolerance: spec.tolerance } : {}),
+    property: (subject) =>
+      fc.asyncProperty(spec.arbitrary, async (input) => {
+        await spec.run(subject, input);
+      }) as unknown as fc.IAsyncProperty<[unknown]>,
+  };
+}
+
+export interface Mistake {
+  /** Stable id, e.g. "jacobian-missing-inv-tau". */
+  readonly id: string;
+  /** The mistake in a few words: "Jacobian without the 1/tau factor". */
+  readonly title: string;
+  /** Where to look to fix it. */
+  readonly hint: string;
+  /** The functions the mistake changes, by their exported camelCase names; the rest is the reference. */
+  readonly implementation: Readonly<Record<string, unknown>>;
+}
+
+export interface Problem {
+  /** The catalog id, e.g. "softmax-jacobian". */
+  readonly id: string;
+  readonly title: string;
+  /** Where the homework asks for it (seed and question). */
+  readonly source: string;
+  /** The catalog's Python signatures the problem grades. */
+  readonly signatures: readonly string[];
+  readonly checks: readonly Check[];
+  readonly mistakes: readonly Mistake[];
+}

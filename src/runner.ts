@@ -1,0 +1,145 @@
+// Applies a problem's checks to a subject and returns the results as data: pass/fail, the shrunk
+// counterexample, the failure, and the seed and path that replay it. On a failure, the failing call is
+// replayed on the problem's named-mistake variants to name the mistake.
+
+import fc from 'fast-check';
+import { type FailureData, type Value, toFailure } from './failure.ts';
+import type { Check, Mistake, Problem } from './problem.ts';
+import { hashSeed } from './rng.ts';
+import type { Subject } from './subject.ts';
+import { CLOSED_FORM, type NumericTree, compare } from './tolerance.ts';
+
+export interface RunOptions {
+  /** The run's base seed; each check gets its own seed derived from it and the check's ids. */
+  readonly seed: number;
+  /** Overrides every check's run count. */
+  readonly numRuns?: number;
+  /** Runs the check with exactly this seed (as a failure printed it) instead of deriving one from `seed`. */
+  readonly checkSeed?: number;
+  /** Replays one counterexample: with the check's seed, runs only the case at this path. */
+  readonly path?: string;
+  /** Stops shrinking a failure after this long (the failure is still reported). */
+  readonly timeLimitMs?: number;
+}
+
+export interface MistakeMatch {
+  readonly id: string;
+  readonly title: string;
+  readonly hint: string;
+}
+
+export interface CheckResult {
+  readonly problem: string;
+  readonly check: string;
+  readonly title: string;
+  readonly passed: boolean;
+  /** Runs executed (all of them when passed). */
+  readonly numRuns: number;
+  /** The seed fast-check ran this check with; with `path`, replays the counterexample. */
+  readonly seed: number;
+  readonly path?: string;
+  /** The shrunk input (the check's arbitrary value). */
+  readonly counterexample?: unknown;
+  readonly failure?: FailureData;
+  /** Named mistakes whose variant gives the same answer on the failing call. */
+  readonly diagnosis?: readonly MistakeMatch[];
+}
+
+export interface ProblemResult {
+  readonly problem: string;
+  readonly title: string;
+  readonly checks: readonly CheckResult[];
+}
+
+/** The seed a check runs with under a base seed: independent across checks, stable across runs. */
+export function checkSeed(baseSeed: number, problemId: string, checkId: string): number {
+  return hashSeed(baseSeed, problemId, checkId);
+}
+
+export async function runCheck(
+  problemId: string,
+  check: Check,
+  subject: Subject,
+  options: RunOptions,
+): Promise<CheckResult> {
+  const seed = options.checkSeed ?? checkSeed(options.seed, problemId, check.id);
+  const details = await fc.check(check.property(subject), {
+    seed,
+    numRuns: options.numRuns ?? check.numRuns,
+    ...(options.path !== undefined ? { path: options.path } : {}),
+    ...(options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false } : {}),
+  });
+  const base = { problem: problemId, check: check.id, title: check.title, seed, numRuns: details.numRuns };
+  if (!details.failed) return { ...base, passed: true };
+  const counterexample = details.counterexample?.[0];
+  return {
+    ...base,
+    passed: false,
+    ...(details.counterexamplePath !== null ? { path: details.counterexamplePath } : {}),
+    counterexample,
+    failure: toFailure(details.errorInstance),
+  };
+}
+
+/**
+ * Names the mistake: the variants whose answer on the failing call equals what the subject returned
+ * (within the check's tolerance). Only answers can be diagnosed; a missing function or a timeout cannot.
+ */
+export async function diagnose(
+  failure: FailureData,
+  variants: readonly { readonly mistake: Mistake; readonly subject: Subject }[],
+): Promise<MistakeMatch[]> {
+  const { call } = failure;
+  if (!call || failure.received === undefined) return [];
+  const tol = failure.tolerance ?? CLOSED_FORM;
+  const matches: MistakeMatch[] = [];
+  for (const { mistake, subject } of variants) {
+    let answer: Value;
+    try {
+      answer = await subject.call(call.fn, call.args);
+    } catch {
+      continue;
+    }
+    if (sameAnswer(failure.received, answer, tol)) {
+      matches.push({ id: mistake.id, title: mistake.title, hint: mistake.hint });
+    }
+  }
+  return matches;
+}
+
+function sameAnswer(received: Value, variant: Value, tol: typeof CLOSED_FORM): boolean {
+  if (!isNumericTree(received) || !isNumericTree(variant)) return false;
+  if (!sameShape(received, variant)) return false;
+  return compare(received, variant, tol).ok;
+}
+
+function isNumericTree(v: Value): v is NumericTree {
+  return typeof v === 'number' || (Array.isArray(v) && v.every((x) => isNumericTree(x as Value)));
+}
+
+function sameShape(a: NumericTree, b: NumericTree): boolean {
+  if (typeof a === 'number' || typeof b === 'number') return typeof a === typeof b;
+  return a.length === b.length && a.every((x, i) => sameShape(x, b[i]!));
+}
+
+export interface ProblemRunOptions extends RunOptions {
+  /** Subjects implementing the problem's named mistakes, for diagnosis of failures. */
+  readonly variants?: readonly { readonly mistake: Mistake; readonly subject: Subject }[];
+  /** Runs only these checks (by id). */
+  readonly only?: readonly string[];
+}
+
+export async function runProblem(problem: Problem, subject: Subject, options: ProblemRunOptions): Promise<ProblemResult> {
+  const checks: CheckResult[] = [];
+  for (const check of problem.checks) {
+    if (options.only && !options.only.includes(check.id)) continue;
+    const result = await runCheck(problem.id, check, subject, options);
+    if (!result.passed && result.failure && options.variants?.length) {
+      const diagnosis = await diagnose(result.failure, options.variants);
+      checks.push(diagnosis.length > 0 ? { ...result, diagnosis } : result);
+    } else {
+      checks.push(result);
+    }
+  }
+  return { problem: problem.id, title: problem.title, checks };
+}

@@ -1,0 +1,70 @@
+// A subject is the implementation under test. The reference (in this process) and a student's
+// submission (in a child process, see grader/) both satisfy this interface, so each property is written
+// once and graded on either.
+
+import { type Call, CheckFailure, SubjectError, type Value } from './failure.ts';
+
+export interface Subject {
+  /** Shown in reports: "reference", "mistake:no-max-subtraction", "student:alice/hw1.py". */
+  readonly label: string;
+  /**
+   * Calls a function by its catalog (Python) name. Resolves with what it returned; rejects with a
+   * SubjectError when it is missing, raised, or broke a limit, and with a CheckFailure when it
+   * modified its inputs.
+   */
+  call(fn: string, args: readonly Value[]): Promise<Value>;
+}
+
+/** snake_case -> camelCase: `softmax_jacobian` -> `softmaxJacobian`. */
+export function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Looks a catalog name up in a module's exports under its camelCase or its snake_case spelling. */
+export function lookupExport(module: Readonly<Record<string, unknown>>, name: string): unknown {
+  return module[camelCase(name)] ?? module[name];
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/**
+ * A subject over a JS module object in this process: the reference, a named-mistake variant, or a
+ * trusted TS fixture. Arguments are passed as copies and compared afterwards, so an implementation
+ * that modifies its inputs is caught (the catalog forbids it).
+ */
+export function moduleSubject(label: string, module: Readonly<Record<string, unknown>>): Subject {
+  return {
+    label,
+    async call(fn: string, args: readonly Value[]): Promise<Value> {
+      const impl = lookupExport(module, fn);
+      if (typeof impl !== 'function') throw new SubjectError('missing', `${fn} is not defined`);
+      const passed = structuredClone(args) as Value[];
+      let result: unknown;
+      try {
+        result = await (impl as (...a: Value[]) => unknown)(...passed);
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw new SubjectError('raised', `${fn} raised ${message}`, error instanceof Error ? error.stack : undefined);
+      }
+      if (!deepEqual(passed, args)) {
+        const call: Call = { fn, args };
+        throw new CheckFailure({
+          code: 'mutated_input',
+          message: `${fn} modified its arguments in place (the catalog says functions must not)`,
+          call,
+          expected: args as Value,
+          received: passed,
+        });
+      }
+      return result as Value;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// Comparison with explicit tolerances: |received - expected| <= atol + rtol * |expected|, entrywise,
+// reporting the worst entry so a student sees which number is off and by how much.
+
+export interface Tolerance {
+  readonly rtol: number;
+  readonly atol: number;
+  /** One line on why these numbers: shown in docs and in failure messages. */
+  readonly reason: string;
+}
+
+export function tolerance(rtol: number, atol: number, reason: string): Tolerance {
+  return { rtol, atol, reason };
+}
+
+/** The catalog default for float64 closed forms. */
+export const CLOSED_FORM: Tolerance = tolerance(1e-6, 1e-9, 'float64 closed form (catalog default)');
+
+export interface WorstEntry {
+  /** Index path into the nested array ([] for a scalar). */
+  readonly index: readonly number[];
+  readonly expected: number;
+  readonly received: number;
+  readonly absError: number;
+  /** |received - expected| / |expected| (Infinity when expected is 0 and they differ). */
+  readonly relError: number;
+  /** atol + rtol * |expected| for this entry. */
+  readonly allowed: number;
+}
+
+export interface Comparison {
+  readonly ok: boolean;
+  /** The entry with the largest error relative to what is allowed; absent for empty arrays. */
+  readonly worst: WorstEntry | undefined;
+}
+
+export type NumericTree = number | readonly NumericTree[];
+
+function entryAgrees(received: number, expected: number, allowed: number): boolean {
+  if (Number.isNaN(expected)) return Number.isNaN(received);
+  if (!Number.isFinite(expected)) return received === expected;
+  return Math.abs(received - expected) <= allowed;
+}
+
+/** How far over its allowance an entry is (<= 1 when it agrees). */
+function excess(received: number, expected: number, allowed: number): number {
+  if (entryAgrees(received, expected, allowed)) return allowed === 0 ? 0 : Math.abs(received - expected) / allowed;
+  const ratio = Math.abs(received - expected) / allowed;
+  return Number.isNaN(ratio) || ratio <= 1 ? Infinity : ratio;
+}
+
+/**
+ * Compares two arrays of the same shape (check shapes first, e.g. with `decode`), entrywise.
+ * NaN agrees only with NaN and an infinity only with the same infinity.
+ */
+export function compare(received: NumericTree, expected: NumericTree, tol: Tolerance): Comparison {
+  let ok = true;
+  let worst: WorstEntry | undefined;
+  let worstExcess = -1;
+  const visit = (r: NumericTree, e: NumericTree, index: number[]): void => {
+    if (typeof e === 'number') {
+      const rv = typeof r === 'number' ? r : NaN;
+      const allowed = tol.atol + tol.rtol * Math.abs(e);
+      if (!entryAgrees(rv, e, allowed)) ok = false;
+      const x = excess(rv, e, allowed);
+      if (x > worstExcess) {
+        worstExcess = x;
+        const absError = Math.abs(rv - e);
+        worst = { index, expected: e, received: rv, absError, relError: absError / Math.abs(e), allowed };
+      }
+      return;
+    }
+    const rs = Array.isArray(r) ? (r as readonly NumericTree[]) : [];
+    e.forEach((child, i) => visit(rs[i] ?? NaN, child, [...index, i]));
+  };
+  visit(received, expected, []);
+  return { ok, worst };
+}
+
+export function isClose(received: number, expected: number, tol: Tolerance): boolean {
+  return entryAgrees(received, expected, tol.atol + tol.rtol * Math.abs(expected));
+}
