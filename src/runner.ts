@@ -3,7 +3,7 @@
 // replayed on the problem's named-mistake variants to name the mistake.
 
 import fc from 'fast-check';
-import { type FailureData, type Value, toFailure } from './failure.ts';
+import { type FailureData, SubjectError, type Value, toFailure } from './failure.ts';
 import type { Check, Mistake, Problem } from './problem.ts';
 import { hashSeed } from './rng.ts';
 import type { Subject } from './subject.ts';
@@ -56,6 +56,29 @@ export function checkSeed(baseSeed: number, problemId: string, checkId: string):
   return hashSeed(baseSeed, problemId, checkId);
 }
 
+/** Failures that cost a kill and a restart: shrinking them would repeat the cost at every step. */
+const COSTLY: ReadonlySet<string> = new Set(['timeout', 'limit_exceeded', 'crashed']);
+
+/**
+ * After the first costly failure (a timeout, a memory limit, a crash), every later call fails the same way
+ * at once, so fast-check's shrinking costs nothing; the result then reports the input that really failed.
+ */
+function tripwire(subject: Subject): Subject & { tripped?: SubjectError } {
+  const wrapped: Subject & { tripped?: SubjectError } = {
+    label: subject.label,
+    async call(fn, args) {
+      if (wrapped.tripped) throw wrapped.tripped;
+      try {
+        return await subject.call(fn, args);
+      } catch (error) {
+        if (error instanceof SubjectError && COSTLY.has(error.code)) wrapped.tripped = error;
+        throw error;
+      }
+    },
+  };
+  return wrapped;
+}
+
 export async function runCheck(
   problemId: string,
   check: Check,
@@ -63,21 +86,34 @@ export async function runCheck(
   options: RunOptions,
 ): Promise<CheckResult> {
   const seed = options.checkSeed ?? checkSeed(options.seed, problemId, check.id);
-  const details = await fc.check(check.property(subject), {
+  const guarded = tripwire(subject);
+  const details = await fc.check(check.property(guarded), {
     seed,
     numRuns: options.numRuns ?? check.numRuns,
+    verbose: fc.VerbosityLevel.Verbose, // keeps the first failing input for costly failures
     ...(options.path !== undefined ? { path: options.path } : {}),
     ...(options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false } : {}),
   });
   const base = { problem: problemId, check: check.id, title: check.title, seed, numRuns: details.numRuns };
   if (!details.failed) return { ...base, passed: true };
-  const counterexample = details.counterexample?.[0];
+  const path = details.counterexamplePath ?? undefined;
+  const failure = toFailure(details.errorInstance);
+  if (guarded.tripped) {
+    // Not shrunk: report the original failing run (the first segment of the path is its index).
+    return {
+      ...base,
+      passed: false,
+      ...(path !== undefined ? { path: path.split(':')[0]! } : {}),
+      counterexample: details.failures[0]?.[0],
+      failure,
+    };
+  }
   return {
     ...base,
     passed: false,
-    ...(details.counterexamplePath !== null ? { path: details.counterexamplePath } : {}),
-    counterexample,
-    failure: toFailure(details.errorInstance),
+    ...(path !== undefined ? { path } : {}),
+    counterexample: details.counterexample?.[0],
+    failure,
   };
 }
 

@@ -1,0 +1,361 @@
+// A student's submission as a Subject living in a child process (Python or Node), under limits.
+// The grader and the child speak JSON lines over fds 3 (requests) and 4 (responses); see docs/protocol.md.
+// A call that times out kills the child, which is restarted for the next call, so one infinite loop costs
+// one check, not the submission.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Value } from '../src/failure.ts';
+import type { Subject } from '../src/subject.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export type Language = 'python' | 'node';
+
+export interface Limits {
+  /** Wall time for one call. */
+  readonly callTimeoutMs: number;
+  /** Wall time for the child to import the submission (PyTorch takes a few seconds). */
+  readonly startupTimeoutMs: number;
+  /** Total wall time of all calls to this submission. */
+  readonly totalTimeMs: number;
+  /** Address-space limit (Python) / old-space limit (Node), in MiB. */
+  readonly memoryMb: number;
+  /** Largest single response, in bytes. */
+  readonly maxResponseBytes: number;
+  /** stdout/stderr kept per stream, in bytes (the rest is counted and dropped). */
+  readonly maxOutputBytes: number;
+  /** How many times a killed or crashed child is restarted before every call fails fast. */
+  readonly maxRestarts: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  callTimeoutMs: 10_000,
+  startupTimeoutMs: 60_000,
+  totalTimeMs: 300_000,
+  memoryMb: 4096,
+  maxResponseBytes: 16 * 1024 * 1024,
+  maxOutputBytes: 64 * 1024,
+  maxRestarts: 20,
+};
+
+export interface LoadError {
+  readonly kind: 'syntax' | 'import';
+  readonly message: string;
+  readonly traceback: string;
+}
+
+export interface ReadyInfo {
+  /** The callable names the submission defines. */
+  readonly defined: readonly string[];
+  /** Why (part of) the submission did not load. */
+  readonly loadErrors: readonly LoadError[];
+}
+
+export function languageOf(file: string): Language {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.py') return 'python';
+  if (['.js', '.mjs', '.ts', '.mts'].includes(ext)) return 'node';
+  throw new SubjectError('missing', `unsupported submission type "${ext}": expected .py, .js, .mjs or .ts`);
+}
+
+export function pythonExecutable(): string {
+  return process.env['GRADECHECK_PYTHON'] ?? '/usr/bin/python3';
+}
+
+function command(language: Language, submission: string, limits: Limits): { cmd: string; args: string[] } {
+  if (language === 'python') return { cmd: pythonExecutable(), args: ['-u', path.join(here, 'runners', 'harness.py'), submission] };
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  const loader = path.join(path.dirname(tsx), 'esm', 'index.mjs');
+  return {
+    cmd: process.execPath,
+    args: [`--max-old-space-size=${limits.memoryMb}`, '--import', pathToUrl(loader), path.join(here, 'runners', 'harness.mjs'), submission],
+  };
+}
+
+function pathToUrl(p: string): string {
+  return new URL(`file://${p}`).href;
+}
+
+/** The environment a child sees: no secrets of the grader's, nothing but what an interpreter needs. */
+function scrubbedEnv(limits: Limits): NodeJS.ProcessEnv {
+  return {
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    HOME: '/nonexistent',
+    PYTHONDONTWRITEBYTECODE: '1',
+    PYTHONHASHSEED: '0',
+    OMP_NUM_THREADS: '1',
+    OPENBLAS_NUM_THREADS: '1',
+    MKL_NUM_THREADS: '1',
+    GRADECHECK_MEMORY_MB: String(limits.memoryMb),
+    ...(process.env['OPENBLAS_CORETYPE'] ? { OPENBLAS_CORETYPE: process.env['OPENBLAS_CORETYPE'] } : {}),
+  };
+}
+
+interface Pending {
+  readonly call: Call;
+  readonly resolve: (v: Value) => void;
+  readonly reject: (e: unknown) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+interface Response {
+  readonly op?: string;
+  readonly id?: number;
+  readonly ok?: boolean;
+  readonly value?: unknown;
+  readonly lowPrecision?: boolean;
+  readonly mutated?: boolean;
+  readonly error?: { type: string; message: string; traceback?: string };
+  readonly defined?: string[];
+  readonly loadErrors?: LoadError[];
+}
+
+class CappedText {
+  private text = '';
+  dropped = 0;
+  constructor(private readonly cap: number) {}
+  add(chunk: string): void {
+    const room = this.cap - this.text.length;
+    if (room > 0) this.text += chunk.slice(0, room);
+    this.dropped += Math.max(0, chunk.length - Math.max(0, room));
+  }
+  toString(): string {
+    return this.dropped > 0 ? `${this.text}\n[... ${this.dropped} more characters dropped]` : this.text;
+  }
+}
+
+/** Decodes the harness's tags ({"$float": "nan"}, {"$unsupported": "..."}) into plain values. */
+export function decodeWire(v: unknown): Value {
+  if (Array.isArray(v)) return v.map(decodeWire);
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o['$float'] === 'string') return o['$float'] === 'nan' ? NaN : o['$float'] === 'inf' ? Infinity : -Infinity;
+    if (typeof o['$unsupported'] === 'string') return `<unsupported value: ${o['$unsupported']}>`;
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeWire(x)]));
+  }
+  return v as Value;
+}
+
+/** Encodes arguments for the wire: NaN and infinities as tags (JSON has no literal for them). */
+export function encodeWire(v: Value): unknown {
+  if (typeof v === 'number' && !Number.isFinite(v)) return { $float: Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf' };
+  if (Array.isArray(v)) return v.map((x) => encodeWire(x as Value));
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeWire(x as Value)]));
+  return v;
+}
+
+export interface ProcessSubjectOptions {
+  readonly limits?: Partial<Limits>;
+  /** Integer-valued arguments by function (e.g. class labels): sent as int64 arrays to Python. */
+  readonly intArgs?: Readonly<Record<string, readonly number[]>>;
+  /** Working directory of the child (a private temp dir). */
+  readonly cwd: string;
+}
+
+export class ProcessSubject implements Subject {
+  readonly label: string;
+  readonly language: Language;
+  readonly limits: Limits;
+  readonly stdout: CappedText;
+  readonly stderr: CappedText;
+  /** Set when any answer came back in float32/float16 (tolerances widen for it). */
+  lowPrecision = false;
+  ready: ReadyInfo = { defined: [], loadErrors: [] };
+  private child: ChildProcess | undefined;
+  private pending = new Map<number, Pending>();
+  private nextId = 1;
+  private restarts = -1;
+  private spentMs = 0;
+  private lastDeath: SubjectError | undefined;
+  private killReason: SubjectError | undefined;
+
+  private constructor(
+    readonly submission: string,
+    private readonly options: ProcessSubjectOptions,
+  ) {
+    this.language = languageOf(submission);
+    this.label = `student:${path.basename(submission)}`;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.stdout = new CappedText(this.limits.maxOutputBytes);
+    this.stderr = new CappedText(this.limits.maxOutputBytes);
+  }
+
+  /** Starts the child and waits until it has loaded the submission. Never throws for a broken submission. */
+  static async start(submission: string, options: ProcessSubjectOptions): Promise<ProcessSubject> {
+    const subject = new ProcessSubject(path.resolve(submission), options);
+    await subject.spawnChild();
+    return subject;
+  }
+
+  private async spawnChild(): Promise<void> {
+    this.restarts++;
+    const { cmd, args } = command(this.language, this.submission, this.limits);
+    const child = spawn(cmd, args, {
+      cwd: this.options.cwd,
+      env: scrubbedEnv(this.limits),
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      detached: true, // its own process group, so a kill takes its children too
+    });
+    this.child = child;
+    this.killReason = undefined;
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => this.stdout.add(d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => this.stderr.add(d));
+    // Writing to a child that just died raises EPIPE on this stream; its exit handler reports the death.
+    (child.stdio[3] as NodeJS.WritableStream).on('error', () => {});
+    const responses = child.stdio[4] as NodeJS.ReadableStream;
+    const readyPromise = new Promise<void>((resolve) => {
+      let buffer = '';
+      responses.setEncoding('utf8');
+      responses.on('data', (chunk: string) => {
+        buffer += chunk;
+        if (buffer.length > this.limits.maxResponseBytes && !buffer.includes('\n')) {
+          this.kill(child, new SubjectError('limit_exceeded', `a response exceeded ${this.limits.maxResponseBytes} bytes`));
+          return;
+        }
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          if (line.length > this.limits.maxResponseBytes) {
+            this.kill(child, new SubjectError('limit_exceeded', `a response exceeded ${this.limits.maxResponseBytes} bytes`));
+            return;
+          }
+          let message: Response;
+          try {
+            message = JSON.parse(line) as Response;
+          } catch {
+            this.kill(child, new SubjectError('crashed', 'the submission corrupted the protocol channel'));
+            return;
+          }
+          if (message.op === 'ready') {
+            this.ready = { defined: message.defined ?? [], loadErrors: message.loadErrors ?? [] };
+            resolve();
+          } else {
+            this.settle(message);
+          }
+        }
+      });
+    });
+    const exited = new Promise<void>((resolve) => {
+      child.on('exit', (code, signal) => {
+        const reason = this.killReason ?? this.deathReason(code, signal);
+        this.lastDeath = reason;
+        if (this.child === child) this.child = undefined;
+        for (const [id, p] of this.pending) {
+          clearTimeout(p.timer);
+          p.reject(reason);
+          this.pending.delete(id);
+        }
+        resolve();
+      });
+      child.on('error', (error) => {
+        this.killReason = new SubjectError('crashed', `could not start ${cmd}: ${error.message}`);
+        resolve();
+      });
+    });
+    const timeout = new Promise<'timeout'>((resolve) => {
+      const t = setTimeout(() => resolve('timeout'), this.limits.startupTimeoutMs);
+      t.unref();
+    });
+    const outcome = await Promise.race([readyPromise.then(() => 'ready' as const), exited.then(() => 'exited' as const), timeout]);
+    if (outcome === 'timeout') {
+      this.kill(child, new SubjectError('timeout', `loading the submission took longer than ${this.limits.startupTimeoutMs} ms`));
+    }
+    if (outcome !== 'ready') {
+      const reason = this.killReason ?? this.lastDeath ?? new SubjectError('crashed', 'the submission exited while loading');
+      this.lastDeath = reason;
+      this.ready = {
+        defined: [],
+        loadErrors: [{ kind: 'import', message: reason.message, traceback: this.stderr.toString().slice(-4000) }],
+      };
+    }
+  }
+
+  private deathReason(code: number | null, signal: NodeJS.Signals | null): SubjectError {
+    const tail = this.stderr.toString().slice(-2000);
+    if (/heap out of memory|MemoryError|Cannot allocate memory/i.test(tail)) {
+      return new SubjectError('limit_exceeded', `the submission ran out of memory (limit ${this.limits.memoryMb} MiB)`, tail);
+    }
+    return new SubjectError('crashed', `the submission's process exited (${signal ? `signal ${signal}` : `code ${code}`}) during a call`, tail);
+  }
+
+  private kill(child: ChildProcess, reason: SubjectError): void {
+    this.killReason = reason;
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  }
+
+  private settle(message: Response): void {
+    const p = message.id === undefined ? undefined : this.pending.get(message.id);
+    if (!p) return;
+    this.pending.delete(message.id!);
+    clearTimeout(p.timer);
+    if (message.ok) {
+      const value = decodeWire(message.value);
+      if (message.lowPrecision) this.lowPrecision = true;
+      if (message.mutated) {
+        p.reject(
+          new CheckFailure({
+            code: 'mutated_input',
+            message: `${p.call.fn} modified its arguments in place (the catalog says functions must not)`,
+            call: p.call,
+          }),
+        );
+        return;
+      }
+      p.resolve(value);
+      return;
+    }
+    const e = message.error ?? { type: 'unknown', message: 'no error description' };
+    const code: SubjectFailureCode = e.type === 'missing' ? 'missing' : e.type === 'MemoryError' ? 'limit_exceeded' : 'raised';
+    const text = e.type === 'missing' ? e.message : `${p.call.fn} raised ${e.type}: ${e.message}`;
+    p.reject(new SubjectError(code, text, e.traceback));
+  }
+
+  async call(fn: string, args: readonly Value[]): Promise<Value> {
+    if (this.spentMs > this.limits.totalTimeMs) {
+      throw new SubjectError('timeout', `the submission used up its total time limit of ${this.limits.totalTimeMs} ms`);
+    }
+    if (!this.child) {
+      if (this.restarts >= this.limits.maxRestarts) {
+        throw this.lastDeath ?? new SubjectError('crashed', 'the submission process is gone');
+      }
+      await this.spawnChild();
+      if (!this.child) throw this.lastDeath ?? new SubjectError('crashed', 'the submission could not be restarted');
+    }
+    const child = this.child;
+    const id = this.nextId++;
+    const call: Call = { fn, args };
+    const started = Date.now();
+    const answer = new Promise<Value>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.kill(child, new SubjectError('timeout', `${fn} did not return within ${this.limits.callTimeoutMs} ms`));
+      }, this.limits.callTimeoutMs);
+      this.pending.set(id, { call, resolve, reject, timer });
+    });
+    const requests = child.stdio[3] as NodeJS.WritableStream;
+    const line = `${JSON.stringify({ id, op: 'call', fn, args: encodeWire(args as Value), intArgs: this.options.intArgs?.[fn] ?? [] })}\n`;
+    requests.write(line);
+    try {
+      return await answer;
+    } finally {
+      this.spentMs += Date.now() - started;
+    }
+  }
+
+  /** Stops the child (and anything it started). */
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    this.kill(child, new SubjectError('crashed', 'closed by the grader'));
+    await gone;
+  }
+}

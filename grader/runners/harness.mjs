@@ -1,0 +1,103 @@
+// gradecheck's JS/TS harness: loads one student module and answers the grader's calls.
+// Run as: node [--import tsx] harness.mjs SUBMISSION.(js|mjs|ts)
+// Protocol (docs/protocol.md): JSON lines, requests on fd 3, responses on fd 4; the student's console
+// output stays on fd 1 and 2, which the grader captures but never parses.
+
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+
+const REQUESTS_FD = 3;
+const RESPONSES_FD = 4;
+
+const send = (obj) => fs.writeSync(RESPONSES_FD, `${JSON.stringify(obj)}\n`);
+
+const camelCase = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+
+function encode(v, state) {
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return { $float: 'nan' };
+    if (!Number.isFinite(v)) return { $float: v > 0 ? 'inf' : '-inf' };
+    return v;
+  }
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Float32Array) state.lowPrecision = true;
+  if (ArrayBuffer.isView(v)) return Array.from(v, (x) => encode(Number(x), state));
+  if (Array.isArray(v)) return v.map((x) => encode(x, state));
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encode(x, state)]));
+  }
+  return { $unsupported: `${typeof v === 'object' ? v.constructor?.name ?? 'object' : typeof v}: ${String(v).slice(0, 200)}` };
+}
+
+function decode(v) {
+  if (Array.isArray(v)) return v.map(decode);
+  if (v && typeof v === 'object') {
+    if ('$float' in v) return Number(v.$float.replace('inf', 'Infinity').replace('nan', 'NaN'));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
+  }
+  return v;
+}
+
+function describeError(error) {
+  if (error instanceof Error) return { type: error.name, message: error.message.slice(0, 2000), traceback: String(error.stack ?? '').slice(-4000) };
+  return { type: typeof error, message: String(error).slice(0, 2000) };
+}
+
+async function main() {
+  const path = process.argv[2];
+  let module = {};
+  const loadErrors = [];
+  try {
+    module = await import(pathToFileURL(path).href);
+  } catch (error) {
+    const e = describeError(error);
+    loadErrors.push({ kind: error instanceof SyntaxError ? 'syntax' : 'import', message: `${e.type}: ${e.message}`, traceback: e.traceback ?? '' });
+  }
+  const defined = Object.keys(module).filter((k) => typeof module[k] === 'function').sort();
+  send({ op: 'ready', defined, loadErrors });
+
+  let buffer = '';
+  const input = fs.createReadStream(null, { fd: REQUESTS_FD });
+  input.setEncoding('utf8');
+  for await (const chunk of input) {
+    buffer += chunk;
+    let newline;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      if (line.trim()) await handle(JSON.parse(line), module);
+    }
+  }
+}
+
+async function handle(request, module) {
+  const { id, fn: name } = request;
+  const fn = module[camelCase(name)] ?? module[name];
+  if (typeof fn !== 'function') {
+    send({ id, ok: false, error: { type: 'missing', message: `${name} is not defined` } });
+    return;
+  }
+  const args = decode(request.args ?? []);
+  const before = structuredClone(args);
+  let result;
+  try {
+    result = await fn(...args);
+  } catch (error) {
+    send({ id, ok: false, error: describeError(error) });
+    return;
+  }
+  const state = { lowPrecision: false };
+  try {
+    send({ id, ok: true, value: encode(result, state), lowPrecision: state.lowPrecision, mutated: !isDeepStrictEqual(before, args) });
+  } catch (error) {
+    send({ id, ok: false, error: { type: 'harness', message: `cannot encode the result: ${describeError(error).message}` } });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`harness: ${error?.stack ?? error}\n`);
+  process.exit(70);
+});

@@ -1,0 +1,247 @@
+"""gradecheck's Python harness: loads one student submission and answers the grader's calls.
+
+Run as: python3 harness.py SUBMISSION.py
+Protocol (docs/protocol.md): one JSON object per line; requests arrive on fd 3, responses leave on fd 4.
+The student's own stdout and stderr stay on fd 1 and 2, where the grader captures (and caps) them but never
+parses them, so nothing a submission prints can pass for a protocol message.
+"""
+
+import ast
+import json
+import math
+import os
+import resource
+import sys
+import traceback
+import types
+
+REQUESTS_FD, RESPONSES_FD = 3, 4
+
+
+def limit_memory():
+    mb = int(os.environ.get("GRADECHECK_MEMORY_MB", "0"))
+    if mb > 0:
+        limit = mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+# ---- values ---------------------------------------------------------------------------------------------
+
+def _np():
+    return sys.modules.get("numpy")
+
+
+def _torch():
+    return sys.modules.get("torch")
+
+
+def encode_float(x):
+    if math.isnan(x):
+        return {"$float": "nan"}
+    if math.isinf(x):
+        return {"$float": "inf" if x > 0 else "-inf"}
+    return x
+
+
+class Encoder:
+    """Turns what a submission returned into JSON values; remembers whether any float was float32/16."""
+
+    def __init__(self):
+        self.low_precision = False
+
+    def encode(self, v):
+        np, torch = _np(), _torch()
+        if v is None or isinstance(v, (bool, str)):
+            return v
+        if isinstance(v, int):
+            return v
+        if isinstance(v, float):
+            return encode_float(v)
+        if torch is not None and isinstance(v, torch.Tensor):
+            if v.dtype in (torch.float32, torch.float16, torch.bfloat16):
+                self.low_precision = True
+            return self.encode(v.detach().cpu().double().numpy() if v.is_floating_point() else v.detach().cpu().numpy())
+        if np is not None:
+            if isinstance(v, np.ndarray):
+                if v.dtype in (np.float32, np.float16):
+                    self.low_precision = True
+                if v.dtype == object:
+                    return [self.encode(x) for x in v.tolist()]
+                if v.dtype.kind in "fc" or v.dtype.kind in "iub":
+                    return self.encode(v.astype(np.float64).tolist() if v.dtype.kind == "f" else v.tolist())
+                return {"$unsupported": f"numpy array of dtype {v.dtype}"}
+            if isinstance(v, np.generic):
+                if isinstance(v, (np.float32, np.float16)):
+                    self.low_precision = True
+                return self.encode(v.item())
+        if isinstance(v, (list, tuple)):
+            return [self.encode(x) for x in v]
+        if isinstance(v, dict):
+            return {str(k): self.encode(x) for k, x in v.items()}
+        return {"$unsupported": f"{type(v).__name__}: {repr(v)[:200]}"}
+
+
+def decode(v, as_int=False):
+    """JSON args to what a student function expects: numeric (nested) lists become float64 numpy arrays
+    (int64 for the arguments the problem declares integer, such as class labels)."""
+    return _to_arrays(_decode_nonfinite(v), as_int)
+
+
+def _decode_nonfinite(v):
+    if isinstance(v, dict):
+        if "$float" in v:
+            return float(v["$float"])
+        return {k: _decode_nonfinite(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_decode_nonfinite(x) for x in v]
+    return v
+
+
+def _to_arrays(v, as_int):
+    np = _np()
+    if isinstance(v, list):
+        if np is not None and _is_numeric_tree(v):
+            return np.array(v, dtype=np.int64 if as_int else np.float64)
+        return [_to_arrays(x, as_int) for x in v]
+    if isinstance(v, dict):
+        return {k: _to_arrays(x, as_int) for k, x in v.items()}
+    return v
+
+
+def _is_number(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _is_numeric_tree(v):
+    """A rectangular nested list of numbers (what numpy turns into a plain array)."""
+    if not isinstance(v, list) or not v:
+        return isinstance(v, list)
+    if all(_is_number(x) for x in v):
+        return True
+    if all(isinstance(x, list) for x in v):
+        return len({len(x) for x in v}) == 1 and all(_is_numeric_tree(x) for x in v)
+    return False
+
+
+def snapshot(args):
+    import copy
+    return copy.deepcopy(args)
+
+
+def same(a, b):
+    np = _np()
+    if np is not None and isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+    if isinstance(a, (list, tuple)):
+        return isinstance(b, (list, tuple)) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    return a == b or (a != a and b != b)
+
+
+# ---- loading the submission -----------------------------------------------------------------------------
+
+def relevant_traceback(exc, filename):
+    """The traceback lines that point into the submission (the harness's own frames are noise to a student)."""
+    lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+    keep = [ln for ln in lines if "harness.py" not in ln]
+    return "".join(keep)[-4000:]
+
+
+def load_submission(path):
+    """Imports the submission. If a top-level statement fails (a missing module, a stray training loop that
+    raises), runs the remaining statements one by one so that what it does define can still be graded."""
+    module = types.ModuleType("submission")
+    module.__file__ = path
+    sys.modules["submission"] = module
+    with open(path, encoding="utf-8", errors="replace") as f:
+        source = f.read()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        return module, [{"kind": "syntax", "message": f"SyntaxError: {exc.msg} (line {exc.lineno})",
+                         "traceback": relevant_traceback(exc, path)}]
+    problems = []
+    try:
+        exec(compile(tree, path, "exec"), module.__dict__)
+        return module, problems
+    except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt from student code too
+        problems.append({"kind": "import", "message": f"{type(exc).__name__}: {exc}",
+                         "traceback": relevant_traceback(exc, path)})
+    module.__dict__.clear()
+    module.__file__ = path
+    for stmt in tree.body:
+        try:
+            exec(compile(ast.Module(body=[stmt], type_ignores=[]), path, "exec"), module.__dict__)
+        except BaseException:  # noqa: BLE001
+            pass
+    return module, problems
+
+
+# ---- the loop -------------------------------------------------------------------------------------------
+
+def main():
+    path = sys.argv[1]
+    limit_memory()
+    requests = os.fdopen(REQUESTS_FD, "rb", buffering=0)
+    responses = os.fdopen(RESPONSES_FD, "wb", buffering=0)
+    # Keep the protocol pipes away from student code that writes to fd 3/4 by accident.
+    os.set_inheritable(REQUESTS_FD, False)
+    os.set_inheritable(RESPONSES_FD, False)
+
+    def send(obj):
+        responses.write((json.dumps(obj, allow_nan=False) + "\n").encode())
+
+    module, load_problems = load_submission(path)
+    defined = sorted(k for k, v in module.__dict__.items() if callable(v) and not k.startswith("_"))
+    send({"op": "ready", "defined": defined, "loadErrors": load_problems,
+          "numpy": _np() is not None, "torch": _torch() is not None})
+
+    buffer = b""
+    while True:
+        chunk = requests.read(1 << 16)
+        if not chunk:
+            return
+        buffer += chunk
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            if line.strip():
+                handle(json.loads(line), module, send)
+
+
+def handle(request, module, send):
+    rid = request.get("id")
+    fn_name = request.get("fn")
+    fn = getattr(module, fn_name, None)
+    if not callable(fn):
+        send({"id": rid, "ok": False, "error": {"type": "missing", "message": f"{fn_name} is not defined"}})
+        return
+    int_args = set(request.get("intArgs", []))
+    try:
+        args = [decode(a, i in int_args) for i, a in enumerate(request.get("args", []))]
+    except Exception as exc:  # noqa: BLE001
+        send({"id": rid, "ok": False, "error": {"type": "harness", "message": f"cannot decode arguments: {exc}"}})
+        return
+    before = snapshot(args)
+    try:
+        result = fn(*args)
+    except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt, custom BaseExceptions
+        send({"id": rid, "ok": False, "error": {"type": type(exc).__name__, "message": str(exc)[:2000],
+                                                 "traceback": relevant_traceback(exc, module.__file__)}})
+        return
+    encoder = Encoder()
+    try:
+        value = encoder.encode(result)
+        mutated = not same(before, args)
+        send({"id": rid, "ok": True, "value": value, "lowPrecision": encoder.low_precision, "mutated": mutated})
+    except Exception as exc:  # noqa: BLE001
+        send({"id": rid, "ok": False, "error": {"type": "harness", "message": f"cannot encode the result: {exc}"}})
+
+
+if __name__ == "__main__":
+    try:
+        import numpy  # noqa: F401 - preloaded so arguments arrive as arrays even if the submission imports it late
+    except ImportError:
+        pass
+    main()
