@@ -2,11 +2,18 @@
 
 import { Command, InvalidArgumentError } from 'commander';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
+import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
+import { type GradeReport, grade } from './grade.ts';
+import { reportTerminal } from './render/terminal.ts';
+import { writeReport } from './write.ts';
 import { runCheck, runProblem } from '../src/runner.ts';
 import { isProblemId, problemIds, problems, type ProblemId } from '../spec/registry.ts';
 import { mistakeSubject, referenceSubject, variantsOf } from '../spec/subjects.ts';
 
 const DEFAULT_SEED = 20261122;
+
+/** Exit codes (docs/cli.md). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, ungradable: 3 } as const;
 
 function parseInteger(value: string): number {
   const n = Number(value);
@@ -17,6 +24,23 @@ function parseInteger(value: string): number {
 function parseProblem(value: string, previous: ProblemId[] = []): ProblemId[] {
   if (!isProblemId(value)) throw new InvalidArgumentError(`unknown problem "${value}"; known problems: ${problemIds.join(', ')}`);
   return [...previous, value];
+}
+
+function parseProblemList(value: string): ProblemId[] {
+  return value.split(',').map((v) => v.trim()).filter(Boolean).reduce<ProblemId[]>((acc, id) => parseProblem(id, acc), []);
+}
+
+interface SubjectOptions {
+  readonly assignment?: string;
+  readonly problems?: ProblemId[];
+  readonly seed: number;
+  readonly json?: boolean;
+}
+
+function chooseAssignment(options: SubjectOptions): Assignment {
+  if (options.assignment && options.problems) throw new InvalidArgumentError('give either --assignment or --problems, not both');
+  if (options.assignment) return loadAssignment(options.assignment);
+  return assignmentForProblems(options.problems ?? problemIds, options.seed);
 }
 
 function write(text: string): void {
@@ -107,12 +131,79 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = result.passed ? 0 : 1;
     });
 
+  program
+    .command('check')
+    .description('self-check a submission on the public checks (for students)')
+    .argument('<submission>', 'a .py, .js, .mjs or .ts file')
+    .option('-a, --assignment <file>', 'assignment YAML')
+    .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)
+    .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
+    .option('--json', 'print the report as JSON')
+    .action(async (submission: string, options: SubjectOptions) => {
+      const assignment = chooseAssignment(options);
+      const report = await grade({ assignment, submission, visibleOnly: true });
+      write(options.json ? JSON.stringify(report, null, 2) : reportTerminal(report));
+      const allPassed = report.problems.every((p) => p.checks.every((c) => c.result.passed));
+      exitCode = report.ungradable ? EXIT.ungradable : allPassed ? EXIT.ok : EXIT.failed;
+    });
+
+  program
+    .command('grade')
+    .description('grade a submission (for staff): writes results.json (Gradescope), feedback.md and junit.xml')
+    .requiredOption('--submission <file>', 'a .py, .js, .mjs or .ts file')
+    .requiredOption('-o, --out <dir>', 'output directory')
+    .option('-a, --assignment <file>', 'assignment YAML')
+    .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)
+    .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
+    .option('--submitted-at <iso>', 'submission time, for the late policy')
+    .option('--json', 'print the report as JSON')
+    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string }) => {
+      let report: GradeReport;
+      try {
+        const assignment = chooseAssignment(options);
+        const submittedAt = options.submittedAt === undefined ? undefined : new Date(options.submittedAt);
+        if (submittedAt && Number.isNaN(submittedAt.getTime())) throw new InvalidArgumentError(`--submitted-at: not a date: ${options.submittedAt}`);
+        report = await grade({ assignment, submission: options.submission, ...(submittedAt ? { submittedAt } : {}) });
+      } catch (error) {
+        if (!(error instanceof AssignmentError)) throw error;
+        // Gradescope must still find a results.json that says what went wrong.
+        report = ungradableReport(options, error.message);
+        process.stderr.write(`${error.message}\n`);
+      }
+      const files = writeReport(report, options.out);
+      write(options.json ? JSON.stringify(report, null, 2) : `${reportTerminal(report)}\nwrote ${files.join(', ')}`);
+      exitCode = report.ungradable ? EXIT.ungradable : EXIT.ok;
+    });
+
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
+    if (error instanceof AssignmentError || error instanceof InvalidArgumentError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return EXIT.usage;
+    }
     const code = (error as { exitCode?: number }).exitCode;
-    if (typeof code === 'number') return code;
+    if (typeof code === 'number') return code === 0 ? 0 : EXIT.usage;
     throw error;
   }
   return exitCode;
+}
+
+function ungradableReport(options: { submission: string; assignment?: string }, reason: string): GradeReport {
+  return {
+    assignment: options.assignment ?? '(none)',
+    assignmentFile: options.assignment ?? '',
+    submission: options.submission,
+    seed: 0,
+    score: 0,
+    maxScore: 0,
+    lateFactor: 1,
+    daysLate: 0,
+    problems: [],
+    loadErrors: [],
+    stdout: '',
+    stderr: '',
+    executionTimeMs: 0,
+    ungradable: reason,
+  };
 }

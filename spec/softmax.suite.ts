@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { finite, sized, temperature, vector, vectorOf } from '../src/arbitraries.ts';
 import { callLike, expectClose, expectThat, jacobianMatchesFiniteDifferences, matchesOracle } from '../src/laws.ts';
 import { maxAbsMatrix, symmetricEigenvalues, transpose } from '../src/numeric.ts';
-import { type Problem, defineCheck } from '../src/problem.ts';
+import { type Check, type Problem, defineCheck } from '../src/problem.ts';
 import { CLOSED_FORM, tolerance } from '../src/tolerance.ts';
 import { softmax, softmaxJacobian } from '../reference/softmax.ts';
 import { mistake } from './subjects.ts';
@@ -22,7 +22,7 @@ export const SOFTMAX_TOLERANCES = {
   sum: tolerance(0, 1e-9, 'sum of n <= 32 rounded entries'),
 } as const;
 
-interface SoftmaxInput {
+export interface SoftmaxInput {
   readonly z: number[];
   readonly tau: number;
 }
@@ -57,11 +57,11 @@ export const softmaxTemperature: Problem = {
       title: 'softmax returns a probability vector: entries in [0, 1] that sum to 1',
       arbitrary: logitsAndTemperature(32, 50),
       tolerance: SOFTMAX_TOLERANCES.sum,
-      run: async (subject, input) => {
+      run: async (subject, input, context) => {
         const { call, value: y } = await callLike(subject, 'softmax', args(input), input.z);
         const ys = y as number[];
         expectThat(ys.every((v) => v >= 0 && v <= 1), { message: 'every entry of softmax is in [0, 1]', call, received: ys });
-        expectClose(ys.reduce((s, v) => s + v, 0), 1, SOFTMAX_TOLERANCES.sum, { code: 'invariant_violated', message: 'softmax sums to 1', call });
+        expectClose(ys.reduce((s, v) => s + v, 0), 1, context.tol(SOFTMAX_TOLERANCES.sum), { code: 'invariant_violated', message: 'softmax sums to 1', call });
       },
     }),
     defineCheck({
@@ -69,11 +69,11 @@ export const softmaxTemperature: Problem = {
       title: 'softmax(z + c, tau) equals softmax(z, tau) for any constant c',
       arbitrary: fc.record({ input: logitsAndTemperature(16, 20), c: finite(100) }),
       tolerance: SOFTMAX_TOLERANCES.shift,
-      run: async (subject, { input, c }) => {
+      run: async (subject, { input, c }, context) => {
         const { value: y } = await callLike(subject, 'softmax', args(input), input.z);
         const shifted = { z: input.z.map((v) => v + c), tau: input.tau };
         const { call, value: ys } = await callLike(subject, 'softmax', args(shifted), input.z);
-        expectClose(ys, y, SOFTMAX_TOLERANCES.shift, { code: 'invariant_violated', message: `softmax(z + c) differs from softmax(z) (c = ${c})`, call });
+        expectClose(ys, y, context.tol(SOFTMAX_TOLERANCES.shift), { code: 'invariant_violated', message: `softmax(z + c) differs from softmax(z) (c = ${c})`, call });
       },
     }),
     matchesOracle({
@@ -126,6 +126,29 @@ const clearWinner = sized(2, 12, (n) =>
   return { z: y, gap };
 });
 
+/**
+ * The matches-finite-differences check of softmax-jacobian: the full Jacobian by central differences for
+ * n <= projectAbove, random projections v^T J u above. The problem uses JACOBIAN_PROJECT_ABOVE;
+ * bench/jacobian.ts times the same check in full mode (projectAbove = Infinity).
+ */
+export function softmaxJacobianFiniteDifferenceCheck(projectAbove: number): Check {
+  const mode = Number.isFinite(projectAbove)
+    ? `full for n <= ${projectAbove}, random projections above`
+    : 'full Jacobian at every n';
+  return jacobianMatchesFiniteDifferences({
+    id: 'matches-finite-differences',
+    title: `softmax_jacobian equals finite differences of softmax (${mode})`,
+    arbitrary: logitsAndTemperature(64, 5, temperature(0.1, 10)),
+    fn: 'softmax_jacobian',
+    args,
+    shape: ({ z }) => z.map(() => z.map(() => 0)),
+    forward: ({ tau }, z) => softmax(z, tau),
+    point: ({ z }) => z,
+    tolerance: SOFTMAX_TOLERANCES.finiteDifferences,
+    projectAbove,
+  });
+}
+
 export const softmaxJacobianProblem: Problem = {
   id: 'softmax-jacobian',
   title: 'Jacobian of the temperature softmax',
@@ -141,26 +164,15 @@ export const softmaxJacobianProblem: Problem = {
       oracle: ({ z, tau }) => softmaxJacobian(z, tau),
       tolerance: SOFTMAX_TOLERANCES.value,
     }),
-    jacobianMatchesFiniteDifferences({
-      id: 'matches-finite-differences',
-      title: 'softmax_jacobian equals finite differences of softmax (full for n <= 16, random projections above)',
-      arbitrary: logitsAndTemperature(64, 5, temperature(0.1, 10)),
-      fn: 'softmax_jacobian',
-      args,
-      shape: ({ z }) => z.map(() => z.map(() => 0)),
-      forward: ({ tau }, z) => softmax(z, tau),
-      point: ({ z }) => z,
-      tolerance: SOFTMAX_TOLERANCES.finiteDifferences,
-      projectAbove: JACOBIAN_PROJECT_ABOVE,
-    }),
+    softmaxJacobianFiniteDifferenceCheck(JACOBIAN_PROJECT_ABOVE),
     defineCheck({
       id: 'rows-sum-to-zero',
       title: 'each row of the Jacobian sums to 0 (softmax always sums to 1)',
       arbitrary: logitsAndTemperature(32, 20),
-      run: async (subject, input) => {
+      run: async (subject, input, context) => {
         const { call, value } = await callLike(subject, 'softmax_jacobian', args(input), softmaxJacobian(input.z, input.tau));
         const J = value as number[][];
-        const allowed = tolerance(0, 1e-9 * Math.max(1, maxAbsMatrix(J)), 'sums of rounded entries, relative to max |J|');
+        const allowed = context.tol(tolerance(0, 1e-9 * Math.max(1, maxAbsMatrix(J)), 'sums of rounded entries, relative to max |J|'));
         expectClose(J.map((row) => row.reduce((s, v) => s + v, 0)), J.map(() => 0), allowed, {
           code: 'invariant_violated',
           message: 'each row of the Jacobian sums to 0',
@@ -172,17 +184,18 @@ export const softmaxJacobianProblem: Problem = {
       id: 'symmetric-psd',
       title: 'the Jacobian is symmetric positive semi-definite',
       arbitrary: logitsAndTemperature(12, 20),
-      run: async (subject, input) => {
+      run: async (subject, input, context) => {
         const { call, value } = await callLike(subject, 'softmax_jacobian', args(input), softmaxJacobian(input.z, input.tau));
         const J = value as number[][];
         const scale = Math.max(1, maxAbsMatrix(J));
-        expectClose(J, transpose(J), tolerance(0, 1e-12 * scale, 'exact symmetry up to rounding'), {
+        expectClose(J, transpose(J), context.tol(tolerance(0, 1e-12 * scale, 'exact symmetry up to rounding')), {
           code: 'invariant_violated',
           message: 'the Jacobian equals its transpose',
           call,
         });
         const lowest = symmetricEigenvalues(J)[0]!;
-        expectThat(lowest >= -1e-9 * scale, {
+        const slack = context.tol(tolerance(0, 1e-9 * scale, 'rounding of the eigenvalues, relative to max |J|')).atol;
+        expectThat(lowest >= -slack, {
           message: `the Jacobian is positive semi-definite (smallest eigenvalue ${lowest.toExponential(3)})`,
           call,
           received: J,

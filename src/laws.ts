@@ -87,10 +87,10 @@ export function matchesOracle<I>(spec: OracleSpec<I>): Check {
     arbitrary: spec.arbitrary,
     ...(spec.numRuns !== undefined ? { numRuns: spec.numRuns } : {}),
     tolerance: spec.tolerance,
-    run: async (subject, input) => {
+    run: async (subject, input, context) => {
       const expected = spec.oracle(input);
       const { call, value } = await callLike(subject, spec.fn, spec.args(input), expected);
-      expectClose(value, expected, spec.tolerance, { message: spec.title, call });
+      expectClose(value, expected, context.tol(spec.tolerance), { message: spec.title, call });
     },
   });
 }
@@ -136,18 +136,19 @@ export function derivativeMatchesFiniteDifferences<I, Out extends number | reado
     arbitrary: spec.arbitrary,
     ...(spec.numRuns !== undefined ? { numRuns: spec.numRuns } : {}),
     tolerance: spec.tolerance,
-    run: async (subject, input) => {
+    run: async (subject, input, context) => {
       const template = spec.shape(input);
       const { call, value } = await callLike(subject, spec.fn, spec.args(input), template);
       const x = spec.point(input);
+      const tol = context.tol(spec.tolerance);
       if (x.length > (spec.projectAbove ?? Infinity)) {
-        checkProjection(spec, input, call, value, x);
+        checkProjection(spec, input, call, value, x, tol);
         return;
       }
       const central = unflattenLike(differentiate(input, 'central'), template);
-      if (compare(value, central, spec.tolerance).ok) return;
+      if (compare(value, central, tol).ok) return;
       const richardson = unflattenLike(differentiate(input, 'richardson'), template);
-      expectClose(value, richardson, spec.tolerance, { code: 'derivative_mismatch', message: spec.title, call });
+      expectClose(value, richardson, tol, { code: 'derivative_mismatch', message: spec.title, call });
     },
   });
 }
@@ -158,6 +159,7 @@ function checkProjection<I, Out extends number | readonly number[]>(
   call: Call,
   value: NumericTree,
   x: number[],
+  base: Tolerance,
 ): void {
   const flat = flattenTree(value);
   const rows = flat.length / x.length;
@@ -170,7 +172,7 @@ function checkProjection<I, Out extends number | readonly number[]>(
   const analytic = projectJacobian(jac, u, v);
   // Scale the tolerance to the sum of |v_i J_ik u_k| the projection adds up.
   const magnitude = projectJacobian(jac.map((r) => r.map(Math.abs)), u.map(Math.abs), v.map(Math.abs));
-  const tol = { ...spec.tolerance, atol: spec.tolerance.atol * Math.sqrt(flat.length) + spec.tolerance.rtol * magnitude };
+  const tol = { ...base, atol: base.atol * Math.sqrt(flat.length) + base.rtol * magnitude };
   if (compare(analytic, projectedDerivative(f, x, u, v, 'central'), tol).ok) return;
   expectClose(analytic, projectedDerivative(f, x, u, v, 'richardson'), tol, {
     code: 'derivative_mismatch',

@@ -18,8 +18,20 @@ export interface Check {
   /** The tolerance its comparisons use (documented beside the problem). */
   readonly tolerance?: Tolerance;
   /** The fast-check property of this check bound to a subject. */
-  property(subject: Subject): fc.IAsyncProperty<[unknown]>;
+  property(subject: Subject, context?: CheckContext): fc.IAsyncProperty<[unknown]>;
 }
+
+/** What the runner tells a check about the run it is part of. */
+export interface CheckContext {
+  /**
+   * The tolerance to compare with in place of `base`: an assignment's override of the check's own
+   * tolerance, widened when the subject answers in float32. Checks pass every tolerance through it.
+   */
+  tol(base: Tolerance): Tolerance;
+}
+
+/** The context of a plain run: every tolerance as declared. */
+export const PLAIN_CONTEXT: CheckContext = { tol: (base) => base };
 
 export interface CheckSpec<I> {
   readonly id: string;
@@ -28,7 +40,7 @@ export interface CheckSpec<I> {
   readonly numRuns?: number;
   readonly tolerance?: Tolerance;
   /** Resolves when the subject satisfies the property on `input`; throws a CheckFailure otherwise. */
-  readonly run: (subject: Subject, input: I) => Promise<void>;
+  readonly run: (subject: Subject, input: I, context: CheckContext) => Promise<void>;
 }
 
 export function defineCheck<I>(spec: CheckSpec<I>): Check {
@@ -37,9 +49,9 @@ export function defineCheck<I>(spec: CheckSpec<I>): Check {
     title: spec.title,
     numRuns: spec.numRuns ?? DEFAULT_RUNS,
     ...(spec.tolerance ? { tolerance: spec.tolerance } : {}),
-    property: (subject) =>
+    property: (subject, context = PLAIN_CONTEXT) =>
       fc.asyncProperty(spec.arbitrary, async (input) => {
-        await spec.run(subject, input);
+        await spec.run(subject, input, context);
       }) as unknown as fc.IAsyncProperty<[unknown]>,
   };
 }
@@ -63,6 +75,8 @@ export interface Problem {
   readonly source: string;
   /** The catalog's Python signatures the problem grades. */
   readonly signatures: readonly string[];
+  /** Arguments that are integer arrays (class labels), by function name and position: sent to Python as int64. */
+  readonly intArgs?: Readonly<Record<string, readonly number[]>>;
   readonly checks: readonly Check[];
   readonly mistakes: readonly Mistake[];
 }

@@ -4,10 +4,10 @@
 
 import fc from 'fast-check';
 import { type FailureData, SubjectError, type Value, toFailure } from './failure.ts';
-import type { Check, Mistake, Problem } from './problem.ts';
+import type { Check, CheckContext, Mistake, Problem } from './problem.ts';
 import { hashSeed } from './rng.ts';
 import type { Subject } from './subject.ts';
-import { CLOSED_FORM, type NumericTree, compare } from './tolerance.ts';
+import { CLOSED_FORM, type NumericTree, type Tolerance, compare, widenForFloat32 } from './tolerance.ts';
 
 export interface RunOptions {
   /** The run's base seed; each check gets its own seed derived from it and the check's ids. */
@@ -20,6 +20,19 @@ export interface RunOptions {
   readonly path?: string;
   /** Stops shrinking a failure after this long (the failure is still reported). */
   readonly timeLimitMs?: number;
+  /** Replaces the check's declared tolerance (an assignment's override, with its reason). */
+  readonly override?: Tolerance;
+  /** True once the subject has answered in float32: every tolerance is widened to FLOAT32_FLOOR. */
+  readonly lowPrecision?: () => boolean;
+}
+
+function contextFor(check: Check, options: RunOptions): CheckContext {
+  return {
+    tol(base) {
+      const chosen = options.override && base === check.tolerance ? options.override : base;
+      return options.lowPrecision?.() ? widenForFloat32(chosen) : chosen;
+    },
+  };
 }
 
 export interface MistakeMatch {
@@ -87,7 +100,7 @@ export async function runCheck(
 ): Promise<CheckResult> {
   const seed = options.checkSeed ?? checkSeed(options.seed, problemId, check.id);
   const guarded = tripwire(subject);
-  const details = await fc.check(check.property(guarded), {
+  const details = await fc.check(check.property(guarded, contextFor(check, options)), {
     seed,
     numRuns: options.numRuns ?? check.numRuns,
     verbose: fc.VerbosityLevel.Verbose, // keeps the first failing input for costly failures
@@ -163,13 +176,23 @@ export interface ProblemRunOptions extends RunOptions {
   readonly variants?: readonly { readonly mistake: Mistake; readonly subject: Subject }[];
   /** Runs only these checks (by id). */
   readonly only?: readonly string[];
+  /** Tolerance overrides by check id. */
+  readonly overrides?: Readonly<Record<string, Tolerance>>;
+  /** Run counts by check id. */
+  readonly runs?: Readonly<Record<string, number>>;
 }
 
 export async function runProblem(problem: Problem, subject: Subject, options: ProblemRunOptions): Promise<ProblemResult> {
   const checks: CheckResult[] = [];
   for (const check of problem.checks) {
     if (options.only && !options.only.includes(check.id)) continue;
-    const result = await runCheck(problem.id, check, subject, options);
+    const override = options.overrides?.[check.id];
+    const numRuns = options.runs?.[check.id] ?? options.numRuns;
+    const result = await runCheck(problem.id, check, subject, {
+      ...options,
+      ...(override ? { override } : {}),
+      ...(numRuns !== undefined ? { numRuns } : {}),
+    });
     if (!result.passed && result.failure && options.variants?.length) {
       const diagnosis = await diagnose(result.failure, options.variants);
       checks.push(diagnosis.length > 0 ? { ...result, diagnosis } : result);

@@ -15,6 +15,22 @@ export function tolerance(rtol: number, atol: number, reason: string): Tolerance
 /** The catalog default for float64 closed forms. */
 export const CLOSED_FORM: Tolerance = tolerance(1e-6, 1e-9, 'float64 closed form (catalog default)');
 
+/**
+ * Float32 answers (PyTorch's default dtype) carry about 7 digits: 1e-4 relative leaves room for a few
+ * hundred roundings of eps32 = 1.2e-7, and 1e-5 absolute covers cancellation in entries near 0 of
+ * quantities of order 10-100. The catalog's mistakes are off by far more than that.
+ */
+export const FLOAT32_FLOOR = { rtol: 1e-4, atol: 1e-5 } as const;
+
+export function widenForFloat32(tol: Tolerance): Tolerance {
+  if (tol.rtol >= FLOAT32_FLOOR.rtol && tol.atol >= FLOAT32_FLOOR.atol) return tol;
+  return {
+    rtol: Math.max(tol.rtol, FLOAT32_FLOOR.rtol),
+    atol: Math.max(tol.atol, FLOAT32_FLOOR.atol),
+    reason: `${tol.reason}; widened for float32 answers`,
+  };
+}
+
 export interface WorstEntry {
   /** Index path into the nested array ([] for a scalar). */
   readonly index: readonly number[];

@@ -1,0 +1,178 @@
+// Assignments: YAML files that say which problems count, for how many points, with which checks visible,
+// which tolerances overridden (with a reason), what a named mistake costs, and the late policy.
+// Validated with zod; every error names the file, the line and the field.
+
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { problemIds, problems, isProblemId, type ProblemId } from '../spec/registry.ts';
+
+export const VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;
+const Visibility = z.enum(VISIBILITIES);
+export type Visibility = z.infer<typeof Visibility>;
+
+const ToleranceOverride = z
+  .object({
+    rtol: z.number().nonnegative(),
+    atol: z.number().nonnegative(),
+    reason: z.string().min(1, 'say why the tolerance is overridden'),
+  })
+  .strict();
+
+const CheckSettings = z
+  .object({
+    weight: z.number().positive().default(1),
+    visibility: Visibility.optional(),
+    runs: z.number().int().positive().optional(),
+    tolerance: ToleranceOverride.optional(),
+  })
+  .strict();
+
+const MistakeRubric = z
+  .object({
+    /** Points taken off the problem when this mistake explains every failed check. */
+    deduct: z.number().nonnegative(),
+  })
+  .strict();
+
+const ProblemEntry = z
+  .object({
+    id: z.string(),
+    points: z.number().nonnegative(),
+    visibility: Visibility.default('visible'),
+    runs: z.number().int().positive().optional(),
+    checks: z.record(z.string(), CheckSettings).default({}),
+    mistakes: z.record(z.string(), MistakeRubric).default({}),
+  })
+  .strict();
+
+const Limits = z
+  .object({
+    call_timeout_ms: z.number().int().positive(),
+    startup_timeout_ms: z.number().int().positive(),
+    total_time_ms: z.number().int().positive(),
+    memory_mb: z.number().int().positive(),
+  })
+  .partial()
+  .strict();
+
+const LatePolicy = z
+  .object({
+    due: z.iso.datetime({ offset: true }),
+    /** Fraction of the score lost per started day late. */
+    penalty_per_day: z.number().min(0).max(1),
+    /** After this many days late the score is 0. */
+    max_late_days: z.number().int().nonnegative(),
+  })
+  .strict();
+
+const AssignmentSchema = z
+  .object({
+    name: z.string().min(1),
+    source: z.string().optional(),
+    seed: z.number().int(),
+    limits: Limits.default({}),
+    late_policy: LatePolicy.optional(),
+    problems: z.array(ProblemEntry).min(1, 'an assignment needs at least one problem'),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    a.problems.forEach((p, i) => {
+      if (!isProblemId(p.id)) {
+        ctx.addIssue({ code: 'custom', path: ['problems', i, 'id'], message: `unknown problem "${p.id}"; known problems: ${problemIds.join(', ')}` });
+        return;
+      }
+      const problem = problems[p.id];
+      const checkIds = problem.checks.map((c) => c.id);
+      for (const id of Object.keys(p.checks)) {
+        if (!checkIds.includes(id)) {
+          ctx.addIssue({ code: 'custom', path: ['problems', i, 'checks', id], message: `${p.id} has no check "${id}"; its checks: ${checkIds.join(', ')}` });
+        }
+      }
+      const mistakeIds = problem.mistakes.map((m) => m.id);
+      for (const id of Object.keys(p.mistakes)) {
+        if (!mistakeIds.includes(id)) {
+          ctx.addIssue({ code: 'custom', path: ['problems', i, 'mistakes', id], message: `${p.id} has no named mistake "${id}"; its mistakes: ${mistakeIds.join(', ')}` });
+        } else if (p.mistakes[id]!.deduct > p.points) {
+          ctx.addIssue({ code: 'custom', path: ['problems', i, 'mistakes', id, 'deduct'], message: `deducts more than the problem's ${p.points} points` });
+        }
+      }
+    });
+    const seen = new Set<string>();
+    a.problems.forEach((p, i) => {
+      if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: ['problems', i, 'id'], message: `problem "${p.id}" is listed twice` });
+      seen.add(p.id);
+    });
+  });
+
+export type AssignmentFile = z.infer<typeof AssignmentSchema>;
+export type ProblemSettings = AssignmentFile['problems'][number] & { readonly id: ProblemId };
+export interface Assignment extends Omit<AssignmentFile, 'problems'> {
+  readonly file: string;
+  readonly problems: readonly ProblemSettings[];
+}
+
+export interface AssignmentIssue {
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A malformed assignment: every issue with its file, line and field. */
+export class AssignmentError extends Error {
+  readonly code = 'assignment_invalid';
+  constructor(readonly issues: readonly AssignmentIssue[]) {
+    super(issues.map((i) => `${i.file}${i.line !== undefined ? `:${i.line}` : ''}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'));
+    this.name = 'AssignmentError';
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
+}
+
+export function parseAssignment(text: string, file: string): Assignment {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
+  if (doc.errors.length > 0) {
+    throw new AssignmentError(doc.errors.map((e) => ({ file, line: lineOf(e.pos[0]), path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })));
+  }
+  const parsed = AssignmentSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    throw new AssignmentError(
+      parsed.error.issues.map((issue) => {
+        // The deepest node that exists on the issue's path gives the line.
+        let line: number | undefined;
+        for (let n = issue.path.length; n >= 0 && line === undefined; n--) {
+          const node = doc.getIn(issue.path.slice(0, n) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
+          line = lineOf(node?.range?.[0]);
+        }
+        return { file, line, path: formatPath(issue.path), message: issue.message };
+      }),
+    );
+  }
+  return { ...parsed.data, file, problems: parsed.data.problems as ProblemSettings[] };
+}
+
+export function loadAssignment(file: string): Assignment {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new AssignmentError([{ file, line: undefined, path: '', message: `cannot read the assignment: ${(error as Error).message}` }]);
+  }
+  return parseAssignment(text, file);
+}
+
+/** An ad-hoc assignment over the given problems (for `--problems`): every check visible, 1 point each. */
+export function assignmentForProblems(ids: readonly ProblemId[], seed: number): Assignment {
+  return {
+    file: '(command line)',
+    name: `problems ${ids.join(', ')}`,
+    seed,
+    limits: {},
+    problems: ids.map((id) => ({ id, points: 1, visibility: 'visible', checks: {}, mistakes: {} })),
+  };
+}

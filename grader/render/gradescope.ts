@@ -1,0 +1,77 @@
+// Gradescope's results.json (https://gradescope-autograders.readthedocs.io, "Autograder specifications"),
+// declared as a typed schema so what we write is validated, not assumed.
+
+import { z } from 'zod';
+import type { GradeReport } from '../grade.ts';
+import { VISIBILITIES } from '../assignment.ts';
+import { checkFeedback, reportMarkdown } from './markdown.ts';
+
+const Visibility = z.enum(VISIBILITIES);
+
+export const GradescopeTestSchema = z
+  .object({
+    score: z.number(),
+    max_score: z.number(),
+    status: z.enum(['passed', 'failed']),
+    name: z.string(),
+    number: z.string(),
+    output: z.string(),
+    output_format: z.enum(['text', 'html', 'simple_format', 'md', 'ansi']).optional(),
+    tags: z.array(z.string()),
+    visibility: Visibility,
+    extra_data: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+export const GradescopeResultsSchema = z
+  .object({
+    score: z.number(),
+    execution_time: z.number().int().nonnegative(),
+    output: z.string(),
+    output_format: z.enum(['text', 'html', 'simple_format', 'md', 'ansi']),
+    test_output_format: z.enum(['text', 'html', 'simple_format', 'md', 'ansi']).optional(),
+    visibility: Visibility,
+    stdout_visibility: Visibility,
+    extra_data: z.record(z.string(), z.unknown()).optional(),
+    tests: z.array(GradescopeTestSchema),
+  })
+  .strict();
+
+export type GradescopeResults = z.infer<typeof GradescopeResultsSchema>;
+export type GradescopeTest = z.infer<typeof GradescopeTestSchema>;
+
+export function toGradescope(report: GradeReport): GradescopeResults {
+  const tests: GradescopeTest[] = report.problems.flatMap((p) =>
+    p.checks.map((c) => ({
+      score: c.score,
+      max_score: c.maxScore,
+      status: c.result.passed ? 'passed' : 'failed',
+      name: `${p.id} › ${c.result.check}: ${c.result.title}`,
+      number: c.number,
+      output: checkFeedback(p, c),
+      output_format: 'md',
+      tags: [p.id, ...(c.result.failure ? [c.result.failure.code] : []), ...(c.result.diagnosis ?? []).map((d) => `mistake:${d.id}`)],
+      visibility: c.visibility,
+    })),
+  );
+  return {
+    score: report.score,
+    execution_time: Math.round(report.executionTimeMs / 1000),
+    output: reportMarkdown(report, { includeChecks: false }),
+    output_format: 'md',
+    test_output_format: 'md',
+    visibility: 'visible',
+    stdout_visibility: 'hidden',
+    extra_data: {
+      gradecheck: {
+        assignment: report.assignment,
+        seed: report.seed,
+        max_score: report.maxScore,
+        late_factor: report.lateFactor,
+        days_late: report.daysLate,
+        ...(report.ungradable ? { ungradable: true, reason: report.ungradable } : {}),
+      },
+    },
+    tests,
+  };
+}

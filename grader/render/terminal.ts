@@ -1,0 +1,28 @@
+// The terminal view of a report (gradecheck check / grade).
+
+import { formatCheckResult } from '../../src/format.ts';
+import type { GradeReport } from '../grade.ts';
+
+const fmt = (x: number) => String(Math.round(x * 100) / 100);
+
+export function reportTerminal(report: GradeReport): string {
+  if (report.ungradable) return `UNGRADABLE (not a grade): ${report.ungradable}`;
+  const out: string[] = [];
+  for (const e of report.loadErrors) {
+    out.push(`! the submission did not load cleanly: ${e.message}`);
+    if (e.traceback) out.push(...e.traceback.trim().split('\n').slice(-6).map((l) => `  | ${l}`));
+  }
+  for (const p of report.problems) {
+    const passed = p.checks.filter((c) => c.result.passed).length;
+    out.push(`${p.score === p.points ? '✓' : '✗'} ${p.id}: ${fmt(p.score)} / ${fmt(p.points)} points, ${passed}/${p.checks.length} checks passed`);
+    if (p.notice) out.push(`  ${p.notice}`);
+    if (p.mistake) out.push(`  named mistake: ${p.mistake.title} (−${fmt(p.mistake.deduct)}). ${p.mistake.hint}`);
+    for (const c of p.checks) {
+      if (c.result.passed) continue;
+      out.push(c.visibility === 'visible' ? formatCheckResult(c.result).replace(/^/gm, '    ') : `    FAIL ${c.result.check} (hidden check)`);
+    }
+  }
+  const late = report.lateFactor < 1 ? ` (late factor ${fmt(report.lateFactor)})` : '';
+  out.push(`score: ${fmt(report.score)} / ${fmt(report.maxScore)}${late}  [seed ${report.seed}, ${(report.executionTimeMs / 1000).toFixed(1)} s]`);
+  return out.join('\n');
+}

@@ -1,0 +1,85 @@
+// Scoring: a problem's points are split over its checks by weight. A passed check earns its share. When
+// every failed check of a problem is explained by one named mistake that the assignment prices
+// (`deduct`), the problem earns its points minus that deduction; otherwise a failed check earns 0.
+
+import type { MistakeMatch, ProblemResult, CheckResult } from '../src/runner.ts';
+import type { Assignment, ProblemSettings, Visibility } from './assignment.ts';
+
+export interface ScoredCheck {
+  readonly result: CheckResult;
+  readonly number: string;
+  readonly weight: number;
+  readonly maxScore: number;
+  readonly score: number;
+  readonly visibility: Visibility;
+}
+
+export interface ScoredProblem {
+  readonly id: string;
+  readonly title: string;
+  readonly points: number;
+  readonly score: number;
+  readonly checks: readonly ScoredCheck[];
+  /** The priced mistake that explains every failure, if any. */
+  readonly mistake?: MistakeMatch & { readonly deduct: number };
+  /** Why the problem could not be run at all (nothing defined, the submission did not load). */
+  readonly notice?: string;
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** The one mistake named on every failed check, if the assignment prices it. */
+function pricedMistake(settings: ProblemSettings, failed: readonly CheckResult[]): (MistakeMatch & { deduct: number }) | undefined {
+  if (failed.length === 0) return undefined;
+  const [first, ...rest] = failed;
+  for (const candidate of first?.diagnosis ?? []) {
+    const rubric = settings.mistakes[candidate.id];
+    if (rubric && rest.every((c) => c.diagnosis?.some((d) => d.id === candidate.id))) return { ...candidate, deduct: rubric.deduct };
+  }
+  return undefined;
+}
+
+export function scoreProblem(settings: ProblemSettings, result: ProblemResult, index: number, notice?: string): ScoredProblem {
+  const weights = result.checks.map((c) => settings.checks[c.check]?.weight ?? 1);
+  const totalWeight = weights.reduce((s, w) => s + w, 0) || 1;
+  const shares = weights.map((w) => (settings.points * w) / totalWeight);
+  const failed = result.checks.filter((c) => !c.passed);
+  const mistake = pricedMistake(settings, failed);
+  const passedShare = result.checks.reduce((s, c, i) => s + (c.passed ? shares[i]! : 0), 0);
+  const failedShare = settings.points - passedShare;
+  // With a priced mistake the problem earns points - deduct, spread over its checks in proportion.
+  const target = mistake ? Math.max(0, settings.points - mistake.deduct) : passedShare;
+  const passedFactor = passedShare > 0 ? Math.min(1, target / passedShare) : 0;
+  const failedFactor = mistake && failedShare > 0 ? Math.max(0, target - passedShare) / failedShare : 0;
+  const checks = result.checks.map((c, i): ScoredCheck => {
+    const share = shares[i]!;
+    return {
+      result: c,
+      number: `${index + 1}.${i + 1}`,
+      weight: weights[i]!,
+      maxScore: round(share),
+      score: round(share * (c.passed ? passedFactor : failedFactor)),
+      visibility: settings.checks[c.check]?.visibility ?? settings.visibility,
+    };
+  });
+  return {
+    id: settings.id,
+    title: result.title,
+    points: settings.points,
+    score: round(checks.reduce((s, c) => s + c.score, 0)),
+    checks,
+    ...(mistake ? { mistake } : {}),
+    ...(notice ? { notice } : {}),
+  };
+}
+
+/** The late factor: 1 on time, minus penalty_per_day per started day late, 0 past max_late_days. */
+export function lateFactor(assignment: Assignment, submittedAt: Date | undefined): { factor: number; daysLate: number } {
+  const policy = assignment.late_policy;
+  if (!policy || !submittedAt) return { factor: 1, daysLate: 0 };
+  const late = submittedAt.getTime() - new Date(policy.due).getTime();
+  if (late <= 0) return { factor: 1, daysLate: 0 };
+  const daysLate = Math.ceil(late / 86_400_000);
+  if (daysLate > policy.max_late_days) return { factor: 0, daysLate };
+  return { factor: Math.max(0, 1 - policy.penalty_per_day * daysLate), daysLate };
+}
