@@ -66,7 +66,8 @@ export function scoreProblem(settings: ProblemSettings, result: ProblemResult, i
     id: settings.id,
     title: result.title,
     points: settings.points,
-    score: round(checks.reduce((s, c) => s + c.score, 0)),
+    // From the exact shares: the rounded per-check scores may not add up to it in the last digit.
+    score: round(target),
     checks,
     ...(mistake ? { mistake } : {}),
     ...(notice ? { notice } : {}),

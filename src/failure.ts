@@ -47,8 +47,11 @@ export interface FailureData {
   /** The property that failed, as one sentence (e.g. "rows of the Jacobian sum to 0"). */
   readonly message: string;
   readonly call?: Call;
+  /** The compared quantities (the answer itself, or something derived from it such as row sums). */
   readonly expected?: Value;
   readonly received?: Value;
+  /** What the subject returned on `call`, as it returned it (used to name the mistake). */
+  readonly answer?: Value;
   readonly worst?: WorstEntry;
   readonly tolerance?: Tolerance;
   /** Extra lines: a traceback, the limit that was hit. */

@@ -81,9 +81,11 @@ export function formatCheckResult(result: CheckResult): string {
     if (f.tolerance) lines.push(`  tolerance: rtol ${f.tolerance.rtol}, atol ${f.tolerance.atol} (${f.tolerance.reason})`);
     if (f.details) lines.push(...f.details.split('\n').slice(-8).map((l) => `  | ${l}`));
   }
-  if (result.counterexample !== undefined) lines.push(`  input:    ${formatValue(result.counterexample)}`);
+  // A missing function fails on any input: the input and a replay would only be noise.
+  const anyInput = f?.code === 'missing';
+  if (result.counterexample !== undefined && !anyInput) lines.push(`  input:    ${formatValue(result.counterexample)}`);
   for (const m of result.diagnosis ?? []) lines.push(`  likely mistake: ${m.title}. ${m.hint}`);
-  lines.push(`  ${replayHint(result)}`);
+  if (!anyInput) lines.push(`  ${replayHint(result)}`);
   return lines.join('\n');
 }
 

@@ -72,17 +72,37 @@ export function checkSeed(baseSeed: number, problemId: string, checkId: string):
 /** Failures that cost a kill and a restart: shrinking them would repeat the cost at every step. */
 const COSTLY: ReadonlySet<string> = new Set(['timeout', 'limit_exceeded', 'crashed']);
 
+/** How many recent answers a run keeps, to find the answer behind a failure. */
+const REMEMBERED_ANSWERS = 256;
+
+interface GuardedSubject extends Subject {
+  /** The first costly failure, after which every call fails the same way at once. */
+  tripped?: SubjectError;
+  /** What the subject answered on a call (if among the recent ones). */
+  answerTo(fn: string, args: readonly Value[]): Value | undefined;
+}
+
 /**
- * After the first costly failure (a timeout, a memory limit, a crash), every later call fails the same way
- * at once, so fast-check's shrinking costs nothing; the result then reports the input that really failed.
+ * Wraps a subject for one check run. After the first costly failure (a timeout, a memory limit, a crash),
+ * every later call fails the same way at once, so fast-check's shrinking costs nothing; the result then
+ * reports the input that really failed. It also remembers recent answers, so a failure on a derived
+ * quantity (row sums, a shifted copy) can still be traced to what the function returned.
  */
-function tripwire(subject: Subject): Subject & { tripped?: SubjectError } {
-  const wrapped: Subject & { tripped?: SubjectError } = {
+function guard(subject: Subject): GuardedSubject {
+  const answers = new Map<string, Value>();
+  const key = (fn: string, args: readonly Value[]) => JSON.stringify([fn, args]);
+  const wrapped: GuardedSubject = {
     label: subject.label,
+    answerTo: (fn, args) => answers.get(key(fn, args)),
     async call(fn, args) {
       if (wrapped.tripped) throw wrapped.tripped;
       try {
-        return await subject.call(fn, args);
+        const answer = await subject.call(fn, args);
+        const k = key(fn, args);
+        answers.delete(k);
+        answers.set(k, answer);
+        if (answers.size > REMEMBERED_ANSWERS) answers.delete(answers.keys().next().value!);
+        return answer;
       } catch (error) {
         if (error instanceof SubjectError && COSTLY.has(error.code)) wrapped.tripped = error;
         throw error;
@@ -92,6 +112,26 @@ function tripwire(subject: Subject): Subject & { tripped?: SubjectError } {
   return wrapped;
 }
 
+/** Property runs allowed while shrinking a failure; past it the smallest failure found so far is reported. */
+export const SHRINK_BUDGET = 250;
+
+/**
+ * Caps shrinking by count (not time, so the counterexample is the same on every machine): after the budget,
+ * every further run counts as passing, which ends the shrink where it is.
+ */
+function withShrinkBudget<T extends [unknown]>(property: fc.IAsyncProperty<T>, budget: number): fc.IAsyncProperty<T> {
+  let failed = false;
+  let shrinkRuns = 0;
+  const capped = Object.create(property) as fc.IAsyncProperty<T>;
+  capped.run = async (value: T) => {
+    if (failed && ++shrinkRuns > budget) return null;
+    const outcome = await property.run(value);
+    if (outcome !== null && !fc.PreconditionFailure.isFailure(outcome)) failed = true;
+    return outcome;
+  };
+  return capped;
+}
+
 export async function runCheck(
   problemId: string,
   check: Check,
@@ -99,8 +139,9 @@ export async function runCheck(
   options: RunOptions,
 ): Promise<CheckResult> {
   const seed = options.checkSeed ?? checkSeed(options.seed, problemId, check.id);
-  const guarded = tripwire(subject);
-  const details = await fc.check(check.property(guarded, contextFor(check, options)), {
+  const guarded = guard(subject);
+  const property = withShrinkBudget(check.property(guarded, contextFor(check, options)), SHRINK_BUDGET);
+  const details = await fc.check(property, {
     seed,
     numRuns: options.numRuns ?? check.numRuns,
     verbose: fc.VerbosityLevel.Verbose, // keeps the first failing input for costly failures
@@ -110,7 +151,9 @@ export async function runCheck(
   const base = { problem: problemId, check: check.id, title: check.title, seed, numRuns: details.numRuns };
   if (!details.failed) return { ...base, passed: true };
   const path = details.counterexamplePath ?? undefined;
-  const failure = toFailure(details.errorInstance);
+  const reported = toFailure(details.errorInstance);
+  const answer = reported.call && reported.answer === undefined ? guarded.answerTo(reported.call.fn, reported.call.args) : undefined;
+  const failure = answer === undefined ? reported : { ...reported, answer };
   if (guarded.tripped) {
     // Not shrunk: report the original failing run (the first segment of the path is its index).
     return {
@@ -139,7 +182,8 @@ export async function diagnose(
   variants: readonly { readonly mistake: Mistake; readonly subject: Subject }[],
 ): Promise<MistakeMatch[]> {
   const { call } = failure;
-  if (!call || failure.received === undefined) return [];
+  const studentAnswer = failure.answer ?? failure.received;
+  if (!call || studentAnswer === undefined) return [];
   const tol = failure.tolerance ?? CLOSED_FORM;
   const matches: MistakeMatch[] = [];
   for (const { mistake, subject } of variants) {
@@ -149,7 +193,7 @@ export async function diagnose(
     } catch {
       continue;
     }
-    if (sameAnswer(failure.received, answer, tol)) {
+    if (sameAnswer(studentAnswer, answer, tol)) {
       matches.push({ id: mistake.id, title: mistake.title, hint: mistake.hint });
     }
   }

@@ -142,10 +142,12 @@ def same(a, b):
 # ---- loading the submission -----------------------------------------------------------------------------
 
 def relevant_traceback(exc, filename):
-    """The traceback lines that point into the submission (the harness's own frames are noise to a student)."""
-    lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
-    keep = [ln for ln in lines if "harness.py" not in ln]
-    return "".join(keep)[-4000:]
+    """The traceback frames that point into the submission (the harness's own frames are noise to a student)."""
+    if isinstance(exc, SyntaxError):
+        return "".join(traceback.format_exception_only(type(exc), exc))[-4000:]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
+    text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames))
+    return (text + "".join(traceback.format_exception_only(type(exc), exc)))[-4000:]
 
 
 def load_submission(path):

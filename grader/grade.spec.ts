@@ -1,0 +1,108 @@
+// The grader end to end on the bundled fixtures: correct submissions (in several styles and languages)
+// get full marks, each bug-<mistake> fixture loses exactly the deduction the assignment prices for that
+// mistake with the mistake named, and broken submissions get messages and a score instead of a crash.
+// Expected scores are computed from the assignment, never copied from a run.
+
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { problems, type ProblemId } from '../spec/registry.ts';
+import { parseAssignment } from './assignment.ts';
+import { grade } from './grade.ts';
+import { GradescopeResultsSchema, toGradescope } from './render/gradescope.ts';
+
+/** Which problems each fixture folder implements. */
+export const FIXTURE_TOPICS: Record<string, readonly ProblemId[]> = {
+  softmax: ['softmax-temperature', 'softmax-jacobian'],
+};
+
+const POINTS = 10;
+const DEDUCT = 4;
+
+/** An assignment over the topic's problems that prices every named mistake at DEDUCT points. */
+function assignmentFor(ids: readonly ProblemId[]) {
+  const yaml = [
+    'name: fixture test',
+    'seed: 7',
+    'problems:',
+    ...ids.flatMap((id) => [
+      `  - id: ${id}`,
+      `    points: ${POINTS}`,
+      '    mistakes:',
+      ...problems[id].mistakes.map((m) => `      ${m.id}: { deduct: ${DEDUCT} }`),
+    ]),
+  ].join('\n');
+  return parseAssignment(yaml, `fixture-test-${ids.join('+')}.yaml`);
+}
+
+const fixtureDir = (topic: string) => path.join(import.meta.dirname, '..', 'fixtures', 'submissions', topic);
+
+const cases = Object.entries(FIXTURE_TOPICS).flatMap(([topic, ids]) =>
+  readdirSync(fixtureDir(topic)).map((file) => [topic, file, ids] as const),
+);
+
+describe('grading the fixtures', () => {
+  it.each(cases)('%s/%s', async (topic, file, ids) => {
+    const assignment = assignmentFor(ids);
+    const report = await grade({ assignment, submission: path.join(fixtureDir(topic), file) });
+    expect(report.ungradable).toBeUndefined();
+    expect(GradescopeResultsSchema.safeParse(toGradescope(report)).success).toBe(true);
+    const bug = /^bug-(.+)\.\w+$/.exec(file)?.[1];
+    const owner = bug === undefined ? undefined : ids.find((id) => problems[id].mistakes.some((m) => m.id === bug));
+    if (bug !== undefined) expect(owner, `fixture ${file} names no mistake of ${ids.join(', ')}`).toBeDefined();
+    for (const p of report.problems) {
+      const expected = p.id === owner ? POINTS - DEDUCT : POINTS;
+      const failures = p.checks.filter((c) => !c.result.passed).map((c) => `${c.result.check}: ${c.result.failure?.message}`);
+      expect(p.score, `${p.id}: ${failures.join('; ')}`).toBeCloseTo(expected, 6);
+      if (p.id === owner) expect(p.mistake?.id).toBe(bug);
+    }
+    expect(report.score).toBeCloseTo(ids.length * POINTS - (owner ? DEDUCT : 0), 6);
+  });
+});
+
+describe('broken submissions get messages and a score, never a crash', () => {
+  const softmax = assignmentFor(['softmax-temperature', 'softmax-jacobian']);
+  const broken = (name: string) => path.join(fixtureDir('broken'), name);
+
+  it('a syntax error: every problem 0, the error and its line shown', async () => {
+    const report = await grade({ assignment: softmax, submission: broken('syntax-error.py') });
+    expect(report.score).toBe(0);
+    expect(report.loadErrors[0]?.message).toMatch(/SyntaxError.*line 3/);
+    expect(report.problems.every((p) => p.notice?.includes('not defined'))).toBe(true);
+  });
+
+  it('a failing import: what the file defines is still graded', async () => {
+    const report = await grade({ assignment: softmax, submission: broken('import-error.py') });
+    expect(report.loadErrors[0]?.message).toContain("No module named 'wandb'");
+    expect(report.problems.find((p) => p.id === 'softmax-temperature')?.score).toBe(POINTS);
+    expect(report.problems.find((p) => p.id === 'softmax-jacobian')?.score).toBe(0);
+  });
+
+  it('wrong types, raised errors and mutated inputs are named per check', async () => {
+    const report = await grade({ assignment: softmax, submission: broken('wrong-types.py') });
+    const codes = report.problems.flatMap((p) => p.checks.map((c) => c.result.failure?.code));
+    expect(codes).toContain('mutated_input');
+    expect(codes).toContain('wrong_type');
+    expect(report.score).toBe(0);
+  });
+
+  it('a JS module that defines nothing asked for', async () => {
+    const report = await grade({ assignment: softmax, submission: broken('empty.js') });
+    expect(report.score).toBe(0);
+    expect(report.problems.every((p) => p.checks.every((c) => c.result.failure?.code === 'missing'))).toBe(true);
+  });
+
+  it('an infinite loop costs its checks, with the limit named, and the rest is graded', async () => {
+    const report = await grade({ assignment: softmax, submission: broken('infinite-loop.py'), limits: { callTimeoutMs: 500 } });
+    const temperature = report.problems.find((p) => p.id === 'softmax-temperature')!;
+    expect(temperature.checks.every((c) => c.result.failure?.code === 'timeout')).toBe(true);
+    expect(temperature.checks[0]?.result.failure?.message).toContain('did not return within 500 ms');
+    expect(report.problems.find((p) => p.id === 'softmax-jacobian')?.score).toBe(POINTS);
+  });
+
+  it('a submission in an unsupported language is ungradable, not 0', async () => {
+    const report = await grade({ assignment: softmax, submission: broken('../../assignments/README.md') });
+    expect(report.ungradable).toMatch(/unsupported submission type/);
+    expect(toGradescope(report).extra_data?.['gradecheck']).toMatchObject({ ungradable: true });
+  });
+});
