@@ -74,7 +74,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   let subject: ProcessSubject | undefined;
   try {
     const intArgs = Object.assign({}, ...assignment.problems.map((p) => problems[p.id].intArgs ?? {})) as Record<string, number[]>;
-    subject = await ProcessSubject.start(options.submission, { cwd: workDir, limits: limitsOf(assignment, options.limits), intArgs });
+    subject = await ProcessSubject.start(options.submission, { cwd: workDir, seed: assignment.seed, limits: limitsOf(assignment, options.limits), intArgs });
     const student = subject;
     const scored: ScoredProblem[] = [];
     for (const [index, settings] of assignment.problems.entries()) {

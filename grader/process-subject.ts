@@ -80,8 +80,9 @@ function pathToUrl(p: string): string {
 }
 
 /** The environment a child sees: no secrets of the grader's, nothing but what an interpreter needs. */
-function scrubbedEnv(limits: Limits): NodeJS.ProcessEnv {
+function scrubbedEnv(limits: Limits, seed: number): NodeJS.ProcessEnv {
   return {
+    GRADECHECK_SEED: String(seed >>> 0),
     PATH: '/usr/local/bin:/usr/bin:/bin',
     LANG: 'C.UTF-8',
     HOME: '/nonexistent',
@@ -154,6 +155,8 @@ export interface ProcessSubjectOptions {
   readonly intArgs?: Readonly<Record<string, readonly number[]>>;
   /** Working directory of the child (a private temp dir). */
   readonly cwd: string;
+  /** Seeds the submission's own RNGs (random, numpy, torch, Math.random). */
+  readonly seed?: number;
 }
 
 export class ProcessSubject implements Subject {
@@ -196,7 +199,7 @@ export class ProcessSubject implements Subject {
     const { cmd, args } = command(this.language, this.submission, this.limits);
     const child = spawn(cmd, args, {
       cwd: this.options.cwd,
-      env: scrubbedEnv(this.limits),
+      env: scrubbedEnv(this.limits, this.options.seed ?? 0),
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true, // its own process group, so a kill takes its children too
     });

@@ -183,9 +183,25 @@ def load_submission(path):
 
 # ---- the loop -------------------------------------------------------------------------------------------
 
+def seed_student_rngs(seed, torch_only=False):
+    """Student code may draw random numbers (initialisers): seeding every RNG it could use makes the same
+    submission get the same answers, and so the same score, on every run."""
+    if not torch_only:
+        import random
+        random.seed(seed)
+        np = _np()
+        if np is not None:
+            np.random.seed(seed % (2 ** 32))
+    torch = _torch()
+    if torch is not None:
+        torch.manual_seed(seed)
+
+
 def main():
     path = sys.argv[1]
     limit_memory()
+    seed = int(os.environ.get("GRADECHECK_SEED", "0"))
+    seed_student_rngs(seed)
     requests = os.fdopen(REQUESTS_FD, "rb", buffering=0)
     responses = os.fdopen(RESPONSES_FD, "wb", buffering=0)
     # Keep the protocol pipes away from student code that writes to fd 3/4 by accident.
@@ -196,6 +212,9 @@ def main():
         responses.write((json.dumps(obj, allow_nan=False) + "\n").encode())
 
     module, load_problems = load_submission(path)
+    torch_seeded = _torch() is not None
+    if torch_seeded:
+        seed_student_rngs(seed, torch_only=True)
     defined = sorted(k for k, v in module.__dict__.items() if callable(v) and not k.startswith("_"))
     send({"op": "ready", "defined": defined, "loadErrors": load_problems,
           "numpy": _np() is not None, "torch": _torch() is not None})
@@ -209,6 +228,9 @@ def main():
         while b"\n" in buffer:
             line, buffer = buffer.split(b"\n", 1)
             if line.strip():
+                if not torch_seeded and _torch() is not None:  # imported lazily inside a function
+                    seed_student_rngs(seed, torch_only=True)
+                    torch_seeded = True
                 handle(json.loads(line), module, send)
 
 
