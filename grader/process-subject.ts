@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Value } from '../src/failure.ts';
-import type { Subject } from '../src/subject.ts';
+import type { Handle, Subject } from '../src/subject.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -170,6 +170,8 @@ export class ProcessSubject implements Subject {
   ready: ReadyInfo = { defined: [], loadErrors: [] };
   private child: ChildProcess | undefined;
   private pending = new Map<number, Pending>();
+  /** Instances in the current child (a restart loses them). */
+  private live = new Set<number>();
   private nextId = 1;
   private restarts = -1;
   private spentMs = 0;
@@ -196,6 +198,7 @@ export class ProcessSubject implements Subject {
 
   private async spawnChild(): Promise<void> {
     this.restarts++;
+    this.live.clear();
     const { cmd, args } = command(this.language, this.submission, this.limits);
     const child = spawn(cmd, args, {
       cwd: this.options.cwd,
@@ -322,7 +325,36 @@ export class ProcessSubject implements Subject {
     p.reject(new SubjectError(code, text, e.traceback));
   }
 
-  async call(fn: string, args: readonly Value[]): Promise<Value> {
+  call(fn: string, args: readonly Value[]): Promise<Value> {
+    return this.request({ op: 'call', fn, args: encodeWire(args as Value), intArgs: this.options.intArgs?.[fn] ?? [] }, { fn, args });
+  }
+
+  async create(cls: string, args: readonly Value[]): Promise<Handle> {
+    const answer = await this.request({ op: 'new', cls, args: encodeWire(args as Value) }, { fn: cls, args });
+    const handle = { id: Number(answer), cls };
+    this.live.add(handle.id);
+    return handle;
+  }
+
+  invoke(handle: Handle, method: string, args: readonly Value[]): Promise<Value> {
+    this.requireAlive(handle);
+    return this.request({ op: 'invoke', handle: handle.id, method, args: encodeWire(args as Value) }, { fn: `${handle.cls}.${method}`, args });
+  }
+
+  async inspect(handle: Handle): Promise<Value[]> {
+    this.requireAlive(handle);
+    const answer = await this.request({ op: 'inspect', handle: handle.id }, { fn: `${handle.cls} (parameters)`, args: [] });
+    return Array.isArray(answer) ? (answer as Value[]) : [answer];
+  }
+
+  /** Instances die with their process: a handle from before a restart is gone. */
+  private requireAlive(handle: Handle): void {
+    if (!this.live.has(handle.id) || !this.child) {
+      throw this.lastDeath ?? new SubjectError('crashed', `the instance of ${handle.cls} was lost when the process restarted`);
+    }
+  }
+
+  private async request(message: Record<string, unknown>, call: Call): Promise<Value> {
     if (this.spentMs > this.limits.totalTimeMs) {
       throw new SubjectError('timeout', `the submission used up its total time limit of ${this.limits.totalTimeMs} ms`);
     }
@@ -335,17 +367,14 @@ export class ProcessSubject implements Subject {
     }
     const child = this.child;
     const id = this.nextId++;
-    const call: Call = { fn, args };
     const started = Date.now();
     const answer = new Promise<Value>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.kill(child, new SubjectError('timeout', `${fn} did not return within ${this.limits.callTimeoutMs} ms`));
+        this.kill(child, new SubjectError('timeout', `${call.fn} did not return within ${this.limits.callTimeoutMs} ms`));
       }, this.limits.callTimeoutMs);
       this.pending.set(id, { call, resolve, reject, timer });
     });
-    const requests = child.stdio[3] as NodeJS.WritableStream;
-    const line = `${JSON.stringify({ id, op: 'call', fn, args: encodeWire(args as Value), intArgs: this.options.intArgs?.[fn] ?? [] })}\n`;
-    requests.write(line);
+    (child.stdio[3] as NodeJS.WritableStream).write(`${JSON.stringify({ id, ...message })}\n`);
     try {
       return await answer;
     } finally {

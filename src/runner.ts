@@ -91,23 +91,30 @@ interface GuardedSubject extends Subject {
 function guard(subject: Subject): GuardedSubject {
   const answers = new Map<string, Value>();
   const key = (fn: string, args: readonly Value[]) => JSON.stringify([fn, args]);
+  const attempt = async <T>(run: () => Promise<T>): Promise<T> => {
+    if (wrapped.tripped) throw wrapped.tripped;
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof SubjectError && COSTLY.has(error.code)) wrapped.tripped = error;
+      throw error;
+    }
+  };
   const wrapped: GuardedSubject = {
     label: subject.label,
     answerTo: (fn, args) => answers.get(key(fn, args)),
-    async call(fn, args) {
-      if (wrapped.tripped) throw wrapped.tripped;
-      try {
+    call: (fn, args) =>
+      attempt(async () => {
         const answer = await subject.call(fn, args);
         const k = key(fn, args);
         answers.delete(k);
         answers.set(k, answer);
         if (answers.size > REMEMBERED_ANSWERS) answers.delete(answers.keys().next().value!);
         return answer;
-      } catch (error) {
-        if (error instanceof SubjectError && COSTLY.has(error.code)) wrapped.tripped = error;
-        throw error;
-      }
-    },
+      }),
+    create: (cls, args) => attempt(() => subject.create(cls, args)),
+    invoke: (handle, method, args) => attempt(() => subject.invoke(handle, method, args)),
+    inspect: (handle) => attempt(() => subject.inspect(handle)),
   };
   return wrapped;
 }

@@ -13,6 +13,24 @@ export interface Subject {
    * modified its inputs.
    */
   call(fn: string, args: readonly Value[]): Promise<Value>;
+  /**
+   * Constructs an instance of a class by its catalog name (an optimizer over parameter arrays). The
+   * first argument, when it is a list, is passed as a list of arrays (the parameters).
+   */
+  create(cls: string, args: readonly Value[]): Promise<Handle>;
+  /** Calls a method of an instance, e.g. `step(grads)`. */
+  invoke(handle: Handle, method: string, args: readonly Value[]): Promise<Value>;
+  /**
+   * The instance's constructor arguments as they are now: methods that update parameters in place (as
+   * the catalog's optimizers do) show here.
+   */
+  inspect(handle: Handle): Promise<Value[]>;
+}
+
+/** An instance living in a subject. */
+export interface Handle {
+  readonly id: number;
+  readonly cls: string;
 }
 
 /** snake_case -> camelCase: `softmax_jacobian` -> `softmaxJacobian`. */
@@ -41,6 +59,17 @@ function deepEqual(a: unknown, b: unknown): boolean {
  * that modifies its inputs is caught (the catalog forbids it).
  */
 export function moduleSubject(label: string, module: Readonly<Record<string, unknown>>): Subject {
+  const instances = new Map<number, { object: Record<string, unknown>; args: Value[] }>();
+  let nextHandle = 1;
+  const raised = (what: string, error: unknown): SubjectError => {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return new SubjectError('raised', `${what} raised ${message}`, error instanceof Error ? error.stack : undefined);
+  };
+  const instance = (handle: Handle) => {
+    const found = instances.get(handle.id);
+    if (!found) throw new SubjectError('crashed', `no instance ${handle.cls}#${handle.id} (the process was restarted)`);
+    return found;
+  };
   return {
     label,
     async call(fn: string, args: readonly Value[]): Promise<Value> {
@@ -51,8 +80,7 @@ export function moduleSubject(label: string, module: Readonly<Record<string, unk
       try {
         result = await (impl as (...a: Value[]) => unknown)(...passed);
       } catch (error) {
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        throw new SubjectError('raised', `${fn} raised ${message}`, error instanceof Error ? error.stack : undefined);
+        throw raised(fn, error);
       }
       if (!deepEqual(passed, args)) {
         const call: Call = { fn, args };
@@ -65,6 +93,33 @@ export function moduleSubject(label: string, module: Readonly<Record<string, unk
         });
       }
       return result as Value;
+    },
+    async create(cls: string, args: readonly Value[]): Promise<Handle> {
+      const ctor = module[cls] ?? lookupExport(module, cls);
+      if (typeof ctor !== 'function') throw new SubjectError('missing', `class ${cls} is not defined`);
+      const passed = structuredClone(args) as Value[];
+      let object: Record<string, unknown>;
+      try {
+        object = new (ctor as new (...a: Value[]) => Record<string, unknown>)(...passed);
+      } catch (error) {
+        throw raised(cls, error);
+      }
+      const handle = { id: nextHandle++, cls };
+      instances.set(handle.id, { object, args: passed });
+      return handle;
+    },
+    async invoke(handle: Handle, method: string, args: readonly Value[]): Promise<Value> {
+      const { object } = instance(handle);
+      const fn = object[method] ?? object[camelCase(method)];
+      if (typeof fn !== 'function') throw new SubjectError('missing', `${handle.cls}.${method} is not defined`);
+      try {
+        return (await (fn as (...a: Value[]) => unknown).apply(object, structuredClone(args) as Value[])) as Value;
+      } catch (error) {
+        throw raised(`${handle.cls}.${method}`, error);
+      }
+    },
+    async inspect(handle: Handle): Promise<Value[]> {
+      return structuredClone(instance(handle).args);
     },
   };
 }

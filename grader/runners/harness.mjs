@@ -4,6 +4,7 @@
 // output stays on fd 1 and 2, which the grader captures but never parses.
 
 import fs from 'node:fs';
+import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 
@@ -73,7 +74,9 @@ async function main() {
   send({ op: 'ready', defined, loadErrors });
 
   let buffer = '';
-  const input = fs.createReadStream(null, { fd: REQUESTS_FD });
+  // A socket, not an fs stream: a blocking fs read of a pipe would keep a libuv thread busy and make
+  // process.exit in student code hang instead of exiting.
+  const input = new net.Socket({ fd: REQUESTS_FD, readable: true, writable: false });
   input.setEncoding('utf8');
   for await (const chunk of input) {
     buffer += chunk;
@@ -86,25 +89,53 @@ async function main() {
   }
 }
 
+const instances = new Map();
+let nextHandle = 1;
+
 async function handle(request, module) {
-  const { id, fn: name } = request;
-  const fn = module[camelCase(name)] ?? module[name];
-  if (typeof fn !== 'function') {
-    send({ id, ok: false, error: { type: 'missing', message: `${name} is not defined` } });
-    return;
-  }
+  const { id, op = 'call' } = request;
   const args = decode(request.args ?? []);
-  const before = structuredClone(args);
+  if (op === 'inspect') {
+    const entry = instances.get(request.handle);
+    if (!entry) return send({ id, ok: false, error: { type: 'harness', message: 'unknown instance' } });
+    return respond(id, entry.args, undefined, undefined);
+  }
+  let target;
+  let self;
+  let name;
+  if (op === 'call' || op === 'new') {
+    name = op === 'call' ? request.fn : request.cls;
+    target = module[name] ?? module[camelCase(name)];
+  } else if (op === 'invoke') {
+    const entry = instances.get(request.handle);
+    if (!entry) return send({ id, ok: false, error: { type: 'harness', message: 'unknown instance' } });
+    name = request.method;
+    self = entry.object;
+    target = self[name] ?? self[camelCase(name)];
+  } else {
+    return send({ id, ok: false, error: { type: 'harness', message: `unknown op ${op}` } });
+  }
+  if (typeof target !== 'function') return send({ id, ok: false, error: { type: 'missing', message: `${name} is not defined` } });
+  const before = op === 'call' ? structuredClone(args) : undefined;
   let result;
   try {
-    result = await fn(...args);
+    if (op === 'new') {
+      const object = new target(...args);
+      instances.set(nextHandle, { object, args });
+      return send({ id, ok: true, value: nextHandle++ });
+    }
+    result = await target.apply(self, args);
   } catch (error) {
-    send({ id, ok: false, error: describeError(error) });
-    return;
+    return send({ id, ok: false, error: describeError(error) });
   }
+  respond(id, result, before, args);
+}
+
+function respond(id, result, before, args) {
   const state = { lowPrecision: false };
   try {
-    send({ id, ok: true, value: encode(result, state), lowPrecision: state.lowPrecision, mutated: !isDeepStrictEqual(before, args) });
+    const mutated = before !== undefined && !isDeepStrictEqual(before, args);
+    send({ id, ok: true, value: encode(result, state), lowPrecision: state.lowPrecision, mutated });
   } catch (error) {
     send({ id, ok: false, error: { type: 'harness', message: `cannot encode the result: ${describeError(error).message}` } });
   }

@@ -212,6 +212,7 @@ def main():
         responses.write((json.dumps(obj, allow_nan=False) + "\n").encode())
 
     module, load_problems = load_submission(path)
+    session = Session(module)
     torch_seeded = _torch() is not None
     if torch_seeded:
         seed_student_rngs(seed, torch_only=True)
@@ -231,36 +232,136 @@ def main():
                 if not torch_seeded and _torch() is not None:  # imported lazily inside a function
                     seed_student_rngs(seed, torch_only=True)
                     torch_seeded = True
-                handle(json.loads(line), module, send)
+                handle(json.loads(line), session, send)
 
 
-def handle(request, module, send):
+class Session:
+    """The instances a submission's classes made, by handle, with the arguments they were built from."""
+
+    def __init__(self, module):
+        self.module = module
+        self.instances = {}
+        self.next_handle = 1
+
+
+def error_response(rid, exc, module):
+    return {"id": rid, "ok": False, "error": {"type": type(exc).__name__, "message": str(exc)[:2000],
+                                             "traceback": relevant_traceback(exc, module.__file__)}}
+
+
+def handle(request, session, send):
+    op = request.get("op", "call")
     rid = request.get("id")
-    fn_name = request.get("fn")
-    fn = getattr(module, fn_name, None)
-    if not callable(fn):
-        send({"id": rid, "ok": False, "error": {"type": "missing", "message": f"{fn_name} is not defined"}})
+    module = session.module
+    if op == "call":
+        target_name = request.get("fn")
+        target = getattr(module, target_name, None)
+    elif op == "new":
+        target_name = request.get("cls")
+        target = getattr(module, target_name, None)
+    elif op in ("invoke", "inspect"):
+        entry = session.instances.get(request.get("handle"))
+        if entry is None:
+            send({"id": rid, "ok": False, "error": {"type": "harness", "message": "unknown instance"}})
+            return
+        if op == "inspect":
+            respond(rid, entry.current_args(), None, None, send)
+            return
+        target_name = request.get("method")
+        target = entry.method(target_name)
+    else:
+        send({"id": rid, "ok": False, "error": {"type": "harness", "message": f"unknown op {op}"}})
+        return
+    if not callable(target):
+        send({"id": rid, "ok": False, "error": {"type": "missing", "message": f"{target_name} is not defined"}})
         return
     int_args = set(request.get("intArgs", []))
     try:
-        args = [decode(a, i in int_args) for i, a in enumerate(request.get("args", []))]
+        raw = request.get("args", [])
+        if op == "new" and raw and isinstance(raw[0], list):
+            # The parameters of an optimizer: a list of arrays, whatever their shapes.
+            args = [[decode(p) for p in raw[0]]] + [decode(a) for a in raw[1:]]
+        else:
+            args = [decode(a, i in int_args) for i, a in enumerate(raw)]
     except Exception as exc:  # noqa: BLE001
         send({"id": rid, "ok": False, "error": {"type": "harness", "message": f"cannot decode arguments: {exc}"}})
         return
-    before = snapshot(args)
+    before = snapshot(args) if op == "call" else None
     try:
-        result = fn(*args)
+        if op == "new":
+            entry = Instance.create(target, args)
+            session.instances[session.next_handle] = entry
+            send({"id": rid, "ok": True, "value": session.next_handle})
+            session.next_handle += 1
+            return
+        result = target(*args)
     except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt, custom BaseExceptions
-        send({"id": rid, "ok": False, "error": {"type": type(exc).__name__, "message": str(exc)[:2000],
-                                                 "traceback": relevant_traceback(exc, module.__file__)}})
+        send(error_response(rid, exc, module))
         return
+    respond(rid, result, before, args, send)
+
+
+def respond(rid, result, before, args, send):
     encoder = Encoder()
     try:
         value = encoder.encode(result)
-        mutated = not same(before, args)
+        mutated = before is not None and not same(before, args)
         send({"id": rid, "ok": True, "value": value, "lowPrecision": encoder.low_precision, "mutated": mutated})
     except Exception as exc:  # noqa: BLE001
         send({"id": rid, "ok": False, "error": {"type": "harness", "message": f"cannot encode the result: {exc}"}})
+
+
+class Instance:
+    """An instance of a submission's class. Optimizers come in two forms (catalog part B): numpy, with
+    step(grads) updating the arrays in place, and PyTorch, over tensors with .grad, with step() taking no
+    argument and zero_grad(). The form is read off step's signature; the grader always speaks numpy."""
+
+    def __init__(self, obj, args, torch_params):
+        self.obj = obj
+        self.args = args
+        self.torch_params = torch_params
+
+    @staticmethod
+    def create(cls, args):
+        torch_params = None
+        if args and isinstance(args[0], list) and Instance.takes_no_step_argument(cls):
+            import torch
+            torch_params = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in args[0]]
+            obj = cls(torch_params, *args[1:])
+        else:
+            obj = cls(*args)
+        return Instance(obj, args, torch_params)
+
+    @staticmethod
+    def takes_no_step_argument(cls):
+        import inspect
+        step = getattr(cls, "step", None)
+        if step is None:
+            return False
+        try:
+            params = list(inspect.signature(step).parameters.values())[1:]
+        except (TypeError, ValueError):
+            return False
+        return all(p.default is not inspect.Parameter.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)
+
+    def method(self, name):
+        fn = getattr(self.obj, name, None)
+        if self.torch_params is None or name != "step" or not callable(fn):
+            return fn
+
+        def step_with_grads(grads=None):
+            import torch
+            if grads is not None:
+                for p, g in zip(self.torch_params, grads):
+                    p.grad = torch.as_tensor(g, dtype=p.dtype).clone()
+            with torch.no_grad():
+                return fn()
+        return step_with_grads
+
+    def current_args(self):
+        if self.torch_params is None:
+            return self.args
+        return [[p.detach().numpy() for p in self.torch_params]] + list(self.args[1:])
 
 
 if __name__ == "__main__":
