@@ -1,12 +1,16 @@
 // The gradecheck command line. Each command is a thin layer over the engine and the suites.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { ProcessSubject } from './process-subject.ts';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
 import { type GradeReport, grade } from './grade.ts';
 import { reportTerminal } from './render/terminal.ts';
 import { writeReport } from './write.ts';
-import { runCheck, runProblem } from '../src/runner.ts';
+import { diagnose, runCheck, runProblem } from '../src/runner.ts';
 import { isProblemId, problemIds, problems, type ProblemId } from '../spec/registry.ts';
 import { mistakeSubject, referenceSubject, variantsOf } from '../spec/subjects.ts';
 
@@ -91,7 +95,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(() => {
       for (const id of problemIds) {
         const p = problems[id];
-        write(`${id.padEnd(22)} ${p.signatures.join(', ').padEnd(40)} ${p.checks.length} checks, ${p.mistakes.length} named mistakes  (${p.source})`);
+        write(`${id}  (${p.source}; ${p.checks.length} checks, ${p.mistakes.length} named mistakes)`);
+        for (const signature of p.signatures) write(`    ${signature}`);
       }
     });
 
@@ -108,27 +113,37 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command('replay')
-    .description('replay one check on the reference or a named mistake, from the seed and path a failure printed')
+    .description('replay exactly the case a failure printed, on a submission, the reference or a named mistake')
     .requiredOption('-p, --problem <id>', 'problem id', (v) => parseProblem(v)[0]!)
     .requiredOption('-c, --check <id>', 'check id')
     .requiredOption('-s, --seed <n>', 'the seed the failure printed', parseInteger)
     .option('--path <path>', 'the path the failure printed')
+    .option('--submission <file>', 'run on this submission (default: the reference)')
     .option('--mistake <id>', 'run on this named mistake instead of the reference')
-    .action(async (options: { problem: ProblemId; check: string; seed: number; path?: string; mistake?: string }) => {
+    .action(async (options: { problem: ProblemId; check: string; seed: number; path?: string; mistake?: string; submission?: string }) => {
       const problem = problems[options.problem];
       const check = problem.checks.find((c) => c.id === options.check);
       if (!check) throw new InvalidArgumentError(`problem ${problem.id} has no check "${options.check}"; its checks: ${problem.checks.map((c) => c.id).join(', ')}`);
       const m = options.mistake === undefined ? undefined : problem.mistakes.find((x) => x.id === options.mistake);
       if (options.mistake !== undefined && !m) throw new InvalidArgumentError(`problem ${problem.id} has no mistake "${options.mistake}"`);
-      const subject = m ? mistakeSubject(m) : referenceSubject;
-      // The printed seed is the check's own: replay with it directly rather than deriving it again.
-      const result = await runCheck(problem.id, check, subject, {
-        seed: 0,
-        checkSeed: options.seed,
-        ...(options.path !== undefined ? { path: options.path } : {}),
-      });
-      write(formatCheckResult(result));
-      exitCode = result.passed ? 0 : 1;
+      const workDir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-replay-'));
+      const student = options.submission === undefined ? undefined : await ProcessSubject.start(options.submission, { cwd: workDir, ...(problem.intArgs ? { intArgs: problem.intArgs } : {}) });
+      try {
+        const subject = student ?? (m ? mistakeSubject(m) : referenceSubject);
+        // The printed seed is the check's own: replay with it directly rather than deriving it again.
+        const result = await runCheck(problem.id, check, subject, {
+          seed: 0,
+          checkSeed: options.seed,
+          ...(options.path !== undefined ? { path: options.path } : {}),
+          ...(student ? { lowPrecision: () => student.lowPrecision } : {}),
+        });
+        const diagnosis = result.failure ? await diagnose(result.failure, variantsOf(problem)) : [];
+        write(formatCheckResult(diagnosis.length ? { ...result, diagnosis } : result));
+        exitCode = result.passed ? EXIT.ok : EXIT.failed;
+      } finally {
+        await student?.close();
+        rmSync(workDir, { recursive: true, force: true });
+      }
     });
 
   program

@@ -3,10 +3,20 @@
 
 import type { Problem } from '../src/problem.ts';
 import { softmaxJacobianProblem, softmaxTemperature } from './softmax.suite.ts';
+import { affineLsGradient } from './affine-ls.suite.ts';
+import { losses } from './losses.suite.ts';
+import { activations } from './activations.suite.ts';
+import { huberFitProblem, huberGradientProblem, huberLossProblem } from './huber.suite.ts';
 
 export const problems = {
   'softmax-temperature': softmaxTemperature,
   'softmax-jacobian': softmaxJacobianProblem,
+  'affine-ls-gradient': affineLsGradient,
+  'losses': losses,
+  'activations': activations,
+  'huber-loss': huberLossProblem,
+  'huber-gradient': huberGradientProblem,
+  'huber-fit': huberFitProblem,
 } as const satisfies Record<string, Problem>;
 
 export type ProblemId = keyof typeof problems;

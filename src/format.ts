@@ -56,7 +56,7 @@ export function formatCall(fn: string, args: readonly Value[]): string {
 /** The replay instruction printed with every failure. */
 export function replayHint(result: CheckResult): string {
   const path = result.path !== undefined ? ` --path ${result.path}` : '';
-  return `replay: --problem ${result.problem} --check ${result.check} --seed ${result.seed}${path}`;
+  return `replay: npx gradecheck replay --problem ${result.problem} --check ${result.check} --seed ${result.seed}${path} --submission FILE`;
 }
 
 export function formatCheckResult(result: CheckResult): string {
