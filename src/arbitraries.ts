@@ -33,9 +33,13 @@ export interface VectorOptions {
   readonly magnitude?: number;
 }
 
+/**
+ * A vector whose length is uniform in [minLength, maxLength] (fast-check's own array lengths are biased
+ * small, which would leave the large sizes a check asks for untested); shrinks toward short vectors.
+ */
 export function vector(options: VectorOptions = {}): fc.Arbitrary<number[]> {
   const { minLength = 1, maxLength = 16, magnitude = 10 } = options;
-  return fc.array(finite(magnitude), { minLength, maxLength });
+  return sized(minLength, maxLength, (n) => vectorOf(n, magnitude));
 }
 
 export function vectorOf(length: number, magnitude = 10): fc.Arbitrary<number[]> {

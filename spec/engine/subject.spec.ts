@@ -91,3 +91,43 @@ describe('toFailure', () => {
     expect(toFailure('weird').code).toBe('check_error');
   });
 });
+
+describe('moduleSubject instances', () => {
+  class Scaler {
+    constructor(
+      readonly params: number[][],
+      readonly factor: number,
+    ) {}
+    step(grads: number[][]) {
+      this.params.forEach((p, i) => p.forEach((_, j) => (p[j]! -= this.factor * grads[i]![j]!)));
+    }
+    fail() {
+      throw new Error('no');
+    }
+  }
+  const subject = moduleSubject('classes', {
+    Scaler,
+    Broken: class {
+      constructor() {
+        throw new Error('bad constructor');
+      }
+    },
+  });
+
+  it('constructs, steps in place and inspects the current parameters, without touching the caller\'s arrays', async () => {
+    const params = [[1, 2], [3]];
+    const h = await subject.create('Scaler', [params, 2]);
+    await subject.invoke(h, 'step', [[[1, 1], [1]]]);
+    expect((await subject.inspect(h))[0]).toEqual([[-1, 0], [1]]);
+    expect(params).toEqual([[1, 2], [3]]);
+  });
+
+  it('reports missing classes and methods, raising constructors and methods, and unknown handles', async () => {
+    await expect(subject.create('Nope', [])).rejects.toMatchObject({ code: 'missing' });
+    await expect(subject.create('Broken', [])).rejects.toMatchObject({ code: 'raised' });
+    const h = await subject.create('Scaler', [[[1]], 1]);
+    await expect(subject.invoke(h, 'nope', [])).rejects.toMatchObject({ code: 'missing' });
+    await expect(subject.invoke(h, 'fail', [])).rejects.toMatchObject({ code: 'raised' });
+    await expect(subject.inspect({ id: 999, cls: 'Scaler' })).rejects.toMatchObject({ code: 'crashed' });
+  });
+});
