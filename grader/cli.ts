@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ProcessSubject } from './process-subject.ts';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
+import { type BatchRow, mergeShards, parseShard, runBatch, summarize } from './batch.ts';
 import { type GradeReport, grade } from './grade.ts';
 import { reportTerminal } from './render/terminal.ts';
 import { writeReport } from './write.ts';
@@ -190,6 +191,48 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = report.ungradable ? EXIT.ungradable : EXIT.ok;
     });
 
+  program
+    .command('batch')
+    .description('grade a whole class: a Gradescope export or a folder per student; resumable, parallel')
+    .requiredOption('-a, --assignment <file>', 'assignment YAML')
+    .requiredOption('--submissions <dir>', 'a Gradescope export (submission_metadata.yml) or one folder/file per student')
+    .requiredOption('-o, --out <dir>', 'output directory (students/, gradebook.csv, summary.md, summary.json, cache/)')
+    .option('-j, --jobs <n>', 'submissions graded at once (default: the number of cores)', parseInteger)
+    .option('--shard <i/n>', 'grade only the i-th of n deterministic slices (0-based), for array jobs')
+    .action(async (options: { assignment: string; submissions: string; out: string; jobs?: number; shard?: string }) => {
+      const assignment = loadAssignment(options.assignment);
+      const shard = options.shard === undefined ? undefined : parseShardOption(options.shard);
+      const started = Date.now();
+      const tty = process.stderr.isTTY === true;
+      const rows = await runBatch({
+        assignment,
+        submissionsDir: options.submissions,
+        outDir: options.out,
+        ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+        ...(shard ? { shard } : {}),
+        onProgress: (done, total, row) => process.stderr.write(progressLine(done, total, started, row, tty)),
+      });
+      if (tty) process.stderr.write('\n');
+      const summary = summarize(assignment, rows);
+      write(`${summary.graded}/${summary.submissions} graded, mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}; wrote ${path.join(options.out, 'gradebook.csv')}, summary.md, summary.json`);
+      exitCode = summary.failed > 0 ? EXIT.failed : EXIT.ok;
+    });
+
+  program
+    .command('merge')
+    .description('assemble the gradebook and summary from the out dirs of several --shard runs')
+    .requiredOption('-a, --assignment <file>', 'assignment YAML')
+    .requiredOption('--submissions <dir>', 'the submissions folder the shards graded')
+    .requiredOption('-o, --out <dir>', 'output directory')
+    .argument('<shardDirs...>', 'the out dirs of the shards')
+    .action((shardDirs: string[], options: { assignment: string; submissions: string; out: string }) => {
+      const assignment = loadAssignment(options.assignment);
+      const rows = mergeShards(assignment, options.submissions, shardDirs, options.out);
+      const summary = summarize(assignment, rows);
+      write(`merged ${shardDirs.length} shard(s): ${summary.graded}/${summary.submissions} graded, mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}`);
+      exitCode = summary.failed > 0 ? EXIT.failed : EXIT.ok;
+    });
+
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
@@ -202,6 +245,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
   return exitCode;
+}
+
+function parseShardOption(text: string): { index: number; count: number } {
+  try {
+    return parseShard(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** A progress bar with rate and ETA on a terminal; a plain line per submission otherwise. */
+function progressLine(done: number, total: number, started: number, row: BatchRow, tty: boolean): string {
+  const seconds = (Date.now() - started) / 1000;
+  const rate = done / Math.max(seconds, 1e-3);
+  const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+  const status = row.error ? `error: ${row.error}` : row.report?.ungradable ? 'ungradable' : `${row.report?.score}/${row.report?.maxScore}${row.cached ? ' (cached)' : ''}`;
+  if (!tty) return `[${done}/${total}] ${row.submission.id}: ${status}\n`;
+  const width = 30;
+  const filled = Math.round((done / Math.max(total, 1)) * width);
+  return `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}  ${rate.toFixed(1)}/s  ETA ${eta}s  `;
 }
 
 function ungradableReport(options: { submission: string; assignment?: string }, reason: string): GradeReport {

@@ -69,8 +69,11 @@ export function checkSeed(baseSeed: number, problemId: string, checkId: string):
   return hashSeed(baseSeed, problemId, checkId);
 }
 
-/** Failures that cost a kill and a restart: shrinking them would repeat the cost at every step. */
-const COSTLY: ReadonlySet<string> = new Set(['timeout', 'limit_exceeded', 'crashed']);
+/**
+ * Failures not worth shrinking: those that cost a kill and a restart (shrinking would repeat the cost at
+ * every step), and a missing function (it is missing on every input).
+ */
+const COSTLY: ReadonlySet<string> = new Set(['timeout', 'limit_exceeded', 'crashed', 'missing']);
 
 /** How many recent answers a run keeps, to find the answer behind a failure. */
 const REMEMBERED_ANSWERS = 256;

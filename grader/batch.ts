@@ -1,0 +1,289 @@
+// Grading a whole class: discover the submissions (a Gradescope export or a folder per student), grade each
+// in its own `gradecheck grade` process with N at a time, cache every report by a content hash so that a
+// killed batch resumes without repeating work, and write the gradebook and a summary.
+
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { Assignment } from './assignment.ts';
+import type { GradeReport } from './grade.ts';
+import { writeAtomic } from './write.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SUBMISSION_EXTENSIONS = ['.py', '.ts', '.mts', '.mjs', '.js'];
+
+export interface Submission {
+  /** Stable id: the Gradescope submission folder, or the student's folder/file name. */
+  readonly id: string;
+  readonly file: string | undefined;
+  readonly name?: string;
+  readonly email?: string;
+  readonly sid?: string;
+  readonly submittedAt?: string;
+}
+
+/** The file to grade in a student's folder: the first source file by name, .py before the others. */
+function pickFile(dir: string): string | undefined {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => SUBMISSION_EXTENSIONS.includes(path.extname(f)) && !f.split(path.sep).some((part) => part.startsWith('.') || part === 'node_modules'))
+    .sort((a, b) => SUBMISSION_EXTENSIONS.indexOf(path.extname(a)) - SUBMISSION_EXTENSIONS.indexOf(path.extname(b)) || a.localeCompare(b));
+  return files[0] === undefined ? undefined : path.join(dir, files[0]);
+}
+
+interface GradescopeSubmitter {
+  readonly ':name'?: string;
+  readonly ':email'?: string;
+  readonly ':sid'?: string;
+}
+
+/**
+ * The submissions in `dir`: a Gradescope export (`submission_metadata.yml` beside `submission_*` folders),
+ * or one folder or one file per student.
+ */
+export function discoverSubmissions(dir: string): Submission[] {
+  const metadataFile = path.join(dir, 'submission_metadata.yml');
+  if (existsSync(metadataFile)) {
+    const metadata = (parseYaml(readFileSync(metadataFile, 'utf8')) ?? {}) as Record<string, { ':submitters'?: GradescopeSubmitter[]; ':created_at'?: string }>;
+    return Object.entries(metadata)
+      .map(([id, meta]) => {
+        const folder = path.join(dir, id);
+        const submitter = meta[':submitters']?.[0] ?? {};
+        const createdAt = meta[':created_at'];
+        return {
+          id,
+          file: existsSync(folder) ? pickFile(folder) : undefined,
+          ...(submitter[':name'] ? { name: submitter[':name'] } : {}),
+          ...(submitter[':email'] ? { email: submitter[':email'] } : {}),
+          ...(submitter[':sid'] ? { sid: String(submitter[':sid']) } : {}),
+          ...(createdAt ? { submittedAt: new Date(createdAt).toISOString() } : {}),
+        };
+      })
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => !e.name.startsWith('.'))
+    .flatMap((e): Submission[] => {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) return [{ id: e.name, file: pickFile(full) }];
+      if (SUBMISSION_EXTENSIONS.includes(path.extname(e.name))) return [{ id: path.basename(e.name, path.extname(e.name)), file: full }];
+      return [];
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** `i/n`: the submissions whose position in id order is i modulo n (0-based). */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index >= count) throw new Error(`--shard must be i/n with 0 <= i < n, got "${text}"`);
+  return { index, count };
+}
+
+export function shardOf<T>(items: readonly T[], shard: { index: number; count: number }): T[] {
+  return items.filter((_, i) => i % shard.count === shard.index);
+}
+
+/** What makes a grade: the submission's bytes, the assignment's bytes and gradecheck's version. */
+export function cacheKey(submissionFile: string, assignmentFile: string, version: string): string {
+  const h = createHash('sha256');
+  h.update(version).update('\0').update(readFileSync(assignmentFile)).update('\0').update(readFileSync(submissionFile));
+  return h.digest('hex');
+}
+
+export function gradecheckVersion(): string {
+  return (JSON.parse(readFileSync(path.join(here, '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export interface BatchRow {
+  readonly submission: Submission;
+  readonly report: GradeReport | undefined;
+  /** Why there is no report (no source file, the grading process died). */
+  readonly error?: string;
+  readonly cached: boolean;
+}
+
+export interface BatchOptions {
+  readonly assignment: Assignment;
+  readonly submissionsDir: string;
+  readonly outDir: string;
+  readonly jobs?: number;
+  readonly shard?: { index: number; count: number };
+  /** Called after each submission (the progress display). */
+  readonly onProgress?: (done: number, total: number, row: BatchRow) => void;
+}
+
+/** Grades one submission in a fresh `gradecheck grade` process; resolves with its report. */
+function gradeInChild(submission: Submission & { file: string }, assignmentFile: string, outDir: string): Promise<GradeReport> {
+  const args = [path.join(here, '..', 'bin', 'gradecheck.mjs'), 'grade', '--json', '--assignment', assignmentFile, '--submission', submission.file, '--out', outDir];
+  if (submission.submittedAt) args.push('--submitted-at', submission.submittedAt);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        resolve(JSON.parse(stdout) as GradeReport);
+      } catch {
+        reject(new Error(`the grading process exited with code ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`));
+      }
+    });
+  });
+}
+
+export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
+  const all = discoverSubmissions(options.submissionsDir);
+  const submissions = options.shard ? shardOf(all, options.shard) : all;
+  const cacheDir = path.join(options.outDir, 'cache');
+  mkdirSync(cacheDir, { recursive: true });
+  const version = gradecheckVersion();
+  const rows: BatchRow[] = new Array(submissions.length);
+  let next = 0;
+  let done = 0;
+  const finish = (i: number, row: BatchRow) => {
+    rows[i] = row;
+    options.onProgress?.(++done, submissions.length, row);
+  };
+  const worker = async () => {
+    for (let i = next++; i < submissions.length; i = next++) {
+      const submission = submissions[i]!;
+      if (submission.file === undefined) {
+        finish(i, { submission, report: undefined, error: 'no source file (.py .js .mjs .ts) in the submission', cached: false });
+        continue;
+      }
+      const studentDir = path.join(options.outDir, 'students', submission.id);
+      const key = cacheKey(submission.file, options.assignment.file, version);
+      const cached = path.join(cacheDir, `${key}.json`);
+      if (existsSync(cached)) {
+        finish(i, { submission, report: JSON.parse(readFileSync(cached, 'utf8')) as GradeReport, cached: true });
+        continue;
+      }
+      try {
+        const report = await gradeInChild({ ...submission, file: submission.file }, options.assignment.file, studentDir);
+        // Only a finished grade is cached: an ungradable run is retried next time.
+        if (!report.ungradable) writeAtomic(cached, JSON.stringify(report));
+        finish(i, { submission, report, cached: false });
+      } catch (error) {
+        finish(i, { submission, report: undefined, error: (error as Error).message, cached: false });
+      }
+    }
+  };
+  const jobs = Math.max(1, options.jobs ?? os.availableParallelism());
+  await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, submissions.length)) }, worker));
+  writeBatchOutputs(options.assignment, rows, options.outDir);
+  return rows;
+}
+
+const csvField = (v: string | number | undefined) => {
+  const s = v === undefined ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function gradebookCsv(assignment: Assignment, rows: readonly BatchRow[]): string {
+  const ids = assignment.problems.map((p) => p.id);
+  const header = ['submission', 'name', 'email', 'sid', 'score', 'max_score', ...ids, 'status'];
+  const lines = rows.map((r) => {
+    const byId = new Map(r.report?.problems.map((p) => [p.id, p.score]));
+    const status = r.error ? `error: ${r.error}` : r.report?.ungradable ? `ungradable: ${r.report.ungradable}` : 'graded';
+    return [r.submission.id, r.submission.name, r.submission.email, r.submission.sid, r.report?.score, r.report?.maxScore, ...ids.map((id) => byId.get(id)), status].map(csvField).join(',');
+  });
+  return `${[header.join(','), ...lines].join('\n')}\n`;
+}
+
+export interface BatchSummary {
+  readonly assignment: string;
+  readonly submissions: number;
+  readonly graded: number;
+  readonly failed: number;
+  readonly meanScore: number;
+  readonly maxScore: number;
+  readonly problems: readonly { id: string; points: number; mean: number; full: number; zero: number; histogram: number[] }[];
+  readonly mistakes: readonly { problem: string; id: string; title: string; count: number }[];
+}
+
+export function summarize(assignment: Assignment, rows: readonly BatchRow[]): BatchSummary {
+  const graded = rows.filter((r) => r.report && !r.report.ungradable).map((r) => r.report!);
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
+  const problems = assignment.problems.map((settings) => {
+    const scores = graded.map((g) => g.problems.find((p) => p.id === settings.id)?.score ?? 0);
+    // Ten bins of the fraction of the points earned; the last bin holds full marks.
+    const histogram = new Array<number>(10).fill(0);
+    for (const s of scores) histogram[Math.min(9, Math.floor((settings.points > 0 ? s / settings.points : 1) * 10))]!++;
+    return { id: settings.id, points: settings.points, mean: mean(scores), full: scores.filter((s) => s >= settings.points).length, zero: scores.filter((s) => s === 0).length, histogram };
+  });
+  const counts = new Map<string, { problem: string; id: string; title: string; count: number }>();
+  for (const g of graded) {
+    for (const p of g.problems) {
+      // One mistake per student and problem: the priced one, else the one named on the most failed checks.
+      const tally = new Map<string, { title: string; n: number }>();
+      for (const d of p.checks.flatMap((c) => c.result.diagnosis ?? [])) tally.set(d.id, { title: d.title, n: (tally.get(d.id)?.n ?? 0) + 1 });
+      const top = [...tally.entries()].sort((a, b) => b[1].n - a[1].n)[0];
+      const named = p.mistake ? [[p.mistake.id, p.mistake.title] as const] : top ? [[top[0], top[1].title] as const] : [];
+      for (const [id, title] of named) {
+        const key = `${p.id}/${id}`;
+        const entry = counts.get(key) ?? { problem: p.id, id, title, count: 0 };
+        entry.count++;
+        counts.set(key, entry);
+      }
+    }
+  }
+  return {
+    assignment: assignment.name,
+    submissions: rows.length,
+    graded: graded.length,
+    failed: rows.length - graded.length,
+    meanScore: mean(graded.map((g) => g.score)),
+    maxScore: assignment.problems.reduce((s, p) => s + p.points, 0),
+    problems,
+    mistakes: [...counts.values()].sort((a, b) => b.count - a.count || a.problem.localeCompare(b.problem)),
+  };
+}
+
+export function summaryMarkdown(s: BatchSummary): string {
+  const f = (x: number) => String(Math.round(x * 100) / 100);
+  return [
+    `# ${s.assignment}: class summary`,
+    '',
+    `${s.submissions} submissions, ${s.graded} graded, ${s.failed} not graded. Mean score ${f(s.meanScore)} / ${f(s.maxScore)}.`,
+    '',
+    '| problem | points | mean | full marks | zero | distribution (tenths of the points, last = full) |',
+    '|---|---|---|---|---|---|',
+    ...s.problems.map((p) => `| ${p.id} | ${f(p.points)} | ${f(p.mean)} | ${p.full} | ${p.zero} | ${p.histogram.join(' ')} |`),
+    '',
+    '## Most frequent named mistakes',
+    '',
+    '| problem | mistake | students |',
+    '|---|---|---|',
+    ...s.mistakes.map((m) => `| ${m.problem} | ${m.title} (\`${m.id}\`) | ${m.count} |`),
+    '',
+  ].join('\n');
+}
+
+export function writeBatchOutputs(assignment: Assignment, rows: readonly BatchRow[], outDir: string): void {
+  const summary = summarize(assignment, rows);
+  writeAtomic(path.join(outDir, 'gradebook.csv'), gradebookCsv(assignment, rows));
+  writeAtomic(path.join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeAtomic(path.join(outDir, 'summary.md'), summaryMarkdown(summary));
+}
+
+/** Reassembles shard outputs: every cached report of each shard's out dir, for the submissions in `dir`. */
+export function mergeShards(assignment: Assignment, submissionsDir: string, shardDirs: readonly string[], outDir: string): BatchRow[] {
+  const version = gradecheckVersion();
+  const rows = discoverSubmissions(submissionsDir).map((submission): BatchRow => {
+    if (!submission.file) return { submission, report: undefined, error: 'no source file', cached: false };
+    const key = `${cacheKey(submission.file, assignment.file, version)}.json`;
+    const found = shardDirs.map((d) => path.join(d, 'cache', key)).find((f) => existsSync(f) && statSync(f).isFile());
+    return found
+      ? { submission, report: JSON.parse(readFileSync(found, 'utf8')) as GradeReport, cached: true }
+      : { submission, report: undefined, error: 'not graded by any shard', cached: false };
+  });
+  writeBatchOutputs(assignment, rows, outDir);
+  return rows;
+}
