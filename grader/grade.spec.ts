@@ -14,6 +14,19 @@ import { GradescopeResultsSchema, toGradescope } from './render/gradescope.ts';
 /** Which problems each fixture folder implements. */
 export const FIXTURE_TOPICS: Record<string, readonly ProblemId[]> = {
   softmax: ['softmax-temperature', 'softmax-jacobian'],
+  init: ['init-schemes'],
+  variance: ['variance-rules'],
+  'activation-statistics': ['activation-statistics'],
+  'optim-sgd': ['momentum-sgd'],
+  'optim-moments': ['ema', 'gradient-stats'],
+  'optim-adam': ['adam-step', 'adamw-step', 'adam-closed-form'],
+  mlp: ['mlp-backprop'],
+  batchnorm: ['batchnorm'],
+  residual: ['residual-block'],
+  box: ['box-network'],
+  'param-count': ['param-count'],
+  metrics: ['metrics'],
+  optimizers: ['sgd-weight-decay', 'adam-optimizer'],
 };
 
 const POINTS = 10;

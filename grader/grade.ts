@@ -45,7 +45,9 @@ export interface GradeReport {
 
 /** The function names a problem grades, from its catalog signatures. */
 export function functionsOf(problem: Problem): string[] {
-  return problem.signatures.map((s) => s.slice(0, s.indexOf('(')).replace(/^class\s+/, '').trim());
+  return problem.signatures
+    .map((s) => s.slice(0, s.indexOf('(')).replace(/^class\s+/, '').trim())
+    .filter((name) => !name.includes('.')); // methods (`ADAMOptimizer.step`) belong to their class
 }
 
 function limitsOf(assignment: Assignment, overrides: Partial<Limits> | undefined): Partial<Limits> {

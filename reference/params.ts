@@ -38,9 +38,10 @@ export function requireGradsLike(params: readonly ParamArray[], grads: unknown):
   if (!Array.isArray(grads) || grads.length !== params.length) {
     throw new Error(`step(grads) needs one gradient per parameter (${params.length}), got ${Array.isArray(grads) ? grads.length : typeof grads}`);
   }
+  const describe = (s: number[]) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
   params.forEach((p, i) => {
-    const want = shapeOf(`params[${i}]`, p).join(', ');
-    const got = shapeOf(`grads[${i}]`, grads[i]).join(', ');
-    if (want !== got) throw new Error(`grads[${i}] has shape (${got}), but params[${i}] has shape (${want})`);
+    const want = describe(shapeOf(`params[${i}]`, p));
+    const got = describe(shapeOf(`grads[${i}]`, grads[i]));
+    if (want !== got) throw new Error(`grads[${i}] has shape ${got}, but params[${i}] has shape ${want}`);
   });
 }

@@ -2,11 +2,23 @@
 // so an unknown id is a type error in code and a clear message on the command line.
 
 import type { Problem } from '../src/problem.ts';
+import { adamOptimizer, sgdWeightDecay } from './optimizers.suite.ts';
 import { softmaxJacobianProblem, softmaxTemperature } from './softmax.suite.ts';
 import { affineLsGradient } from './affine-ls.suite.ts';
 import { losses } from './losses.suite.ts';
 import { activations } from './activations.suite.ts';
 import { huberFitProblem, huberGradientProblem, huberLossProblem } from './huber.suite.ts';
+import { activationStatistics, initSchemes } from './init.suite.ts';
+import { varianceRules } from './variance.suite.ts';
+import { momentumSgd } from './sgd.suite.ts';
+import { emaProblem, gradientStats } from './moments.suite.ts';
+import { adamClosedForm, adamStepProblem, adamwStepProblem } from './adam.suite.ts';
+import { mlpBackprop } from './mlp.suite.ts';
+import { batchnorm } from './batchnorm.suite.ts';
+import { residualBlock } from './residual.suite.ts';
+import { boxNetwork } from './box.suite.ts';
+import { paramCount } from './param-count.suite.ts';
+import { metrics } from './metrics.suite.ts';
 
 export const problems = {
   'softmax-temperature': softmaxTemperature,
@@ -17,6 +29,23 @@ export const problems = {
   'huber-loss': huberLossProblem,
   'huber-gradient': huberGradientProblem,
   'huber-fit': huberFitProblem,
+  'init-schemes': initSchemes,
+  'activation-statistics': activationStatistics,
+  'variance-rules': varianceRules,
+  'momentum-sgd': momentumSgd,
+  'ema': emaProblem,
+  'gradient-stats': gradientStats,
+  'adam-step': adamStepProblem,
+  'adamw-step': adamwStepProblem,
+  'adam-closed-form': adamClosedForm,
+  'mlp-backprop': mlpBackprop,
+  'batchnorm': batchnorm,
+  'residual-block': residualBlock,
+  'box-network': boxNetwork,
+  'param-count': paramCount,
+  'metrics': metrics,
+  'sgd-weight-decay': sgdWeightDecay,
+  'adam-optimizer': adamOptimizer,
 } as const satisfies Record<string, Problem>;
 
 export type ProblemId = keyof typeof problems;

@@ -25,5 +25,26 @@ export function mistakeSubject(m: Mistake): Subject {
 
 /** Subjects for every named mistake of a problem, for diagnosis. */
 export function variantsOf(problem: { readonly mistakes: readonly Mistake[] }): { mistake: Mistake; subject: Subject }[] {
-  return problem.mistakes.map((m) => ({ mistake: m, subject: mistakeSubject(m) }));
+  return problem.mistakes.map((m) => ({ mistake: m, subject: explainingOnly(mistakeSubject(m)) }));
+}
+
+/**
+ * A variant that answers a call exactly as the reference does (the mistake is elsewhere: another method of
+ * initialize_weights, a branch not taken) cannot explain a failure on that call: it refuses to answer.
+ */
+function explainingOnly(variant: Subject): Subject {
+  return {
+    ...variant,
+    async call(fn, args) {
+      const answer = await variant.call(fn, args);
+      let reference: unknown;
+      try {
+        reference = await referenceSubject.call(fn, args);
+      } catch {
+        return answer;
+      }
+      if (JSON.stringify(answer) === JSON.stringify(reference)) throw new Error(`${variant.label} answers ${fn} as the reference does`);
+      return answer;
+    },
+  };
 }

@@ -1,6 +1,7 @@
 // Failures are data: a stable code, the call that was judged, what was expected and received, and the
 // worst entry. Renderers (terminal, Markdown, Gradescope) turn them into words; checks never format.
 
+import type { Subject } from './subject.ts';
 import type { Tolerance, WorstEntry } from './tolerance.ts';
 
 /** Anything that crosses the boundary to an implementation: JSON-like, with NaN and infinities allowed. */
@@ -56,6 +57,11 @@ export interface FailureData {
   readonly tolerance?: Tolerance;
   /** Extra lines: a traceback, the limit that was hit. */
   readonly details?: string;
+  /**
+   * For stateful scenarios (an optimizer driven over several steps), how to produce `answer` again on
+   * another subject, and the class or function that must differ from the reference to explain it.
+   */
+  readonly rerun?: { readonly target: string; readonly run: (subject: Subject) => Promise<Value> };
 }
 
 /** Thrown by a check when the subject's answer breaks the property. */

@@ -190,3 +190,68 @@ export function gradientMatchesFiniteDifferences<I>(spec: DerivativeSpec<I, numb
 export function jacobianMatchesFiniteDifferences<I>(spec: DerivativeSpec<I, readonly number[]>): Check {
   return derivativeMatchesFiniteDifferences(spec);
 }
+
+export interface TrajectorySpec<I> {
+  readonly id: string;
+  readonly title: string;
+  readonly arbitrary: fc.Arbitrary<I>;
+  readonly numRuns?: number;
+  /** The catalog name of the class (an optimizer over a list of parameter arrays). */
+  readonly cls: string;
+  /** Constructor arguments, the parameter arrays first. */
+  readonly args: (input: I) => Value[];
+  /** The argument of each `step` call (the gradients, one array per parameter). */
+  readonly steps: (input: I) => Value[];
+  /** The parameters after each step, by the reference. */
+  readonly oracle: (input: I) => NumericTree[];
+  readonly tolerance: Tolerance;
+}
+
+/**
+ * A stateful class driven through a sequence of `step` calls matches the reference after every step: the
+ * parameters, updated in place, are read back after each one. A failure names the first step that differs
+ * and can be replayed on a named mistake's class, so the mistake is named.
+ */
+export function trajectoryMatchesOracle<I>(spec: TrajectorySpec<I>): Check {
+  const drive = async (subject: Subject, input: I, steps: number): Promise<Value[]> => {
+    const handle = await subject.create(spec.cls, spec.args(input));
+    const grads = spec.steps(input);
+    const trajectory: Value[] = [];
+    for (let k = 0; k < steps; k++) {
+      await subject.invoke(handle, 'step', [grads[k]!]);
+      trajectory.push((await subject.inspect(handle))[0]);
+    }
+    return trajectory;
+  };
+  return defineCheck({
+    id: spec.id,
+    title: spec.title,
+    arbitrary: spec.arbitrary,
+    ...(spec.numRuns !== undefined ? { numRuns: spec.numRuns } : {}),
+    tolerance: spec.tolerance,
+    run: async (subject, input, context) => {
+      const expected = spec.oracle(input);
+      const grads = spec.steps(input);
+      const tol = context.tol(spec.tolerance);
+      const trajectory = await drive(subject, input, expected.length);
+      for (let k = 0; k < expected.length; k++) {
+        const call: Call = { fn: `${spec.cls}.step`, args: [grads[k]!] };
+        const params = decodeLike(trajectory[k], expected[k]!, call);
+        const { ok, worst } = compare(params, expected[k]!, tol);
+        if (ok) continue;
+        const answer = trajectory.slice(0, k + 1);
+        throw new CheckFailure({
+          code: allFinite(params) ? 'value_mismatch' : 'not_finite',
+          message: `the parameters after step ${k + 1} of ${expected.length} differ from the reference`,
+          call,
+          expected: expected[k]!,
+          received: params,
+          answer,
+          ...(worst ? { worst } : {}),
+          tolerance: tol,
+          rerun: { target: spec.cls, run: async (other) => drive(other, input, k + 1) },
+        });
+      }
+    },
+  });
+}

@@ -4,6 +4,7 @@
 
 import fc from 'fast-check';
 import type { Subject } from './subject.ts';
+import type { Value } from './failure.ts';
 import type { Tolerance } from './tolerance.ts';
 
 /** The default number of fast-check runs per property. */
@@ -17,6 +18,11 @@ export interface Check {
   readonly numRuns: number;
   /** The tolerance its comparisons use (documented beside the problem). */
   readonly tolerance?: Tolerance;
+  /**
+   * How diagnosis compares the subject's answer with a named-mistake variant's answer to the failing call, for
+   * checks whose answers are random (compare distributions, not numbers). Default: within the failure's tolerance.
+   */
+  readonly sameAnswer?: (received: Value, variant: Value) => boolean;
   /** The fast-check property of this check bound to a subject. */
   property(subject: Subject, context?: CheckContext): fc.IAsyncProperty<[unknown]>;
 }
@@ -41,6 +47,7 @@ export interface CheckSpec<I> {
   readonly tolerance?: Tolerance;
   /** Resolves when the subject satisfies the property on `input`; throws a CheckFailure otherwise. */
   readonly run: (subject: Subject, input: I, context: CheckContext) => Promise<void>;
+  readonly sameAnswer?: (received: Value, variant: Value) => boolean;
 }
 
 export function defineCheck<I>(spec: CheckSpec<I>): Check {
@@ -49,6 +56,7 @@ export function defineCheck<I>(spec: CheckSpec<I>): Check {
     title: spec.title,
     numRuns: spec.numRuns ?? DEFAULT_RUNS,
     ...(spec.tolerance ? { tolerance: spec.tolerance } : {}),
+    ...(spec.sameAnswer ? { sameAnswer: spec.sameAnswer } : {}),
     property: (subject, context = PLAIN_CONTEXT) =>
       fc.asyncProperty(spec.arbitrary, async (input) => {
         await spec.run(subject, input, context);

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { type FailureData, SubjectError, type Value, toFailure } from './failure.ts';
 import type { Check, CheckContext, Mistake, Problem } from './problem.ts';
 import { hashSeed } from './rng.ts';
-import type { Subject } from './subject.ts';
+import { type Subject, lookupExport } from './subject.ts';
 import { CLOSED_FORM, type NumericTree, type Tolerance, compare, widenForFloat32 } from './tolerance.ts';
 
 export interface RunOptions {
@@ -190,20 +190,24 @@ export async function runCheck(
 export async function diagnose(
   failure: FailureData,
   variants: readonly { readonly mistake: Mistake; readonly subject: Subject }[],
+  same?: (received: Value, variant: Value) => boolean,
 ): Promise<MistakeMatch[]> {
-  const { call } = failure;
+  const { call, rerun } = failure;
   const studentAnswer = failure.answer ?? failure.received;
-  if (!call || studentAnswer === undefined) return [];
+  if ((!call && !rerun) || studentAnswer === undefined) return [];
+  const target = rerun?.target ?? call!.fn;
   const tol = failure.tolerance ?? CLOSED_FORM;
   const matches: MistakeMatch[] = [];
   for (const { mistake, subject } of variants) {
+    // A mistake that leaves this function as the reference has it cannot explain a wrong answer from it.
+    if (lookupExport(mistake.implementation, target) === undefined) continue;
     let answer: Value;
     try {
-      answer = await subject.call(call.fn, call.args);
+      answer = rerun ? await rerun.run(subject) : await subject.call(call!.fn, call!.args);
     } catch {
       continue;
     }
-    if (sameAnswer(studentAnswer, answer, tol)) {
+    if (same ? same(studentAnswer, answer) : sameAnswer(studentAnswer, answer, tol)) {
       matches.push({ id: mistake.id, title: mistake.title, hint: mistake.hint });
     }
   }
@@ -248,7 +252,7 @@ export async function runProblem(problem: Problem, subject: Subject, options: Pr
       ...(numRuns !== undefined ? { numRuns } : {}),
     });
     if (!result.passed && result.failure && options.variants?.length) {
-      const diagnosis = await diagnose(result.failure, options.variants);
+      const diagnosis = await diagnose(result.failure, options.variants, check.sameAnswer);
       checks.push(diagnosis.length > 0 ? { ...result, diagnosis } : result);
     } else {
       checks.push(result);

@@ -113,14 +113,23 @@ def _is_number(x):
 
 
 def _is_numeric_tree(v):
-    """A rectangular nested list of numbers (what numpy turns into a plain array)."""
-    if not isinstance(v, list) or not v:
-        return isinstance(v, list)
-    if all(_is_number(x) for x in v):
-        return True
-    if all(isinstance(x, list) for x in v):
-        return len({len(x) for x in v}) == 1 and all(_is_numeric_tree(x) for x in v)
-    return False
+    """A rectangular nested list of numbers (what numpy turns into a plain array). A list of matrices of
+    different shapes (an MLP's weights) is not one: it stays a list of arrays."""
+    return isinstance(v, list) and _shape(v) is not None
+
+
+def _shape(v):
+    """The shape of a rectangular nested list of numbers, or None if it is not one."""
+    if _is_number(v):
+        return ()
+    if not isinstance(v, list):
+        return None
+    if not v:
+        return (0,)
+    shapes = {_shape(x) for x in v}
+    if len(shapes) != 1 or None in shapes:
+        return None
+    return (len(v),) + shapes.pop()
 
 
 def snapshot(args):

@@ -1,0 +1,85 @@
+// The from-scratch MLP of seed 002, problem 4: sigmoid hidden layers, a softmax output layer and the
+// cross-entropy loss of one sample, with the homework's layout: a weight matrix is (n_in, n_out) and a
+// layer computes a @ W + b, so a sample is a row vector.
+//
+// The label y is a class index (an integer in [0, k) for k = n_out of the last layer), as the homework's
+// `feed_forward_sample(sample, y)` takes it ("label: An integer from 0 to 9") and one-hot encodes it
+// inside; the grader sends it to Python as an int.
+
+import { type Matrix, type Vector, matvec, outer, vecmat } from '../src/numeric.ts';
+import { sigmoid, sigmoidGrad } from './activations.ts';
+import { softmax } from './softmax.ts';
+import { requireMatrix, requireVector } from './validate.ts';
+
+function requireNetwork(weights: readonly Matrix[], biases: readonly Vector[], x: Vector, y: number): void {
+  if (!Array.isArray(weights) || weights.length === 0) throw new Error('weights must be a non-empty list of matrices');
+  if (!Array.isArray(biases) || biases.length !== weights.length) {
+    throw new Error(`biases must be a list of ${weights.length} vectors, one per weight matrix`);
+  }
+  requireVector('x', x);
+  let width = x.length;
+  weights.forEach((W, l) => {
+    requireMatrix(`weights[${l}]`, W, width);
+    const out = W[0]!.length;
+    requireVector(`biases[${l}]`, biases[l]!, out);
+    width = out;
+  });
+  if (!Number.isInteger(y) || y < 0 || y >= width) throw new Error(`y must be a class index in [0, ${width}), got ${y}`);
+}
+
+interface Pass {
+  /** activations[0] = x, activations[l + 1] = sigmoid(z_l) for hidden layers. */
+  readonly activations: Vector[];
+  /** The pre-activations z_l = a_l @ W_l + b_l of every layer, the last one the logits. */
+  readonly zs: Vector[];
+}
+
+function forwardPass(weights: readonly Matrix[], biases: readonly Vector[], x: Vector): Pass {
+  const activations: Vector[] = [x];
+  const zs: Vector[] = [];
+  weights.forEach((W, l) => {
+    const z = vecmat(activations[l]!, W).map((v, j) => v + biases[l]![j]!);
+    zs.push(z);
+    if (l < weights.length - 1) activations.push(sigmoid(z));
+  });
+  return { activations, zs };
+}
+
+/** -log softmax(z)[y], as log-sum-exp (finite even where softmax(z)[y] underflows to 0). */
+function crossEntropyOfLogits(z: Vector, y: number): number {
+  const m = Math.max(...z);
+  let s = 0;
+  for (const v of z) s += Math.exp(v - m);
+  return m + Math.log(s) - z[y]!;
+}
+
+/** Returns [loss, probs]: the cross-entropy -log probs[y] and the softmax output probabilities. */
+export function feedForward(weights: Matrix[], biases: Vector[], x: Vector, y: number): [number, Vector] {
+  requireNetwork(weights, biases, x, y);
+  const logits = forwardPass(weights, biases, x).zs.at(-1)!;
+  return [crossEntropyOfLogits(logits, y), softmax(logits)];
+}
+
+/**
+ * Returns [weightGrads, biasGrads], the gradients of feedForward's loss, with the shapes of weights and
+ * biases: delta_L = softmax(z_L) - onehot(y); dW_l = a_l^T delta_l (an outer product, (n_in, n_out));
+ * db_l = delta_l; delta_{l-1} = (W_l delta_l) * sigmoid'(z_{l-1}).
+ */
+export function backprop(weights: Matrix[], biases: Vector[], x: Vector, y: number): [Matrix[], Vector[]] {
+  requireNetwork(weights, biases, x, y);
+  const { activations, zs } = forwardPass(weights, biases, x);
+  const L = weights.length;
+  const weightGrads: Matrix[] = new Array<Matrix>(L);
+  const biasGrads: Vector[] = new Array<Vector>(L);
+  let delta = softmax(zs[L - 1]!).map((p, c) => p - (c === y ? 1 : 0));
+  for (let l = L - 1; l >= 0; l--) {
+    weightGrads[l] = outer(activations[l]!, delta);
+    biasGrads[l] = delta;
+    if (l > 0) {
+      const back = matvec(weights[l]!, delta);
+      const slope = sigmoidGrad(zs[l - 1]!);
+      delta = back.map((v, i) => v * slope[i]!);
+    }
+  }
+  return [weightGrads, biasGrads];
+}
