@@ -33,6 +33,8 @@ function fail(code: 'wrong_shape' | 'wrong_type', call: Call, expected: NumericT
  */
 export function decodeLike(received: Value, template: NumericTree, call: Call): NumericTree {
   const visit = (r: Value, t: NumericTree): NumericTree => {
+    // Fast path for the common leaf rows (vectors, matrix rows): a plain loop, no recursion per entry.
+    if (Array.isArray(r) && Array.isArray(t) && r.length === t.length && typeof t[0] === 'number' && isNumberRow(r, t)) return r.slice() as number[];
     if (typeof t === 'number') {
       if (typeof r === 'number') return r;
       if (Array.isArray(r) && r.length === 1) return visit(r[0] as Value, t);
@@ -46,6 +48,12 @@ export function decodeLike(received: Value, template: NumericTree, call: Call): 
     return t.map((child, i) => visit(rs[i], child));
   };
   return visit(received, template);
+}
+
+/** True when `r` is a row of numbers where `t` is a row of numbers. */
+function isNumberRow(r: readonly unknown[], t: readonly unknown[]): boolean {
+  for (let i = 0; i < r.length; i++) if (typeof r[i] !== 'number' || typeof t[i] !== 'number') return false;
+  return true;
 }
 
 /** Flattens a numeric tree in row-major order. */

@@ -59,23 +59,42 @@ export function directionalDerivative(
   return fine.map((d, i) => (4 * d - coarse[i]!) / 3);
 }
 
-function basis(n: number, k: number): Vector {
-  const e = new Array<number>(n).fill(0);
-  e[k] = 1;
-  return e;
-}
-
-/** Full Jacobian J[i][k] = d f_i / d x_k by differences along each coordinate (2n evaluations of f). */
+/**
+ * Full Jacobian J[i][k] = d f_i / d x_k by differences along each coordinate (2n evaluations of f; 4n for
+ * Richardson). One working copy of x is shifted in place, coordinate by coordinate: this is the hot loop of
+ * every derivative check, so it allocates nothing per coordinate but f's own output.
+ */
 export function jacobian(f: VectorFunction, x: readonly number[], method: Method = 'central'): Matrix {
-  const columns = x.map((_, k) => directionalDerivative(f, x, basis(x.length, k), method));
-  const m = columns[0]?.length ?? 0;
-  return Array.from({ length: m }, (_, i) => columns.map((col) => col[i]!));
+  const n = x.length;
+  const work = [...x];
+  const along = (k: number, h: number): readonly number[] => {
+    const xk = x[k]!;
+    work[k] = xk + h;
+    const plus = f(work);
+    work[k] = xk - h;
+    const minus = f(work);
+    work[k] = xk;
+    const out = new Array<number>(plus.length);
+    for (let i = 0; i < plus.length; i++) out[i] = (plus[i]! - minus[i]!) / (2 * h);
+    return out;
+  };
+  let jac: Matrix = [];
+  for (let k = 0; k < n; k++) {
+    const h = stepFor(x[k]!, method);
+    let column = along(k, h);
+    if (method === 'richardson') {
+      const fine = along(k, h / 2);
+      column = fine.map((d, i) => (4 * d - column[i]!) / 3);
+    }
+    if (k === 0) jac = Array.from({ length: column.length }, () => new Array<number>(n));
+    for (let i = 0; i < column.length; i++) jac[i]![k] = column[i]!;
+  }
+  return jac;
 }
 
 /** Gradient of a scalar function (2n evaluations). */
 export function gradient(f: ScalarFunction, x: readonly number[], method: Method = 'central'): Vector {
-  const asVector: VectorFunction = (y) => [f(y)];
-  return x.map((_, k) => directionalDerivative(asVector, x, basis(x.length, k), method)[0]!);
+  return jacobian((y) => [f(y)], x, method)[0] ?? [];
 }
 
 /**

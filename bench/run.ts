@@ -1,0 +1,13 @@
+// Runs every benchmark in bench/ in turn (`npm run bench`). Each bench file exports its entry point and
+// also runs on its own with `npx tsx bench/<name>.ts`; add new ones to the list below.
+
+import { benchJacobian } from './jacobian.ts';
+
+const benches: readonly { readonly name: string; readonly run: () => Promise<unknown> }[] = [
+  { name: 'jacobian', run: benchJacobian },
+];
+
+for (const [i, bench] of benches.entries()) {
+  if (i > 0) console.log('');
+  await bench.run();
+}
