@@ -21,7 +21,8 @@ const ToleranceOverride = z
 
 const CheckSettings = z
   .object({
-    weight: z.number().positive().default(1),
+    /** Relative weight of the check within its problem; 0 leaves the check out (an optional part). */
+    weight: z.number().nonnegative().default(1),
     visibility: Visibility.optional(),
     runs: z.number().int().positive().optional(),
     tolerance: ToleranceOverride.optional(),

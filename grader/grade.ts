@@ -81,7 +81,9 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     const scored: ScoredProblem[] = [];
     for (const [index, settings] of assignment.problems.entries()) {
       const problem = problems[settings.id];
-      const visibleChecks = problem.checks.filter((c) => !options.visibleOnly || (settings.checks[c.id]?.visibility ?? settings.visibility) === 'visible');
+      const visibleChecks = problem.checks.filter(
+        (c) => settings.checks[c.id]?.weight !== 0 && (!options.visibleOnly || (settings.checks[c.id]?.visibility ?? settings.visibility) === 'visible'),
+      );
       const runs = Object.fromEntries(
         problem.checks.flatMap((c) => {
           const n = settings.checks[c.id]?.runs ?? settings.runs;
@@ -98,7 +100,9 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         lowPrecision: () => student.lowPrecision,
       });
       const missing = functionsOf(problem).filter((fn) => !student.ready.defined.includes(fn) && !student.ready.defined.includes(camelCase(fn)));
-      const notice = missing.length > 0 ? missingNotice(missing, student.ready.loadErrors) : undefined;
+      // Only worth saying when a check needed one of them (an assignment may leave some functions out).
+      const neededMissing = result.checks.some((c) => c.failure?.code === 'missing');
+      const notice = missing.length > 0 && neededMissing ? missingNotice(missing, student.ready.loadErrors) : undefined;
       scored.push(scoreProblem(settings, result, index, notice));
     }
     const late = lateFactor(assignment, options.submittedAt);
