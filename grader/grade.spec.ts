@@ -27,6 +27,10 @@ export const FIXTURE_TOPICS: Record<string, readonly ProblemId[]> = {
   'param-count': ['param-count'],
   metrics: ['metrics'],
   optimizers: ['sgd-weight-decay', 'adam-optimizer'],
+  'affine-ls': ['affine-ls-gradient'],
+  losses: ['losses'],
+  activations: ['activations'],
+  huber: ['huber-loss', 'huber-gradient', 'huber-fit'],
 };
 
 const POINTS = 10;
