@@ -21,21 +21,24 @@
 // inputs is printed in the `richardson` column, and should be 0). A case that fails the check stops the
 // bench: its time would not be the check's.
 //
-// Figures: each repetition runs the whole input set of one n; ms/case is its wall-clock time over CASES.
-// After WARMUP untimed repetitions, the median (and the range) over REPS repetitions is reported; cases/s
-// is 1000 / median ms/case; speed-up is torch ms/case over gradecheck ms/case. The CPU columns give the
-// median CPU time per case (process.cpuUsage; time.process_time in Python), which other processes on a
-// shared machine inflate less than wall-clock time; the load average is printed for the same reason.
+// Figures: a repetition runs the whole input set of one n once; its ms/case is its wall-clock time over
+// CASES. torch's repetitions alternate with ours (ours, torch's, ours, ...) after WARMUP untimed ones of
+// each, so that both sides see the same load on a shared machine; per side, the median (and the range)
+// over REPS repetitions is reported. cases/s is 1000 / median ms/case; speed-up is torch's median ms/case
+// over ours. The CPU columns give the median CPU time per case (process.cpuUsage, and time.process_time
+// in Python, all threads): time slicing with other processes does not inflate it, though a busy machine
+// still slows both sides; the load average is printed for the same reason.
 //
-// Torch: bench/torch_gradcheck.py receives the same inputs on stdin and times
-// torch.autograd.gradcheck(lambda z: softmax(z / tau), (z,), fast_mode=False) per case the same way (its
-// own warm-up and repetitions). The torch columns show '-' when `python3 -c 'import torch'` fails (PYTHON
+// Torch: bench/torch_gradcheck.py --serve is started once, receives the same inputs, and runs one
+// repetition of torch.autograd.gradcheck(lambda z: softmax(z / tau), (z,), fast_mode=False) over the
+// cases of a size on request. The torch columns show '-' when it cannot start or import torch (PYTHON
 // overrides the interpreter, default /usr/bin/python3; BENCH_NO_TORCH=1 skips torch).
 
-import { spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import os from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { jacobian } from '../src/numdiff.ts';
 import { Rng, hashSeed } from '../src/rng.ts';
@@ -51,22 +54,28 @@ export const CASES = 32;
 export const SCALE = 5 / 3;
 export const TAU = 1;
 const SEED = 20261122;
+/** Untimed repetitions per size and side before the timed ones. */
 const WARMUP = 2;
+/** Timed repetitions per size and side. */
 const REPS = 9;
-const TORCH_WARMUP = 1;
-const TORCH_REPS = 5;
 /** The size of the README line and of the issue's goal (10x faster than torch). */
 const HEADLINE_N = 64;
+
+/** One repetition: milliseconds per case, wall-clock and CPU. */
+interface Sample {
+  readonly wall: number;
+  readonly cpu: number;
+}
 
 export interface Timing {
   readonly n: number;
   readonly cases: number;
   readonly reps: number;
-  /** Median over repetitions. */
+  /** Median over repetitions of the wall-clock ms per case. */
   readonly msPerCase: number;
   readonly msPerCaseMin: number;
   readonly msPerCaseMax: number;
-  /** Median CPU time per case (user + system, all threads of the process). */
+  /** Median over repetitions of the CPU ms per case. */
   readonly cpuMsPerCase: number;
 }
 
@@ -83,6 +92,19 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+function summarize(n: number, cases: number, samples: readonly Sample[]): Timing {
+  const wall = samples.map((s) => s.wall);
+  return {
+    n,
+    cases,
+    reps: samples.length,
+    msPerCase: median(wall),
+    msPerCaseMin: Math.min(...wall),
+    msPerCaseMax: Math.max(...wall),
+    cpuMsPerCase: median(samples.map((s) => s.cpu)),
+  };
+}
+
 /** The fixed, seeded inputs of size n. */
 export function benchInputs(n: number): SoftmaxInput[] {
   const rng = new Rng(hashSeed('bench/jacobian', SEED, n));
@@ -97,68 +119,76 @@ function richardsonFallbacks(inputs: readonly SoftmaxInput[]): number {
   }).length;
 }
 
-/** Times the suite's full-mode check on the reference over `inputs` (see the header). */
-export async function timeGradecheck(inputs: readonly SoftmaxInput[]): Promise<Timing> {
+/** One repetition of the suite's full-mode check on the reference over `inputs` (see the header). */
+export function gradecheckRepetition(inputs: readonly SoftmaxInput[]): () => Promise<Sample> {
   const check = softmaxJacobianFiniteDifferenceCheck(Infinity);
   const property = check.property(referenceSubject);
   const examples = inputs.map((input): [unknown] => [input]);
-  const oneRep = async (): Promise<{ wall: number; cpu: number }> => {
+  return async () => {
     const cpuStart = process.cpuUsage();
     const start = performance.now();
     const details = await fc.check(property, { seed: SEED, numRuns: examples.length, examples });
-    const elapsed = performance.now() - start;
+    const wall = performance.now() - start;
     const cpu = process.cpuUsage(cpuStart);
     // Not a speed assertion: a failing or short run would time something other than the check.
     if (details.failed || details.numRuns !== examples.length) {
       throw new Error(`bench: ${check.id} did not pass all ${examples.length} cases (${details.numRuns} run, failed: ${details.failed})`);
     }
-    return { wall: elapsed / examples.length, cpu: (cpu.user + cpu.system) / 1000 / examples.length };
-  };
-  for (let i = 0; i < WARMUP; i++) await oneRep();
-  const timed: { wall: number; cpu: number }[] = [];
-  for (let i = 0; i < REPS; i++) timed.push(await oneRep());
-  const perCase = timed.map((t) => t.wall);
-  return {
-    n: inputs[0]?.z.length ?? 0,
-    cases: inputs.length,
-    reps: REPS,
-    msPerCase: median(perCase),
-    msPerCaseMin: Math.min(...perCase),
-    msPerCaseMax: Math.max(...perCase),
-    cpuMsPerCase: median(timed.map((t) => t.cpu)),
+    return { wall: wall / examples.length, cpu: (cpu.user + cpu.system) / 1000 / examples.length };
   };
 }
 
 const PYTHON = process.env['PYTHON'] ?? '/usr/bin/python3';
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_gradcheck.py', import.meta.url));
 
-interface TorchReport {
+interface TorchServer {
   readonly torch: string;
   readonly threads: number;
-  readonly results: readonly {
-    n: number;
-    cases: number;
-    reps: number;
-    ms_per_case: number;
-    ms_per_case_min: number;
-    ms_per_case_max: number;
-    cpu_ms_per_case: number;
-  }[];
+  /** One repetition of torch.autograd.gradcheck over the cases of size n. */
+  repetition(n: number): Promise<Sample>;
+  close(): Promise<void>;
 }
 
-/** Runs bench/torch_gradcheck.py on the same inputs; undefined (with the reason) when torch is unavailable. */
-export function timeTorch(inputs: ReadonlyMap<number, readonly SoftmaxInput[]>): { report?: TorchReport; skipped?: string } {
-  if (process.env['BENCH_NO_TORCH']) return { skipped: 'BENCH_NO_TORCH is set' };
-  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return { skipped: `${PYTHON} -c 'import torch' failed${probe.error ? ` (${probe.error.message})` : ''}` };
+/** Starts bench/torch_gradcheck.py --serve with the inputs; the reason when it cannot run. */
+async function startTorch(inputs: ReadonlyMap<number, readonly SoftmaxInput[]>): Promise<TorchServer | string> {
+  if (process.env['BENCH_NO_TORCH']) return 'BENCH_NO_TORCH is set';
+  const child: ChildProcessWithoutNullStreams = spawn(PYTHON, [TORCH_SCRIPT, '--serve'], { stdio: 'pipe' });
+  let stderr = '';
+  let spawnError: Error | undefined;
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.on('error', (error) => (spawnError = error));
+  child.stdin.on('error', () => {}); // EPIPE when the child has died; reported through the missing reply
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const request = async (message: object): Promise<Record<string, unknown>> => {
+    child.stdin.write(`${JSON.stringify(message)}\n`);
+    const { value, done } = await lines.next();
+    if (done) {
+      await exited;
+      const why = spawnError?.message ?? stderr.trim().split('\n').at(-1) ?? `exit ${child.exitCode}`;
+      throw new Error(`${PYTHON} ${TORCH_SCRIPT} --serve: ${why}`);
+    }
+    return JSON.parse(value as string) as Record<string, unknown>;
+  };
   const cases = Object.fromEntries([...inputs].map(([n, xs]) => [String(n), xs.map(({ z }) => z)]));
-  const run = spawnSync(PYTHON, [TORCH_SCRIPT, '--inputs', '-'], {
-    input: JSON.stringify({ tau: TAU, warmup: TORCH_WARMUP, reps: TORCH_REPS, cases }),
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
-  if (run.status !== 0) return { skipped: `torch_gradcheck.py exited with ${run.status}: ${run.stderr.trim().split('\n').at(-1) ?? ''}` };
-  return { report: JSON.parse(run.stdout) as TorchReport };
+  let about: Record<string, unknown>;
+  try {
+    about = await request({ tau: TAU, cases });
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return {
+    torch: String(about['torch']),
+    threads: Number(about['threads']),
+    async repetition(n) {
+      const r = await request({ n });
+      return { wall: Number(r['ms_per_case']), cpu: Number(r['cpu_ms_per_case']) };
+    },
+    async close() {
+      child.stdin.end();
+      await exited;
+    },
+  };
 }
 
 const fmt = (x: number, digits = 3): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toPrecision(digits));
@@ -171,36 +201,39 @@ export async function benchJacobian(): Promise<JacobianBenchRow[]> {
     `  reference subject; ${CASES} fixed inputs per n, z ~ N(0,1) * ${SCALE.toFixed(3)}, tau = ${TAU}; ` +
       `median of ${REPS} repetitions after ${WARMUP} warm-up; node ${process.version}`,
   );
+  const torch = await startTorch(inputs);
+  console.log(
+    typeof torch === 'string'
+      ? `  torch: skipped (${torch})`
+      : `  torch ${torch.torch} (${torch.threads} thread${torch.threads === 1 ? '' : 's'}): gradcheck(fast_mode=False), same inputs, repetitions alternating with ours`,
+  );
 
-  const rows: { gradecheck: Timing; richardsonFallbacks: number }[] = [];
-  for (const n of SIZES) {
-    const xs = inputs.get(n)!;
-    rows.push({ richardsonFallbacks: richardsonFallbacks(xs), gradecheck: await timeGradecheck(xs) });
+  const result: JacobianBenchRow[] = [];
+  try {
+    for (const n of SIZES) {
+      const xs = inputs.get(n)!;
+      const fallbacks = richardsonFallbacks(xs);
+      const ours = gradecheckRepetition(xs);
+      const theirs = typeof torch === 'string' ? undefined : () => torch.repetition(n);
+      for (let i = 0; i < WARMUP; i++) {
+        await ours();
+        await theirs?.();
+      }
+      const gc: Sample[] = [];
+      const pt: Sample[] = [];
+      for (let i = 0; i < REPS; i++) {
+        gc.push(await ours());
+        if (theirs) pt.push(await theirs());
+      }
+      result.push({
+        gradecheck: summarize(n, xs.length, gc),
+        richardsonFallbacks: fallbacks,
+        ...(pt.length > 0 ? { torch: summarize(n, xs.length, pt) } : {}),
+      });
+    }
+  } finally {
+    if (typeof torch !== 'string') await torch.close();
   }
-
-  const { report, skipped } = timeTorch(inputs);
-  if (report) {
-    console.log(`  torch ${report.torch} (${report.threads} thread${report.threads === 1 ? '' : 's'}): gradcheck(fast_mode=False), same inputs, median of ${TORCH_REPS} after ${TORCH_WARMUP} warm-up`);
-  } else {
-    console.log(`  torch: skipped (${skipped})`);
-  }
-  const result: JacobianBenchRow[] = rows.map((row) => {
-    const t = report?.results.find((r) => r.n === row.gradecheck.n);
-    return t
-      ? {
-          ...row,
-          torch: {
-            n: t.n,
-            cases: t.cases,
-            reps: t.reps,
-            msPerCase: t.ms_per_case,
-            msPerCaseMin: t.ms_per_case_min,
-            msPerCaseMax: t.ms_per_case_max,
-            cpuMsPerCase: t.cpu_ms_per_case,
-          },
-        }
-      : row;
-  });
 
   const header = ['n', 'gradecheck ms/case', '(min-max)', 'cases/s', 'torch ms/case', '(min-max)', 'speed-up', 'cpu ms: gradecheck', 'torch', 'speed-up', 'richardson'];
   const table = result.map(({ gradecheck: g, torch: t, richardsonFallbacks: r }) => [
@@ -222,7 +255,10 @@ export async function benchJacobian(): Promise<JacobianBenchRow[]> {
   console.log(line(header));
   for (const row of table) console.log(line(row));
   console.log('');
-  console.log(`  load average (1 min) ${loadStart.toFixed(2)} at start, ${os.loadavg()[0]!.toFixed(2)} at end, on ${os.availableParallelism()} CPUs: figures are noisy when other work runs`);
+  console.log(
+    `  load average (1 min) ${loadStart.toFixed(2)} at start, ${os.loadavg()[0]!.toFixed(2)} at end, on ${os.availableParallelism()} CPUs: ` +
+      'figures are noisy when other work runs',
+  );
 
   const headline = result.find((r) => r.gradecheck.n === HEADLINE_N);
   if (headline) {
