@@ -14,7 +14,7 @@ import { trajectoryMatchesOracle } from '../src/laws.ts';
 import type { Problem } from '../src/problem.ts';
 import { tolerance } from '../src/tolerance.ts';
 import { ADAMOptimizer, adamStep } from '../reference/adam.ts';
-import { type ParamArray, assignInPlace, flatten, requireGradsLike } from '../reference/params.ts';
+import { type ParamArray, assignInPlace, flatten, requireGradsLike, shapeOf } from '../reference/params.ts';
 import { SimpleGradientDescent } from '../reference/sgd.ts';
 import { epsilon, learningRate, weightDecay } from './optim-inputs.ts';
 import { mistake } from './subjects.ts';
@@ -214,6 +214,27 @@ export const adamOptimizer: Problem = {
           const zero = w.map(() => 0);
           return adamStep(w, g, zero, zero, o.t, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay);
         }),
+      },
+    }),
+    mistake({
+      id: 'optimizer-shared-state',
+      title: 'one m and one v shared by all parameters instead of one pair per parameter',
+      hint: 'Each parameter has its own moments: keep a list self.m[i], self.v[i] (zeros shaped like params[i]), not a single self.m, self.v.',
+      implementation: {
+        // The student's single self.m, self.v starts at 0 and is overwritten by every parameter in turn;
+        // the previous parameter's moments carry over when the shapes are equal, and count as 0 otherwise.
+        ADAMOptimizer: (() => {
+          const sharedState = new WeakMap<ADAMOptimizer, { m: number[]; v: number[]; shape: string }>();
+          return adamVariant((o, i, w, g) => {
+            const shared = sharedState.get(o);
+            const shape = JSON.stringify(shapeOf('param', o.params[i]!));
+            const zero = w.map(() => 0);
+            const fits = shared !== undefined && shared.shape === shape;
+            const [wNew, m, v] = adamStep(w, g, fits ? shared.m : zero, fits ? shared.v : zero, o.t, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay);
+            sharedState.set(o, { m, v, shape });
+            return [wNew, m, v];
+          });
+        })(),
       },
     }),
     mistake({
