@@ -3,11 +3,11 @@
 // mistake with the mistake named, and broken submissions get messages and a score instead of a crash.
 // Expected scores are computed from the assignment, never copied from a run.
 
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { problems, type ProblemId } from '../spec/registry.ts';
-import { parseAssignment } from './assignment.ts';
+import { loadAssignment, parseAssignment } from './assignment.ts';
 import { grade } from './grade.ts';
 import { GradescopeResultsSchema, toGradescope } from './render/gradescope.ts';
 
@@ -121,5 +121,42 @@ describe('broken submissions get messages and a score, never a crash', () => {
     const report = await grade({ assignment: softmax, submission: broken('../../assignments/README.md') });
     expect(report.ungradable).toMatch(/unsupported submission type/);
     expect(toGradescope(report).extra_data?.['gradecheck']).toMatchObject({ ungradable: true });
+  });
+});
+
+describe('the seed-003 assignment as shipped', () => {
+  const file = path.join(import.meta.dirname, '..', 'fixtures', 'assignments', 'seed-003.yaml');
+  const seed003 = loadAssignment(file);
+  const total = seed003.problems.reduce((s, p) => s + p.points, 0);
+
+  it('the correct submission gets full marks', async () => {
+    const report = await grade({ assignment: seed003, submission: path.join(fixtureDir('seed-003'), 'correct.py') });
+    const failed = report.problems.flatMap((p) => p.checks.filter((c) => !c.result.passed).map((c) => `${p.id}/${c.result.check}: ${c.result.failure?.message}`));
+    expect(failed).toEqual([]);
+    expect(report.score).toBe(total);
+  });
+
+  // Every mistake the assignment prices that has a bug fixture: graded on the problems its topic implements,
+  // it loses exactly the assignment's deduction, with the mistake named.
+  const priced = seed003.problems.flatMap((settings) =>
+    Object.entries(settings.mistakes).flatMap(([mistake, rubric]) => {
+      const topic = Object.entries(FIXTURE_TOPICS).find(([t, ids]) => ids.includes(settings.id) && existsSync(path.join(fixtureDir(t), `bug-${mistake}.py`)));
+      return topic ? [[`${settings.id}: ${mistake}`, topic[0], topic[1], settings.id, mistake, rubric.deduct] as const] : [];
+    }),
+  );
+
+  it.each(priced)('%s', async (_, topic, ids, owner, mistake, deduct) => {
+    const assignment = { ...seed003, problems: seed003.problems.filter((p) => ids.includes(p.id)) };
+    const report = await grade({ assignment, submission: path.join(fixtureDir(topic), `bug-${mistake}.py`) });
+    for (const p of report.problems) {
+      const settings = seed003.problems.find((s) => s.id === p.id)!;
+      expect(p.score, p.id).toBeCloseTo(p.id === owner ? settings.points - deduct : settings.points, 6);
+      if (p.id === owner) expect(p.mistake?.id).toBe(mistake);
+    }
+  });
+
+  it('has a bug fixture for every mistake it prices', () => {
+    const all = seed003.problems.flatMap((p) => Object.keys(p.mistakes).map((m) => `${p.id}: ${m}`));
+    expect(all.filter((m) => !priced.some((c) => c[0] === m))).toEqual([]);
   });
 });

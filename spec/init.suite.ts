@@ -27,6 +27,7 @@ import { callLike, expectClose, expectFinite, expectThat } from '../src/laws.ts'
 import { type Check, type Problem, defineCheck } from '../src/problem.ts';
 import { type SampleTest, type SampleVerdict, compareSamples, meanAndStd, testNormalSample, testUniformSample } from '../src/stats.ts';
 import type { Value } from '../src/failure.ts';
+import type { Subject } from '../src/subject.ts';
 import { describeShape } from '../src/decode.ts';
 import { tolerance } from '../src/tolerance.ts';
 import { type InitDistribution, type InitMethod, activationStats, callRng, initDistribution, initializeWeights, layerStats, sampleMatrix } from '../reference/init.ts';
@@ -390,18 +391,13 @@ export interface LayerBand {
 
 const bandCache = new Map<string, LayerBand[]>();
 
-/** The reference's distribution of the answer for one configuration, per hidden layer (memoised). */
-export function referenceBands(method: string, activation: string): LayerBand[] {
-  const key = `${method}/${activation}`;
-  const cached = bandCache.get(key);
-  if (cached) return cached;
-  const X = activationBatch();
-  const draws = Array.from({ length: REFERENCE_DRAWS }, (_, s) => activationStats(X, method, activation, [...ACTIVATION_WIDTHS], 1_000_000 + s));
+/** Per hidden layer, the distribution of [mean, std] over draws (one answer of activation_stats per weight seed). */
+function bandsFromDraws(draws: readonly (readonly (readonly number[])[])[]): LayerBand[] {
   const moments = (xs: number[]): [number, number] => {
     const mu = xs.reduce((a, b) => a + b, 0) / xs.length;
     return [mu, Math.sqrt(xs.reduce((a, b) => a + (b - mu) ** 2, 0) / (xs.length - 1))];
   };
-  const bands = ACTIVATION_WIDTHS.map((_, l) => {
+  return (draws[0] ?? []).map((_, l) => {
     const stds = draws.map((d) => d[l]![1]!);
     const means = draws.map((d) => d[l]![0]!);
     const logMean = means.every((m) => m > 0);
@@ -411,9 +407,67 @@ export function referenceBands(method: string, activation: string): LayerBand[] 
       logStd: stds.every((s) => s === 0) ? ([-Infinity, 0] as const) : moments(stds.map(Math.log)),
     };
   });
+}
+
+/** The weight seeds the bands are drawn over (never a seed the check itself draws: those are below 2^31). */
+const bandSeeds = Array.from({ length: REFERENCE_DRAWS }, (_, s) => 1_000_000 + s);
+
+/** The reference's distribution of the answer for one configuration, per hidden layer (memoised). */
+export function referenceBands(method: string, activation: string): LayerBand[] {
+  const key = `${method}/${activation}`;
+  const cached = bandCache.get(key);
+  if (cached) return cached;
+  const X = activationBatch();
+  const bands = bandsFromDraws(bandSeeds.map((seed) => activationStats(X, method, activation, [...ACTIVATION_WIDTHS], seed)));
   bandCache.set(key, bands);
   return bands;
 }
+
+type Interval = readonly [number, number];
+
+/** The accepted [lo, hi] of a layer's mean and std: k sd of the band (log scale where the band is), plus rounding. */
+function layerIntervals(band: LayerBand, k: number, floor: { readonly rtol: number; readonly atol: number }): { mean: Interval; std: Interval } {
+  const [center, sd] = band.mean;
+  const mean: Interval = band.logMean
+    ? [Math.exp(center - k * sd), Math.exp(center + k * sd)]
+    : [center - (floor.atol + k * sd + floor.rtol * Math.abs(center)), center + (floor.atol + k * sd + floor.rtol * Math.abs(center))];
+  const [logCenter, logSd] = band.logStd;
+  const std: Interval =
+    logCenter === -Infinity
+      ? [-floor.atol, floor.atol] // all activations exactly 0
+      : [Math.exp(logCenter - k * logSd) * (1 - floor.rtol) - floor.atol, Math.exp(logCenter + k * logSd) * (1 + floor.rtol) + floor.atol];
+  return { mean, std };
+}
+
+const inside = (x: number, [lo, hi]: Interval) => x >= lo && x <= hi;
+
+/**
+ * Diagnosis of a random answer: a named mistake's activation_stats is run over the band seeds, and the
+ * student's rows are the mistake's when every layer lies within the mistake's own bands (answers drawn with
+ * another RNG can only be compared as distributions).
+ */
+async function mistakeBands(subject: Subject, call: Call): Promise<Value> {
+  const [X, method, activation, widths] = call.args;
+  const draws: number[][][] = [];
+  for (const seed of bandSeeds) {
+    const answer = await subject.call(call.fn, [X!, method!, activation!, widths!, seed]);
+    if (!Array.isArray(answer) || !answer.every((row) => Array.isArray(row) && row.length === 2 && row.every((x) => typeof x === 'number'))) return null;
+    draws.push(answer as number[][]);
+  }
+  return bandsFromDraws(draws).map((band) => {
+    const { mean, std } = layerIntervals(band, ACTIVATION_TOLERANCES.band.atol, ACTIVATION_TOLERANCES.floor);
+    return [...mean, ...std];
+  });
+}
+
+const withinMistakeBands = (received: Value, intervals: Value): boolean =>
+  Array.isArray(received) &&
+  Array.isArray(intervals) &&
+  received.length === intervals.length &&
+  received.every((row, l) => {
+    const [mLo, mHi, sLo, sHi] = intervals[l] as number[];
+    return Array.isArray(row) && typeof row[0] === 'number' && typeof row[1] === 'number' && inside(row[0], [mLo!, mHi!]) && inside(row[1], [sLo!, sHi!]);
+  });
 
 const activationCall = (config: (typeof ACTIVATION_CONFIGS)[number], seed: number): Call => ({
   fn: 'activation_stats',
@@ -432,45 +486,40 @@ export const activationStatistics: Problem = {
       title: `per hidden layer [mean, std] lies within ${ACTIVATION_TOLERANCES.band.atol} sd of the reference's distribution over weight seeds (32 x 16 Gaussian batch, widths 32-32-32-32)`,
       arbitrary: fc.record({ config: fc.constantFrom(...ACTIVATION_CONFIGS), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }) }),
       tolerance: ACTIVATION_TOLERANCES.band,
+      sameAnswer: withinMistakeBands,
       run: async (subject, { config, seed }, context) => {
         const call = activationCall(config, seed);
-        const bands = referenceBands(config.method, config.activation);
-        const template = bands.map(() => [0, 0]);
-        const { value } = await callLike(subject, call.fn, call.args, template);
-        const rows = value as number[][];
-        expectFinite(rows, call, 'every statistic is finite');
-        const k = context.tol(ACTIVATION_TOLERANCES.band).atol;
-        const floor = context.tol(ACTIVATION_TOLERANCES.floor);
-        bands.forEach((band, l) => {
-          const [mean, std] = rows[l] as [number, number];
-          const layer = `layer ${l + 1} (${config.method}, ${config.activation})`;
-          if (band.logMean) {
-            const lo = Math.exp(band.mean[0] - k * band.mean[1]);
-            const hi = Math.exp(band.mean[0] + k * band.mean[1]);
-            expectThat(mean >= lo && mean <= hi, {
-              code: 'value_mismatch',
-              message: `${layer}: mean ${formatNumber(mean)} outside the reference's band [${formatNumber(lo)}, ${formatNumber(hi)}] (geometric center ${formatNumber(Math.exp(band.mean[0]))})`,
-              call,
-              received: mean,
-            });
-          } else {
-            const meanTol = context.tol(tolerance(floor.rtol, floor.atol + k * band.mean[1], `${k} sd of the mean over reference seeds`));
-            expectClose(mean, band.mean[0], meanTol, { message: `${layer}: mean activation outside the reference's band`, call });
-          }
-          const [logCenter, logSd] = band.logStd;
-          if (logCenter === -Infinity) {
-            expectClose(std, 0, context.tol(tolerance(0, floor.atol, 'all activations are exactly 0')), { message: `${layer}: std must be 0`, call });
-            return;
-          }
-          const lo = Math.exp(logCenter - k * logSd) * (1 - floor.rtol) - floor.atol;
-          const hi = Math.exp(logCenter + k * logSd) * (1 + floor.rtol) + floor.atol;
-          expectThat(std >= lo && std <= hi, {
-            code: 'value_mismatch',
-            message: `${layer}: std ${formatNumber(std)} outside the reference's band [${formatNumber(lo)}, ${formatNumber(hi)}] (geometric center ${formatNumber(Math.exp(logCenter))})`,
-            call,
-            received: std,
+        try {
+          const bands = referenceBands(config.method, config.activation);
+          const { value } = await callLike(subject, call.fn, call.args, bands.map(() => [0, 0]));
+          const rows = value as number[][];
+          expectFinite(rows, call, 'every statistic is finite');
+          const k = context.tol(ACTIVATION_TOLERANCES.band).atol;
+          const floor = context.tol(ACTIVATION_TOLERANCES.floor);
+          bands.forEach((band, l) => {
+            const [mean, std] = rows[l] as [number, number];
+            const layer = `layer ${l + 1} (${config.method}, ${config.activation})`;
+            const accepted = layerIntervals(band, k, floor);
+            const center = (log: boolean, c: number) => (log ? `geometric center ${formatNumber(Math.exp(c))}` : `center ${formatNumber(c)}`);
+            for (const [name, x, interval, about] of [
+              ['mean', mean, accepted.mean, center(band.logMean, band.mean[0])],
+              ['std', std, accepted.std, band.logStd[0] === -Infinity ? 'every reference activation is 0' : center(true, band.logStd[0])],
+            ] as const) {
+              expectThat(inside(x, interval), {
+                code: 'value_mismatch',
+                message: `${layer}: ${name} ${formatNumber(x)} outside the reference's band [${formatNumber(interval[0])}, ${formatNumber(interval[1])}] (${about})`,
+                call,
+                received: x,
+              });
+            }
           });
-        });
+        } catch (error) {
+          // Any wrong answer (shape included) is diagnosed against the mistakes' distributions, not one draw.
+          if (error instanceof CheckFailure && !error.failure.rerun) {
+            throw new CheckFailure({ ...error.failure, rerun: { target: 'activation_stats', run: (other) => mistakeBands(other, call) } });
+          }
+          throw error;
+        }
       },
     }),
     defineCheck({
