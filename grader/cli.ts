@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { prepareSubmission } from './notebook.ts';
 import { ProcessSubject } from './process-subject.ts';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
@@ -128,7 +129,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const m = options.mistake === undefined ? undefined : problem.mistakes.find((x) => x.id === options.mistake);
       if (options.mistake !== undefined && !m) throw new InvalidArgumentError(`problem ${problem.id} has no mistake "${options.mistake}"`);
       const workDir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-replay-'));
-      const student = options.submission === undefined ? undefined : await ProcessSubject.start(options.submission, { cwd: workDir, ...(problem.intArgs ? { intArgs: problem.intArgs } : {}) });
+      const student = options.submission === undefined ? undefined : await ProcessSubject.start(prepareSubmission(options.submission, workDir).file, { cwd: workDir, ...(problem.intArgs ? { intArgs: problem.intArgs } : {}) });
       try {
         const subject = student ?? (m ? mistakeSubject(m) : referenceSubject);
         // The printed seed is the check's own: replay with it directly rather than deriving it again.
@@ -150,7 +151,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('check')
     .description('self-check a submission on the public checks (for students)')
-    .argument('<submission>', 'a .py, .js, .mjs or .ts file')
+    .argument('<submission>', 'a .py, .ipynb, .js, .mjs or .ts file')
     .option('-a, --assignment <file>', 'assignment YAML')
     .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
@@ -166,7 +167,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('grade')
     .description('grade a submission (for staff): writes results.json (Gradescope), feedback.md and junit.xml')
-    .requiredOption('--submission <file>', 'a .py, .js, .mjs or .ts file')
+    .requiredOption('--submission <file>', 'a .py, .ipynb, .js, .mjs or .ts file')
     .requiredOption('-o, --out <dir>', 'output directory')
     .option('-a, --assignment <file>', 'assignment YAML')
     .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)

@@ -3,6 +3,7 @@
 
 import { codeLabel, formatCheckResult } from '../../src/format.ts';
 import type { GradeReport } from '../grade.ts';
+import { type NotebookReport, cellSummary } from '../notebook.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
@@ -21,6 +22,24 @@ export function checkFeedback(problem: ScoredProblem, check: ScoredCheck): strin
   return lines.join('\n');
 }
 
+/** One sentence on which notebook cells were graded (shared by every renderer). */
+export function notebookSentence(notebook: NotebookReport): string {
+  const { used, skipped } = cellSummary(notebook);
+  const list = (xs: number[]) => (xs.length ? xs.join(', ') : 'none');
+  return `Notebook: graded the code of cells ${list(used)}; skipped cells ${list(skipped)} (shell and magic lines, training loops, downloads, plotting and other top-level work are never run).`;
+}
+
+function notebookTable(notebook: NotebookReport): string[] {
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [
+    '| cell | In [ ] | used | skipped |',
+    '|---|---|---|---|',
+    ...notebook.cells
+      .filter((c) => c.status !== 'empty')
+      .map((c) => `| ${c.cell} | ${c.executionCount ?? ''} | ${cell(c.kept.map((k) => k.what).join(', '))} | ${cell(c.skipped.map((k) => `${k.what} (${k.reason})`).join('; '))} |`),
+  ];
+}
+
 export function reportMarkdown(report: GradeReport, options: { includeChecks: boolean }): string {
   const out: string[] = [`# ${report.assignment}`, ''];
   if (report.ungradable) {
@@ -31,6 +50,10 @@ export function reportMarkdown(report: GradeReport, options: { includeChecks: bo
   for (const e of report.loadErrors) {
     out.push(`> The submission did not load cleanly: \`${e.message}\``, '');
     if (e.traceback) out.push('```', e.traceback.trim().split('\n').slice(-10).join('\n'), '```', '');
+  }
+  if (report.notebook) {
+    out.push(notebookSentence(report.notebook), '');
+    if (options.includeChecks) out.push(...notebookTable(report.notebook), '');
   }
   out.push('| problem | score | checks passed |', '|---|---|---|');
   for (const p of report.problems) {
