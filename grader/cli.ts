@@ -11,7 +11,8 @@ import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment
 import { type BatchRow, mergeShards, parseShard, runBatch, summarize } from './batch.ts';
 import { type GradeReport, grade } from './grade.ts';
 import { reportTerminal } from './render/terminal.ts';
-import { writeReport } from './write.ts';
+import { reportHtml } from './render/html.ts';
+import { writeAtomic, writeReport } from './write.ts';
 import { diagnose, runCheck, runProblem } from '../src/runner.ts';
 import { isProblemId, problemIds, problems, type ProblemId } from '../spec/registry.ts';
 import { mistakeSubject, referenceSubject, variantsOf } from '../spec/subjects.ts';
@@ -156,17 +157,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--json', 'print the report as JSON')
-    .action(async (submission: string, options: SubjectOptions) => {
+    .option('--html <file>', 'also write the report as a self-contained web page (plots, typeset formulas)')
+    .action(async (submission: string, options: SubjectOptions & { html?: string }) => {
       const assignment = chooseAssignment(options);
       const report = await grade({ assignment, submission, visibleOnly: true });
-      write(options.json ? JSON.stringify(report, null, 2) : reportTerminal(report));
+      if (options.html !== undefined) writeAtomic(options.html, reportHtml(report));
+      write(options.json ? JSON.stringify(report, null, 2) : `${reportTerminal(report)}${options.html !== undefined ? `\nwrote ${options.html}` : ''}`);
       const allPassed = report.problems.every((p) => p.checks.every((c) => c.result.passed));
       exitCode = report.ungradable ? EXIT.ungradable : allPassed ? EXIT.ok : EXIT.failed;
     });
 
   program
     .command('grade')
-    .description('grade a submission (for staff): writes results.json (Gradescope), feedback.md and junit.xml')
+    .description('grade a submission (for staff): writes results.json (Gradescope), feedback.md, feedback.html and junit.xml')
     .requiredOption('--submission <file>', 'a .py, .ipynb, .js, .mjs or .ts file')
     .requiredOption('-o, --out <dir>', 'output directory')
     .option('-a, --assignment <file>', 'assignment YAML')

@@ -21,14 +21,14 @@
 
 import fc from 'fast-check';
 import { flattenTree } from '../src/decode.ts';
-import { type Call, CheckFailure, SubjectError } from '../src/failure.ts';
+import { type Call, CheckFailure, type Plot, SubjectError } from '../src/failure.ts';
 import { formatNumber, formatValue } from '../src/format.ts';
-import { callLike, expectClose, expectFinite, expectThat } from '../src/laws.ts';
-import { type Check, type Problem, defineCheck } from '../src/problem.ts';
+import { callLike, expectClose, expectFinite, expectThat, withPlots } from '../src/laws.ts';
+import { type Check, type CheckContext, type Problem, defineCheck } from '../src/problem.ts';
 import { type SampleTest, type SampleVerdict, compareSamples, meanAndStd, testNormalSample, testUniformSample } from '../src/stats.ts';
 import type { Value } from '../src/failure.ts';
 import { describeShape } from '../src/decode.ts';
-import { tolerance } from '../src/tolerance.ts';
+import { type Tolerance, tolerance } from '../src/tolerance.ts';
 import { type InitDistribution, type InitMethod, activationStats, callRng, initDistribution, initializeWeights, layerStats, sampleMatrix } from '../reference/init.ts';
 import { Rng, hashSeed } from '../src/rng.ts';
 import { mistake } from './subjects.ts';
@@ -415,6 +415,54 @@ export function referenceBands(method: string, activation: string): LayerBand[] 
   return bands;
 }
 
+interface Bounds {
+  readonly lo: number;
+  readonly hi: number;
+  readonly center: number;
+  /** When the check compares to the center with a tolerance (expectClose) rather than to [lo, hi]. */
+  readonly tol?: Tolerance;
+}
+
+/** What the check accepts for one layer's mean and std (the plot of a failure draws the same bounds). */
+function layerBounds(band: LayerBand, k: number, floor: Tolerance, context: CheckContext): { mean: Bounds; std: Bounds } {
+  let mean: Bounds;
+  if (band.logMean) {
+    mean = { lo: Math.exp(band.mean[0] - k * band.mean[1]), hi: Math.exp(band.mean[0] + k * band.mean[1]), center: Math.exp(band.mean[0]) };
+  } else {
+    const tol = context.tol(tolerance(floor.rtol, floor.atol + k * band.mean[1], `${k} sd of the mean over reference seeds`));
+    const allowed = tol.atol + tol.rtol * Math.abs(band.mean[0]);
+    mean = { lo: band.mean[0] - allowed, hi: band.mean[0] + allowed, center: band.mean[0], tol };
+  }
+  const [logCenter, logSd] = band.logStd;
+  if (logCenter === -Infinity) {
+    const tol = context.tol(tolerance(0, floor.atol, 'all activations are exactly 0'));
+    return { mean, std: { lo: 0, hi: tol.atol, center: 0, tol } };
+  }
+  const std = {
+    lo: Math.exp(logCenter - k * logSd) * (1 - floor.rtol) - floor.atol,
+    hi: Math.exp(logCenter + k * logSd) * (1 + floor.rtol) + floor.atol,
+    center: Math.exp(logCenter),
+  };
+  return { mean, std };
+}
+
+/** The student's per-layer mean and std against the reference's bands, every layer. */
+function activationPlots(config: (typeof ACTIVATION_CONFIGS)[number], bounds: readonly { mean: Bounds; std: Bounds }[], rows: readonly number[][]): Plot[] {
+  const x = bounds.map((_, l) => l + 1);
+  const what = `${config.method} init, ${config.activation}`;
+  const plot = (stat: 'mean' | 'std', column: number): Plot => ({
+    kind: 'band',
+    title: `${stat} of the activations per hidden layer (${what})`,
+    xLabel: 'hidden layer',
+    yLabel: stat,
+    x,
+    band: { label: "reference's band", lo: bounds.map((b) => b[stat].lo), hi: bounds.map((b) => b[stat].hi), center: bounds.map((b) => b[stat].center) },
+    student: { label: 'your activation_stats', role: 'student', y: rows.map((r) => r[column]!) },
+    ...(stat === 'std' && bounds.every((b) => b.std.lo > 0) && rows.every((r) => r[1]! > 0) ? { logY: true } : {}),
+  });
+  return [plot('mean', 0), plot('std', 1)];
+}
+
 const activationCall = (config: (typeof ACTIVATION_CONFIGS)[number], seed: number): Call => ({
   fn: 'activation_stats',
   args: [activationBatch(), config.method, config.activation, [...ACTIVATION_WIDTHS], seed],
@@ -441,36 +489,36 @@ export const activationStatistics: Problem = {
         expectFinite(rows, call, 'every statistic is finite');
         const k = context.tol(ACTIVATION_TOLERANCES.band).atol;
         const floor = context.tol(ACTIVATION_TOLERANCES.floor);
-        bands.forEach((band, l) => {
-          const [mean, std] = rows[l] as [number, number];
-          const layer = `layer ${l + 1} (${config.method}, ${config.activation})`;
-          if (band.logMean) {
-            const lo = Math.exp(band.mean[0] - k * band.mean[1]);
-            const hi = Math.exp(band.mean[0] + k * band.mean[1]);
-            expectThat(mean >= lo && mean <= hi, {
-              code: 'value_mismatch',
-              message: `${layer}: mean ${formatNumber(mean)} outside the reference's band [${formatNumber(lo)}, ${formatNumber(hi)}] (geometric center ${formatNumber(Math.exp(band.mean[0]))})`,
-              call,
-              received: mean,
-            });
-          } else {
-            const meanTol = context.tol(tolerance(floor.rtol, floor.atol + k * band.mean[1], `${k} sd of the mean over reference seeds`));
-            expectClose(mean, band.mean[0], meanTol, { message: `${layer}: mean activation outside the reference's band`, call });
-          }
-          const [logCenter, logSd] = band.logStd;
-          if (logCenter === -Infinity) {
-            expectClose(std, 0, context.tol(tolerance(0, floor.atol, 'all activations are exactly 0')), { message: `${layer}: std must be 0`, call });
-            return;
-          }
-          const lo = Math.exp(logCenter - k * logSd) * (1 - floor.rtol) - floor.atol;
-          const hi = Math.exp(logCenter + k * logSd) * (1 + floor.rtol) + floor.atol;
-          expectThat(std >= lo && std <= hi, {
-            code: 'value_mismatch',
-            message: `${layer}: std ${formatNumber(std)} outside the reference's band [${formatNumber(lo)}, ${formatNumber(hi)}] (geometric center ${formatNumber(Math.exp(logCenter))})`,
-            call,
-            received: std,
-          });
-        });
+        const bounds = bands.map((band) => layerBounds(band, k, floor, context));
+        withPlots(
+          () => activationPlots(config, bounds, rows),
+          () =>
+            bands.forEach((band, l) => {
+              const [mean, std] = rows[l] as [number, number];
+              const { mean: m, std: s } = bounds[l]!;
+              const layer = `layer ${l + 1} (${config.method}, ${config.activation})`;
+              if (band.logMean) {
+                expectThat(mean >= m.lo && mean <= m.hi, {
+                  code: 'value_mismatch',
+                  message: `${layer}: mean ${formatNumber(mean)} outside the reference's band [${formatNumber(m.lo)}, ${formatNumber(m.hi)}] (geometric center ${formatNumber(m.center)})`,
+                  call,
+                  received: mean,
+                });
+              } else {
+                expectClose(mean, m.center, m.tol!, { message: `${layer}: mean activation outside the reference's band`, call });
+              }
+              if (s.tol) {
+                expectClose(std, 0, s.tol, { message: `${layer}: std must be 0`, call });
+                return;
+              }
+              expectThat(std >= s.lo && std <= s.hi, {
+                code: 'value_mismatch',
+                message: `${layer}: std ${formatNumber(std)} outside the reference's band [${formatNumber(s.lo)}, ${formatNumber(s.hi)}] (geometric center ${formatNumber(s.center)})`,
+                call,
+                received: std,
+              });
+            }),
+        );
       },
     }),
     defineCheck({

@@ -1,24 +1,25 @@
 // feedback.md and the Markdown of each Gradescope test: what a student reads. Checks that are not
 // visible show their verdict and the named mistake, never their inputs or expected values.
 
-import { codeLabel, formatCheckResult } from '../../src/format.ts';
+import { formatCheckResult } from '../../src/format.ts';
 import type { GradeReport } from '../grade.ts';
 import { type NotebookReport, cellSummary } from '../notebook.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
+import { checkView } from './visibility.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
 
 export function checkFeedback(problem: ScoredProblem, check: ScoredCheck): string {
-  const r = check.result;
-  if (r.passed) return `Passed (${r.numRuns} random cases).`;
+  const view = checkView(check);
+  if (view.kind === 'passed') return `Passed (${view.numRuns} random cases).`;
   const lines: string[] = [];
   if (problem.mistake) lines.push(`**Named mistake: ${problem.mistake.title}** (−${fmt(problem.mistake.deduct)} points). ${problem.mistake.hint}`);
-  if (check.visibility !== 'visible') {
-    const diagnosis = (r.diagnosis ?? []).map((d) => `Likely mistake: ${d.title}. ${d.hint}`);
-    lines.push(`Failed: ${r.failure ? codeLabel(r.failure.code) : 'failed'}. This check's inputs are hidden.`, ...diagnosis);
+  if (view.kind === 'hidden') {
+    const diagnosis = view.diagnosis.map((d) => `Likely mistake: ${d.title}. ${d.hint}`);
+    lines.push(`Failed: ${view.label}. This check's inputs are hidden.`, ...diagnosis);
     return lines.join('\n\n');
   }
-  lines.push('```', formatCheckResult(r), '```');
+  lines.push('```', formatCheckResult(view.result), '```');
   return lines.join('\n');
 }
 

@@ -115,9 +115,22 @@ def dotted(node):
     return None
 
 
+def walk_evaluated(node):
+    """ast.walk, without descending into lambda bodies."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        yield n
+        if isinstance(n, ast.Lambda):
+            todo.extend(n.args.defaults + [k for k in n.args.kw_defaults if k is not None])
+        else:
+            todo.extend(ast.iter_child_nodes(n))
+
+
 def expensive_call(value, modules, kept_defs):
-    """Why evaluating `value` is not cheap (a call of something else than builtins and cheap modules)."""
-    for node in ast.walk(value):
+    """Why evaluating `value` is not cheap (a call of something else than builtins and cheap modules). The
+    bodies of lambdas are not evaluated by the assignment and are not judged."""
+    for node in walk_evaluated(value):
         if isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)):
             return "not a constant"
         if not isinstance(node, ast.Call):
@@ -231,7 +244,7 @@ def extract(nb):
                 keep.add(i)
                 value = getattr(s, "value", None)
                 if value is not None:
-                    needed |= loaded_names(value)
+                    needed |= free_names(value)
                 changed = True
 
     # Pass 3, in notebook order: a kept constant must be cheap and read only names already bound.
@@ -242,7 +255,7 @@ def extract(nb):
     for i, (index, clean, stmt, report) in enumerate(stmts):
         if i in keep and isinstance(stmt, (ast.Assign, ast.AnnAssign)) and i not in defs:
             why = expensive_call(stmt.value, modules, kept_def_names)
-            unbound = sorted(loaded_names(stmt.value) - bound)
+            unbound = sorted(free_names(stmt.value) - bound)
             if why is None and unbound:
                 why = f"reads {', '.join(unbound)}, which the kept code does not define"
             if why is not None:
