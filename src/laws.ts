@@ -264,7 +264,7 @@ export function trajectoryMatchesOracle<I>(spec: TrajectorySpec<I>): Check {
         const { ok, worst } = compare(params, expected[k]!, tol);
         if (ok) continue;
         const answer = trajectory.slice(0, k + 1);
-        const plots = worst ? [trajectoryPlot(spec.cls, worst.index, expected, trajectory)] : [];
+        const plots = worst ? [trajectoryPlot(spec.cls, worst.index, spec.args(input)[0], expected, trajectory)] : [];
         throw new CheckFailure({
           code: allFinite(params) ? 'value_mismatch' : 'not_finite',
           message: `the parameters after step ${k + 1} of ${expected.length} differ from the reference`,
@@ -282,19 +282,20 @@ export function trajectoryMatchesOracle<I>(spec: TrajectorySpec<I>): Check {
   });
 }
 
-/** The worst entry's parameter over every step, the student's against the reference's. */
-function trajectoryPlot(cls: string, index: readonly number[], expected: readonly NumericTree[], trajectory: readonly Value[]): Plot {
+/** The worst entry's parameter from its initial value over every step, the student's against the reference's. */
+function trajectoryPlot(cls: string, index: readonly number[], initial: Value, expected: readonly NumericTree[], trajectory: readonly Value[]): Plot {
+  const start = entryAt(initial, index);
   const [param = 0, ...entry] = index;
   const at = entry.length ? `[${entry.join('][')}]` : '';
   return {
     kind: 'lines',
     title: `${cls}: parameter ${param + 1}${at} after each step`,
-    xLabel: 'step',
+    xLabel: 'step (0: the initial value)',
     yLabel: `parameter ${param + 1}${at}`,
-    x: expected.map((_, k) => k + 1),
+    x: [0, ...expected.map((_, k) => k + 1)],
     series: [
-      { label: 'reference', role: 'reference', y: expected.map((e) => entryAt(e, index)) },
-      { label: 'your class', role: 'student', y: expected.map((_, k) => entryAt(trajectory[k], index)) },
+      { label: 'reference', role: 'reference', y: [start, ...expected.map((e) => entryAt(e, index))] },
+      { label: 'your class', role: 'student', y: [start, ...expected.map((_, k) => entryAt(trajectory[k], index))] },
     ],
   };
 }
