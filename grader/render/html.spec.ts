@@ -6,7 +6,8 @@
 // Chromium: /usr/bin/chromium (`apt-get install chromium`; .ci/run installs it). Without it the browser
 // tests skip with a message, except when GRADECHECK_REQUIRE_BROWSER is set (CI), where they fail.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, type Page, chromium } from 'playwright-core';
@@ -14,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber, formatValue } from '../../src/format.ts';
 import { parseAssignment } from '../assignment.ts';
 import { type GradeReport, grade } from '../grade.ts';
+import { main } from '../cli.ts';
+import { writeReport } from '../write.ts';
 import { reportHtml } from './html.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
@@ -168,5 +171,34 @@ describe('feedback.html in Chromium', () => {
     if (!browser) return ctx.skip(`Chromium could not launch: ${launchError}`);
     expect(requests).toEqual([pageUrl]);
     expect(existsSync(path.join(artifacts, 'feedback.png'))).toBe(true);
+  });
+});
+
+describe('who writes feedback.html', () => {
+  it('grade writes it next to feedback.md, atomically (no temporary file left)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-html-'));
+    try {
+      writeReport(report, dir);
+      expect(readdirSync(dir).sort()).toEqual(['feedback.html', 'feedback.md', 'junit.xml', 'results.json']);
+      expect(readFileSync(path.join(dir, 'feedback.html'), 'utf8')).toBe(reportHtml(report));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('check --html FILE writes the public checks as a page', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-html-'));
+    const out = path.join(dir, 'me.html');
+    const submission = path.join(root, 'fixtures', 'submissions', 'notebooks', 'seed-000-typical.ipynb');
+    try {
+      const code = await main(['node', 'gradecheck', 'check', submission, '--problems', 'softmax-jacobian', '--html', out]);
+      expect(code).toBe(1); // the typical notebook fails its Jacobian
+      const html = readFileSync(out, 'utf8');
+      expect(html).toMatch(/^<!doctype html>/);
+      expect(html).toContain('data-problem="softmax-jacobian"');
+      expect(html).toContain('td class="num worst"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

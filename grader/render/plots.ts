@@ -105,11 +105,18 @@ const markers = (xs: readonly number[], s: PlotSeries, sx: Scale, sy: Scale, col
     })
     .join('');
 
+/** The x scale; integer x values (layers, steps) get integer ticks. */
+function xScale(x: readonly number[]): Scale {
+  const s = linearScale(x, M.left, W - M.right, false);
+  const ints = s.ticks.filter(Number.isInteger);
+  return x.every(Number.isInteger) && ints.length > 0 ? { map: s.map, ticks: ints } : s;
+}
+
 type Renderers = { readonly [K in PlotKind]: (plot: Extract<Plot, { kind: K }>) => string };
 
 export const PLOT_RENDERERS: Renderers = {
   lines(plot) {
-    const sx = linearScale(plot.x, M.left, W - M.right, false);
+    const sx = xScale(plot.x);
     const sy = linearScale(plot.series.flatMap((s) => s.y), H - M.bottom, M.top, false);
     const body = plot.series
       .map((s) => {
@@ -122,7 +129,7 @@ export const PLOT_RENDERERS: Renderers = {
   },
   band(plot) {
     const log = plot.logY === true;
-    const sx = linearScale(plot.x, M.left, W - M.right, false);
+    const sx = xScale(plot.x);
     const sy = linearScale([...plot.band.lo, ...plot.band.hi, ...plot.student.y], H - M.bottom, M.top, log);
     const clampLo = (v: number) => (log && v <= 0 ? Math.min(...plot.band.lo.filter((x) => x > 0), ...plot.student.y.filter((x) => x > 0)) : v);
     const upper = plot.x.map((x, i) => `${sx.map(x).toFixed(1)},${sy.map(plot.band.hi[i]!).toFixed(1)}`);
