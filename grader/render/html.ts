@@ -32,7 +32,9 @@ export function texNumber(x: number): string {
   if (s === 'NaN') return '\\mathrm{NaN}';
   if (s === 'Infinity' || s === '-Infinity') return s.startsWith('-') ? '-\\infty' : '\\infty';
   const m = /^(-?[\d.]+)e([+-]?\d+)$/.exec(s);
-  return m ? `${m[1]}\\times 10^{${Number(m[2])}}` : s;
+  if (!m) return s;
+  const mantissa = m[1]!.replace(/\.?0+$/, '');
+  return mantissa === '1' ? `10^{${Number(m[2])}}` : `${mantissa}\\times 10^{${Number(m[2])}}`;
 }
 
 const tex = (source: string, display = false): string => katex.renderToString(source, { output: 'html', throwOnError: false, displayMode: display });

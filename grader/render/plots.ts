@@ -28,6 +28,16 @@ function niceTicks(lo: number, hi: number): number[] {
   return ticks;
 }
 
+/** Ticks 1, 2, 5 x 10^e inside [10^lo, 10^hi] (only the powers of ten when there are too many). */
+function logTicks(lo: number, hi: number): number[] {
+  const all: number[] = [];
+  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) for (const m of [1, 2, 5]) all.push(m * 10 ** e);
+  const inside = all.filter((t) => Math.log10(t) >= lo && Math.log10(t) <= hi);
+  if (inside.length > 8) return inside.filter((t) => Number.isInteger(Math.log10(t)));
+  // Less than a decade: round ticks in value space, placed on the log axis.
+  return inside.length >= 3 ? inside : niceTicks(10 ** lo, 10 ** hi).filter((t) => t > 0 && Math.log10(t) >= lo && Math.log10(t) <= hi);
+}
+
 function linearScale(values: readonly number[], from: number, to: number, log: boolean): Scale {
   const finite = values.filter((v) => Number.isFinite(v) && (!log || v > 0)).map((v) => (log ? Math.log10(v) : v));
   let lo = finite.length ? Math.min(...finite) : 0;
@@ -41,7 +51,7 @@ function linearScale(values: readonly number[], from: number, to: number, log: b
   lo -= pad;
   hi += pad;
   const map = (v: number) => from + (((log ? Math.log10(v) : v) - lo) / (hi - lo)) * (to - from);
-  const ticks = log ? niceTicks(Math.ceil(lo), Math.floor(hi)).filter(Number.isInteger).map((e) => 10 ** e) : niceTicks(lo, hi);
+  const ticks = log ? logTicks(lo, hi) : niceTicks(lo, hi).filter((t) => t >= lo && t <= hi);
   return { map, ticks: ticks.length ? ticks : log ? [10 ** Math.round((lo + hi) / 2)] : [(lo + hi) / 2] };
 }
 
