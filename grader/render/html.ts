@@ -16,13 +16,12 @@ import type { GradeReport } from '../grade.ts';
 import type { NotebookReport } from '../notebook.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
 import { notebookSentence } from './markdown.ts';
-import { renderPlot } from './plots.ts';
+import { escapeXml, renderPlot } from './plots.ts';
 import { type CheckView, checkView } from './visibility.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
 
-export const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = escapeXml;
 
 // ---- math ----------------------------------------------------------------------------------------------
 

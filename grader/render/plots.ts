@@ -8,7 +8,8 @@ const W = 560;
 const H = 280;
 const M = { left: 64, right: 16, top: 30, bottom: 58 };
 
-const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+/** Escapes text for HTML and SVG (also used by html.ts). */
+export const escapeXml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const COLORS = { reference: '#5b6b7f', student: '#d9480f', band: '#74c0fc' } as const;
 
