@@ -14,7 +14,7 @@ import type { GradeReport } from './grade.ts';
 import { writeAtomic } from './write.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SUBMISSION_EXTENSIONS = ['.py', '.ts', '.mts', '.mjs', '.js'];
+const SUBMISSION_EXTENSIONS = ['.py', '.ipynb', '.ts', '.mts', '.mjs', '.js'];
 
 export interface Submission {
   /** Stable id: the Gradescope submission folder, or the student's folder/file name. */

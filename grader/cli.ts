@@ -4,13 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { prepareSubmission } from './notebook.ts';
 import { ProcessSubject } from './process-subject.ts';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
 import { type BatchRow, mergeShards, parseShard, runBatch, summarize } from './batch.ts';
 import { type GradeReport, grade } from './grade.ts';
 import { reportTerminal } from './render/terminal.ts';
-import { writeReport } from './write.ts';
+import { reportHtml } from './render/html.ts';
+import { writeAtomic, writeReport } from './write.ts';
 import { diagnose, runCheck, runProblem } from '../src/runner.ts';
 import { isProblemId, problemIds, problems, type ProblemId } from '../spec/registry.ts';
 import { mistakeSubject, referenceSubject, variantsOf } from '../spec/subjects.ts';
@@ -128,7 +130,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const m = options.mistake === undefined ? undefined : problem.mistakes.find((x) => x.id === options.mistake);
       if (options.mistake !== undefined && !m) throw new InvalidArgumentError(`problem ${problem.id} has no mistake "${options.mistake}"`);
       const workDir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-replay-'));
-      const student = options.submission === undefined ? undefined : await ProcessSubject.start(options.submission, { cwd: workDir, ...(problem.intArgs ? { intArgs: problem.intArgs } : {}) });
+      const student = options.submission === undefined ? undefined : await ProcessSubject.start(prepareSubmission(options.submission, workDir).file, { cwd: workDir, ...(problem.intArgs ? { intArgs: problem.intArgs } : {}) });
       try {
         const subject = student ?? (m ? mistakeSubject(m) : referenceSubject);
         // The printed seed is the check's own: replay with it directly rather than deriving it again.
@@ -150,23 +152,25 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('check')
     .description('self-check a submission on the public checks (for students)')
-    .argument('<submission>', 'a .py, .js, .mjs or .ts file')
+    .argument('<submission>', 'a .py, .ipynb, .js, .mjs or .ts file')
     .option('-a, --assignment <file>', 'assignment YAML')
     .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--json', 'print the report as JSON')
-    .action(async (submission: string, options: SubjectOptions) => {
+    .option('--html <file>', 'also write the report as a self-contained web page (plots, typeset formulas)')
+    .action(async (submission: string, options: SubjectOptions & { html?: string }) => {
       const assignment = chooseAssignment(options);
       const report = await grade({ assignment, submission, visibleOnly: true });
-      write(options.json ? JSON.stringify(report, null, 2) : reportTerminal(report));
+      if (options.html !== undefined) writeAtomic(options.html, reportHtml(report));
+      write(options.json ? JSON.stringify(report, null, 2) : `${reportTerminal(report)}${options.html !== undefined ? `\nwrote ${options.html}` : ''}`);
       const allPassed = report.problems.every((p) => p.checks.every((c) => c.result.passed));
       exitCode = report.ungradable ? EXIT.ungradable : allPassed ? EXIT.ok : EXIT.failed;
     });
 
   program
     .command('grade')
-    .description('grade a submission (for staff): writes results.json (Gradescope), feedback.md and junit.xml')
-    .requiredOption('--submission <file>', 'a .py, .js, .mjs or .ts file')
+    .description('grade a submission (for staff): writes results.json (Gradescope), feedback.md, feedback.html and junit.xml')
+    .requiredOption('--submission <file>', 'a .py, .ipynb, .js, .mjs or .ts file')
     .requiredOption('-o, --out <dir>', 'output directory')
     .option('-a, --assignment <file>', 'assignment YAML')
     .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)

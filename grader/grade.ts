@@ -10,6 +10,7 @@ import type { Problem } from '../src/problem.ts';
 import { problems } from '../spec/registry.ts';
 import { variantsOf } from '../spec/subjects.ts';
 import type { Assignment } from './assignment.ts';
+import { type NotebookReport, prepareSubmission } from './notebook.ts';
 import { type LoadError, ProcessSubject, type Limits } from './process-subject.ts';
 import { type ScoredProblem, lateFactor, scoreProblem } from './score.ts';
 
@@ -36,6 +37,8 @@ export interface GradeReport {
   readonly daysLate: number;
   readonly problems: readonly ScoredProblem[];
   readonly loadErrors: readonly LoadError[];
+  /** For a notebook: which cells were used and which skipped (and why). */
+  readonly notebook?: NotebookReport;
   readonly stdout: string;
   readonly stderr: string;
   readonly executionTimeMs: number;
@@ -74,9 +77,14 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   };
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-'));
   let subject: ProcessSubject | undefined;
+  let notebook: NotebookReport | undefined;
+  let extractionErrors: readonly LoadError[] = [];
   try {
+    const prepared = prepareSubmission(options.submission, workDir);
+    notebook = prepared.notebook;
+    extractionErrors = prepared.loadErrors;
     const intArgs = Object.assign({}, ...assignment.problems.map((p) => problems[p.id].intArgs ?? {})) as Record<string, number[]>;
-    subject = await ProcessSubject.start(options.submission, { cwd: workDir, seed: assignment.seed, limits: limitsOf(assignment, options.limits), intArgs });
+    subject = await ProcessSubject.start(prepared.file, { cwd: workDir, seed: assignment.seed, limits: limitsOf(assignment, options.limits), intArgs });
     const student = subject;
     const scored: ScoredProblem[] = [];
     for (const [index, settings] of assignment.problems.entries()) {
@@ -113,7 +121,8 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       lateFactor: late.factor,
       daysLate: late.daysLate,
       problems: scored,
-      loadErrors: student.ready.loadErrors,
+      loadErrors: [...extractionErrors, ...student.ready.loadErrors],
+      ...(notebook ? { notebook } : {}),
       stdout: student.stdout.toString(),
       stderr: student.stderr.toString(),
       executionTimeMs: Date.now() - started,
@@ -126,7 +135,8 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       lateFactor: 1,
       daysLate: 0,
       problems: [],
-      loadErrors: subject?.ready.loadErrors ?? [],
+      loadErrors: [...extractionErrors, ...(subject?.ready.loadErrors ?? [])],
+      ...(notebook ? { notebook } : {}),
       stdout: subject?.stdout.toString() ?? '',
       stderr: subject?.stderr.toString() ?? '',
       executionTimeMs: Date.now() - started,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { GradeReport } from './grade.ts';
 import { toGradescope } from './render/gradescope.ts';
 import { toJunit } from './render/junit.ts';
+import { reportHtml } from './render/html.ts';
 import { reportMarkdown } from './render/markdown.ts';
 
 export function writeAtomic(file: string, content: string): void {
@@ -15,10 +16,11 @@ export function writeAtomic(file: string, content: string): void {
   renameSync(tmp, file);
 }
 
-/** results.json (Gradescope), feedback.md and junit.xml into `outDir`. Returns the paths written. */
+/** results.json (Gradescope), feedback.md, feedback.html and junit.xml into `outDir`. Returns the paths written. */
 export function writeReport(report: GradeReport, outDir: string): string[] {
   const files: [string, string][] = [
     ['feedback.md', reportMarkdown(report, { includeChecks: true })],
+    ['feedback.html', reportHtml(report)],
     ['junit.xml', toJunit(report)],
     // Last: its presence means the others are complete.
     ['results.json', `${JSON.stringify(toGradescope(report), null, 2)}\n`],

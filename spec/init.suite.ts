@@ -21,9 +21,9 @@
 
 import fc from 'fast-check';
 import { flattenTree } from '../src/decode.ts';
-import { type Call, CheckFailure, SubjectError } from '../src/failure.ts';
+import { type Call, CheckFailure, type Plot, SubjectError } from '../src/failure.ts';
 import { formatNumber, formatValue } from '../src/format.ts';
-import { callLike, expectClose, expectFinite, expectThat } from '../src/laws.ts';
+import { callLike, expectClose, expectFinite, expectThat, withPlots } from '../src/laws.ts';
 import { type Check, type Problem, defineCheck } from '../src/problem.ts';
 import { type SampleTest, type SampleVerdict, compareSamples, meanAndStd, testNormalSample, testUniformSample } from '../src/stats.ts';
 import type { Value } from '../src/failure.ts';
@@ -469,6 +469,27 @@ const withinMistakeBands = (received: Value, intervals: Value): boolean =>
     return Array.isArray(row) && typeof row[0] === 'number' && typeof row[1] === 'number' && inside(row[0], [mLo!, mHi!]) && inside(row[1], [sLo!, sHi!]);
   });
 
+/** The student's per-layer mean and std against the bands the check accepts, every layer. */
+function activationPlots(config: (typeof ACTIVATION_CONFIGS)[number], bands: readonly LayerBand[], accepted: readonly { mean: Interval; std: Interval }[], rows: readonly number[][]): Plot[] {
+  const x = bands.map((_, l) => l + 1);
+  const what = `${config.method} init, ${config.activation}`;
+  const centers = {
+    mean: bands.map((b) => (b.logMean ? Math.exp(b.mean[0]) : b.mean[0])),
+    std: bands.map((b) => (b.logStd[0] === -Infinity ? 0 : Math.exp(b.logStd[0]))),
+  };
+  const plot = (stat: 'mean' | 'std', column: number): Plot => ({
+    kind: 'band',
+    title: `${stat} of the activations per hidden layer (${what})`,
+    xLabel: 'hidden layer',
+    yLabel: stat,
+    x,
+    band: { label: "reference's band", lo: accepted.map((a) => a[stat][0]), hi: accepted.map((a) => a[stat][1]), center: centers[stat] },
+    student: { label: 'your activation_stats', role: 'student', y: rows.map((r) => r[column]!) },
+    ...(stat === 'std' && accepted.every((a) => a.std[0] > 0) && rows.every((r) => r[1]! > 0) ? { logY: true } : {}),
+  });
+  return [plot('mean', 0), plot('std', 1)];
+}
+
 const activationCall = (config: (typeof ACTIVATION_CONFIGS)[number], seed: number): Call => ({
   fn: 'activation_stats',
   args: [activationBatch(), config.method, config.activation, [...ACTIVATION_WIDTHS], seed],
@@ -496,23 +517,27 @@ export const activationStatistics: Problem = {
           expectFinite(rows, call, 'every statistic is finite');
           const k = context.tol(ACTIVATION_TOLERANCES.band).atol;
           const floor = context.tol(ACTIVATION_TOLERANCES.floor);
-          bands.forEach((band, l) => {
-            const [mean, std] = rows[l] as [number, number];
-            const layer = `layer ${l + 1} (${config.method}, ${config.activation})`;
-            const accepted = layerIntervals(band, k, floor);
-            const center = (log: boolean, c: number) => (log ? `geometric center ${formatNumber(Math.exp(c))}` : `center ${formatNumber(c)}`);
-            for (const [name, x, interval, about] of [
-              ['mean', mean, accepted.mean, center(band.logMean, band.mean[0])],
-              ['std', std, accepted.std, band.logStd[0] === -Infinity ? 'every reference activation is 0' : center(true, band.logStd[0])],
-            ] as const) {
-              expectThat(inside(x, interval), {
-                code: 'value_mismatch',
-                message: `${layer}: ${name} ${formatNumber(x)} outside the reference's band [${formatNumber(interval[0])}, ${formatNumber(interval[1])}] (${about})`,
-                call,
-                received: x,
-              });
-            }
-          });
+          const accepted = bands.map((band) => layerIntervals(band, k, floor));
+          withPlots(
+            () => activationPlots(config, bands, accepted, rows),
+            () =>
+              bands.forEach((band, l) => {
+                const [mean, std] = rows[l] as [number, number];
+                const layer = `layer ${l + 1} (${config.method}, ${config.activation})`;
+                const center = (log: boolean, c: number) => (log ? `geometric center ${formatNumber(Math.exp(c))}` : `center ${formatNumber(c)}`);
+                for (const [name, x, interval, about] of [
+                  ['mean', mean, accepted[l]!.mean, center(band.logMean, band.mean[0])],
+                  ['std', std, accepted[l]!.std, band.logStd[0] === -Infinity ? 'every reference activation is 0' : center(true, band.logStd[0])],
+                ] as const) {
+                  expectThat(inside(x, interval), {
+                    code: 'value_mismatch',
+                    message: `${layer}: ${name} ${formatNumber(x)} outside the reference's band [${formatNumber(interval[0])}, ${formatNumber(interval[1])}] (${about})`,
+                    call,
+                    received: x,
+                  });
+                }
+              }),
+          );
         } catch (error) {
           // Any wrong answer (shape included) is diagnosed against the mistakes' distributions, not one draw.
           if (error instanceof CheckFailure && !error.failure.rerun) {

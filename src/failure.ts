@@ -20,6 +20,42 @@ export interface Call {
   readonly args: readonly Value[];
 }
 
+/** One line of a plot: the student's answer or the reference's, over the plot's x values. */
+export interface PlotSeries {
+  readonly label: string;
+  readonly role: 'student' | 'reference';
+  readonly y: readonly number[];
+}
+
+/**
+ * A picture of a failure, as data (the HTML renderer draws it; the text renderers ignore it). A new kind is
+ * added here and gets its renderer in grader/render/plots.ts (a type error until it does).
+ */
+export type Plot =
+  /** Lines over x: an optimizer's parameter over the steps, two forms of an expression over sampled points. */
+  | {
+      readonly kind: 'lines';
+      readonly title: string;
+      readonly xLabel: string;
+      readonly yLabel: string;
+      readonly x: readonly number[];
+      readonly series: readonly PlotSeries[];
+    }
+  /** The student's values against the reference's acceptance band [lo, hi] at each x (per-layer statistics). */
+  | {
+      readonly kind: 'band';
+      readonly title: string;
+      readonly xLabel: string;
+      readonly yLabel: string;
+      readonly x: readonly number[];
+      readonly band: { readonly label: string; readonly lo: readonly number[]; readonly hi: readonly number[]; readonly center: readonly number[] };
+      readonly student: PlotSeries;
+      /** Draw y on a log scale (values over orders of magnitude). */
+      readonly logY?: boolean;
+    };
+
+export type PlotKind = Plot['kind'];
+
 /** Wrong answers: the submission ran and its output breaks the property. */
 export type AnswerFailureCode =
   | 'value_mismatch' // differs from the reference
@@ -55,6 +91,8 @@ export interface FailureData {
   readonly answer?: Value;
   readonly worst?: WorstEntry;
   readonly tolerance?: Tolerance;
+  /** Pictures of the failure over the whole case (every layer, every step), for the HTML report. */
+  readonly plots?: readonly Plot[];
   /** Extra lines: a traceback, the limit that was hit. */
   readonly details?: string;
   /**

@@ -4,7 +4,7 @@
 
 import type fc from 'fast-check';
 import { allFinite, decodeLike, flattenTree, unflattenLike } from './decode.ts';
-import { type AnswerFailureCode, type Call, CheckFailure, type Value } from './failure.ts';
+import { type AnswerFailureCode, type Call, CheckFailure, type Plot, type Value } from './failure.ts';
 import { type Method, jacobian, projectJacobian, projectedDerivative } from './numdiff.ts';
 import { type Check, defineCheck } from './problem.ts';
 import { Rng, hashSeed } from './rng.ts';
@@ -59,6 +59,26 @@ export function expectThat(
   if (condition) return;
   const { code = 'invariant_violated', ...rest } = context;
   throw new CheckFailure({ code, ...rest });
+}
+
+/**
+ * Runs `run`; a CheckFailure it throws leaves with `plots()` attached (pictures of the whole case, for the
+ * HTML report), any other error as it is. The check itself is unchanged.
+ */
+export function withPlots(plots: () => readonly Plot[], run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    if (!(error instanceof CheckFailure)) throw error;
+    throw new CheckFailure({ ...error.failure, plots: plots() });
+  }
+}
+
+/** The entry of a nested array at an index path (NaN when the path does not lead to a number). */
+export function entryAt(tree: NumericTree | Value, index: readonly number[]): number {
+  let node: unknown = tree;
+  for (const i of index) node = Array.isArray(node) ? node[i] : undefined;
+  return typeof node === 'number' ? node : NaN;
 }
 
 /** Throws not_finite unless every entry is finite. */
@@ -244,6 +264,7 @@ export function trajectoryMatchesOracle<I>(spec: TrajectorySpec<I>): Check {
         const { ok, worst } = compare(params, expected[k]!, tol);
         if (ok) continue;
         const answer = trajectory.slice(0, k + 1);
+        const plots = worst ? [trajectoryPlot(spec.cls, worst.index, spec.args(input)[0], expected, trajectory)] : [];
         throw new CheckFailure({
           code: allFinite(params) ? 'value_mismatch' : 'not_finite',
           message: `the parameters after step ${k + 1} of ${expected.length} differ from the reference`,
@@ -254,8 +275,27 @@ export function trajectoryMatchesOracle<I>(spec: TrajectorySpec<I>): Check {
           ...(worst ? { worst } : {}),
           tolerance: tol,
           rerun: { target: spec.cls, run: async (other) => drive(other, input, k + 1) },
+          ...(plots.length ? { plots } : {}),
         });
       }
     },
   });
+}
+
+/** The worst entry's parameter from its initial value over every step, the student's against the reference's. */
+function trajectoryPlot(cls: string, index: readonly number[], initial: Value, expected: readonly NumericTree[], trajectory: readonly Value[]): Plot {
+  const start = entryAt(initial, index);
+  const [param = 0, ...entry] = index;
+  const at = entry.length ? `[${entry.join('][')}]` : '';
+  return {
+    kind: 'lines',
+    title: `${cls}: parameter ${param + 1}${at} after each step`,
+    xLabel: 'step (0: the initial value)',
+    yLabel: `parameter ${param + 1}${at}`,
+    x: [0, ...expected.map((_, k) => k + 1)],
+    series: [
+      { label: 'reference', role: 'reference', y: [start, ...expected.map((e) => entryAt(e, index))] },
+      { label: 'your class', role: 'student', y: [start, ...expected.map((_, k) => entryAt(trajectory[k], index))] },
+    ],
+  };
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { GradeReport } from '../grade.ts';
 import { VISIBILITIES } from '../assignment.ts';
+import { cellSummary } from '../notebook.ts';
 import { checkFeedback, reportMarkdown } from './markdown.ts';
 
 const Visibility = z.enum(VISIBILITIES);
@@ -69,6 +70,7 @@ export function toGradescope(report: GradeReport): GradescopeResults {
         max_score: report.maxScore,
         late_factor: report.lateFactor,
         days_late: report.daysLate,
+        ...(report.notebook ? { notebook: { cells_used: cellSummary(report.notebook).used, cells_skipped: cellSummary(report.notebook).skipped } } : {}),
         ...(report.ungradable ? { ungradable: true, reason: report.ungradable } : {}),
       },
     },

@@ -1,24 +1,44 @@
 // feedback.md and the Markdown of each Gradescope test: what a student reads. Checks that are not
 // visible show their verdict and the named mistake, never their inputs or expected values.
 
-import { codeLabel, formatCheckResult } from '../../src/format.ts';
+import { formatCheckResult } from '../../src/format.ts';
 import type { GradeReport } from '../grade.ts';
+import { type NotebookReport, cellSummary } from '../notebook.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
+import { checkView } from './visibility.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
 
 export function checkFeedback(problem: ScoredProblem, check: ScoredCheck): string {
-  const r = check.result;
-  if (r.passed) return `Passed (${r.numRuns} random cases).`;
+  const view = checkView(check);
+  if (view.kind === 'passed') return `Passed (${view.numRuns} random cases).`;
   const lines: string[] = [];
   if (problem.mistake) lines.push(`**Named mistake: ${problem.mistake.title}** (−${fmt(problem.mistake.deduct)} points). ${problem.mistake.hint}`);
-  if (check.visibility !== 'visible') {
-    const diagnosis = (r.diagnosis ?? []).map((d) => `Likely mistake: ${d.title}. ${d.hint}`);
-    lines.push(`Failed: ${r.failure ? codeLabel(r.failure.code) : 'failed'}. This check's inputs are hidden.`, ...diagnosis);
+  if (view.kind === 'hidden') {
+    const diagnosis = view.diagnosis.map((d) => `Likely mistake: ${d.title}. ${d.hint}`);
+    lines.push(`Failed: ${view.label}. This check's inputs are hidden.`, ...diagnosis);
     return lines.join('\n\n');
   }
-  lines.push('```', formatCheckResult(r), '```');
+  lines.push('```', formatCheckResult(view.result), '```');
   return lines.join('\n');
+}
+
+/** One sentence on which notebook cells were graded (shared by every renderer). */
+export function notebookSentence(notebook: NotebookReport): string {
+  const { used, skipped } = cellSummary(notebook);
+  const list = (xs: number[]) => (xs.length ? xs.join(', ') : 'none');
+  return `Notebook: graded the code of cells ${list(used)}; skipped cells ${list(skipped)} (shell and magic lines, training loops, downloads, plotting and other top-level work are never run).`;
+}
+
+function notebookTable(notebook: NotebookReport): string[] {
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [
+    '| cell | In [ ] | used | skipped |',
+    '|---|---|---|---|',
+    ...notebook.cells
+      .filter((c) => c.status !== 'empty')
+      .map((c) => `| ${c.cell} | ${c.executionCount ?? ''} | ${cell(c.kept.map((k) => k.what).join(', '))} | ${cell(c.skipped.map((k) => `${k.what} (${k.reason})`).join('; '))} |`),
+  ];
 }
 
 export function reportMarkdown(report: GradeReport, options: { includeChecks: boolean }): string {
@@ -31,6 +51,10 @@ export function reportMarkdown(report: GradeReport, options: { includeChecks: bo
   for (const e of report.loadErrors) {
     out.push(`> The submission did not load cleanly: \`${e.message}\``, '');
     if (e.traceback) out.push('```', e.traceback.trim().split('\n').slice(-10).join('\n'), '```', '');
+  }
+  if (report.notebook) {
+    out.push(notebookSentence(report.notebook), '');
+    if (options.includeChecks) out.push(...notebookTable(report.notebook), '');
   }
   out.push('| problem | score | checks passed |', '|---|---|---|');
   for (const p of report.problems) {

@@ -2,6 +2,7 @@
 
 import { formatCheckResult } from '../../src/format.ts';
 import type { GradeReport } from '../grade.ts';
+import { notebookSentence } from './markdown.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
 
@@ -12,6 +13,7 @@ export function reportTerminal(report: GradeReport): string {
     out.push(`! the submission did not load cleanly: ${e.message}`);
     if (e.traceback) out.push(...e.traceback.trim().split('\n').slice(-6).map((l) => `  | ${l}`));
   }
+  if (report.notebook) out.push(notebookSentence(report.notebook));
   for (const p of report.problems) {
     const passed = p.checks.filter((c) => c.result.passed).length;
     out.push(`${p.score === p.points ? '✓' : '✗'} ${p.id}: ${fmt(p.score)} / ${fmt(p.points)} points, ${passed}/${p.checks.length} checks passed`);

@@ -1,0 +1,77 @@
+// Jupyter notebooks as submissions: grader/runners/notebook.py picks the statements a problem needs out of the
+// code cells (imports, definitions, the constants they use) without executing anything, and the result is
+// graded as a .py file written into the child's private work dir. Which cells were used is part of the report.
+
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { type LoadError, pythonExecutable } from './process-subject.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+const Statement = z.object({ line: z.number(), what: z.string() });
+
+const NotebookCellSchema = z.object({
+  /** 1-based position of the cell in the notebook (markdown cells counted). */
+  cell: z.number().int(),
+  /** The `In [n]` number the student saw, if the cell was run. */
+  executionCount: z.number().int().nullable(),
+  status: z.enum(['used', 'partly used', 'skipped', 'empty']),
+  kept: z.array(Statement),
+  skipped: z.array(Statement.extend({ reason: z.string() })),
+});
+
+const ExtractionSchema = z.object({
+  source: z.string(),
+  cells: z.array(NotebookCellSchema),
+  errors: z.array(z.object({ kind: z.enum(['syntax', 'import']), message: z.string(), traceback: z.string() })),
+});
+
+export type NotebookCell = z.infer<typeof NotebookCellSchema>;
+
+/** What the report says about a notebook submission. */
+export interface NotebookReport {
+  readonly file: string;
+  readonly cells: readonly NotebookCell[];
+}
+
+export interface PreparedSubmission {
+  /** The file the harness loads (the submission itself, or the code extracted from a notebook). */
+  readonly file: string;
+  readonly notebook?: NotebookReport;
+  /** Problems found while extracting (a cell that does not parse, a file that is not a notebook). */
+  readonly loadErrors: readonly LoadError[];
+}
+
+export const isNotebook = (file: string): boolean => path.extname(file).toLowerCase() === '.ipynb';
+
+/** Runs the extractor on a notebook (it parses, never executes). */
+export function extractNotebook(file: string): z.infer<typeof ExtractionSchema> {
+  const out = execFileSync(pythonExecutable(), ['-I', path.join(here, 'runners', 'notebook.py'), path.resolve(file)], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', HOME: '/nonexistent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return ExtractionSchema.parse(JSON.parse(out));
+}
+
+/** A notebook becomes `<workDir>/<stem>.py`; any other submission is graded as it is. */
+export function prepareSubmission(file: string, workDir: string): PreparedSubmission {
+  if (!isNotebook(file)) return { file, loadErrors: [] };
+  const extraction = extractNotebook(file);
+  const target = path.join(workDir, `${path.basename(file, path.extname(file))}.py`);
+  writeFileSync(target, extraction.source);
+  return { file: target, notebook: { file, cells: extraction.cells }, loadErrors: extraction.errors };
+}
+
+/** The cells whose code was used, and those skipped entirely (empty cells left out). */
+export function cellSummary(notebook: NotebookReport): { used: number[]; skipped: number[] } {
+  return {
+    used: notebook.cells.filter((c) => c.status === 'used' || c.status === 'partly used').map((c) => c.cell),
+    skipped: notebook.cells.filter((c) => c.status === 'skipped').map((c) => c.cell),
+  };
+}
