@@ -27,7 +27,7 @@ export interface Submission {
 }
 
 /** The file to grade in a student's folder: the first source file by name, .py before the others. */
-function pickFile(dir: string): string | undefined {
+export function pickFile(dir: string): string | undefined {
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => SUBMISSION_EXTENSIONS.includes(path.extname(f)) && !f.split(path.sep).some((part) => part.startsWith('.') || part === 'node_modules'))
     .sort((a, b) => SUBMISSION_EXTENSIONS.indexOf(path.extname(a)) - SUBMISSION_EXTENSIONS.indexOf(path.extname(b)) || a.localeCompare(b));

@@ -150,36 +150,38 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('check')
     .description('self-check a submission on the public checks (for students)')
-    .argument('<submission>', 'a .py, .js, .mjs or .ts file')
+    .argument('<submission>', 'a .py, .js, .mjs or .ts file, an answers.yaml, or a folder with either or both')
     .option('-a, --assignment <file>', 'assignment YAML')
+    .option('--answers <file>', 'the written answers (question id -> expression); default: answers.yaml in a submission folder')
     .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--json', 'print the report as JSON')
-    .action(async (submission: string, options: SubjectOptions) => {
+    .action(async (submission: string, options: SubjectOptions & { answers?: string }) => {
       const assignment = chooseAssignment(options);
-      const report = await grade({ assignment, submission, visibleOnly: true });
+      const report = await grade({ assignment, submission, visibleOnly: true, ...(options.answers !== undefined ? { answers: options.answers } : {}) });
       write(options.json ? JSON.stringify(report, null, 2) : reportTerminal(report));
-      const allPassed = report.problems.every((p) => p.checks.every((c) => c.result.passed));
+      const allPassed = report.problems.every((p) => p.checks.every((c) => c.result.passed)) && report.questions.every((q) => q.score === q.points);
       exitCode = report.ungradable ? EXIT.ungradable : allPassed ? EXIT.ok : EXIT.failed;
     });
 
   program
     .command('grade')
     .description('grade a submission (for staff): writes results.json (Gradescope), feedback.md and junit.xml')
-    .requiredOption('--submission <file>', 'a .py, .js, .mjs or .ts file')
+    .requiredOption('--submission <file>', 'a .py, .js, .mjs or .ts file, an answers.yaml, or a folder with either or both')
     .requiredOption('-o, --out <dir>', 'output directory')
     .option('-a, --assignment <file>', 'assignment YAML')
+    .option('--answers <file>', 'the written answers (question id -> expression); default: answers.yaml in a submission folder')
     .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--submitted-at <iso>', 'submission time, for the late policy')
     .option('--json', 'print the report as JSON')
-    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string }) => {
+    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string }) => {
       let report: GradeReport;
       try {
         const assignment = chooseAssignment(options);
         const submittedAt = options.submittedAt === undefined ? undefined : new Date(options.submittedAt);
         if (submittedAt && Number.isNaN(submittedAt.getTime())) throw new InvalidArgumentError(`--submitted-at: not a date: ${options.submittedAt}`);
-        report = await grade({ assignment, submission: options.submission, ...(submittedAt ? { submittedAt } : {}) });
+        report = await grade({ assignment, submission: options.submission, ...(submittedAt ? { submittedAt } : {}), ...(options.answers !== undefined ? { answers: options.answers } : {}) });
       } catch (error) {
         if (!(error instanceof AssignmentError)) throw error;
         // Gradescope must still find a results.json that says what went wrong.
@@ -278,6 +280,7 @@ function ungradableReport(options: { submission: string; assignment?: string }, 
     lateFactor: 1,
     daysLate: 0,
     problems: [],
+    questions: [],
     loadErrors: [],
     stdout: '',
     stderr: '',
