@@ -135,6 +135,8 @@ export function formatVerdict(verdict: Exclude<Verdict, { kind: 'equivalent' }>)
       const values = w
         ? `expected ${formatNumber(w.expected)}${at}, your answer gives ${formatNumber(w.received)}`
         : `expected ${formatValue(verdict.expected)}, your answer gives ${formatValue(verdict.received)}`;
+      // Without variables the expected value is the answer itself: never shown.
+      if (Object.keys(verdict.point).length === 0) return `not equal to the expected value (your answer gives ${formatValue(verdict.received)})`;
       return `not equal to the expected closed form: at ${formatPoint(verdict.point)}, ${values}`;
     }
     case 'shape_mismatch':

@@ -52,7 +52,13 @@ export function rightHandSide(text: string): string {
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A pattern that matches `text` with any spacing between its characters. */
-const spaced = (text: string) => new RegExp([...text.replace(/\s+/g, '')].map(escapeRegex).join('\\s*'), 'g');
+const spaced = (text: string) => {
+  const chars = [...text.replace(/\s+/g, '')];
+  // An alias that starts or ends like a name matches whole names only: `n_in` is not inside `fan_in`.
+  const before = /^[A-Za-z0-9_]/.test(chars[0] ?? '') ? '(?<![A-Za-z0-9_])' : '';
+  const after = /[A-Za-z0-9_]$/.test(chars[chars.length - 1] ?? '') ? '(?![A-Za-z0-9_])' : '';
+  return new RegExp(`${before}${chars.map(escapeRegex).join('\\s*')}${after}`, 'g');
+};
 
 function translatesTo(alias: string): string | undefined {
   try {
