@@ -170,6 +170,13 @@ export function translate(input: string): string {
       i = j;
       continue;
     }
+    if (c === '^' && !/^\^\s*[{\\]/.test(text.slice(i))) {
+      // math.js syntax (`x^(1/2)`, `beta^t`) passes through; only a lone T after it is a transpose (`x^T`).
+      const t = /^\^\s*T(?![A-Za-z0-9_])/.exec(text.slice(i));
+      out += t ? "'" : '^';
+      i += t ? t[0].length : 1;
+      continue;
+    }
     if (c === '^' || c === '_') {
       const arg = argumentAt(text, i + 1);
       const body = arg.body.trim();

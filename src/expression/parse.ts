@@ -129,6 +129,8 @@ function describeNode(node: MathNode): string {
     case 'AssignmentNode':
     case 'FunctionAssignmentNode':
       return `an assignment ("${node.toString()}"): write only the expression`;
+    case 'BlockNode':
+      return 'several expressions (separated by ";" or a line break): write one expression';
     case 'ArrayNode':
       return `a literal array ("${node.toString()}"): write the answer with the declared vectors and matrices`;
     default:
@@ -143,7 +145,7 @@ export function parseForm(input: string, context: FormContext): ParsedForm {
   let text: string;
   try {
     const typed = substituteAliases(rightHandSide(raw), context.variables, 'raw');
-    text = resolveNames(substituteAliases(translate(typed), context.variables, 'translated'), context).replace(/\s+/g, ' ').trim();
+    text = resolveNames(substituteAliases(translate(typed), context.variables, 'translated'), context).replace(/\s+/g, ' ').replace(/ '/g, "'").trim();
   } catch (error) {
     if (error instanceof LatexError) return { ok: false, error: { kind: 'unparseable', message: error.message, text: raw } };
     throw error;
