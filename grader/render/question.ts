@@ -28,7 +28,8 @@ export function questionFeedback(q: ScoredQuestion): string {
       if (o.verdict.kind === 'undecided') return `Not graded automatically: ${formatVerdict(o.verdict)}.`;
       return q.visibility === 'visible' ? `Incorrect: ${formatVerdict(o.verdict)}.` : 'Incorrect. The details of this question are hidden.';
     case 'invalid':
-      return `Your answer \`${q.answer ?? ''}\` could not be graded: ${formatFormError(o.error)}. Expected ${expects}.`;
+      // An unknown variable's message already lists the variables.
+      return `Your answer \`${q.answer ?? ''}\` could not be graded: ${formatFormError(o.error)}.${o.error.kind === 'unknown_variable' ? '' : ` Expected ${expects}.`}`;
     case 'missing':
       return o.file === undefined
         ? `No answers file: submit answers.yaml (one line per question: \`${q.id}: <expression>\`), or pass --answers FILE. Expected ${expects}.`

@@ -3,7 +3,6 @@
 // that draw a point from them. Values lie on a grid so a shrunk counterexample is readable.
 
 import fc from 'fast-check';
-import { finite } from '../arbitraries.ts';
 
 export interface VariableSpec {
   readonly name: string;
@@ -29,14 +28,25 @@ export const IMPLICIT_SIZE = { min: 2, max: 4 } as const;
 
 const DECIMALS = 2;
 
+/**
+ * Where a real shrinks to: 0 when the range has it, else 1 (tau = 1, sigma = 1), else the middle of a range
+ * inside (0, 1) (beta = 0.5), else the end nearest 0. Counterexamples then read like `tau = 1, y = [0, 1]`.
+ */
+function shrinkTarget(lo: number, hi: number, unit: number): number {
+  if (lo <= 0 && hi >= 0) return 0;
+  if (lo <= unit && hi >= unit) return unit;
+  if (lo > 0 && hi < unit) return Math.round(unit / 2);
+  return lo > 0 ? lo : hi;
+}
+
 function scalar(spec: Pick<VariableSpec, 'kind' | 'min' | 'max'>): fc.Arbitrary<number> {
   if (spec.kind === 'integer') return fc.integer({ min: Math.ceil(spec.min), max: Math.floor(spec.max) });
-  // k / 100 in [min, max], shrinking toward the value nearest 0 in range.
+  // k / 100 in [min, max]; fast-check shrinks an integer toward 0, so k is drawn as an offset from the target.
   const unit = 10 ** DECIMALS;
   const lo = Math.ceil(spec.min * unit);
   const hi = Math.floor(spec.max * unit);
-  if (lo <= 0 && hi >= 0) return finite(Math.max(-lo, hi) / unit, DECIMALS).filter((x) => x * unit >= lo && x * unit <= hi);
-  return lo > 0 ? fc.integer({ min: lo, max: hi }).map((k) => k / unit) : fc.integer({ min: -hi, max: -lo }).map((k) => -k / unit);
+  const target = Math.min(hi, Math.max(lo, shrinkTarget(lo, hi, unit)));
+  return fc.integer({ min: lo - target, max: hi - target }).map((d) => (target + d) / unit);
 }
 
 /** The names used as dimensions, declared or implicit. */
