@@ -32,6 +32,11 @@ describe('LaTeX to math.js', () => {
     ['a \\cdot b', 'a * b'],
     ['\\left| r \\right|', 'abs( r )'],
     ['x^(1/2) + beta^t', 'x^(1/2) + beta^t'],
+    ['\\sqrt[3]{x}', 'nthRoot(x, 3)'],
+    ['\\lvert x \\rvert + \\|y\\|', 'abs( x ) + norm(y)'],
+    ['$\\boxed{\\dfrac{a}{b}}$', '( (a / b) )'],
+    ['a \\, b \\quad c', 'a b c'],
+    ['\\max(a, b) \\le \\infty', 'max (a, b) <= Infinity'],
   ])('%s', (latex, mathjs) => {
     expect(translate(latex).replace(/\s+/g, ' ').trim()).toBe(mathjs.trim());
   });
