@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { formatFormError } from '../src/format.ts';
 import { problemIds, problems, isProblemId, type ProblemId } from '../spec/registry.ts';
+import { QuestionEntry, type QuestionSettings, questionIssues } from './questions.ts';
 
 export const VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;
 const Visibility = z.enum(VISIBILITIES);
@@ -74,10 +76,19 @@ const AssignmentSchema = z
     seed: z.number().int(),
     limits: Limits.default({}),
     late_policy: LatePolicy.optional(),
-    problems: z.array(ProblemEntry).min(1, 'an assignment needs at least one problem'),
+    problems: z.array(ProblemEntry).default([]),
+    /** Written answers: closed forms graded from the student's answers.yaml. */
+    questions: z.array(QuestionEntry).default([]),
   })
   .strict()
   .superRefine((a, ctx) => {
+    if (a.problems.length === 0 && a.questions.length === 0) ctx.addIssue({ code: 'custom', path: ['problems'], message: 'an assignment needs at least one problem or question' });
+    const questionIds = new Set<string>();
+    a.questions.forEach((q, i) => {
+      if (questionIds.has(q.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `question "${q.id}" is listed twice` });
+      questionIds.add(q.id);
+      for (const issue of questionIssues(q, a.seed, formatFormError)) ctx.addIssue({ code: 'custom', path: ['questions', i, ...issue.path], message: issue.message });
+    });
     a.problems.forEach((p, i) => {
       if (!isProblemId(p.id)) {
         ctx.addIssue({ code: 'custom', path: ['problems', i, 'id'], message: `unknown problem "${p.id}"; known problems: ${problemIds.join(', ')}` });
@@ -108,9 +119,10 @@ const AssignmentSchema = z
 
 export type AssignmentFile = z.infer<typeof AssignmentSchema>;
 export type ProblemSettings = AssignmentFile['problems'][number] & { readonly id: ProblemId };
-export interface Assignment extends Omit<AssignmentFile, 'problems'> {
+export interface Assignment extends Omit<AssignmentFile, 'problems' | 'questions'> {
   readonly file: string;
   readonly problems: readonly ProblemSettings[];
+  readonly questions: readonly QuestionSettings[];
 }
 
 export interface AssignmentIssue {
@@ -175,5 +187,6 @@ export function assignmentForProblems(ids: readonly ProblemId[], seed: number): 
     seed,
     limits: {},
     problems: ids.map((id) => ({ id, points: 1, visibility: 'visible', checks: {}, mistakes: {} })),
+    questions: [],
   };
 }

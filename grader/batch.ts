@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { answersIn } from './answers.ts';
 import type { Assignment } from './assignment.ts';
 import type { GradeReport } from './grade.ts';
 import { writeAtomic } from './write.ts';
@@ -20,6 +21,8 @@ export interface Submission {
   /** Stable id: the Gradescope submission folder, or the student's folder/file name. */
   readonly id: string;
   readonly file: string | undefined;
+  /** The student's answers.yaml (written answers), when the folder has one. */
+  readonly answers?: string;
   readonly name?: string;
   readonly email?: string;
   readonly sid?: string;
@@ -27,7 +30,7 @@ export interface Submission {
 }
 
 /** The file to grade in a student's folder: the first source file by name, .py before the others. */
-function pickFile(dir: string): string | undefined {
+export function pickFile(dir: string): string | undefined {
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => SUBMISSION_EXTENSIONS.includes(path.extname(f)) && !f.split(path.sep).some((part) => part.startsWith('.') || part === 'node_modules'))
     .sort((a, b) => SUBMISSION_EXTENSIONS.indexOf(path.extname(a)) - SUBMISSION_EXTENSIONS.indexOf(path.extname(b)) || a.localeCompare(b));
@@ -53,9 +56,11 @@ export function discoverSubmissions(dir: string): Submission[] {
         const folder = path.join(dir, id);
         const submitter = meta[':submitters']?.[0] ?? {};
         const createdAt = meta[':created_at'];
+        const answers = existsSync(folder) ? answersIn(folder) : undefined;
         return {
           id,
           file: existsSync(folder) ? pickFile(folder) : undefined,
+          ...(answers ? { answers } : {}),
           ...(submitter[':name'] ? { name: submitter[':name'] } : {}),
           ...(submitter[':email'] ? { email: submitter[':email'] } : {}),
           ...(submitter[':sid'] ? { sid: String(submitter[':sid']) } : {}),
@@ -68,7 +73,10 @@ export function discoverSubmissions(dir: string): Submission[] {
     .filter((e) => !e.name.startsWith('.'))
     .flatMap((e): Submission[] => {
       const full = path.join(dir, e.name);
-      if (e.isDirectory()) return [{ id: e.name, file: pickFile(full) }];
+      if (e.isDirectory()) {
+        const answers = answersIn(full);
+        return [{ id: e.name, file: pickFile(full), ...(answers ? { answers } : {}) }];
+      }
       if (SUBMISSION_EXTENSIONS.includes(path.extname(e.name))) return [{ id: path.basename(e.name, path.extname(e.name)), file: full }];
       return [];
     })
@@ -88,10 +96,12 @@ export function shardOf<T>(items: readonly T[], shard: { index: number; count: n
   return items.filter((_, i) => i % shard.count === shard.index);
 }
 
-/** What makes a grade: the submission's bytes, the assignment's bytes and gradecheck's version. */
-export function cacheKey(submissionFile: string, assignmentFile: string, version: string): string {
+/** What makes a grade: the submission's bytes (code and answers), the assignment's bytes and gradecheck's version. */
+export function cacheKey(submissionFile: string | undefined, assignmentFile: string, version: string, answersFile?: string): string {
   const h = createHash('sha256');
-  h.update(version).update('\0').update(readFileSync(assignmentFile)).update('\0').update(readFileSync(submissionFile));
+  h.update(version).update('\0').update(readFileSync(assignmentFile));
+  if (submissionFile !== undefined) h.update('\0').update(readFileSync(submissionFile));
+  if (answersFile !== undefined) h.update('\0answers\0').update(readFileSync(answersFile));
   return h.digest('hex');
 }
 
@@ -118,8 +128,10 @@ export interface BatchOptions {
 }
 
 /** Grades one submission in a fresh `gradecheck grade` process; resolves with its report. */
-function gradeInChild(submission: Submission & { file: string }, assignmentFile: string, outDir: string): Promise<GradeReport> {
-  const args = [path.join(here, '..', 'bin', 'gradecheck.mjs'), 'grade', '--json', '--assignment', assignmentFile, '--submission', submission.file, '--out', outDir];
+function gradeInChild(submission: Submission, assignmentFile: string, outDir: string): Promise<GradeReport> {
+  const main = submission.file ?? submission.answers!;
+  const args = [path.join(here, '..', 'bin', 'gradecheck.mjs'), 'grade', '--json', '--assignment', assignmentFile, '--submission', main, '--out', outDir];
+  if (submission.answers) args.push('--answers', submission.answers);
   if (submission.submittedAt) args.push('--submitted-at', submission.submittedAt);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -154,19 +166,19 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
   const worker = async () => {
     for (let i = next++; i < submissions.length; i = next++) {
       const submission = submissions[i]!;
-      if (submission.file === undefined) {
-        finish(i, { submission, report: undefined, error: 'no source file (.py .js .mjs .ts) in the submission', cached: false });
+      if (submission.file === undefined && submission.answers === undefined) {
+        finish(i, { submission, report: undefined, error: 'no source file (.py .js .mjs .ts) or answers.yaml in the submission', cached: false });
         continue;
       }
       const studentDir = path.join(options.outDir, 'students', submission.id);
-      const key = cacheKey(submission.file, options.assignment.file, version);
+      const key = cacheKey(submission.file, options.assignment.file, version, submission.answers);
       const cached = path.join(cacheDir, `${key}.json`);
       if (existsSync(cached)) {
         finish(i, { submission, report: JSON.parse(readFileSync(cached, 'utf8')) as GradeReport, cached: true });
         continue;
       }
       try {
-        const report = await gradeInChild({ ...submission, file: submission.file }, options.assignment.file, studentDir);
+        const report = await gradeInChild(submission, options.assignment.file, studentDir);
         // Only a finished grade is cached: an ungradable run is retried next time.
         if (!report.ungradable) writeAtomic(cached, JSON.stringify(report));
         finish(i, { submission, report, cached: false });
@@ -187,10 +199,10 @@ const csvField = (v: string | number | undefined) => {
 };
 
 export function gradebookCsv(assignment: Assignment, rows: readonly BatchRow[]): string {
-  const ids = assignment.problems.map((p) => p.id);
+  const ids = [...assignment.problems.map((p) => p.id), ...assignment.questions.map((q) => q.id)];
   const header = ['submission', 'name', 'email', 'sid', 'score', 'max_score', ...ids, 'status'];
   const lines = rows.map((r) => {
-    const byId = new Map(r.report?.problems.map((p) => [p.id, p.score]));
+    const byId = new Map([...(r.report?.problems ?? []), ...(r.report?.questions ?? [])].map((p) => [p.id, p.score]));
     const status = r.error ? `error: ${r.error}` : r.report?.ungradable ? `ungradable: ${r.report.ungradable}` : 'graded';
     return [r.submission.id, r.submission.name, r.submission.email, r.submission.sid, r.report?.score, r.report?.maxScore, ...ids.map((id) => byId.get(id)), status].map(csvField).join(',');
   });
@@ -211,8 +223,10 @@ export interface BatchSummary {
 export function summarize(assignment: Assignment, rows: readonly BatchRow[]): BatchSummary {
   const graded = rows.filter((r) => r.report && !r.report.ungradable).map((r) => r.report!);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
-  const problems = assignment.problems.map((settings) => {
-    const scores = graded.map((g) => g.problems.find((p) => p.id === settings.id)?.score ?? 0);
+  // Written answers are summarised as problems are: by id, points and score.
+  const scoredItems = [...assignment.problems, ...assignment.questions];
+  const problems = scoredItems.map((settings) => {
+    const scores = graded.map((g) => [...g.problems, ...(g.questions ?? [])].find((p) => p.id === settings.id)?.score ?? 0);
     // Ten bins of the fraction of the points earned; the last bin holds full marks.
     const histogram = new Array<number>(10).fill(0);
     for (const s of scores) histogram[Math.min(9, Math.floor((settings.points > 0 ? s / settings.points : 1) * 10))]!++;
@@ -233,6 +247,13 @@ export function summarize(assignment: Assignment, rows: readonly BatchRow[]): Ba
         counts.set(key, entry);
       }
     }
+    for (const q of g.questions ?? []) {
+      if (q.outcome.kind !== 'wrong_form') continue;
+      const key = `${q.id}/${q.outcome.id}`;
+      const entry = counts.get(key) ?? { problem: q.id, id: q.outcome.id, title: q.outcome.says, count: 0 };
+      entry.count++;
+      counts.set(key, entry);
+    }
   }
   return {
     assignment: assignment.name,
@@ -240,7 +261,7 @@ export function summarize(assignment: Assignment, rows: readonly BatchRow[]): Ba
     graded: graded.length,
     failed: rows.length - graded.length,
     meanScore: mean(graded.map((g) => g.score)),
-    maxScore: assignment.problems.reduce((s, p) => s + p.points, 0),
+    maxScore: assignment.problems.reduce((s, p) => s + p.points, 0) + assignment.questions.reduce((s, q) => s + q.points, 0),
     problems,
     mistakes: [...counts.values()].sort((a, b) => b.count - a.count || a.problem.localeCompare(b.problem)),
   };
@@ -277,8 +298,8 @@ export function writeBatchOutputs(assignment: Assignment, rows: readonly BatchRo
 export function mergeShards(assignment: Assignment, submissionsDir: string, shardDirs: readonly string[], outDir: string): BatchRow[] {
   const version = gradecheckVersion();
   const rows = discoverSubmissions(submissionsDir).map((submission): BatchRow => {
-    if (!submission.file) return { submission, report: undefined, error: 'no source file', cached: false };
-    const key = `${cacheKey(submission.file, assignment.file, version)}.json`;
+    if (!submission.file && !submission.answers) return { submission, report: undefined, error: 'no source file', cached: false };
+    const key = `${cacheKey(submission.file, assignment.file, version, submission.answers)}.json`;
     const found = shardDirs.map((d) => path.join(d, 'cache', key)).find((f) => existsSync(f) && statSync(f).isFile());
     return found
       ? { submission, report: JSON.parse(readFileSync(found, 'utf8')) as GradeReport, cached: true }

@@ -152,38 +152,40 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('check')
     .description('self-check a submission on the public checks (for students)')
-    .argument('<submission>', 'a .py, .ipynb, .js, .mjs or .ts file')
+    .argument('<submission>', 'a .py, .ipynb, .js, .mjs or .ts file, an answers.yaml, or a folder with either or both')
     .option('-a, --assignment <file>', 'assignment YAML')
+    .option('--answers <file>', 'the written answers (question id -> expression); default: answers.yaml in a submission folder')
     .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'also write the report as a self-contained web page (plots, typeset formulas)')
-    .action(async (submission: string, options: SubjectOptions & { html?: string }) => {
+    .action(async (submission: string, options: SubjectOptions & { answers?: string; html?: string }) => {
       const assignment = chooseAssignment(options);
-      const report = await grade({ assignment, submission, visibleOnly: true });
+      const report = await grade({ assignment, submission, visibleOnly: true, ...(options.answers !== undefined ? { answers: options.answers } : {}) });
       if (options.html !== undefined) writeAtomic(options.html, reportHtml(report));
       write(options.json ? JSON.stringify(report, null, 2) : `${reportTerminal(report)}${options.html !== undefined ? `\nwrote ${options.html}` : ''}`);
-      const allPassed = report.problems.every((p) => p.checks.every((c) => c.result.passed));
+      const allPassed = report.problems.every((p) => p.checks.every((c) => c.result.passed)) && report.questions.every((q) => q.score === q.points);
       exitCode = report.ungradable ? EXIT.ungradable : allPassed ? EXIT.ok : EXIT.failed;
     });
 
   program
     .command('grade')
     .description('grade a submission (for staff): writes results.json (Gradescope), feedback.md, feedback.html and junit.xml')
-    .requiredOption('--submission <file>', 'a .py, .ipynb, .js, .mjs or .ts file')
+    .requiredOption('--submission <file>', 'a .py, .ipynb, .js, .mjs or .ts file, an answers.yaml, or a folder with either or both')
     .requiredOption('-o, --out <dir>', 'output directory')
     .option('-a, --assignment <file>', 'assignment YAML')
+    .option('--answers <file>', 'the written answers (question id -> expression); default: answers.yaml in a submission folder')
     .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--submitted-at <iso>', 'submission time, for the late policy')
     .option('--json', 'print the report as JSON')
-    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string }) => {
+    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string }) => {
       let report: GradeReport;
       try {
         const assignment = chooseAssignment(options);
         const submittedAt = options.submittedAt === undefined ? undefined : new Date(options.submittedAt);
         if (submittedAt && Number.isNaN(submittedAt.getTime())) throw new InvalidArgumentError(`--submitted-at: not a date: ${options.submittedAt}`);
-        report = await grade({ assignment, submission: options.submission, ...(submittedAt ? { submittedAt } : {}) });
+        report = await grade({ assignment, submission: options.submission, ...(submittedAt ? { submittedAt } : {}), ...(options.answers !== undefined ? { answers: options.answers } : {}) });
       } catch (error) {
         if (!(error instanceof AssignmentError)) throw error;
         // Gradescope must still find a results.json that says what went wrong.
@@ -282,6 +284,7 @@ function ungradableReport(options: { submission: string; assignment?: string }, 
     lateFactor: 1,
     daysLate: 0,
     problems: [],
+    questions: [],
     loadErrors: [],
     stdout: '',
     stderr: '',

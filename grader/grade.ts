@@ -1,16 +1,19 @@
 // The walk of one submission: start it in its own process, run each problem's checks on it, name the
 // mistakes, score, and always return a report, even when the submission or the grader breaks.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runProblem } from '../src/runner.ts';
-import { camelCase } from '../src/subject.ts';
+import { camelCase, moduleSubject, type Subject } from '../src/subject.ts';
 import type { Problem } from '../src/problem.ts';
 import { problems } from '../spec/registry.ts';
 import { variantsOf } from '../spec/subjects.ts';
+import { answersIn, isAnswersFile, loadAnswers } from './answers.ts';
 import type { Assignment } from './assignment.ts';
 import { type NotebookReport, prepareSubmission } from './notebook.ts';
+import { pickFile } from './batch.ts';
+import { type ScoredQuestion, gradeQuestions } from './questions.ts';
 import { type LoadError, ProcessSubject, type Limits } from './process-subject.ts';
 import { type ScoredProblem, lateFactor, scoreProblem } from './score.ts';
 
@@ -23,6 +26,8 @@ export interface GradeOptions {
   readonly visibleOnly?: boolean;
   /** Overrides the assignment's limits (tests use short ones). */
   readonly limits?: Partial<Limits>;
+  /** The student's answers.yaml (default: answers.yaml inside a submission folder, or the submission itself when it is a .yaml). */
+  readonly answers?: string;
 }
 
 export interface GradeReport {
@@ -36,6 +41,12 @@ export interface GradeReport {
   readonly lateFactor: number;
   readonly daysLate: number;
   readonly problems: readonly ScoredProblem[];
+  /** Written answers, one per question of the assignment (visible ones only in a self-check). */
+  readonly questions: readonly ScoredQuestion[];
+  /** The answers file graded, if any. */
+  readonly answersFile?: string;
+  /** Answers for questions the assignment does not have (ignored). */
+  readonly unknownAnswers?: readonly string[];
   readonly loadErrors: readonly LoadError[];
   /** For a notebook: which cells were used and which skipped (and why). */
   readonly notebook?: NotebookReport;
@@ -64,27 +75,53 @@ function limitsOf(assignment: Assignment, overrides: Partial<Limits> | undefined
   };
 }
 
+/** A submission is a code file, an answers file, or a folder holding either or both. */
+export function submissionParts(submission: string, answers?: string): { code?: string; answers?: string } {
+  let isDir = false;
+  try {
+    isDir = statSync(submission).isDirectory();
+  } catch {
+    // A missing file: the runner reports it.
+  }
+  if (isDir) {
+    const code = pickFile(submission);
+    const found = answers ?? answersIn(submission);
+    return { ...(code ? { code } : {}), ...(found ? { answers: found } : {}) };
+  }
+  if (isAnswersFile(submission)) return { answers: answers ?? submission };
+  return { code: submission, ...(answers ? { answers } : {}) };
+}
+
+const NO_CODE: Subject = moduleSubject('(no code submitted)', {});
+
 export async function grade(options: GradeOptions): Promise<GradeReport> {
   const { assignment } = options;
   const started = Date.now();
-  const maxScore = assignment.problems.reduce((s, p) => s + p.points, 0);
+  const maxScore = assignment.problems.reduce((s, p) => s + p.points, 0) + assignment.questions.filter((q) => !options.visibleOnly || q.visibility === 'visible').reduce((s, q) => s + q.points, 0);
+  const parts = submissionParts(options.submission, options.answers);
   const base = {
     assignment: assignment.name,
     assignmentFile: assignment.file,
     submission: options.submission,
     seed: assignment.seed,
     maxScore,
+    questions: [] as ScoredQuestion[],
+    ...(parts.answers ? { answersFile: parts.answers } : {}),
   };
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-'));
   let subject: ProcessSubject | undefined;
   let notebook: NotebookReport | undefined;
   let extractionErrors: readonly LoadError[] = [];
   try {
-    const prepared = prepareSubmission(options.submission, workDir);
-    notebook = prepared.notebook;
-    extractionErrors = prepared.loadErrors;
+    const answers = loadAnswers(parts.answers, assignment.questions.map((q) => q.id));
+    const questions = gradeQuestions(assignment.questions, answers, assignment.seed, options.visibleOnly);
     const intArgs = Object.assign({}, ...assignment.problems.map((p) => problems[p.id].intArgs ?? {})) as Record<string, number[]>;
-    subject = await ProcessSubject.start(prepared.file, { cwd: workDir, seed: assignment.seed, limits: limitsOf(assignment, options.limits), intArgs });
+    if (assignment.problems.length > 0 && parts.code !== undefined) {
+      const prepared = prepareSubmission(parts.code, workDir);
+      notebook = prepared.notebook;
+      extractionErrors = prepared.loadErrors;
+      subject = await ProcessSubject.start(prepared.file, { cwd: workDir, seed: assignment.seed, limits: limitsOf(assignment, options.limits), intArgs });
+    }
     const student = subject;
     const scored: ScoredProblem[] = [];
     for (const [index, settings] of assignment.problems.entries()) {
@@ -99,6 +136,12 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         }),
       );
       const overrides = Object.fromEntries(Object.entries(settings.checks).flatMap(([id, c]) => (c.tolerance ? [[id, c.tolerance]] : [])));
+      if (!student) {
+        // Answers only: every check of the problem finds nothing to call.
+        const result = await runProblem(problem, NO_CODE, { seed: assignment.seed, only: visibleChecks.map((c) => c.id) });
+        scored.push(scoreProblem(settings, result, index, 'no code submitted (.py, .ipynb, .js, .mjs or .ts): only answers were found'));
+        continue;
+      }
       const result = await runProblem(problem, student, {
         seed: assignment.seed,
         variants: variantsOf(problem),
@@ -114,17 +157,19 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       scored.push(scoreProblem(settings, result, index, notice));
     }
     const late = lateFactor(assignment, options.submittedAt);
-    const raw = scored.reduce((s, p) => s + p.score, 0);
+    const raw = scored.reduce((s, p) => s + p.score, 0) + questions.reduce((s, q) => s + q.score, 0);
     return {
       ...base,
       score: Math.round(raw * late.factor * 1e6) / 1e6,
       lateFactor: late.factor,
       daysLate: late.daysLate,
       problems: scored,
-      loadErrors: [...extractionErrors, ...student.ready.loadErrors],
+      questions,
+      ...(answers.kind === 'answers' && answers.unknown.length > 0 ? { unknownAnswers: answers.unknown } : {}),
+      loadErrors: [...extractionErrors, ...(student?.ready.loadErrors ?? [])],
       ...(notebook ? { notebook } : {}),
-      stdout: student.stdout.toString(),
-      stderr: student.stderr.toString(),
+      stdout: student?.stdout.toString() ?? '',
+      stderr: student?.stderr.toString() ?? '',
       executionTimeMs: Date.now() - started,
     };
   } catch (error) {

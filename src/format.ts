@@ -2,6 +2,9 @@
 
 import type { FailureCode, Value } from './failure.ts';
 import type { CheckResult, ProblemResult } from './runner.ts';
+import type { Verdict } from './expression/equivalence.ts';
+import type { FormError } from './expression/parse.ts';
+import type { Point } from './expression/variables.ts';
 
 const CODE_LABELS: Record<FailureCode, string> = {
   value_mismatch: 'wrong value',
@@ -92,4 +95,55 @@ export function formatCheckResult(result: CheckResult): string {
 export function formatProblemResult(result: ProblemResult): string {
   const passed = result.checks.filter((c) => c.passed).length;
   return [`${result.problem}: ${passed}/${result.checks.length} checks passed`, ...result.checks.map((c) => formatCheckResult(c).replace(/^/gm, '  '))].join('\n');
+}
+
+// Written answers (src/expression): parse errors and equivalence verdicts in words.
+
+/** The shape of a value in words: a scalar, a vector of 3, a 3 x 2 matrix. */
+export function formatShape(shape: readonly number[]): string {
+  if (shape.length === 0) return 'a scalar';
+  if (shape.length === 2 && shape[1] === 1) return `a vector of ${shape[0]}`;
+  return `a ${shape.join(' × ')} matrix`;
+}
+
+export function formatFormError(error: FormError): string {
+  switch (error.kind) {
+    case 'empty':
+      return 'the answer is empty';
+    case 'unparseable':
+      return `could not read the expression: ${error.message}`;
+    case 'unknown_variable':
+      return `unknown variable "${error.name}"; this question's variables are ${error.known.join(', ') || '(none)'}`;
+    case 'unknown_function':
+      return `unknown function "${error.name}"; the functions an answer can use are ${error.known.join(', ')}`;
+    case 'unsupported':
+      return `not supported in an answer: ${error.construct}`;
+  }
+}
+
+/** A point of the variables, e.g. `tau = 0.5, y = [0.2, 0.8]`. */
+export function formatPoint(point: Point): string {
+  return Object.entries(point).map(([k, v]) => `${k} = ${formatValue(v)}`).join(', ');
+}
+
+/** Why an answer is not the expected form. Reveals values at one point, never the expected form. */
+export function formatVerdict(verdict: Exclude<Verdict, { kind: 'equivalent' }>): string {
+  switch (verdict.kind) {
+    case 'different': {
+      const w = verdict.worst;
+      const at = w && w.index.length ? ` (entry [${w.index.join('][')}])` : '';
+      const values = w
+        ? `expected ${formatNumber(w.expected)}${at}, your answer gives ${formatNumber(w.received)}`
+        : `expected ${formatValue(verdict.expected)}, your answer gives ${formatValue(verdict.received)}`;
+      // Without variables the expected value is the answer itself: never shown.
+      if (Object.keys(verdict.point).length === 0) return `not equal to the expected value (your answer gives ${formatValue(verdict.received)})`;
+      return `not equal to the expected closed form: at ${formatPoint(verdict.point)}, ${values}`;
+    }
+    case 'shape_mismatch':
+      return `wrong shape: at ${formatPoint(verdict.point)} the answer should be ${formatShape(verdict.expectedShape)}, yours is ${formatShape(verdict.receivedShape)}`;
+    case 'not_evaluable':
+      return `your answer cannot be evaluated at ${formatPoint(verdict.point)}: ${verdict.message}`;
+    case 'undecided':
+      return `could not be decided automatically (the expected form is defined at only ${verdict.points} of the points drawn, and simplification did not show the forms equal); it will be checked by hand`;
+  }
 }

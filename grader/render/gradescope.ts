@@ -6,6 +6,7 @@ import type { GradeReport } from '../grade.ts';
 import { VISIBILITIES } from '../assignment.ts';
 import { cellSummary } from '../notebook.ts';
 import { checkFeedback, reportMarkdown } from './markdown.ts';
+import { questionFeedback, questionPassed } from './question.ts';
 
 const Visibility = z.enum(VISIBILITIES);
 
@@ -55,6 +56,18 @@ export function toGradescope(report: GradeReport): GradescopeResults {
       visibility: c.visibility,
     })),
   );
+  const questions: GradescopeTest[] = (report.questions ?? []).map((q, i) => ({
+    score: q.score,
+    max_score: q.points,
+    status: questionPassed(q) ? 'passed' : 'failed',
+    name: `${q.id}: ${q.title}`,
+    number: `Q${i + 1}`,
+    output: questionFeedback(q),
+    output_format: 'md',
+    tags: ['question', q.id, q.outcome.kind, ...(q.outcome.kind === 'wrong_form' ? [`wrong_form:${q.outcome.id}`] : [])],
+    visibility: q.visibility,
+  }));
+  tests.push(...questions);
   return {
     score: report.score,
     execution_time: Math.round(report.executionTimeMs / 1000),

@@ -14,9 +14,11 @@ import { codeLabel, formatCall, formatNumber, formatValue, replayHint } from '..
 import type { CheckResult } from '../../src/runner.ts';
 import type { GradeReport } from '../grade.ts';
 import type { NotebookReport } from '../notebook.ts';
+import type { ScoredQuestion } from '../questions.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
 import { notebookSentence } from './markdown.ts';
 import { escapeXml, renderPlot } from './plots.ts';
+import { questionFeedback, questionPassed } from './question.ts';
 import { type CheckView, checkView } from './visibility.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
@@ -184,6 +186,21 @@ export const SECTION_RENDERERS = {
       '</section>',
     ].join('');
   },
+  question(q: ScoredQuestion): string {
+    const passed = questionPassed(q);
+    // The student's own answer is always theirs to see; the picture shows the expected form's values, so
+    // only a visible question draws it.
+    const plot = q.visibility === 'visible' && q.outcome.kind === 'incorrect' && q.outcome.plot ? `<figure>${renderPlot(q.outcome.plot)}</figure>` : '';
+    return [
+      `<section class="question ${q.score >= q.points ? 'full' : 'partial'}" data-question="${escapeHtml(q.id)}">`,
+      `<h3>${escapeHtml(q.id)}: ${escapeHtml(q.title)} <span class="score">${fmt(q.score)} / ${fmt(q.points)}</span></h3>`,
+      `<article class="check ${passed ? 'passed' : 'failed'}">`,
+      q.answer !== undefined ? `<p>Your answer: <code>${escapeHtml(q.answer)}</code></p>` : '',
+      `<p class="verdict">${escapeHtml(questionFeedback(q))}</p>`,
+      plot,
+      '</article></section>',
+    ].join('');
+  },
 } as const;
 
 function notebookHtml(nb: NotebookReport): string {
@@ -233,8 +250,12 @@ export function reportHtml(report: GradeReport): string {
       ...report.problems.map(
         (p) => `<tr data-problem="${escapeHtml(p.id)}"><td>${escapeHtml(p.id)}</td><td class="score">${fmt(p.score)} / ${fmt(p.points)}</td><td>${p.checks.filter((c) => c.result.passed).length} / ${p.checks.length}</td></tr>`,
       ),
+      ...report.questions.map(
+        (q) => `<tr data-question="${escapeHtml(q.id)}"><td>${escapeHtml(q.id)} (written answer)</td><td class="score">${fmt(q.score)} / ${fmt(q.points)}</td><td>${questionPassed(q) ? '1 / 1' : '0 / 1'}</td></tr>`,
+      ),
       '</table>',
       ...report.problems.map((p) => SECTION_RENDERERS.problem(p)),
+      ...report.questions.map((q) => SECTION_RENDERERS.question(q)),
     );
   }
   return [

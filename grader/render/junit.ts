@@ -2,6 +2,7 @@
 
 import { formatCheckResult } from '../../src/format.ts';
 import type { GradeReport } from '../grade.ts';
+import { questionFeedback, questionPassed } from './question.ts';
 
 const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[^\x09\x0a\x0d\x20-\uD7FF\uE000-\uFFFD]/g, '');
@@ -18,6 +19,16 @@ export function toJunit(report: GradeReport): string {
     });
     return `  <testsuite name="${escape(p.id)}" tests="${p.checks.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>`;
   });
+  const questions = report.questions ?? [];
+  if (questions.length > 0) {
+    const cases = questions.map((q) => {
+      const name = escape(`${q.id}: ${q.title}`);
+      if (questionPassed(q)) return `    <testcase classname="questions" name="${name}"/>`;
+      const text = escape(questionFeedback(q));
+      return `    <testcase classname="questions" name="${name}">\n      <failure message="${text}">${text}</failure>\n    </testcase>`;
+    });
+    suites.push(`  <testsuite name="questions" tests="${questions.length}" failures="${questions.filter((q) => !questionPassed(q)).length}">\n${cases.join('\n')}\n  </testsuite>`);
+  }
   const error = report.ungradable ? `\n  <testsuite name="gradecheck" tests="1" errors="1"><testcase name="grading"><error message="${escape(report.ungradable)}"/></testcase></testsuite>` : '';
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escape(report.assignment)}">\n${suites.join('\n')}${error}\n</testsuites>\n`;
 }

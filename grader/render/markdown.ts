@@ -6,6 +6,7 @@ import type { GradeReport } from '../grade.ts';
 import { type NotebookReport, cellSummary } from '../notebook.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
 import { checkView } from './visibility.ts';
+import { questionFeedback, questionPassed } from './question.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
 
@@ -60,12 +61,22 @@ export function reportMarkdown(report: GradeReport, options: { includeChecks: bo
   for (const p of report.problems) {
     out.push(`| ${p.id} | ${fmt(p.score)} / ${fmt(p.points)} | ${p.checks.filter((c) => c.result.passed).length} / ${p.checks.length} |`);
   }
+  const questions = report.questions ?? [];
+  if (questions.length > 0) {
+    out.push('', '| written answer | score | |', '|---|---|---|');
+    for (const q of questions) out.push(`| ${q.id} | ${fmt(q.score)} / ${fmt(q.points)} | ${questionPassed(q) ? '✓' : '✗'} |`);
+  }
+  if (report.unknownAnswers?.length) out.push('', `> Answers for questions this assignment does not have (ignored): ${report.unknownAnswers.join(', ')}`);
   out.push('');
   for (const p of report.problems) {
     if (p.notice) out.push(`- **${p.id}**: ${p.notice}`);
     if (p.mistake) out.push(`- **${p.id}**: named mistake: ${p.mistake.title} (−${fmt(p.mistake.deduct)}). ${p.mistake.hint}`);
   }
   if (!options.includeChecks) return out.join('\n');
+  if (questions.length > 0) {
+    out.push('', '## Written answers', '');
+    for (const q of questions) out.push(`### ${questionPassed(q) ? '✓' : '✗'} ${q.id}: ${q.title} (${fmt(q.score)} / ${fmt(q.points)})`, '', questionFeedback(q), '');
+  }
   for (const p of report.problems) {
     out.push('', `## ${p.id}: ${p.title} — ${fmt(p.score)} / ${fmt(p.points)}`, '');
     for (const c of p.checks) {

@@ -3,6 +3,7 @@
 import { formatCheckResult } from '../../src/format.ts';
 import type { GradeReport } from '../grade.ts';
 import { notebookSentence } from './markdown.ts';
+import { questionFeedback, questionPassed } from './question.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
 
@@ -24,6 +25,11 @@ export function reportTerminal(report: GradeReport): string {
       out.push(c.visibility === 'visible' ? formatCheckResult(c.result).replace(/^/gm, '    ') : `    FAIL ${c.result.check} (hidden check)`);
     }
   }
+  for (const q of report.questions ?? []) {
+    out.push(`${questionPassed(q) ? '✓' : '✗'} ${q.id}: ${fmt(q.score)} / ${fmt(q.points)} points (written answer)`);
+    if (!questionPassed(q) || q.outcome.kind === 'wrong_form') out.push(`    ${questionFeedback(q)}`);
+  }
+  if (report.unknownAnswers?.length) out.push(`! answers for unknown questions (ignored): ${report.unknownAnswers.join(', ')}`);
   const late = report.lateFactor < 1 ? ` (late factor ${fmt(report.lateFactor)})` : '';
   out.push(`score: ${fmt(report.score)} / ${fmt(report.maxScore)}${late}  [seed ${report.seed}, ${(report.executionTimeMs / 1000).toFixed(1)} s]`);
   return out.join('\n');
