@@ -100,7 +100,7 @@ export function lossAndGradients(net: DenseNetwork, X: Float64Array, labels: Int
   const L = net.weights.length;
   const k = net.sizes[L]!;
   const logits = outs[L]!;
-  // delta = (softmax(logits) - onehot(y)) / n, computed in place of a copy of the logits.
+  // delta = (softmax(logits) - onehot(y)) / n, the gradient of the mean loss with respect to the logits.
   let delta = new Float64Array(n * k);
   let loss = 0;
   for (let i = 0; i < n; i++) {
@@ -114,6 +114,7 @@ export function lossAndGradients(net: DenseNetwork, X: Float64Array, labels: Int
     for (let c = 0; c < k; c++) delta[i * k + c] = (Math.exp(logits[i * k + c]! - m) / s - (c === y ? 1 : 0)) / n;
   }
   const slope = slopeOfOutput[net.activation];
+  const deadSlope = slope(0) === 0;
   const gW = new Array<Float64Array>(L);
   const gb = new Array<Float64Array>(L);
   for (let l = L - 1; l >= 0; l--) {
@@ -123,31 +124,39 @@ export function lossAndGradients(net: DenseNetwork, X: Float64Array, labels: Int
     const W = net.weights[l]!;
     const dW = new Float64Array(din * dout);
     const db = new Float64Array(dout);
+    // One pass over (example, input unit, output unit) for both dW_l = A^T delta_l and, below the first layer,
+    // delta_{l-1} = (delta_l @ W_l^T) * f'(z_{l-1}) with f' from the layer's input A = f(z_{l-1}). Every sum runs
+    // in the same index order for every unit.
+    const back = l > 0 ? new Float64Array(n * din) : undefined;
     for (let i = 0; i < n; i++) {
       const d = i * dout;
       for (let j = 0; j < dout; j++) db[j]! += delta[d + j]!;
       for (let q = 0; q < din; q++) {
         const a = A[i * din + q]!;
-        if (a === 0) continue;
         const w = q * dout;
-        for (let j = 0; j < dout; j++) dW[w + j]! += a * delta[d + j]!;
+        if (back) {
+          let s = 0;
+          if (a === 0 && deadSlope) {
+            back[i * din + q] = 0; // ReLU: a unit at 0 passes nothing back (relu'(0) = 0)
+            continue;
+          } else if (a === 0) {
+            for (let j = 0; j < dout; j++) s += delta[d + j]! * W[w + j]!;
+          } else {
+            for (let j = 0; j < dout; j++) {
+              const dj = delta[d + j]!;
+              dW[w + j]! += a * dj;
+              s += dj * W[w + j]!;
+            }
+          }
+          back[i * din + q] = s * slope(a);
+        } else if (a !== 0) {
+          for (let j = 0; j < dout; j++) dW[w + j]! += a * delta[d + j]!;
+        }
       }
     }
     gW[l] = dW;
     gb[l] = db;
-    if (l > 0) {
-      // delta_{l-1} = (delta_l @ W_l^T) * f'(z_{l-1}), with f' from the layer's output A = f(z_{l-1}).
-      const back = new Float64Array(n * din);
-      for (let i = 0; i < n; i++) {
-        for (let q = 0; q < din; q++) {
-          let s = 0;
-          const w = q * dout;
-          for (let j = 0; j < dout; j++) s += delta[i * dout + j]! * W[w + j]!;
-          back[i * din + q] = s * slope(A[i * din + q]!);
-        }
-      }
-      delta = back;
-    }
+    if (back) delta = back;
   }
   return { loss: loss / n, weights: gW, biases: gb };
 }
