@@ -210,9 +210,9 @@ function stuckViolations(accuracy: number, maxFrequency: number): string[] {
 }
 
 /**
- * "High accuracy": >= 0.6 after 48 steps. Halfway between a stuck network (<= 0.16, the band above) and what Xavier
- * and He reach in this budget (0.8-0.9 over seeds; the loss is still falling, the seed's 97.7% takes 100x more
- * steps), so 0.2 of margin on each side.
+ * "High accuracy": >= 0.6 after 48 steps. Between a stuck network (<= 0.18, the band above with the largest class
+ * frequency seen, 0.133) and what Xavier and He reach in this budget (0.75-0.86 over 3 seeds of this test; the loss
+ * is still falling, the seed's 97.7% takes 100x more steps): >= 0.15 of margin on each side.
  */
 const LEARNED = 0.6;
 function learnedViolations(accuracy: number): string[] {
