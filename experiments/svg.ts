@@ -22,7 +22,7 @@ const H = 320;
 const M = { left: 64, right: 16, top: 30, bottom: 44 };
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const fmt = (v: number): string => (Math.abs(v) >= 1e-2 && Math.abs(v) < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(0));
+const fmt = (v: number): string => (Math.abs(v) < 1e-12 ? '0' : Math.abs(v) >= 1e-2 && Math.abs(v) < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(0));
 
 function ticks(lo: number, hi: number, log: boolean): number[] {
   if (log) {
@@ -47,6 +47,9 @@ function panelSvg(panel: Panel, ox: number, colorOf: (name: string) => string): 
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (!panel.logY) y0 = Math.min(0, y0);
   if (y1 === y0) y1 = y0 + 1;
+  const pad = 0.05 * (y1 - y0);
+  y0 -= panel.logY || y0 < 0 ? pad : 0;
+  y1 += pad;
   const px = (x: number): number => ox + M.left + ((x - x0) / (x1 - x0 || 1)) * (W - M.left - M.right);
   const py = (y: number): number => M.top + (1 - (y - y0) / (y1 - y0)) * (H - M.top - M.bottom);
   const parts: string[] = [];
@@ -63,17 +66,23 @@ function panelSvg(panel: Panel, ox: number, colorOf: (name: string) => string): 
   }
   parts.push(`<text x="${ox + W / 2}" y="${H - 8}" text-anchor="middle" font-size="12">${esc(panel.xLabel)}</text>`);
   parts.push(`<text transform="translate(${ox + 14} ${H / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(panel.yLabel)}</text>`);
-  panel.series.forEach((s, k) => {
-    const color = colorOf(s.name);
+  const dash = (s: Series): string => (s.dashed ? ' stroke-dasharray="5,4"' : '');
+  for (const s of panel.series) {
     const path = s.x
       .map((x, i) => [x, s.y[i]!] as const)
       .filter(([, y]) => Number.isFinite(y) && (!panel.logY || y > 0))
       .map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${px(x).toFixed(1)},${py(ty(y)).toFixed(1)}`)
       .join(' ');
-    if (path) parts.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ''}/>`);
+    if (path) parts.push(`<path d="${path}" fill="none" stroke="${colorOf(s.name)}" stroke-width="2"${dash(s)}/>`);
+  }
+  // The legend over the lines, on a translucent box; a series that cannot be drawn (all 0 on a log axis) says so.
+  const legendX = ox + W - M.right - 160;
+  parts.push(`<rect x="${legendX}" y="${M.top + 2}" width="158" height="${15 * panel.series.length + 4}" fill="white" fill-opacity="0.85"/>`);
+  panel.series.forEach((s, k) => {
     const ly = M.top + 14 + 15 * k;
-    parts.push(`<line x1="${ox + W - M.right - 150}" x2="${ox + W - M.right - 128}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ''}/>`);
-    parts.push(`<text x="${ox + W - M.right - 124}" y="${ly}" font-size="11">${esc(s.name)}</text>`);
+    const drawn = s.y.some((y) => Number.isFinite(y) && (!panel.logY || y > 0));
+    parts.push(`<line x1="${legendX + 4}" x2="${legendX + 26}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colorOf(s.name)}" stroke-width="2"${dash(s)}/>`);
+    parts.push(`<text x="${legendX + 30}" y="${ly}" font-size="11">${esc(s.name)}${drawn ? '' : ' (all 0)'}</text>`);
   });
   return parts.join('\n');
 }
