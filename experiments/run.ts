@@ -168,7 +168,7 @@ function charts(): { stats: string; loss: string } {
     series: [
       ...trainRows.filter((r) => r.activation === a).map((r): Series => ({ name: r.init, x: r.losses.map((_, i) => i + 1), y: r.losses })),
       ...(a === 'tanh'
-        ? Object.entries(SEED_Q53_LOSS).filter(([init]) => INITS.includes(init as InitMethod)).map(([init, l]): Series => ({ name: `${init} (seed, 60k digits)`, x: l.map((_, i) => i + 1), y: l, dashed: true }))
+        ? Object.entries(SEED_Q53_LOSS).filter(([init]) => INITS.includes(init as InitMethod)).map(([init, l]): Series => ({ name: `${init} (seed)`, x: l.map((_, i) => i + 1), y: l, dashed: true }))
         : []),
     ],
   }));
