@@ -9,8 +9,7 @@
 // concentrates, so each example's next squared norm per unit is q' = E_g[f(sqrt(fan_in s2 q) g)^2], g ~ N(0, 1)
 // (Poole et al. 2016). The layer's mean and mean square are averages over the examples of E f(.) and q'.
 
-import { type InitMethod, distributionVariance, initDistribution } from './init.ts';
-import { ACTIVATIONS, type Activation, activate } from './init.ts';
+import { ACTIVATIONS, type Activation, type InitMethod, activate, distributionVariance, initDistribution } from './init.ts';
 import { requireMatrix } from './validate.ts';
 
 /** E_g[f(s g)] and E_g[f(s g)^2] for g ~ N(0, 1). */
