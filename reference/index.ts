@@ -17,3 +17,6 @@ export { mlpParamCount } from './param-count.ts';
 export { confidenceQuadrants, confusionMatrix, precisionRecall } from './metrics.ts';
 export { activationStats, initializeWeights } from './init.ts';
 export { backwardGradVariance, linearOutputVariance, productVariance, reluSecondMoment, uniformVariance } from './variance.ts';
+export { meanFieldStats } from './mean-field.ts';
+// The dense-network trainer behind the training-dynamics properties (seed 000 Q5.3; not a catalog problem).
+export { initNetwork, lossAndGradients, networkAccuracy, predictClasses, sgdTrainStep, trainSgd } from './train.ts';

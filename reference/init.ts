@@ -6,6 +6,7 @@
 // same matrix, so a failing call replays exactly (and a named-mistake variant, which draws the same way,
 // reproduces a mistaken answer on replay).
 
+import { affineRows } from '../src/numeric.ts';
 import { Rng, hashSeed } from '../src/rng.ts';
 import { meanAndStd } from '../src/stats.ts';
 import { requireMatrix } from './validate.ts';
@@ -91,7 +92,8 @@ export function initializeWeights(shape: readonly number[], method: string, rng?
 export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
-const activate: Record<Activation, (z: number) => number> = {
+/** The hidden-layer activations, elementwise (shared with the trainer in reference/train.ts). */
+export const activate: Readonly<Record<Activation, (z: number) => number>> = {
   tanh: Math.tanh,
   relu: (z) => (z > 0 ? z : 0),
   sigmoid: (z) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z))),
@@ -135,22 +137,16 @@ export function layerStats(
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
   const f = activate[activation as Activation];
   const rng = new Rng(hashSeed('activation_stats', seed));
-  let h = X;
+  const n = X.length;
+  let fanIn = X[0]!.length;
+  let h = Float64Array.from(X.flat());
   const stats: number[][] = [];
   for (const width of widths) {
-    const fanIn = h[0]!.length;
-    const W = initializeWeights([fanIn, width], method, rng);
-    const z = h.map((row) => {
-      const out = new Array<number>(width).fill(0);
-      row.forEach((a, i) => {
-        if (a === 0) return;
-        const wi = W[i]!;
-        for (let j = 0; j < width; j++) out[j]! += a * wi[j]!;
-      });
-      return out;
-    });
-    h = z.map((row) => row.map(f));
-    stats.push(meanAndStd((at === 'activation' ? h : z).flat()));
+    const W = Float64Array.from(initializeWeights([fanIn, width], method, rng).flat());
+    const z = affineRows(h, n, fanIn, W, undefined, width);
+    h = z.map(f);
+    stats.push(meanAndStd(Array.from(at === 'activation' ? h : z)));
+    fanIn = width;
   }
   return stats;
 }

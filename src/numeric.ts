@@ -174,3 +174,23 @@ export function conditionNumber(a: Matrix): number {
   const hi = eig[eig.length - 1]!;
   return lo <= 0 ? Infinity : Math.sqrt(hi / lo);
 }
+
+/**
+ * A @ W + b for row-major Float64Arrays A (n, din), W (din, dout) and b (dout; zeros when absent): the hot loop of
+ * forward passes. Each output entry sums in the order of the input index, skipping inputs that are exactly 0
+ * (images are mostly background, ReLU layers half zero), so equal columns of W give bit-identical outputs.
+ */
+export function affineRows(A: Float64Array, n: number, din: number, W: Float64Array, b: Float64Array | undefined, dout: number): Float64Array {
+  const out = new Float64Array(n * dout);
+  for (let i = 0; i < n; i++) {
+    const o = i * dout;
+    if (b) out.set(b, o);
+    for (let k = 0; k < din; k++) {
+      const a = A[i * din + k]!;
+      if (a === 0) continue;
+      const w = k * dout;
+      for (let j = 0; j < dout; j++) out[o + j]! += a * W[w + j]!;
+    }
+  }
+  return out;
+}

@@ -80,6 +80,16 @@ export class Rng {
   int(n: number): number {
     return Math.floor(this.uniform() * n);
   }
+
+  /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
+  permutation(n: number): number[] {
+    const p = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [p[i], p[j]] = [p[j]!, p[i]!];
+    }
+    return p;
+  }
 }
 
 function rotl(x: number, k: number): number {

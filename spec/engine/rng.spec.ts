@@ -32,6 +32,16 @@ describe('Rng', () => {
     expect(Math.abs(variance - 4)).toBeLessThan(6 * 4 * Math.sqrt(2 / n));
   });
 
+  it('draws permutations: each is one of 0..n-1, and every position is uniform over the values', () => {
+    const rng = new Rng(5);
+    expect([...rng.permutation(10)].sort((a, b) => a - b)).toEqual([...Array(10).keys()]);
+    // Where 0 lands, over 6000 permutations of 6: 1000 expected per position, sd sqrt(6000 (1/6)(5/6)) ~ 29;
+    // a 6-sigma band. An off-by-one Fisher-Yates (j in [0, i)) never leaves 0 in place and fails it.
+    const counts = new Array<number>(6).fill(0);
+    for (let t = 0; t < 6000; t++) counts[rng.permutation(6).indexOf(0)]!++;
+    for (const c of counts) expect(Math.abs(c - 1000)).toBeLessThan(6 * Math.sqrt(6000 * (1 / 6) * (5 / 6)));
+  });
+
   it('draws integers and uniforms in ranges', () => {
     const rng = new Rng(3);
     for (let i = 0; i < 1000; i++) {
