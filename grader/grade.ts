@@ -1,7 +1,7 @@
 // The walk of one submission: start it in its own process, run each problem's checks on it, name the
 // mistakes, score, and always return a report, even when the submission or the grader breaks.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runProblem } from '../src/runner.ts';
@@ -76,8 +76,10 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   let subject: ProcessSubject | undefined;
   try {
     const intArgs = Object.assign({}, ...assignment.problems.map((p) => problems[p.id].intArgs ?? {})) as Record<string, number[]>;
+    requireReadableFile(options.submission);
     subject = await ProcessSubject.start(options.submission, { cwd: workDir, seed: assignment.seed, limits: limitsOf(assignment, options.limits), intArgs });
     const student = subject;
+    if (student.infrastructureFailure) throw student.infrastructureFailure;
     const scored: ScoredProblem[] = [];
     for (const [index, settings] of assignment.problems.entries()) {
       const problem = problems[settings.id];
@@ -103,6 +105,8 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       // Only worth saying when a check needed one of them (an assignment may leave some functions out).
       const neededMissing = result.checks.some((c) => c.failure?.code === 'missing');
       const notice = missing.length > 0 && neededMissing ? missingNotice(missing, student.ready.loadErrors) : undefined;
+      // The sandbox broke while restarting the child: what the checks saw is not the student's doing.
+      if (student.infrastructureFailure) throw student.infrastructureFailure;
       scored.push(scoreProblem(settings, result, index, notice));
     }
     const late = lateFactor(assignment, options.submittedAt);
@@ -135,6 +139,16 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   } finally {
     await subject?.close();
     rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** A submission that is not there or cannot be read is not a 0: the grade is ungradable. */
+function requireReadableFile(file: string): void {
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a regular file');
+    accessSync(file, constants.R_OK);
+  } catch (error) {
+    throw new Error(`cannot read the submission ${file}: ${(error as Error).message}`);
   }
 }
 

@@ -61,6 +61,7 @@ function seedMathRandom(seed) {
 
 async function main() {
   const path = process.argv[2];
+  send({ op: 'hello' }); // before any student code runs: the process started as it should
   seedMathRandom(Number(process.env.GRADECHECK_SEED ?? 0));
   let module = {};
   const loadErrors = [];

@@ -220,6 +220,7 @@ def main():
     def send(obj):
         responses.write((json.dumps(obj, allow_nan=False) + "\n").encode())
 
+    send({"op": "hello"})  # before any student code runs: the process started as it should
     module, load_problems = load_submission(path)
     session = Session(module)
     torch_seeded = _torch() is not None
