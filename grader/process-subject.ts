@@ -93,6 +93,7 @@ function scrubbedEnv(limits: Limits, seed: number): NodeJS.ProcessEnv {
     OPENBLAS_NUM_THREADS: '1',
     MKL_NUM_THREADS: '1',
     GRADECHECK_MEMORY_MB: String(limits.memoryMb),
+    GRADECHECK_MAX_RESPONSE_BYTES: String(limits.maxResponseBytes),
     ...(process.env['OPENBLAS_CORETYPE'] ? { OPENBLAS_CORETYPE: process.env['OPENBLAS_CORETYPE'] } : {}),
   };
 }
@@ -356,8 +357,10 @@ export class ProcessSubject implements Subject {
       return;
     }
     const e = message.error ?? { type: 'unknown', message: 'no error description' };
-    const code: SubjectFailureCode = e.type === 'missing' ? 'missing' : e.type === 'MemoryError' ? 'limit_exceeded' : 'raised';
-    const text = e.type === 'missing' ? e.message : `${p.call.fn} raised ${e.type}: ${e.message}`;
+    const tooLarge = e.type === 'ResponseTooLarge';
+    const code: SubjectFailureCode = e.type === 'missing' ? 'missing' : e.type === 'MemoryError' || tooLarge ? 'limit_exceeded' : 'raised';
+    const text =
+      e.type === 'missing' ? e.message : tooLarge ? `a response exceeded ${this.limits.maxResponseBytes} bytes: ${p.call.fn} returned ${e.message.replace(/^the answer has/, 'an answer with')}` : `${p.call.fn} raised ${e.type}: ${e.message}`;
     p.reject(new SubjectError(code, text, e.traceback));
   }
 

@@ -9,6 +9,7 @@
 # The repository, the assignment, the out dir and every other file of the grader's are not there.
 # Any setup failure exits 125 before the harness runs (the grader reports the grade as ungradable).
 set -eu
+CHILD_PATH=$PATH
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 R=$1 U=$2 G=$3 NPROC=$4 FSIZE=$5 TMPMB=$6
 shift 6
@@ -37,6 +38,7 @@ ln -s /proc/self/fd "$R/dev/fd"
 /usr/bin/mount -t tmpfs -o "size=${TMPMB}m,mode=1777,nosuid,nodev" tmpfs "$R/tmp" || fail "tmpfs /tmp"
 /usr/bin/mount -t tmpfs -o "size=${TMPMB}m,mode=700,uid=$U,gid=$G,nosuid,nodev" tmpfs "$R/work" || fail "tmpfs /work"
 /usr/bin/mount -o remount,bind,ro "$R" || fail "read-only root"
+PATH=$CHILD_PATH # the child's environment is exactly the grader's scrubbed one (plus PWD)
 exec /usr/sbin/chroot "$R" /usr/bin/prlimit --nproc="$NPROC" --fsize="$FSIZE" --core=0 -- \
   /usr/bin/setpriv --reuid="$U" --regid="$G" --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- \
-  /bin/sh -c 'cd /work && exec "$@"' sh "$@"
+  /bin/sh -c 'cd /work && unset OLDPWD && exec "$@"' sh "$@"
