@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { Assignment } from './assignment.ts';
 import type { GradeReport } from './grade.ts';
+import { withParentDeathSignal } from './sandbox.ts';
 import { writeAtomic } from './write.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,6 +25,8 @@ export interface Submission {
   readonly email?: string;
   readonly sid?: string;
   readonly submittedAt?: string;
+  /** Why the submission's folder could not be read. */
+  readonly unreadable?: string;
 }
 
 /** The file to grade in a student's folder: the first source file by name, .py before the others. */
@@ -32,6 +35,15 @@ function pickFile(dir: string): string | undefined {
     .filter((f) => SUBMISSION_EXTENSIONS.includes(path.extname(f)) && !f.split(path.sep).some((part) => part.startsWith('.') || part === 'node_modules'))
     .sort((a, b) => SUBMISSION_EXTENSIONS.indexOf(path.extname(a)) - SUBMISSION_EXTENSIONS.indexOf(path.extname(b)) || a.localeCompare(b));
   return files[0] === undefined ? undefined : path.join(dir, files[0]);
+}
+
+/** A student's folder; one that cannot be read is that student's row error, not the batch's crash. */
+function folderSubmission(id: string, dir: string): Submission {
+  try {
+    return { id, file: pickFile(dir) };
+  } catch (error) {
+    return { id, file: undefined, unreadable: `cannot read the submission folder: ${(error as Error).message}` };
+  }
 }
 
 interface GradescopeSubmitter {
@@ -54,8 +66,7 @@ export function discoverSubmissions(dir: string): Submission[] {
         const submitter = meta[':submitters']?.[0] ?? {};
         const createdAt = meta[':created_at'];
         return {
-          id,
-          file: existsSync(folder) ? pickFile(folder) : undefined,
+          ...(existsSync(folder) ? folderSubmission(id, folder) : { id, file: undefined }),
           ...(submitter[':name'] ? { name: submitter[':name'] } : {}),
           ...(submitter[':email'] ? { email: submitter[':email'] } : {}),
           ...(submitter[':sid'] ? { sid: String(submitter[':sid']) } : {}),
@@ -68,7 +79,7 @@ export function discoverSubmissions(dir: string): Submission[] {
     .filter((e) => !e.name.startsWith('.'))
     .flatMap((e): Submission[] => {
       const full = path.join(dir, e.name);
-      if (e.isDirectory()) return [{ id: e.name, file: pickFile(full) }];
+      if (e.isDirectory()) return [folderSubmission(e.name, full)];
       if (SUBMISSION_EXTENSIONS.includes(path.extname(e.name))) return [{ id: path.basename(e.name, path.extname(e.name)), file: full }];
       return [];
     })
@@ -122,7 +133,9 @@ function gradeInChild(submission: Submission & { file: string }, assignmentFile:
   const args = [path.join(here, '..', 'bin', 'gradecheck.mjs'), 'grade', '--json', '--assignment', assignmentFile, '--submission', submission.file, '--out', outDir];
   if (submission.submittedAt) args.push('--submitted-at', submission.submittedAt);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // SIGTERM when the batch dies (kill, Ctrl-C, kill -9): no grading process outlives it; their writes are atomic.
+    const launch = withParentDeathSignal(process.execPath, args, 'SIGTERM');
+    const child = spawn(launch.cmd, launch.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -155,7 +168,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
     for (let i = next++; i < submissions.length; i = next++) {
       const submission = submissions[i]!;
       if (submission.file === undefined) {
-        finish(i, { submission, report: undefined, error: 'no source file (.py .js .mjs .ts) in the submission', cached: false });
+        finish(i, { submission, report: undefined, error: submission.unreadable ?? 'no source file (.py .js .mjs .ts) in the submission', cached: false });
         continue;
       }
       const studentDir = path.join(options.outDir, 'students', submission.id);

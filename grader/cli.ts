@@ -242,6 +242,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const code = (error as { exitCode?: number }).exitCode;
     if (typeof code === 'number') return code === 0 ? 0 : EXIT.usage;
+    // The file system failed us (a full disk, an unreadable folder): ungradable, never a 0 or a crash.
+    // writeAtomic leaves no partial file, and results.json is removed before a report is written.
+    if (typeof (error as NodeJS.ErrnoException).syscall === 'string') {
+      process.stderr.write(`error: ungradable (environment failure, nothing recorded): ${(error as Error).message}\n`);
+      return EXIT.ungradable;
+    }
     throw error;
   }
   return exitCode;

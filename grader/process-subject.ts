@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Value } from '../src/failure.ts';
 import type { Handle, Subject } from '../src/subject.ts';
-import { type SandboxMode, SandboxError, isolatedLaunch, sandboxMode } from './sandbox.ts';
+import { type SandboxMode, SandboxError, isolatedLaunch, sandboxMode, withParentDeathSignal } from './sandbox.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -225,7 +225,9 @@ export class ProcessSubject implements Subject {
     this.restarts++;
     this.live.clear();
     if (!this.launch) throw new SandboxError('the submission process was not prepared');
-    const { cmd, args, cwd } = this.launch;
+    const { cwd } = this.launch;
+    // The child dies with the grader even when the grader is killed with SIGKILL.
+    const { cmd, args } = withParentDeathSignal(this.launch.cmd, this.launch.args);
     let greeted = false;
     const child = spawn(cmd, args, {
       cwd,

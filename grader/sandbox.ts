@@ -62,6 +62,19 @@ export function sandboxMode(): SandboxMode {
   return isolationAvailable() ? 'isolated' : 'scrubbed';
 }
 
+const SETPRIV = '/usr/bin/setpriv';
+let setprivAvailable: boolean | undefined;
+
+/**
+ * `cmd args` made to receive `signal` when the process that spawned it dies, however it dies (kill -9
+ * included), where util-linux's setpriv is available (Linux): a killed grader or batch leaves no child
+ * running. Elsewhere the command is returned as is.
+ */
+export function withParentDeathSignal(cmd: string, args: readonly string[], signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): { cmd: string; args: readonly string[] } {
+  setprivAvailable ??= process.platform === 'linux' && existsSync(SETPRIV);
+  return setprivAvailable ? { cmd: SETPRIV, args: ['--pdeathsig', signal, '--', cmd, ...args] } : { cmd, args };
+}
+
 /** The uid/gid an isolated child runs as: GRADECHECK_SANDBOX_UID, else one owning no file and no process. */
 let uidCounter = 0;
 function sandboxUid(): number {
