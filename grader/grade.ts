@@ -11,6 +11,7 @@ import { problems } from '../spec/registry.ts';
 import { variantsOf } from '../spec/subjects.ts';
 import type { Assignment } from './assignment.ts';
 import { type LoadError, ProcessSubject, type Limits } from './process-subject.ts';
+import type { SandboxMode } from './sandbox.ts';
 import { type ScoredProblem, lateFactor, scoreProblem } from './score.ts';
 
 export interface GradeOptions {
@@ -22,6 +23,8 @@ export interface GradeOptions {
   readonly visibleOnly?: boolean;
   /** Overrides the assignment's limits (tests use short ones). */
   readonly limits?: Partial<Limits>;
+  /** Overrides GRADECHECK_SANDBOX (docs/security.md). */
+  readonly sandbox?: SandboxMode;
 }
 
 export interface GradeReport {
@@ -77,7 +80,13 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   try {
     const intArgs = Object.assign({}, ...assignment.problems.map((p) => problems[p.id].intArgs ?? {})) as Record<string, number[]>;
     requireReadableFile(options.submission);
-    subject = await ProcessSubject.start(options.submission, { cwd: workDir, seed: assignment.seed, limits: limitsOf(assignment, options.limits), intArgs });
+    subject = await ProcessSubject.start(options.submission, {
+      cwd: workDir,
+      seed: assignment.seed,
+      limits: limitsOf(assignment, options.limits),
+      intArgs,
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+    });
     const student = subject;
     if (student.infrastructureFailure) throw student.infrastructureFailure;
     const scored: ScoredProblem[] = [];

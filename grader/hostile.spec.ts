@@ -8,7 +8,7 @@
 // Linux, grader/sandbox.ts): their "must fail" assertions run only there (CI runs as root).
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -18,7 +18,7 @@ import { formatCall } from '../src/format.ts';
 import { parseAssignment } from './assignment.ts';
 import { type GradeReport, grade } from './grade.ts';
 import { GradescopeResultsSchema, toGradescope } from './render/gradescope.ts';
-import { isolationAvailable, sandboxMode } from './sandbox.ts';
+import { type SandboxMode, isolationAvailable, sandboxMode } from './sandbox.ts';
 import { writeReport } from './write.ts';
 
 const root = path.join(import.meta.dirname, '..');
@@ -33,11 +33,13 @@ process.env['GRADECHECK_HOSTILE_TEST_TOKEN'] = SECRET;
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-hostile-'));
 const assignmentFile = path.join(tmp, 'hostile.yaml');
+const CALL_TIMEOUT_MS = 1000;
+const TIMED_OUT = new RegExp(`did not return within ${CALL_TIMEOUT_MS} ms`);
 const ASSIGNMENT_YAML = [
   'name: hostile submissions',
   'seed: 20261201',
   // Short limits keep the suite fast; memory is enough for numpy, far from the machine's.
-  'limits: { call_timeout_ms: 1500, startup_timeout_ms: 30000, total_time_ms: 120000, memory_mb: 768 }',
+  `limits: { call_timeout_ms: ${CALL_TIMEOUT_MS}, startup_timeout_ms: 30000, total_time_ms: 120000, memory_mb: 768 }`,
   'problems:',
   `  - id: ${T}`,
   '    points: 6',
@@ -75,8 +77,8 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { file: 'infinite-loop-jacobian.py', attacked: J, outcome: 'zero', codes: ['timeout'], message: /did not return within 1500 ms/ },
-  { file: 'sleep-past-limit.py', attacked: T, outcome: 'zero', codes: ['timeout'], message: /did not return within 1500 ms/ },
+  { file: 'infinite-loop-jacobian.py', attacked: J, outcome: 'zero', codes: ['timeout'], message: TIMED_OUT },
+  { file: 'sleep-past-limit.py', attacked: T, outcome: 'zero', codes: ['timeout'], message: TIMED_OUT },
   { file: 'memory-bomb.py', attacked: T, outcome: 'zero', codes: ['limit_exceeded'], message: /out of memory|MemoryError/ },
   { file: 'fork-storm.py', outcome: 'earned', spawns: true },
   { file: 'daemon-escape.py', outcome: 'earned', spawns: true, cli: true, isolatedOnly: true },
@@ -103,10 +105,11 @@ const CASES: readonly Case[] = [
   { file: 'huge-array.py', attacked: T, outcome: 'zero', codes: ['limit_exceeded'], message: /a response exceeded \d+ bytes/ },
   { file: 'recursion-bomb.py', attacked: T, outcome: 'zero', codes: ['crashed', 'raised', 'limit_exceeded'] },
   { file: 'network.py', attacked: T, outcome: 'earned', isolatedOnly: true },
+  { file: 'privilege-escalation.py', attacked: T, outcome: 'earned', isolatedOnly: true },
   { file: 'kill-grader.py', attacked: J, outcome: 'zero', codes: ['crashed'], isolatedOnly: true, cli: true },
   { file: 'js-process-exit.mjs', attacked: T, outcome: 'zero', codes: ['crashed'], message: /exited \(code 0\) during a call/, cli: true },
-  { file: 'js-infinite-loop.mjs', attacked: J, outcome: 'zero', codes: ['timeout'], message: /did not return within 1500 ms/ },
-  { file: 'js-never-settles.mjs', attacked: T, outcome: 'zero', codes: ['timeout'], message: /did not return within 1500 ms/ },
+  { file: 'js-infinite-loop.mjs', attacked: J, outcome: 'zero', codes: ['timeout'], message: TIMED_OUT },
+  { file: 'js-never-settles.mjs', attacked: T, outcome: 'zero', codes: ['timeout'], message: TIMED_OUT },
   { file: 'js-memory-bomb.mjs', attacked: T, outcome: 'zero', codes: ['limit_exceeded'], message: /MemoryError|out of memory/ },
   { file: 'js-spawn-storm.mjs', outcome: 'earned', spawns: true, isolatedOnly: true },
   { file: 'js-read-files.ts', attacked: T, outcome: 'earned', isolatedOnly: true },
@@ -153,7 +156,11 @@ async function gradeWithCli(file: string): Promise<{ report: GradeReport; outDir
 
 afterAll(() => {
   delete process.env['GRADECHECK_HOSTILE_TEST_TOKEN'];
+  rmSync(tmp, { recursive: true, force: true });
 });
+
+/** What the scrubbed mode (any non-root grader) must still stop, checked there too where the suite is isolated. */
+const SCRUBBED_TOO = ['env-secrets.py', 'js-env-secrets.mjs', 'protocol-spoof-fd4.py', 'mutates-input.py', 'js-monkeypatch.mjs'];
 
 describe(`hostile submissions (sandbox: ${sandboxMode()})`, () => {
   it('covers every fixture in the folder, and at least 25 attacks', () => {
@@ -167,11 +174,15 @@ describe(`hostile submissions (sandbox: ${sandboxMode()})`, () => {
     }
   });
 
-  it.concurrent.each(CASES)('$file', async (c) => {
-    if (c.isolatedOnly && !isolated) return;
+  const runs: (Case & { mode: SandboxMode })[] = [
+    ...CASES.filter((c) => isolated || !c.isolatedOnly).map((c) => ({ ...c, mode: sandboxMode() })),
+    ...(isolated ? CASES.filter((c) => SCRUBBED_TOO.includes(c.file)).map((c) => ({ ...c, mode: 'scrubbed' as const })) : []),
+  ];
+
+  it.concurrent.each(runs)('$file ($mode)', async (c) => {
     const file = path.join(hostileDir, c.file);
     let report: GradeReport;
-    if (c.cli) {
+    if (c.cli && c.mode === sandboxMode()) {
       const { report: printed, outDir } = await gradeWithCli(file);
       report = printed;
       // The out dir holds the grader's three files and nothing else, and results.json is the grader's.
@@ -180,7 +191,7 @@ describe(`hostile submissions (sandbox: ${sandboxMode()})`, () => {
       expect(written.score).toBe(report.score);
       for (const f of readdirSync(outDir)) expect(readFileSync(path.join(outDir, f), 'utf8')).not.toContain('FORGED');
     } else {
-      report = await grade({ assignment, submission: file });
+      report = await grade({ assignment, submission: file, sandbox: c.mode });
       const outDir = mkdtempSync(path.join(tmp, 'out-'));
       writeReport(report, outDir);
       expect(GradescopeResultsSchema.parse(JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8'))).score).toBe(report.score);

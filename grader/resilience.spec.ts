@@ -4,10 +4,10 @@
 // 0, a crash or a partial/corrupt results.json; a stopped batch leaves no process behind and resumes.
 
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseAssignment } from './assignment.ts';
 import { EXIT } from './cli.ts';
 import { GradescopeResultsSchema } from './render/gradescope.ts';
@@ -33,6 +33,7 @@ const assignmentFile = path.join(tmp, 'a.yaml');
 writeFileSync(assignmentFile, YAML);
 chmodSync(assignmentFile, 0o644);
 const assignment = parseAssignment(YAML, assignmentFile);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const points = (id: string) => assignment.problems.find((p) => p.id === id)!.points;
 
 interface Run {
