@@ -4,7 +4,7 @@
 import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runProblem } from '../src/runner.ts';
+import { type ProblemResult, runProblem } from '../src/runner.ts';
 import { camelCase } from '../src/subject.ts';
 import type { Problem } from '../src/problem.ts';
 import { problems } from '../spec/registry.ts';
@@ -75,26 +75,30 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     seed: assignment.seed,
     maxScore,
   };
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-'));
-  let subject: ProcessSubject | undefined;
-  try {
-    const intArgs = Object.assign({}, ...assignment.problems.map((p) => problems[p.id].intArgs ?? {})) as Record<string, number[]>;
-    requireReadableFile(options.submission);
-    subject = await ProcessSubject.start(options.submission, {
-      cwd: workDir,
+  const workDirs: string[] = [];
+  const subjects: ProcessSubject[] = [];
+  const intArgs = Object.assign({}, ...assignment.problems.map((p) => problems[p.id].intArgs ?? {})) as Record<string, number[]>;
+  /** A fresh process for the submission, in a fresh private directory. */
+  const startSubject = async (): Promise<ProcessSubject> => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-'));
+    workDirs.push(cwd);
+    const subject = await ProcessSubject.start(options.submission, {
+      cwd,
       seed: assignment.seed,
       limits: limitsOf(assignment, options.limits),
       intArgs,
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     });
-    const student = subject;
-    if (student.infrastructureFailure) throw student.infrastructureFailure;
-    const scored: ScoredProblem[] = [];
-    for (const [index, settings] of assignment.problems.entries()) {
+    subjects.push(subject);
+    if (subject.infrastructureFailure) throw subject.infrastructureFailure;
+    return subject;
+  };
+  try {
+    requireReadableFile(options.submission);
+    const plans = assignment.problems.map((settings) => {
       const problem = problems[settings.id];
-      const visibleChecks = problem.checks.filter(
-        (c) => settings.checks[c.id]?.weight !== 0 && (!options.visibleOnly || (settings.checks[c.id]?.visibility ?? settings.visibility) === 'visible'),
-      );
+      const visibility = (id: string) => settings.checks[id]?.visibility ?? settings.visibility;
+      const counted = problem.checks.filter((c) => settings.checks[c.id]?.weight !== 0 && (!options.visibleOnly || visibility(c.id) === 'visible'));
       const runs = Object.fromEntries(
         problem.checks.flatMap((c) => {
           const n = settings.checks[c.id]?.runs ?? settings.runs;
@@ -102,22 +106,47 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         }),
       );
       const overrides = Object.fromEntries(Object.entries(settings.checks).flatMap(([id, c]) => (c.tolerance ? [[id, c.tolerance]] : [])));
-      const result = await runProblem(problem, student, {
-        seed: assignment.seed,
-        variants: variantsOf(problem),
-        only: visibleChecks.map((c) => c.id),
-        runs,
-        overrides,
-        lowPrecision: () => student.lowPrecision,
-      });
-      const missing = functionsOf(problem).filter((fn) => !student.ready.defined.includes(fn) && !student.ready.defined.includes(camelCase(fn)));
+      return { settings, problem, runs, overrides, visible: counted.filter((c) => visibility(c.id) === 'visible').map((c) => c.id), hidden: counted.filter((c) => visibility(c.id) !== 'visible').map((c) => c.id) };
+    });
+    // Visible checks first, then the others in a fresh process: the process whose answers and errors students
+    // read has never seen a hidden check's inputs, so it cannot echo them into visible feedback.
+    const runPhase = async (phase: 'visible' | 'hidden'): Promise<Map<string, ProblemResult>> => {
+      const results = new Map<string, ProblemResult>();
+      if (plans.every((p) => p[phase].length === 0)) return results;
+      const student = await startSubject();
+      for (const plan of plans) {
+        if (plan[phase].length === 0) continue;
+        results.set(
+          plan.problem.id,
+          await runProblem(plan.problem, student, {
+            seed: assignment.seed,
+            variants: variantsOf(plan.problem),
+            only: plan[phase],
+            runs: plan.runs,
+            overrides: plan.overrides,
+            lowPrecision: () => student.lowPrecision,
+          }),
+        );
+        // The sandbox broke while restarting the child: what the checks saw is not the student's doing.
+        if (student.infrastructureFailure) throw student.infrastructureFailure;
+      }
+      await student.close();
+      return results;
+    };
+    const visible = await runPhase('visible');
+    const hidden = await runPhase('hidden');
+    const first = subjects[0] ?? (await startSubject());
+    const scored: ScoredProblem[] = plans.map((plan, index) => {
+      const { problem, settings } = plan;
+      const ran = [...(visible.get(problem.id)?.checks ?? []), ...(hidden.get(problem.id)?.checks ?? [])];
+      const order = problem.checks.map((c) => c.id);
+      const result: ProblemResult = { problem: problem.id, title: problem.title, checks: ran.sort((a, b) => order.indexOf(a.check) - order.indexOf(b.check)) };
+      const missing = functionsOf(problem).filter((fn) => !first.ready.defined.includes(fn) && !first.ready.defined.includes(camelCase(fn)));
       // Only worth saying when a check needed one of them (an assignment may leave some functions out).
       const neededMissing = result.checks.some((c) => c.failure?.code === 'missing');
-      const notice = missing.length > 0 && neededMissing ? missingNotice(missing, student.ready.loadErrors) : undefined;
-      // The sandbox broke while restarting the child: what the checks saw is not the student's doing.
-      if (student.infrastructureFailure) throw student.infrastructureFailure;
-      scored.push(scoreProblem(settings, result, index, notice));
-    }
+      const notice = missing.length > 0 && neededMissing ? missingNotice(missing, first.ready.loadErrors) : undefined;
+      return scoreProblem(settings, result, index, notice);
+    });
     const late = lateFactor(assignment, options.submittedAt);
     const raw = scored.reduce((s, p) => s + p.score, 0);
     return {
@@ -126,9 +155,9 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       lateFactor: late.factor,
       daysLate: late.daysLate,
       problems: scored,
-      loadErrors: student.ready.loadErrors,
-      stdout: student.stdout.toString(),
-      stderr: student.stderr.toString(),
+      loadErrors: first.ready.loadErrors,
+      stdout: outputOf(subjects, 'stdout'),
+      stderr: outputOf(subjects, 'stderr'),
       executionTimeMs: Date.now() - started,
     };
   } catch (error) {
@@ -139,16 +168,21 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       lateFactor: 1,
       daysLate: 0,
       problems: [],
-      loadErrors: subject?.ready.loadErrors ?? [],
-      stdout: subject?.stdout.toString() ?? '',
-      stderr: subject?.stderr.toString() ?? '',
+      loadErrors: subjects[0]?.ready.loadErrors ?? [],
+      stdout: outputOf(subjects, 'stdout'),
+      stderr: outputOf(subjects, 'stderr'),
       executionTimeMs: Date.now() - started,
       ungradable: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     };
   } finally {
-    await subject?.close();
-    rmSync(workDir, { recursive: true, force: true });
+    await Promise.all(subjects.map((s) => s.close()));
+    for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What the submission's processes printed, in order (staff-only: results.json hides stdout from students). */
+function outputOf(subjects: readonly ProcessSubject[], stream: 'stdout' | 'stderr'): string {
+  return subjects.map((s) => s[stream].toString()).filter(Boolean).join('\n');
 }
 
 /** A submission that is not there or cannot be read is not a 0: the grade is ungradable. */

@@ -15,6 +15,10 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FailureCode } from '../src/failure.ts';
 import { formatCall } from '../src/format.ts';
+import { runCheck } from '../src/runner.ts';
+import type { Subject } from '../src/subject.ts';
+import { problems } from '../spec/registry.ts';
+import { referenceSubject } from '../spec/subjects.ts';
 import { parseAssignment } from './assignment.ts';
 import { type GradeReport, grade } from './grade.ts';
 import { GradescopeResultsSchema, toGradescope } from './render/gradescope.ts';
@@ -74,6 +78,8 @@ interface Case {
   readonly cli?: boolean;
   /** Starts marker processes that must be dead once grading ends. */
   readonly spawns?: boolean;
+  /** Echoes every softmax input it saw (as thousandths joined by "|") in its error messages. */
+  readonly echoesInputs?: boolean;
 }
 
 const CASES: readonly Case[] = [
@@ -105,6 +111,7 @@ const CASES: readonly Case[] = [
   { file: 'huge-array.py', attacked: T, outcome: 'zero', codes: ['limit_exceeded'], message: /a response exceeded \d+ bytes/ },
   { file: 'recursion-bomb.py', attacked: T, outcome: 'zero', codes: ['crashed', 'raised', 'limit_exceeded'] },
   { file: 'network.py', attacked: T, outcome: 'earned', isolatedOnly: true },
+  { file: 'leak-hidden-inputs.py', attacked: J, outcome: 'zero', codes: ['raised'], message: /raised ValueError: seen/, echoesInputs: true },
   { file: 'privilege-escalation.py', attacked: T, outcome: 'earned', isolatedOnly: true },
   { file: 'kill-grader.py', attacked: J, outcome: 'zero', codes: ['crashed'], isolatedOnly: true, cli: true },
   { file: 'js-process-exit.mjs', attacked: T, outcome: 'zero', codes: ['crashed'], message: /exited \(code 0\) during a call/, cli: true },
@@ -142,6 +149,30 @@ function markerProcesses(): string[] {
         return [];
       }
     });
+}
+
+/**
+ * The softmax inputs of softmax-temperature's visible and hidden checks, as leak-hidden-inputs.py writes them:
+ * replayed on a recording reference with the assignment's seed and runs (a correct submission's checks draw
+ * exactly these, since nothing fails and shrinks).
+ */
+async function softmaxInputsByVisibility(): Promise<{ visible: Set<string>; hidden: Set<string> }> {
+  const settings = assignment.problems.find((p) => p.id === T)!;
+  const out = { visible: new Set<string>(), hidden: new Set<string>() };
+  for (const check of problems[T].checks) {
+    const into = (settings.checks[check.id]?.visibility ?? settings.visibility) === 'visible' ? out.visible : out.hidden;
+    const recording: Subject = {
+      ...referenceSubject,
+      call: (fn, args) => {
+        const z = args[0];
+        if (fn === 'softmax' && Array.isArray(z) && z.length >= 3) into.add((z as number[]).map((x) => Math.round(x * 1000)).join('|'));
+        return referenceSubject.call(fn, args);
+      },
+    };
+    const runs = settings.checks[check.id]?.runs ?? settings.runs;
+    await runCheck(T, check, recording, { seed: assignment.seed, ...(runs !== undefined ? { numRuns: runs } : {}) });
+  }
+  return out;
 }
 
 const run = promisify(execFile);
@@ -235,6 +266,16 @@ describe(`hostile submissions (sandbox: ${sandboxMode()})`, () => {
     const fromChild = [report.stdout, report.stderr, JSON.stringify(report.problems), visible].join('\n');
     expect(fromChild).not.toContain(SECRET);
     for (const line of GRADER_SNIPPETS) expect(fromChild).not.toContain(line);
+
+    // Inputs echoed by the submission: visible checks' ones may show, hidden checks' ones never.
+    if (c.echoesInputs) {
+      const inputs = await softmaxInputsByVisibility();
+      const hiddenOnly = [...inputs.hidden].filter((x) => !inputs.visible.has(x));
+      expect(hiddenOnly.length, 'the hidden check must draw inputs of its own').toBeGreaterThan(0);
+      expect([...inputs.visible].some((x) => visible.includes(x)), 'the echo reaches visible feedback').toBe(true);
+      const words = new Set(visible.split(/\s+/));
+      for (const x of hiddenOnly) expect(words.has(x), `hidden input ${x} in visible feedback`).toBe(false);
+    }
 
     // What the submission started died with it.
     if (c.spawns && isolated) expect(markerProcesses()).toEqual([]);
