@@ -129,9 +129,11 @@ export interface BatchOptions {
 }
 
 /** Grades one submission in a fresh `gradecheck grade` process; resolves with its report. */
-function gradeInChild(submission: Submission & { file: string }, assignmentFile: string, outDir: string): Promise<GradeReport> {
+function gradeInChild(submission: Submission & { file: string }, assignmentFile: string, outDir: string, submissionsDir: string): Promise<GradeReport> {
   const args = [path.join(here, '..', 'bin', 'gradecheck.mjs'), 'grade', '--json', '--assignment', assignmentFile, '--submission', submission.file, '--out', outDir];
   if (submission.submittedAt) args.push('--submitted-at', submission.submittedAt);
+  // One file per student: the files beside it are the other students'.
+  if (path.resolve(path.dirname(submission.file)) === path.resolve(submissionsDir)) args.push('--file-only');
   return new Promise((resolve, reject) => {
     // SIGTERM when the batch dies (kill, Ctrl-C, kill -9): no grading process outlives it; their writes are atomic.
     const launch = withParentDeathSignal(process.execPath, args, 'SIGTERM');
@@ -179,7 +181,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
         continue;
       }
       try {
-        const report = await gradeInChild({ ...submission, file: submission.file }, options.assignment.file, studentDir);
+        const report = await gradeInChild({ ...submission, file: submission.file }, options.assignment.file, studentDir, options.submissionsDir);
         // Only a finished grade is cached: an ungradable run is retried next time.
         if (!report.ungradable) writeAtomic(cached, JSON.stringify(report));
         finish(i, { submission, report, cached: false });

@@ -172,14 +172,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--submitted-at <iso>', 'submission time, for the late policy')
+    .option('--file-only', "the submission's folder holds other students' files: give the sandbox the file alone")
     .option('--json', 'print the report as JSON')
-    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string }) => {
+    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; fileOnly?: boolean }) => {
       let report: GradeReport;
       try {
         const assignment = chooseAssignment(options);
         const submittedAt = options.submittedAt === undefined ? undefined : new Date(options.submittedAt);
         if (submittedAt && Number.isNaN(submittedAt.getTime())) throw new InvalidArgumentError(`--submitted-at: not a date: ${options.submittedAt}`);
-        report = await grade({ assignment, submission: options.submission, ...(submittedAt ? { submittedAt } : {}) });
+        report = await grade({ assignment, submission: options.submission, ...(submittedAt ? { submittedAt } : {}), ...(options.fileOnly ? { fileOnly: true } : {}) });
       } catch (error) {
         if (!(error instanceof AssignmentError)) throw error;
         // Gradescope must still find a results.json that says what went wrong.

@@ -25,6 +25,8 @@ export interface GradeOptions {
   readonly limits?: Partial<Limits>;
   /** Overrides GRADECHECK_SANDBOX (docs/security.md). */
   readonly sandbox?: SandboxMode;
+  /** The submission's folder holds other students' files: the isolated child gets the file alone. */
+  readonly fileOnly?: boolean;
 }
 
 export interface GradeReport {
@@ -88,6 +90,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       limits: limitsOf(assignment, options.limits),
       intArgs,
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      isolation: { fileOnly: options.fileOnly ?? false, assignmentFile: assignment.file },
     });
     subjects.push(subject);
     if (subject.infrastructureFailure) throw subject.infrastructureFailure;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Value } from '../src/failure.ts';
 import type { Handle, Subject } from '../src/subject.ts';
-import { type SandboxMode, SandboxError, isolatedLaunch, sandboxMode, withParentDeathSignal } from './sandbox.ts';
+import { type IsolatedLaunchOptions, type SandboxMode, SandboxError, isolatedLaunch, sandboxMode, withParentDeathSignal } from './sandbox.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -164,6 +164,8 @@ export interface ProcessSubjectOptions {
   readonly seed?: number;
   /** Overrides GRADECHECK_SANDBOX (see grader/sandbox.ts). */
   readonly sandbox?: SandboxMode;
+  /** Isolated: what else the child gets beside the submission file (see isolatedLaunch). */
+  readonly isolation?: IsolatedLaunchOptions;
 }
 
 export class ProcessSubject implements Subject {
@@ -211,7 +213,7 @@ export class ProcessSubject implements Subject {
       subject.mode = options.sandbox ?? sandboxMode();
       subject.launch =
         subject.mode === 'isolated'
-          ? isolatedLaunch(subject.language, subject.submission, subject.language === 'python' ? pythonExecutable() : process.execPath, subject.limits, options.cwd)
+          ? isolatedLaunch(subject.language, subject.submission, subject.language === 'python' ? pythonExecutable() : process.execPath, subject.limits, options.cwd, options.isolation)
           : { ...command(subject.language, subject.submission, subject.limits), cwd: options.cwd };
     } catch (error) {
       subject.infrastructureFailure = error instanceof SandboxError ? error : new SandboxError(`cannot prepare the submission's process: ${(error as Error).message}`);

@@ -13,7 +13,7 @@
 // set up); the default, auto, picks isolated where it works.
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,10 +119,40 @@ function extraBind(executable: string): string | undefined {
   return prefix;
 }
 
+/** Files beside a submission that it may import or load (a helper module, saved weights), copied with it. */
+const SIBLING_EXTENSIONS = ['.py', '.js', '.mjs', '.cjs', '.ts', '.mts', '.json', '.npy', '.npz', '.csv', '.txt'];
+const SIBLING_MAX_BYTES = 8 * 1024 * 1024;
+const SIBLING_MAX_FILES = 200;
+
+/**
+ * The regular files beside `submission` to copy with it: none when its folder holds the grader (the
+ * repository) or the assignment, or when `fileOnly` (a folder of many students' files).
+ */
+function siblingsOf(submission: string, fileOnly: boolean, assignmentFile: string | undefined): string[] {
+  const dir = path.dirname(submission);
+  const inside = (p: string) => `${path.resolve(p)}/`.startsWith(`${dir}/`);
+  if (fileOnly || inside(repoRoot) || (assignmentFile !== undefined && inside(assignmentFile))) return [];
+  return readdirSync(dir)
+    .filter((f) => SIBLING_EXTENSIONS.includes(path.extname(f).toLowerCase()) && path.join(dir, f) !== submission)
+    .map((f) => path.join(dir, f))
+    .filter((f) => {
+      const st = statSync(f, { throwIfNoEntry: false });
+      return st !== undefined && st.isFile() && st.size <= SIBLING_MAX_BYTES;
+    })
+    .slice(0, SIBLING_MAX_FILES);
+}
+
+export interface IsolatedLaunchOptions {
+  /** Copy only the submission, not the files beside it (a folder of many students' files). */
+  readonly fileOnly?: boolean;
+  /** Never copied, even when it lies beside the submission. */
+  readonly assignmentFile?: string;
+}
+
 /**
  * Prepares `stage` (the grader's private temp dir) for an isolated child: the harness and a copy of the
- * submission in stage/gradecheck (TypeScript transpiled to JavaScript here, so the child needs no
- * node_modules), readable by the child; returns how to start it.
+ * submission and the source and data files beside it in stage/gradecheck (TypeScript transpiled to JavaScript
+ * here, so the child needs no node_modules), readable by the child; returns how to start it.
  */
 export function isolatedLaunch(
   language: 'python' | 'node',
@@ -130,6 +160,7 @@ export function isolatedLaunch(
   interpreter: string,
   limits: SandboxLimits,
   stage: string,
+  options: IsolatedLaunchOptions = {},
 ): Launch {
   const inside = path.join(stage, 'gradecheck');
   mkdirSync(path.join(inside, 'submission'), { recursive: true });
@@ -152,6 +183,11 @@ export function isolatedLaunch(
     writeFileSync(target(), code);
   } else {
     copyFileSync(submission, target());
+  }
+  for (const sibling of siblingsOf(submission, options.fileOnly ?? false, options.assignmentFile)) {
+    const copy = path.join(inside, 'submission', path.basename(sibling));
+    copyFileSync(sibling, copy);
+    chmodSync(copy, 0o644);
   }
   chmodSync(path.join(inside, harness), 0o644);
   chmodSync(target(), 0o644);
