@@ -364,7 +364,13 @@ export class ProcessSubject implements Subject {
     const tooLarge = e.type === 'ResponseTooLarge';
     const code: SubjectFailureCode = e.type === 'missing' ? 'missing' : e.type === 'MemoryError' || tooLarge ? 'limit_exceeded' : 'raised';
     const text =
-      e.type === 'missing' ? e.message : tooLarge ? `a response exceeded ${this.limits.maxResponseBytes} bytes: ${p.call.fn} returned ${e.message.replace(/^the answer has/, 'an answer with')}` : `${p.call.fn} raised ${e.type}: ${e.message}`;
+      e.type === 'missing'
+        ? e.message
+        : tooLarge
+          ? `a response exceeded ${this.limits.maxResponseBytes} bytes: ${p.call.fn} returned ${e.message.replace(/^the answer has/, 'an answer with')}`
+          : e.type === 'harness'
+            ? `${p.call.fn}: ${e.message}` // the harness could not decode the arguments or encode the answer
+            : `${p.call.fn} raised ${e.type}: ${e.message}`;
     p.reject(new SubjectError(code, text, e.traceback));
   }
 
