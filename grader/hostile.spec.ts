@@ -37,7 +37,7 @@ process.env['GRADECHECK_HOSTILE_TEST_TOKEN'] = SECRET;
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-hostile-'));
 const assignmentFile = path.join(tmp, 'hostile.yaml');
-const CALL_TIMEOUT_MS = 1000;
+const CALL_TIMEOUT_MS = 1500;
 const TIMED_OUT = new RegExp(`did not return within ${CALL_TIMEOUT_MS} ms`);
 const ASSIGNMENT_YAML = [
   'name: hostile submissions',
@@ -60,7 +60,6 @@ const pointsOf = (id: string) => assignment.problems.find((p) => p.id === id)!.p
 const maxScore = assignment.problems.reduce((s, p) => s + p.points, 0);
 
 const isolated = sandboxMode() === 'isolated';
-const MARKER = '31.4159';
 
 interface Case {
   readonly file: string;
@@ -76,8 +75,8 @@ interface Case {
   readonly isolatedOnly?: boolean;
   /** Grade through `gradecheck grade` (a separate process writing the out dir), not the function. */
   readonly cli?: boolean;
-  /** Starts marker processes that must be dead once grading ends. */
-  readonly spawns?: boolean;
+  /** Starts processes with this marker on their command line, which must be dead once grading ends. */
+  readonly spawns?: string;
   /** Echoes every softmax input it saw (as thousandths joined by "|") in its error messages. */
   readonly echoesInputs?: boolean;
 }
@@ -86,8 +85,8 @@ const CASES: readonly Case[] = [
   { file: 'infinite-loop-jacobian.py', attacked: J, outcome: 'zero', codes: ['timeout'], message: TIMED_OUT },
   { file: 'sleep-past-limit.py', attacked: T, outcome: 'zero', codes: ['timeout'], message: TIMED_OUT },
   { file: 'memory-bomb.py', attacked: T, outcome: 'zero', codes: ['limit_exceeded'], message: /out of memory|MemoryError/ },
-  { file: 'fork-storm.py', outcome: 'earned', spawns: true },
-  { file: 'daemon-escape.py', outcome: 'earned', spawns: true, cli: true, isolatedOnly: true },
+  { file: 'fork-storm.py', outcome: 'earned', spawns: '31.4159' },
+  { file: 'daemon-escape.py', outcome: 'earned', spawns: '16.1803', cli: true, isolatedOnly: true },
   { file: 'os-exit.py', attacked: T, outcome: 'zero', codes: ['crashed'], message: /exited \(code 0\) during a call/, cli: true },
   { file: 'sys-exit.py', attacked: T, outcome: 'zero', codes: ['raised'], message: /raised SystemExit/ },
   { file: 'keyboard-interrupt.py', attacked: J, outcome: 'zero', codes: ['raised'], message: /raised KeyboardInterrupt/ },
@@ -118,7 +117,7 @@ const CASES: readonly Case[] = [
   { file: 'js-infinite-loop.mjs', attacked: J, outcome: 'zero', codes: ['timeout'], message: TIMED_OUT },
   { file: 'js-never-settles.mjs', attacked: T, outcome: 'zero', codes: ['timeout'], message: TIMED_OUT },
   { file: 'js-memory-bomb.mjs', attacked: T, outcome: 'zero', codes: ['limit_exceeded'], message: /MemoryError|out of memory/ },
-  { file: 'js-spawn-storm.mjs', outcome: 'earned', spawns: true, isolatedOnly: true },
+  { file: 'js-spawn-storm.mjs', outcome: 'earned', spawns: '27.1828', isolatedOnly: true },
   { file: 'js-read-files.ts', attacked: T, outcome: 'earned', isolatedOnly: true },
   { file: 'js-env-secrets.mjs', attacked: J, outcome: 'earned' },
   { file: 'js-monkeypatch.mjs', attacked: T, outcome: 'zero', codes: ['not_finite', 'value_mismatch', 'invariant_violated', 'wrong_type', 'crashed', 'raised'] },
@@ -137,14 +136,14 @@ function studentVisible(report: GradeReport): string {
   return [results.output, ...results.tests.filter((t) => t.visibility === 'visible').map((t) => t.output)].join('\n');
 }
 
-/** Marker processes (`sleep 31.4159`) still alive. */
-function markerProcesses(): string[] {
+/** Processes with `marker` on their command line still alive. */
+function markerProcesses(marker: string): string[] {
   return readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .flatMap((pid) => {
       try {
         const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-        return cmd.includes(MARKER) && !cmd.includes('vitest') ? [`${pid}: ${cmd}`] : [];
+        return cmd.includes(marker) && !cmd.includes('vitest') ? [`${pid}: ${cmd.slice(0, 200)}`] : [];
       } catch {
         return [];
       }
@@ -278,6 +277,6 @@ describe(`hostile submissions (sandbox: ${sandboxMode()})`, () => {
     }
 
     // What the submission started died with it.
-    if (c.spawns && isolated) expect(markerProcesses()).toEqual([]);
+    if (c.spawns !== undefined && isolated) expect(markerProcesses(c.spawns)).toEqual([]);
   });
 });
