@@ -50,6 +50,29 @@ describe('assignments', () => {
     expect(() => loadAssignment('/nonexistent.yaml')).toThrow(/cannot read the assignment/);
   });
 
+  it('gives every malformed, empty or wrong-typed file a line number', () => {
+    const cases: [string, number, RegExp][] = [
+      ['', 1, /expected object/i],
+      ['# only a comment\n', 1, /expected object/i],
+      ['- just\n- a list', 1, /expected object/i],
+      ['name: hw\nseed: 1\nproblems:\n  - id: ema\n    points: [1', 5, /YAML syntax/],
+      ['name: hw\nseed: 1\nseed: 2\nproblems:\n  - { id: ema, points: 1 }', 3, /YAML syntax/],
+      ['name: hw\nseed: 1\nproblems:\n  - id: ema\n    points: ten', 5, /number/],
+      ['name: hw\nseed: 1\nproblems: ema', 3, /array/],
+      ['name: hw\nseed: 1.5\nproblems:\n  - { id: ema, points: 1 }', 2, /int/],
+      ['name: hw\nseed: 1\nlimits:\n  memory_mb: -5\nproblems:\n  - { id: ema, points: 1 }', 4, /too small|>0|positive/i],
+      ['name: hw\nseed: 1\nlimits: { call_timeout_ms: "fast" }\nproblems:\n  - { id: ema, points: 1 }', 3, /number/],
+      ['name: hw\nseed: 1\nproblems:\n  - id: ema\n    points: 1\n    checks:\n      matches-reference: { weight: "heavy" }', 7, /number/],
+      ['name: hw\nseed: 1\nproblems:\n  - id: ema\n    points: 1\n    visibility: secret', 6, /visible/],
+      ['name: hw\nseed: 1\nlate_policy: { due: "tomorrow", penalty_per_day: 0.1, max_late_days: 1 }\nproblems:\n  - { id: ema, points: 1 }', 3, /datetime/i],
+      ['\u0000\u0001binary\u0002', 1, /./],
+    ];
+    for (const [text, line, message] of cases) {
+      const issues = issuesOf(text);
+      expect(issues[0], JSON.stringify(text)).toMatchObject({ file: 'hw.yaml', line, message: expect.stringMatching(message) });
+    }
+  });
+
   it('applies the late policy per started day, and 0 past the last day', () => {
     const a = parseAssignment('name: hw\nseed: 1\nlate_policy: { due: "2026-03-01T00:00:00Z", penalty_per_day: 0.1, max_late_days: 2 }\nproblems:\n  - { id: ema, points: 1 }', 'hw.yaml');
     expect(lateFactor(a, new Date('2026-02-28T00:00:00Z'))).toEqual({ factor: 1, daysLate: 0 });

@@ -150,7 +150,7 @@ export function parseAssignment(text: string, file: string): Assignment {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
   if (doc.errors.length > 0) {
-    throw new AssignmentError(doc.errors.map((e) => ({ file, line: lineOf(e.pos[0]), path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })));
+    throw new AssignmentError(doc.errors.map((e) => ({ file, line: lineOf(e.pos[0]) ?? 1, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })));
   }
   const parsed = AssignmentSchema.safeParse(doc.toJS());
   if (!parsed.success) {
@@ -162,7 +162,8 @@ export function parseAssignment(text: string, file: string): Assignment {
           const node = doc.getIn(issue.path.slice(0, n) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
           line = lineOf(node?.range?.[0]);
         }
-        return { file, line, path: formatPath(issue.path), message: issue.message };
+        // An empty file or a bare scalar has no node on the path: the problem is at its start.
+        return { file, line: line ?? 1, path: formatPath(issue.path), message: issue.message };
       }),
     );
   }

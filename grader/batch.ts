@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { answersIn } from './answers.ts';
 import type { Assignment } from './assignment.ts';
 import type { GradeReport } from './grade.ts';
+import { withParentDeathSignal } from './sandbox.ts';
 import { writeAtomic } from './write.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,6 +28,8 @@ export interface Submission {
   readonly email?: string;
   readonly sid?: string;
   readonly submittedAt?: string;
+  /** Why the submission's folder could not be read. */
+  readonly unreadable?: string;
 }
 
 /** The file to grade in a student's folder: the first source file by name, .py before the others. */
@@ -35,6 +38,16 @@ export function pickFile(dir: string): string | undefined {
     .filter((f) => SUBMISSION_EXTENSIONS.includes(path.extname(f)) && !f.split(path.sep).some((part) => part.startsWith('.') || part === 'node_modules'))
     .sort((a, b) => SUBMISSION_EXTENSIONS.indexOf(path.extname(a)) - SUBMISSION_EXTENSIONS.indexOf(path.extname(b)) || a.localeCompare(b));
   return files[0] === undefined ? undefined : path.join(dir, files[0]);
+}
+
+/** A student's folder; one that cannot be read is that student's row error, not the batch's crash. */
+function folderSubmission(id: string, dir: string): Submission {
+  try {
+    const answers = answersIn(dir);
+    return { id, file: pickFile(dir), ...(answers ? { answers } : {}) };
+  } catch (error) {
+    return { id, file: undefined, unreadable: `cannot read the submission folder: ${(error as Error).message}` };
+  }
 }
 
 interface GradescopeSubmitter {
@@ -56,11 +69,8 @@ export function discoverSubmissions(dir: string): Submission[] {
         const folder = path.join(dir, id);
         const submitter = meta[':submitters']?.[0] ?? {};
         const createdAt = meta[':created_at'];
-        const answers = existsSync(folder) ? answersIn(folder) : undefined;
         return {
-          id,
-          file: existsSync(folder) ? pickFile(folder) : undefined,
-          ...(answers ? { answers } : {}),
+          ...(existsSync(folder) ? folderSubmission(id, folder) : { id, file: undefined }),
           ...(submitter[':name'] ? { name: submitter[':name'] } : {}),
           ...(submitter[':email'] ? { email: submitter[':email'] } : {}),
           ...(submitter[':sid'] ? { sid: String(submitter[':sid']) } : {}),
@@ -73,10 +83,7 @@ export function discoverSubmissions(dir: string): Submission[] {
     .filter((e) => !e.name.startsWith('.'))
     .flatMap((e): Submission[] => {
       const full = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        const answers = answersIn(full);
-        return [{ id: e.name, file: pickFile(full), ...(answers ? { answers } : {}) }];
-      }
+      if (e.isDirectory()) return [folderSubmission(e.name, full)];
       if (SUBMISSION_EXTENSIONS.includes(path.extname(e.name))) return [{ id: path.basename(e.name, path.extname(e.name)), file: full }];
       return [];
     })
@@ -128,13 +135,17 @@ export interface BatchOptions {
 }
 
 /** Grades one submission in a fresh `gradecheck grade` process; resolves with its report. */
-function gradeInChild(submission: Submission, assignmentFile: string, outDir: string): Promise<GradeReport> {
+function gradeInChild(submission: Submission, assignmentFile: string, outDir: string, submissionsDir: string): Promise<GradeReport> {
   const main = submission.file ?? submission.answers!;
   const args = [path.join(here, '..', 'bin', 'gradecheck.mjs'), 'grade', '--json', '--assignment', assignmentFile, '--submission', main, '--out', outDir];
   if (submission.answers) args.push('--answers', submission.answers);
   if (submission.submittedAt) args.push('--submitted-at', submission.submittedAt);
+  // One file per student: the files beside it are the other students'.
+  if (path.resolve(path.dirname(main)) === path.resolve(submissionsDir)) args.push('--file-only');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // SIGTERM when the batch dies (kill, Ctrl-C, kill -9): no grading process outlives it; their writes are atomic.
+    const launch = withParentDeathSignal(process.execPath, args, 'SIGTERM');
+    const child = spawn(launch.cmd, launch.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -167,7 +178,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
     for (let i = next++; i < submissions.length; i = next++) {
       const submission = submissions[i]!;
       if (submission.file === undefined && submission.answers === undefined) {
-        finish(i, { submission, report: undefined, error: 'no source file (.py .js .mjs .ts) or answers.yaml in the submission', cached: false });
+        finish(i, { submission, report: undefined, error: submission.unreadable ?? 'no source file (.py .ipynb .js .mjs .ts) or answers.yaml in the submission', cached: false });
         continue;
       }
       const studentDir = path.join(options.outDir, 'students', submission.id);
@@ -178,7 +189,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
         continue;
       }
       try {
-        const report = await gradeInChild(submission, options.assignment.file, studentDir);
+        const report = await gradeInChild(submission, options.assignment.file, studentDir, options.submissionsDir);
         // Only a finished grade is cached: an ungradable run is retried next time.
         if (!report.ungradable) writeAtomic(cached, JSON.stringify(report));
         finish(i, { submission, report, cached: false });

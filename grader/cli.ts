@@ -178,14 +178,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--submitted-at <iso>', 'submission time, for the late policy')
+    .option('--file-only', "the submission's folder holds other students' files: give the sandbox the file alone")
     .option('--json', 'print the report as JSON')
-    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string }) => {
+    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string; fileOnly?: boolean }) => {
       let report: GradeReport;
       try {
         const assignment = chooseAssignment(options);
         const submittedAt = options.submittedAt === undefined ? undefined : new Date(options.submittedAt);
         if (submittedAt && Number.isNaN(submittedAt.getTime())) throw new InvalidArgumentError(`--submitted-at: not a date: ${options.submittedAt}`);
-        report = await grade({ assignment, submission: options.submission, ...(submittedAt ? { submittedAt } : {}), ...(options.answers !== undefined ? { answers: options.answers } : {}) });
+        report = await grade({ assignment, submission: options.submission, ...(submittedAt ? { submittedAt } : {}), ...(options.answers !== undefined ? { answers: options.answers } : {}), ...(options.fileOnly ? { fileOnly: true } : {}) });
       } catch (error) {
         if (!(error instanceof AssignmentError)) throw error;
         // Gradescope must still find a results.json that says what went wrong.
@@ -248,6 +249,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const code = (error as { exitCode?: number }).exitCode;
     if (typeof code === 'number') return code === 0 ? 0 : EXIT.usage;
+    // The file system failed us (a full disk, an unreadable folder): ungradable, never a 0 or a crash.
+    // writeAtomic leaves no partial file, and results.json is removed before a report is written.
+    if (typeof (error as NodeJS.ErrnoException).syscall === 'string') {
+      process.stderr.write(`error: ungradable (environment failure, nothing recorded): ${(error as Error).message}\n`);
+      return EXIT.ungradable;
+    }
     throw error;
   }
   return exitCode;

@@ -1,10 +1,10 @@
 // The walk of one submission: start it in its own process, run each problem's checks on it, name the
 // mistakes, score, and always return a report, even when the submission or the grader breaks.
 
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runProblem } from '../src/runner.ts';
+import { type ProblemResult, runProblem } from '../src/runner.ts';
 import { camelCase, moduleSubject, type Subject } from '../src/subject.ts';
 import type { Problem } from '../src/problem.ts';
 import { problems } from '../spec/registry.ts';
@@ -15,6 +15,7 @@ import { type NotebookReport, prepareSubmission } from './notebook.ts';
 import { pickFile } from './batch.ts';
 import { type ScoredQuestion, gradeQuestions } from './questions.ts';
 import { type LoadError, ProcessSubject, type Limits } from './process-subject.ts';
+import type { SandboxMode } from './sandbox.ts';
 import { type ScoredProblem, lateFactor, scoreProblem } from './score.ts';
 
 export interface GradeOptions {
@@ -28,6 +29,10 @@ export interface GradeOptions {
   readonly limits?: Partial<Limits>;
   /** The student's answers.yaml (default: answers.yaml inside a submission folder, or the submission itself when it is a .yaml). */
   readonly answers?: string;
+  /** Overrides GRADECHECK_SANDBOX (docs/security.md). */
+  readonly sandbox?: SandboxMode;
+  /** The submission's folder holds other students' files: the isolated child gets the file alone. */
+  readonly fileOnly?: boolean;
 }
 
 export interface GradeReport {
@@ -108,27 +113,46 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     questions: [] as ScoredQuestion[],
     ...(parts.answers ? { answersFile: parts.answers } : {}),
   };
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-'));
-  let subject: ProcessSubject | undefined;
+  const workDirs: string[] = [];
+  const subjects: ProcessSubject[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-'));
+    workDirs.push(dir);
+    return dir;
+  };
   let notebook: NotebookReport | undefined;
   let extractionErrors: readonly LoadError[] = [];
+  const intArgs = Object.assign({}, ...assignment.problems.map((p) => problems[p.id].intArgs ?? {})) as Record<string, number[]>;
+  /** A fresh process for the submission's code, in a fresh private directory. */
+  const startSubject = async (file: string): Promise<ProcessSubject> => {
+    const subject = await ProcessSubject.start(file, {
+      cwd: tempDir(),
+      seed: assignment.seed,
+      limits: limitsOf(assignment, options.limits),
+      intArgs,
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      isolation: { fileOnly: options.fileOnly ?? false, assignmentFile: assignment.file },
+    });
+    subjects.push(subject);
+    if (subject.infrastructureFailure) throw subject.infrastructureFailure;
+    return subject;
+  };
   try {
     const answers = loadAnswers(parts.answers, assignment.questions.map((q) => q.id));
     const questions = gradeQuestions(assignment.questions, answers, assignment.seed, options.visibleOnly);
-    const intArgs = Object.assign({}, ...assignment.problems.map((p) => problems[p.id].intArgs ?? {})) as Record<string, number[]>;
+    let code: string | undefined;
     if (assignment.problems.length > 0 && parts.code !== undefined) {
-      const prepared = prepareSubmission(parts.code, workDir);
+      requireReadableFile(parts.code);
+      // A notebook becomes a .py of its definitions once; every process grades that file.
+      const prepared = prepareSubmission(parts.code, tempDir());
       notebook = prepared.notebook;
       extractionErrors = prepared.loadErrors;
-      subject = await ProcessSubject.start(prepared.file, { cwd: workDir, seed: assignment.seed, limits: limitsOf(assignment, options.limits), intArgs });
+      code = prepared.file;
     }
-    const student = subject;
-    const scored: ScoredProblem[] = [];
-    for (const [index, settings] of assignment.problems.entries()) {
+    const plans = assignment.problems.map((settings) => {
       const problem = problems[settings.id];
-      const visibleChecks = problem.checks.filter(
-        (c) => settings.checks[c.id]?.weight !== 0 && (!options.visibleOnly || (settings.checks[c.id]?.visibility ?? settings.visibility) === 'visible'),
-      );
+      const visibility = (id: string) => settings.checks[id]?.visibility ?? settings.visibility;
+      const counted = problem.checks.filter((c) => settings.checks[c.id]?.weight !== 0 && (!options.visibleOnly || visibility(c.id) === 'visible'));
       const runs = Object.fromEntries(
         problem.checks.flatMap((c) => {
           const n = settings.checks[c.id]?.runs ?? settings.runs;
@@ -136,25 +160,60 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         }),
       );
       const overrides = Object.fromEntries(Object.entries(settings.checks).flatMap(([id, c]) => (c.tolerance ? [[id, c.tolerance]] : [])));
-      if (!student) {
-        // Answers only: every check of the problem finds nothing to call.
-        const result = await runProblem(problem, NO_CODE, { seed: assignment.seed, only: visibleChecks.map((c) => c.id) });
-        scored.push(scoreProblem(settings, result, index, 'no code submitted (.py, .ipynb, .js, .mjs or .ts): only answers were found'));
-        continue;
-      }
-      const result = await runProblem(problem, student, {
-        seed: assignment.seed,
-        variants: variantsOf(problem),
-        only: visibleChecks.map((c) => c.id),
-        runs,
-        overrides,
-        lowPrecision: () => student.lowPrecision,
+      return { settings, problem, runs, overrides, visible: counted.filter((c) => visibility(c.id) === 'visible').map((c) => c.id), hidden: counted.filter((c) => visibility(c.id) !== 'visible').map((c) => c.id) };
+    });
+    let scored: ScoredProblem[];
+    let first: ProcessSubject | undefined;
+    if (code === undefined) {
+      // Answers only: every check of a problem finds nothing to call.
+      scored = await Promise.all(
+        plans.map(async (plan, index) => {
+          const result = await runProblem(plan.problem, NO_CODE, { seed: assignment.seed, only: [...plan.visible, ...plan.hidden] });
+          return scoreProblem(plan.settings, result, index, 'no code submitted (.py, .ipynb, .js, .mjs or .ts): only answers were found');
+        }),
+      );
+    } else {
+      const file = code;
+      // Visible checks first, then the others in a fresh process: the process whose answers and errors students
+      // read has never seen a hidden check's inputs, so it cannot echo them into visible feedback.
+      const runPhase = async (phase: 'visible' | 'hidden'): Promise<Map<string, ProblemResult>> => {
+        const results = new Map<string, ProblemResult>();
+        if (plans.every((p) => p[phase].length === 0)) return results;
+        const student = await startSubject(file);
+        for (const plan of plans) {
+          if (plan[phase].length === 0) continue;
+          results.set(
+            plan.problem.id,
+            await runProblem(plan.problem, student, {
+              seed: assignment.seed,
+              variants: variantsOf(plan.problem),
+              only: plan[phase],
+              runs: plan.runs,
+              overrides: plan.overrides,
+              lowPrecision: () => student.lowPrecision,
+            }),
+          );
+          // The sandbox broke while restarting the child: what the checks saw is not the student's doing.
+          if (student.infrastructureFailure) throw student.infrastructureFailure;
+        }
+        await student.close();
+        return results;
+      };
+      const visible = await runPhase('visible');
+      const hidden = await runPhase('hidden');
+      const loaded = subjects[0] ?? (await startSubject(file));
+      first = loaded;
+      scored = plans.map((plan, index) => {
+        const { problem, settings } = plan;
+        const ran = [...(visible.get(problem.id)?.checks ?? []), ...(hidden.get(problem.id)?.checks ?? [])];
+        const order = problem.checks.map((c) => c.id);
+        const result: ProblemResult = { problem: problem.id, title: problem.title, checks: ran.sort((a, b) => order.indexOf(a.check) - order.indexOf(b.check)) };
+        const missing = functionsOf(problem).filter((fn) => !loaded.ready.defined.includes(fn) && !loaded.ready.defined.includes(camelCase(fn)));
+        // Only worth saying when a check needed one of them (an assignment may leave some functions out).
+        const neededMissing = result.checks.some((c) => c.failure?.code === 'missing');
+        const notice = missing.length > 0 && neededMissing ? missingNotice(missing, loaded.ready.loadErrors) : undefined;
+        return scoreProblem(settings, result, index, notice);
       });
-      const missing = functionsOf(problem).filter((fn) => !student.ready.defined.includes(fn) && !student.ready.defined.includes(camelCase(fn)));
-      // Only worth saying when a check needed one of them (an assignment may leave some functions out).
-      const neededMissing = result.checks.some((c) => c.failure?.code === 'missing');
-      const notice = missing.length > 0 && neededMissing ? missingNotice(missing, student.ready.loadErrors) : undefined;
-      scored.push(scoreProblem(settings, result, index, notice));
     }
     const late = lateFactor(assignment, options.submittedAt);
     const raw = scored.reduce((s, p) => s + p.score, 0) + questions.reduce((s, q) => s + q.score, 0);
@@ -166,10 +225,10 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       problems: scored,
       questions,
       ...(answers.kind === 'answers' && answers.unknown.length > 0 ? { unknownAnswers: answers.unknown } : {}),
-      loadErrors: [...extractionErrors, ...(student?.ready.loadErrors ?? [])],
+      loadErrors: [...extractionErrors, ...(first?.ready.loadErrors ?? [])],
       ...(notebook ? { notebook } : {}),
-      stdout: student?.stdout.toString() ?? '',
-      stderr: student?.stderr.toString() ?? '',
+      stdout: outputOf(subjects, 'stdout'),
+      stderr: outputOf(subjects, 'stderr'),
       executionTimeMs: Date.now() - started,
     };
   } catch (error) {
@@ -180,16 +239,31 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       lateFactor: 1,
       daysLate: 0,
       problems: [],
-      loadErrors: [...extractionErrors, ...(subject?.ready.loadErrors ?? [])],
+      loadErrors: [...extractionErrors, ...(subjects[0]?.ready.loadErrors ?? [])],
       ...(notebook ? { notebook } : {}),
-      stdout: subject?.stdout.toString() ?? '',
-      stderr: subject?.stderr.toString() ?? '',
+      stdout: outputOf(subjects, 'stdout'),
+      stderr: outputOf(subjects, 'stderr'),
       executionTimeMs: Date.now() - started,
       ungradable: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     };
   } finally {
-    await subject?.close();
-    rmSync(workDir, { recursive: true, force: true });
+    await Promise.all(subjects.map((s) => s.close()));
+    for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What the submission's processes printed, in order (staff-only: results.json hides stdout from students). */
+function outputOf(subjects: readonly ProcessSubject[], stream: 'stdout' | 'stderr'): string {
+  return subjects.map((s) => s[stream].toString()).filter(Boolean).join('\n');
+}
+
+/** A submission that is not there or cannot be read is not a 0: the grade is ungradable. */
+function requireReadableFile(file: string): void {
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a regular file');
+    accessSync(file, constants.R_OK);
+  } catch (error) {
+    throw new Error(`cannot read the submission ${file}: ${(error as Error).message}`);
   }
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Value } from '../src/failure.ts';
 import type { Handle, Subject } from '../src/subject.ts';
+import { type IsolatedLaunchOptions, type SandboxMode, SandboxError, isolatedLaunch, sandboxMode, withParentDeathSignal } from './sandbox.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -58,14 +59,14 @@ export function languageOf(file: string): Language {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.py') return 'python';
   if (['.js', '.mjs', '.ts', '.mts'].includes(ext)) return 'node';
-  throw new SubjectError('missing', `unsupported submission type "${ext}": expected .py, .js, .mjs or .ts`);
+  throw new SubjectError('missing', `unsupported submission type "${ext}": expected .py, .ipynb, .js, .mjs or .ts`);
 }
 
 export function pythonExecutable(): string {
   return process.env['GRADECHECK_PYTHON'] ?? '/usr/bin/python3';
 }
 
-function command(language: Language, submission: string, limits: Limits): { cmd: string; args: string[] } {
+function command(language: Language, submission: string, limits: Limits): { cmd: string; args: readonly string[] } {
   if (language === 'python') return { cmd: pythonExecutable(), args: ['-u', path.join(here, 'runners', 'harness.py'), submission] };
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const loader = path.join(path.dirname(tsx), 'esm', 'index.mjs');
@@ -92,6 +93,7 @@ function scrubbedEnv(limits: Limits, seed: number): NodeJS.ProcessEnv {
     OPENBLAS_NUM_THREADS: '1',
     MKL_NUM_THREADS: '1',
     GRADECHECK_MEMORY_MB: String(limits.memoryMb),
+    GRADECHECK_MAX_RESPONSE_BYTES: String(limits.maxResponseBytes),
     ...(process.env['OPENBLAS_CORETYPE'] ? { OPENBLAS_CORETYPE: process.env['OPENBLAS_CORETYPE'] } : {}),
   };
 }
@@ -114,6 +116,9 @@ interface Response {
   readonly defined?: string[];
   readonly loadErrors?: LoadError[];
 }
+
+/** The harness's first line, sent before any student code runs: the process started as it should. */
+const HELLO = 'hello';
 
 class CappedText {
   private text = '';
@@ -157,6 +162,10 @@ export interface ProcessSubjectOptions {
   readonly cwd: string;
   /** Seeds the submission's own RNGs (random, numpy, torch, Math.random). */
   readonly seed?: number;
+  /** Overrides GRADECHECK_SANDBOX (see grader/sandbox.ts). */
+  readonly sandbox?: SandboxMode;
+  /** Isolated: what else the child gets beside the submission file (see isolatedLaunch). */
+  readonly isolation?: IsolatedLaunchOptions;
 }
 
 export class ProcessSubject implements Subject {
@@ -177,6 +186,14 @@ export class ProcessSubject implements Subject {
   private spentMs = 0;
   private lastDeath: SubjectError | undefined;
   private killReason: SubjectError | undefined;
+  private launch: { cmd: string; args: readonly string[]; cwd: string } | undefined;
+  /** Which protection the child runs under (docs/security.md). */
+  mode: SandboxMode = 'scrubbed';
+  /**
+   * Set when the child could not be started as it should (no interpreter, the sandbox failed, the harness
+   * died before running any student code): the grade is ungradable, never a 0.
+   */
+  infrastructureFailure: SandboxError | undefined;
 
   private constructor(
     readonly submission: string,
@@ -192,6 +209,16 @@ export class ProcessSubject implements Subject {
   /** Starts the child and waits until it has loaded the submission. Never throws for a broken submission. */
   static async start(submission: string, options: ProcessSubjectOptions): Promise<ProcessSubject> {
     const subject = new ProcessSubject(path.resolve(submission), options);
+    try {
+      subject.mode = options.sandbox ?? sandboxMode();
+      subject.launch =
+        subject.mode === 'isolated'
+          ? isolatedLaunch(subject.language, subject.submission, subject.language === 'python' ? pythonExecutable() : process.execPath, subject.limits, options.cwd, options.isolation)
+          : { ...command(subject.language, subject.submission, subject.limits), cwd: options.cwd };
+    } catch (error) {
+      subject.infrastructureFailure = error instanceof SandboxError ? error : new SandboxError(`cannot prepare the submission's process: ${(error as Error).message}`);
+      return subject;
+    }
     await subject.spawnChild();
     return subject;
   }
@@ -199,9 +226,13 @@ export class ProcessSubject implements Subject {
   private async spawnChild(): Promise<void> {
     this.restarts++;
     this.live.clear();
-    const { cmd, args } = command(this.language, this.submission, this.limits);
+    if (!this.launch) throw new SandboxError('the submission process was not prepared');
+    const { cwd } = this.launch;
+    // The child dies with the grader even when the grader is killed with SIGKILL.
+    const { cmd, args } = withParentDeathSignal(this.launch.cmd, this.launch.args);
+    let greeted = false;
     const child = spawn(cmd, args, {
-      cwd: this.options.cwd,
+      cwd,
       env: scrubbedEnv(this.limits, this.options.seed ?? 0),
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true, // its own process group, so a kill takes its children too
@@ -237,7 +268,9 @@ export class ProcessSubject implements Subject {
             this.kill(child, new SubjectError('crashed', 'the submission corrupted the protocol channel'));
             return;
           }
-          if (message.op === 'ready') {
+          if (message.op === HELLO) {
+            greeted = true;
+          } else if (message.op === 'ready') {
             this.ready = { defined: message.defined ?? [], loadErrors: message.loadErrors ?? [] };
             resolve();
           } else {
@@ -248,6 +281,10 @@ export class ProcessSubject implements Subject {
     });
     const exited = new Promise<void>((resolve) => {
       child.on('exit', (code, signal) => {
+        if (!greeted && this.killReason === undefined) {
+          const tail = this.stderr.toString().trim().split('\n').slice(-3).join(' ');
+          this.infrastructureFailure = new SandboxError(`the submission's process (${this.mode}) exited with ${signal ? `signal ${signal}` : `code ${code}`} before the harness started${tail ? `: ${tail}` : ''}`);
+        }
         const reason = this.killReason ?? this.deathReason(code, signal);
         this.lastDeath = reason;
         if (this.child === child) this.child = undefined;
@@ -260,6 +297,7 @@ export class ProcessSubject implements Subject {
       });
       child.on('error', (error) => {
         this.killReason = new SubjectError('crashed', `could not start ${cmd}: ${error.message}`);
+        this.infrastructureFailure = new SandboxError(`could not start ${cmd}: ${error.message}`);
         resolve();
       });
     });
@@ -268,6 +306,9 @@ export class ProcessSubject implements Subject {
       t.unref();
     });
     const outcome = await Promise.race([readyPromise.then(() => 'ready' as const), exited.then(() => 'exited' as const), timeout]);
+    if (outcome === 'timeout' && !greeted) {
+      this.infrastructureFailure = new SandboxError(`the submission's process did not start within ${this.limits.startupTimeoutMs} ms`);
+    }
     if (outcome === 'timeout') {
       this.kill(child, new SubjectError('timeout', `loading the submission took longer than ${this.limits.startupTimeoutMs} ms`));
     }
@@ -320,8 +361,16 @@ export class ProcessSubject implements Subject {
       return;
     }
     const e = message.error ?? { type: 'unknown', message: 'no error description' };
-    const code: SubjectFailureCode = e.type === 'missing' ? 'missing' : e.type === 'MemoryError' ? 'limit_exceeded' : 'raised';
-    const text = e.type === 'missing' ? e.message : `${p.call.fn} raised ${e.type}: ${e.message}`;
+    const tooLarge = e.type === 'ResponseTooLarge';
+    const code: SubjectFailureCode = e.type === 'missing' ? 'missing' : e.type === 'MemoryError' || tooLarge ? 'limit_exceeded' : 'raised';
+    const text =
+      e.type === 'missing'
+        ? e.message
+        : tooLarge
+          ? `a response exceeded ${this.limits.maxResponseBytes} bytes: ${p.call.fn} returned ${e.message.replace(/^the answer has/, 'an answer with')}`
+          : e.type === 'harness'
+            ? `${p.call.fn}: ${e.message}` // the harness could not decode the arguments or encode the answer
+            : `${p.call.fn} raised ${e.type}: ${e.message}`;
     p.reject(new SubjectError(code, text, e.traceback));
   }
 
@@ -358,6 +407,7 @@ export class ProcessSubject implements Subject {
     if (this.spentMs > this.limits.totalTimeMs) {
       throw new SubjectError('timeout', `the submission used up its total time limit of ${this.limits.totalTimeMs} ms`);
     }
+    if (this.infrastructureFailure) throw this.infrastructureFailure;
     if (!this.child) {
       if (this.restarts >= this.limits.maxRestarts) {
         throw this.lastDeath ?? new SubjectError('crashed', 'the submission process is gone');

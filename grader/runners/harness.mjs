@@ -15,6 +15,19 @@ const send = (obj) => fs.writeSync(RESPONSES_FD, `${JSON.stringify(obj)}\n`);
 
 const camelCase = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
 
+const MAX_RESPONSE_BYTES = Number(process.env.GRADECHECK_MAX_RESPONSE_BYTES ?? 0);
+
+/** An answer that cannot fit in a response (every number takes at least 2 bytes of JSON), refused early. */
+class ResponseTooLarge extends Error {
+  name = 'ResponseTooLarge';
+}
+
+function checkSize(n) {
+  if (MAX_RESPONSE_BYTES > 0 && 2 * n > MAX_RESPONSE_BYTES) {
+    throw new ResponseTooLarge(`the answer has ${n} entries, more than a ${MAX_RESPONSE_BYTES}-byte response can hold`);
+  }
+}
+
 function encode(v, state) {
   if (typeof v === 'number') {
     if (Number.isNaN(v)) return { $float: 'nan' };
@@ -25,6 +38,7 @@ function encode(v, state) {
   if (v === undefined) return null;
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Float32Array) state.lowPrecision = true;
+  if (ArrayBuffer.isView(v) || Array.isArray(v)) checkSize(v.length);
   if (ArrayBuffer.isView(v)) return Array.from(v, (x) => encode(Number(x), state));
   if (Array.isArray(v)) return v.map((x) => encode(x, state));
   if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
@@ -43,6 +57,8 @@ function decode(v) {
 }
 
 function describeError(error) {
+  // An allocation the data-segment limit refused is the memory limit, as Python's MemoryError.
+  if (error instanceof RangeError && /allocation failed/i.test(error.message)) return { type: 'MemoryError', message: error.message, traceback: String(error.stack ?? '').slice(-4000) };
   if (error instanceof Error) return { type: error.name, message: error.message.slice(0, 2000), traceback: String(error.stack ?? '').slice(-4000) };
   return { type: typeof error, message: String(error).slice(0, 2000) };
 }
@@ -61,6 +77,7 @@ function seedMathRandom(seed) {
 
 async function main() {
   const path = process.argv[2];
+  send({ op: 'hello' }); // before any student code runs: the process started as it should
   seedMathRandom(Number(process.env.GRADECHECK_SEED ?? 0));
   let module = {};
   const loadErrors = [];
@@ -137,6 +154,7 @@ function respond(id, result, before, args) {
     const mutated = before !== undefined && !isDeepStrictEqual(before, args);
     send({ id, ok: true, value: encode(result, state), lowPrecision: state.lowPrecision, mutated });
   } catch (error) {
+    if (error instanceof ResponseTooLarge) return send({ id, ok: false, error: { type: error.name, message: error.message } });
     send({ id, ok: false, error: { type: 'harness', message: `cannot encode the result: ${describeError(error).message}` } });
   }
 }

@@ -43,6 +43,19 @@ def encode_float(x):
     return x
 
 
+class ResponseTooLarge(Exception):
+    """An answer that cannot fit in a response (every number takes at least 2 bytes of JSON): refused before
+    spending seconds encoding it."""
+
+
+MAX_RESPONSE_BYTES = int(os.environ.get("GRADECHECK_MAX_RESPONSE_BYTES", "0"))
+
+
+def check_size(n):
+    if MAX_RESPONSE_BYTES > 0 and 2 * n > MAX_RESPONSE_BYTES:
+        raise ResponseTooLarge(f"the answer has {n} entries, more than a {MAX_RESPONSE_BYTES}-byte response can hold")
+
+
 class Encoder:
     """Turns what a submission returned into JSON values; remembers whether any float was float32/16."""
 
@@ -63,6 +76,7 @@ class Encoder:
             return self.encode(v.detach().cpu().double().numpy() if v.is_floating_point() else v.detach().cpu().numpy())
         if np is not None:
             if isinstance(v, np.ndarray):
+                check_size(v.size)
                 if v.dtype in (np.float32, np.float16):
                     self.low_precision = True
                 if v.dtype == object:
@@ -75,6 +89,7 @@ class Encoder:
                     self.low_precision = True
                 return self.encode(v.item())
         if isinstance(v, (list, tuple)):
+            check_size(len(v))
             return [self.encode(x) for x in v]
         if isinstance(v, dict):
             return {str(k): self.encode(x) for k, x in v.items()}
@@ -154,7 +169,8 @@ def relevant_traceback(exc, filename):
     """The traceback frames that point into the submission (the harness's own frames are noise to a student)."""
     if isinstance(exc, SyntaxError):
         return "".join(traceback.format_exception_only(type(exc), exc))[-4000:]
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
+    # The innermost 100 frames: a recursion bomb's 30000 would take a second to describe.
+    frames = [f for f in traceback.extract_tb(exc.__traceback__, limit=-100) if f.filename != __file__]
     text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames))
     return (text + "".join(traceback.format_exception_only(type(exc), exc)))[-4000:]
 
@@ -220,6 +236,7 @@ def main():
     def send(obj):
         responses.write((json.dumps(obj, allow_nan=False) + "\n").encode())
 
+    send({"op": "hello"})  # before any student code runs: the process started as it should
     module, load_problems = load_submission(path)
     session = Session(module)
     torch_seeded = _torch() is not None
@@ -316,6 +333,8 @@ def respond(rid, result, before, args, send):
         value = encoder.encode(result)
         mutated = before is not None and not same(before, args)
         send({"id": rid, "ok": True, "value": value, "lowPrecision": encoder.low_precision, "mutated": mutated})
+    except ResponseTooLarge as exc:
+        send({"id": rid, "ok": False, "error": {"type": "ResponseTooLarge", "message": str(exc)}})
     except Exception as exc:  # noqa: BLE001
         send({"id": rid, "ok": False, "error": {"type": "harness", "message": f"cannot encode the result: {exc}"}})
 
