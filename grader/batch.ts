@@ -15,6 +15,7 @@ import { writeAtomic } from './write.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SUBMISSION_EXTENSIONS = ['.py', '.ts', '.mts', '.mjs', '.js'];
+const NO_SOURCE_FILE = 'no source file (.py .js .mjs .ts) in the submission';
 
 export interface Submission {
   /** Stable id: the Gradescope submission folder, or the student's folder/file name. */
@@ -27,7 +28,7 @@ export interface Submission {
 }
 
 /** The file to grade in a student's folder: the first source file by name, .py before the others. */
-function pickFile(dir: string): string | undefined {
+export function pickFile(dir: string): string | undefined {
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => SUBMISSION_EXTENSIONS.includes(path.extname(f)) && !f.split(path.sep).some((part) => part.startsWith('.') || part === 'node_modules'))
     .sort((a, b) => SUBMISSION_EXTENSIONS.indexOf(path.extname(a)) - SUBMISSION_EXTENSIONS.indexOf(path.extname(b)) || a.localeCompare(b));
@@ -82,6 +83,54 @@ export function parseShard(text: string): { index: number; count: number } {
   const count = Number(m?.[2]);
   if (!m || count < 1 || index >= count) throw new Error(`--shard must be i/n with 0 <= i < n, got "${text}"`);
   return { index, count };
+}
+
+/** The environment variables an array job's engine sets (a subset of `process.env`). */
+export type ShardEnv = Readonly<Record<string, string | undefined>>;
+
+export class ShardEnvError extends Error {
+  override readonly name = 'ShardEnvError';
+}
+
+const envInt = (env: ShardEnv, name: string): number | undefined => {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ShardEnvError(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+};
+
+/**
+ * `--shard auto`: the task's slice from the variables its engine sets. Kubernetes Indexed Job:
+ * `JOB_COMPLETION_INDEX` (the count is the Job's `completions`, which Kubernetes does not export: give it as
+ * `GRADECHECK_SHARD_COUNT`). Slurm array: `SLURM_ARRAY_TASK_ID` relative to `SLURM_ARRAY_TASK_MIN` and
+ * `SLURM_ARRAY_TASK_STEP`, of `SLURM_ARRAY_TASK_COUNT`. Anything else (a GitHub Actions matrix:
+ * `strategy.job-index` / `strategy.job-total`): `GRADECHECK_SHARD_INDEX` and `GRADECHECK_SHARD_COUNT`.
+ */
+export function shardFromEnv(env: ShardEnv): { index: number; count: number; source: string } {
+  const explicitCount = envInt(env, 'GRADECHECK_SHARD_COUNT');
+  let found: { index: number; count: number | undefined; source: string } | undefined;
+  const explicitIndex = envInt(env, 'GRADECHECK_SHARD_INDEX');
+  const k8s = envInt(env, 'JOB_COMPLETION_INDEX');
+  const slurm = envInt(env, 'SLURM_ARRAY_TASK_ID');
+  if (explicitIndex !== undefined) found = { index: explicitIndex, count: explicitCount, source: 'GRADECHECK_SHARD_INDEX' };
+  else if (k8s !== undefined) found = { index: k8s, count: explicitCount, source: 'JOB_COMPLETION_INDEX' };
+  else if (slurm !== undefined) {
+    const min = envInt(env, 'SLURM_ARRAY_TASK_MIN') ?? 0;
+    const step = envInt(env, 'SLURM_ARRAY_TASK_STEP') ?? 1;
+    if (step < 1 || (slurm - min) % step !== 0) throw new ShardEnvError(`SLURM_ARRAY_TASK_ID ${slurm} is not on the array's grid (min ${min}, step ${step})`);
+    found = { index: (slurm - min) / step, count: explicitCount ?? envInt(env, 'SLURM_ARRAY_TASK_COUNT'), source: 'SLURM_ARRAY_TASK_ID' };
+  }
+  if (!found) {
+    throw new ShardEnvError(
+      '--shard auto found no task index: set JOB_COMPLETION_INDEX (Kubernetes Indexed Job), SLURM_ARRAY_TASK_ID (Slurm array) or GRADECHECK_SHARD_INDEX (e.g. ${{ strategy.job-index }} in a GitHub Actions matrix)',
+    );
+  }
+  if (found.count === undefined || found.count < 1) {
+    throw new ShardEnvError(`--shard auto found ${found.source}=${found.index} but no shard count: set GRADECHECK_SHARD_COUNT (the Job's completions, the matrix's strategy.job-total)`);
+  }
+  if (found.index >= found.count) throw new ShardEnvError(`--shard auto: ${found.source} gives index ${found.index}, not below the shard count ${found.count}`);
+  return { index: found.index, count: found.count, source: found.source };
 }
 
 export function shardOf<T>(items: readonly T[], shard: { index: number; count: number }): T[] {
@@ -155,7 +204,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
     for (let i = next++; i < submissions.length; i = next++) {
       const submission = submissions[i]!;
       if (submission.file === undefined) {
-        finish(i, { submission, report: undefined, error: 'no source file (.py .js .mjs .ts) in the submission', cached: false });
+        finish(i, { submission, report: undefined, error: NO_SOURCE_FILE, cached: false });
         continue;
       }
       const studentDir = path.join(options.outDir, 'students', submission.id);
@@ -277,7 +326,7 @@ export function writeBatchOutputs(assignment: Assignment, rows: readonly BatchRo
 export function mergeShards(assignment: Assignment, submissionsDir: string, shardDirs: readonly string[], outDir: string): BatchRow[] {
   const version = gradecheckVersion();
   const rows = discoverSubmissions(submissionsDir).map((submission): BatchRow => {
-    if (!submission.file) return { submission, report: undefined, error: 'no source file', cached: false };
+    if (!submission.file) return { submission, report: undefined, error: NO_SOURCE_FILE, cached: false };
     const key = `${cacheKey(submission.file, assignment.file, version)}.json`;
     const found = shardDirs.map((d) => path.join(d, 'cache', key)).find((f) => existsSync(f) && statSync(f).isFile());
     return found

@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ProcessSubject } from './process-subject.ts';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
-import { type BatchRow, mergeShards, parseShard, runBatch, summarize } from './batch.ts';
+import { type BatchRow, mergeShards, parseShard, runBatch, shardFromEnv, summarize } from './batch.ts';
 import { type GradeReport, grade } from './grade.ts';
 import { reportTerminal } from './render/terminal.ts';
 import { writeReport } from './write.ts';
@@ -198,7 +198,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('--submissions <dir>', 'a Gradescope export (submission_metadata.yml) or one folder/file per student')
     .requiredOption('-o, --out <dir>', 'output directory (students/, gradebook.csv, summary.md, summary.json, cache/)')
     .option('-j, --jobs <n>', 'submissions graded at once (default: the number of cores)', parseInteger)
-    .option('--shard <i/n>', 'grade only the i-th of n deterministic slices (0-based), for array jobs')
+    .option('--shard <i/n|auto>', 'grade only the i-th of n deterministic slices (0-based), for array jobs; auto: from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or GRADECHECK_SHARD_INDEX (docs/scale.md)')
     .action(async (options: { assignment: string; submissions: string; out: string; jobs?: number; shard?: string }) => {
       const assignment = loadAssignment(options.assignment);
       const shard = options.shard === undefined ? undefined : parseShardOption(options.shard);
@@ -249,6 +249,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 function parseShardOption(text: string): { index: number; count: number } {
   try {
+    if (text === 'auto') {
+      const shard = shardFromEnv(process.env);
+      process.stderr.write(`shard ${shard.index}/${shard.count} (from ${shard.source})\n`);
+      return { index: shard.index, count: shard.count };
+    }
     return parseShard(text);
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
