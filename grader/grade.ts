@@ -10,7 +10,7 @@ import type { Problem } from '../src/problem.ts';
 import { problems } from '../spec/registry.ts';
 import { variantsOf } from '../spec/subjects.ts';
 import type { Assignment } from './assignment.ts';
-import { type LoadError, ProcessSubject, type Limits } from './process-subject.ts';
+import { type LoadError, ProcessSubject, type Limits, type SubjectTiming } from './process-subject.ts';
 import { type ScoredProblem, lateFactor, scoreProblem } from './score.ts';
 
 export interface GradeOptions {
@@ -39,6 +39,8 @@ export interface GradeReport {
   readonly stdout: string;
   readonly stderr: string;
   readonly executionTimeMs: number;
+  /** Where the time went (the submission's process: start, calls, compute inside it); absent when it never started. */
+  readonly timing?: SubjectTiming;
   /** Set when grading itself failed: the score is not a grade. */
   readonly ungradable?: string;
 }
@@ -117,6 +119,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       stdout: student.stdout.toString(),
       stderr: student.stderr.toString(),
       executionTimeMs: Date.now() - started,
+      timing: student.timing,
     };
   } catch (error) {
     // A grader bug or an environment failure: say so, never pass it off as a 0.

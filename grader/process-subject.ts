@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Value } from '../src/failure.ts';
 import type { Handle, Subject } from '../src/subject.ts';
@@ -110,6 +111,8 @@ interface Response {
   readonly value?: unknown;
   readonly lowPrecision?: boolean;
   readonly mutated?: boolean;
+  /** Time spent inside the submission's function, measured in the child. */
+  readonly computeMs?: number;
   readonly error?: { type: string; message: string; traceback?: string };
   readonly defined?: string[];
   readonly loadErrors?: LoadError[];
@@ -159,6 +162,17 @@ export interface ProcessSubjectOptions {
   readonly seed?: number;
 }
 
+/** Where a submission's time went, for the benchmarks (bench/grade.ts). */
+export interface SubjectTiming {
+  /** Spawn to ready, summed over restarts: interpreter start and loading the submission. */
+  readonly startupMs: number;
+  readonly calls: number;
+  /** Request written to response read, summed: the student's compute plus the wire both ways. */
+  readonly roundTripMs: number;
+  /** Inside the submission's functions, as the child measured it. */
+  readonly computeMs: number;
+}
+
 export class ProcessSubject implements Subject {
   readonly label: string;
   readonly language: Language;
@@ -175,6 +189,10 @@ export class ProcessSubject implements Subject {
   private nextId = 1;
   private restarts = -1;
   private spentMs = 0;
+  private startupMs = 0;
+  private computeMs = 0;
+  private calls = 0;
+  private roundTripMs = 0;
   private lastDeath: SubjectError | undefined;
   private killReason: SubjectError | undefined;
 
@@ -196,7 +214,12 @@ export class ProcessSubject implements Subject {
     return subject;
   }
 
+  get timing(): SubjectTiming {
+    return { startupMs: this.startupMs, calls: this.calls, roundTripMs: this.roundTripMs, computeMs: this.computeMs };
+  }
+
   private async spawnChild(): Promise<void> {
+    const spawnedAt = Date.now();
     this.restarts++;
     this.live.clear();
     const { cmd, args } = command(this.language, this.submission, this.limits);
@@ -268,6 +291,7 @@ export class ProcessSubject implements Subject {
       t.unref();
     });
     const outcome = await Promise.race([readyPromise.then(() => 'ready' as const), exited.then(() => 'exited' as const), timeout]);
+    this.startupMs += Date.now() - spawnedAt;
     if (outcome === 'timeout') {
       this.kill(child, new SubjectError('timeout', `loading the submission took longer than ${this.limits.startupTimeoutMs} ms`));
     }
@@ -303,6 +327,7 @@ export class ProcessSubject implements Subject {
     if (!p) return;
     this.pending.delete(message.id!);
     clearTimeout(p.timer);
+    this.computeMs += typeof message.computeMs === 'number' && Number.isFinite(message.computeMs) ? message.computeMs : 0;
     if (message.ok) {
       const value = decodeWire(message.value);
       if (message.lowPrecision) this.lowPrecision = true;
@@ -368,6 +393,8 @@ export class ProcessSubject implements Subject {
     const child = this.child;
     const id = this.nextId++;
     const started = Date.now();
+    const startedPrecise = performance.now();
+    this.calls++;
     const answer = new Promise<Value>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.kill(child, new SubjectError('timeout', `${call.fn} did not return within ${this.limits.callTimeoutMs} ms`));
@@ -379,6 +406,7 @@ export class ProcessSubject implements Subject {
       return await answer;
     } finally {
       this.spentMs += Date.now() - started;
+      this.roundTripMs += performance.now() - startedPrecise;
     }
   }
 

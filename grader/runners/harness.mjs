@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 
 const REQUESTS_FD = 3;
@@ -118,24 +119,27 @@ async function handle(request, module) {
   if (typeof target !== 'function') return send({ id, ok: false, error: { type: 'missing', message: `${name} is not defined` } });
   const before = op === 'call' ? structuredClone(args) : undefined;
   let result;
+  let computeMs = 0;
   try {
     if (op === 'new') {
       const object = new target(...args);
       instances.set(nextHandle, { object, args });
       return send({ id, ok: true, value: nextHandle++ });
     }
+    const started = performance.now();
     result = await target.apply(self, args);
+    computeMs = performance.now() - started;
   } catch (error) {
     return send({ id, ok: false, error: describeError(error) });
   }
-  respond(id, result, before, args);
+  respond(id, result, before, args, computeMs);
 }
 
-function respond(id, result, before, args) {
+function respond(id, result, before, args, computeMs = 0) {
   const state = { lowPrecision: false };
   try {
     const mutated = before !== undefined && !isDeepStrictEqual(before, args);
-    send({ id, ok: true, value: encode(result, state), lowPrecision: state.lowPrecision, mutated });
+    send({ id, ok: true, value: encode(result, state), lowPrecision: state.lowPrecision, mutated, computeMs });
   } catch (error) {
     send({ id, ok: false, error: { type: 'harness', message: `cannot encode the result: ${describeError(error).message}` } });
   }

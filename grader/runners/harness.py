@@ -12,6 +12,7 @@ import math
 import os
 import resource
 import sys
+import time
 import traceback
 import types
 
@@ -303,19 +304,22 @@ def handle(request, session, send):
             send({"id": rid, "ok": True, "value": session.next_handle})
             session.next_handle += 1
             return
+        started = time.perf_counter()
         result = target(*args)
+        compute_ms = (time.perf_counter() - started) * 1000
     except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt, custom BaseExceptions
         send(error_response(rid, exc, module))
         return
-    respond(rid, result, before, args, send)
+    respond(rid, result, before, args, send, compute_ms)
 
 
-def respond(rid, result, before, args, send):
+def respond(rid, result, before, args, send, compute_ms=0.0):
     encoder = Encoder()
     try:
         value = encoder.encode(result)
         mutated = before is not None and not same(before, args)
-        send({"id": rid, "ok": True, "value": value, "lowPrecision": encoder.low_precision, "mutated": mutated})
+        send({"id": rid, "ok": True, "value": value, "lowPrecision": encoder.low_precision, "mutated": mutated,
+              "computeMs": compute_ms})
     except Exception as exc:  # noqa: BLE001
         send({"id": rid, "ok": False, "error": {"type": "harness", "message": f"cannot encode the result: {exc}"}})
 
