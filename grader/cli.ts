@@ -1,13 +1,15 @@
 // The gradecheck command line. Each command is a thin layer over the engine and the suites.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ProcessSubject } from './process-subject.ts';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
-import { type BatchRow, mergeShards, parseShard, runBatch, shardFromEnv, summarize } from './batch.ts';
+import { type BatchRow, mergeShards, parseShard, pickFile, runBatch, shardFromEnv, summarize } from './batch.ts';
+import { writeBundle } from './bundle.ts';
 import { type GradeReport, grade } from './grade.ts';
 import { reportTerminal } from './render/terminal.ts';
 import { writeReport } from './write.ts';
@@ -166,20 +168,25 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('grade')
     .description('grade a submission (for staff): writes results.json (Gradescope), feedback.md and junit.xml')
-    .requiredOption('--submission <file>', 'a .py, .js, .mjs or .ts file')
+    .requiredOption('--submission <file>', 'a .py, .js, .mjs or .ts file, or a folder (its first source file, .py first)')
     .requiredOption('-o, --out <dir>', 'output directory')
     .option('-a, --assignment <file>', 'assignment YAML')
     .option('-p, --problems <ids>', 'comma-separated problem ids (default: all)', parseProblemList)
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--submitted-at <iso>', 'submission time, for the late policy')
+    .option('--run-as <user>', 'run the submission as this unprivileged user (needs root; the Gradescope bundle uses it)')
     .option('--json', 'print the report as JSON')
-    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string }) => {
+    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; runAs?: string }) => {
       let report: GradeReport;
       try {
         const assignment = chooseAssignment(options);
         const submittedAt = options.submittedAt === undefined ? undefined : new Date(options.submittedAt);
         if (submittedAt && Number.isNaN(submittedAt.getTime())) throw new InvalidArgumentError(`--submitted-at: not a date: ${options.submittedAt}`);
-        report = await grade({ assignment, submission: options.submission, ...(submittedAt ? { submittedAt } : {}) });
+        const runAs = options.runAs === undefined ? undefined : userIds(options.runAs);
+        const submission = submissionFile(options.submission);
+        report = submission === undefined
+          ? ungradableReport(options, `no source file (.py .js .mjs .ts) in ${options.submission}`)
+          : await grade({ assignment, submission, ...(submittedAt ? { submittedAt } : {}), ...(runAs ? { runAs } : {}) });
       } catch (error) {
         if (!(error instanceof AssignmentError)) throw error;
         // Gradescope must still find a results.json that says what went wrong.
@@ -233,6 +240,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = summary.failed > 0 ? EXIT.failed : EXIT.ok;
     });
 
+  program
+    .command('bundle')
+    .description('build a Gradescope autograder zip (setup.sh, run_autograder, the assignment and gradecheck)')
+    .requiredOption('-a, --assignment <file>', 'assignment YAML')
+    .requiredOption('-o, --out <zip>', 'the zip to write, e.g. autograder.zip')
+    .action((options: { assignment: string; out: string }) => {
+      const assignment = loadAssignment(options.assignment);
+      const { entries, bytes } = writeBundle(assignment, options.out);
+      write(`wrote ${options.out} (${entries} files, ${Math.round(bytes / 1024)} KiB): upload it as the assignment's autograder on Gradescope (docs/scale.md)`);
+    });
+
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
@@ -245,6 +263,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
   return exitCode;
+}
+
+/** A file as given; a folder: its first source file by name, .py first (as `batch` picks), or undefined. */
+function submissionFile(given: string): string | undefined {
+  return statSync(given, { throwIfNoEntry: false })?.isDirectory() ? pickFile(given) : given;
+}
+
+/** The uid and gid of a user name (or numeric id), by `id`. */
+function userIds(user: string): { uid: number; gid: number } {
+  try {
+    const id = (flag: string) => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    throw new InvalidArgumentError(`--run-as: no such user "${user}"`);
+  }
 }
 
 function parseShardOption(text: string): { index: number; count: number } {

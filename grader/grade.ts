@@ -1,7 +1,7 @@
 // The walk of one submission: start it in its own process, run each problem's checks on it, name the
 // mistakes, score, and always return a report, even when the submission or the grader breaks.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runProblem } from '../src/runner.ts';
@@ -22,6 +22,8 @@ export interface GradeOptions {
   readonly visibleOnly?: boolean;
   /** Overrides the assignment's limits (tests use short ones). */
   readonly limits?: Partial<Limits>;
+  /** Run the submission's process as this user (the Gradescope autograder's `student`). */
+  readonly runAs?: { readonly uid: number; readonly gid: number };
 }
 
 export interface GradeReport {
@@ -78,7 +80,14 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   let subject: ProcessSubject | undefined;
   try {
     const intArgs = Object.assign({}, ...assignment.problems.map((p) => problems[p.id].intArgs ?? {})) as Record<string, number[]>;
-    subject = await ProcessSubject.start(options.submission, { cwd: workDir, seed: assignment.seed, limits: limitsOf(assignment, options.limits), intArgs });
+    if (options.runAs) chownSync(workDir, options.runAs.uid, options.runAs.gid);
+    subject = await ProcessSubject.start(options.submission, {
+      cwd: workDir,
+      seed: assignment.seed,
+      limits: limitsOf(assignment, options.limits),
+      intArgs,
+      ...(options.runAs ? { runAs: options.runAs } : {}),
+    });
     const student = subject;
     const scored: ScoredProblem[] = [];
     for (const [index, settings] of assignment.problems.entries()) {

@@ -160,6 +160,8 @@ export interface ProcessSubjectOptions {
   readonly cwd: string;
   /** Seeds the submission's own RNGs (random, numpy, torch, Math.random). */
   readonly seed?: number;
+  /** Run the child as this unprivileged user (the grader must be root; `cwd` must be theirs). */
+  readonly runAs?: { readonly uid: number; readonly gid: number };
 }
 
 /** Where a submission's time went, for the benchmarks (bench/grade.ts). */
@@ -228,6 +230,7 @@ export class ProcessSubject implements Subject {
       env: scrubbedEnv(this.limits, this.options.seed ?? 0),
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true, // its own process group, so a kill takes its children too
+      ...(this.options.runAs ? { uid: this.options.runAs.uid, gid: this.options.runAs.gid } : {}),
     });
     this.child = child;
     this.killReason = undefined;

@@ -8,7 +8,7 @@ import { toGradescope } from './render/gradescope.ts';
 import { toJunit } from './render/junit.ts';
 import { reportMarkdown } from './render/markdown.ts';
 
-export function writeAtomic(file: string, content: string): void {
+export function writeAtomic(file: string, content: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
   writeFileSync(tmp, content);
