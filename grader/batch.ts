@@ -1,8 +1,7 @@
-// Grading a whole class: discover the submissions (a Gradescope export or a folder per student), grade each
-// in its own `gradecheck grade` process with N at a time, cache every report by a content hash so that a
-// killed batch resumes without repeating work, and write the gradebook and a summary.
+// Grading a whole class: discover the submissions (a Gradescope export or a folder per student), grade them N
+// at a time in N long-lived `gradecheck worker` processes (grader/worker.ts), cache every report by a content
+// hash so that a killed batch resumes without repeating work, and write the gradebook and a summary.
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { Assignment } from './assignment.ts';
 import type { GradeReport } from './grade.ts';
+import { GradeWorker } from './worker.ts';
 import { writeAtomic } from './write.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -166,27 +166,6 @@ export interface BatchOptions {
   readonly onProgress?: (done: number, total: number, row: BatchRow) => void;
 }
 
-/** Grades one submission in a fresh `gradecheck grade` process; resolves with its report. */
-function gradeInChild(submission: Submission & { file: string }, assignmentFile: string, outDir: string): Promise<GradeReport> {
-  const args = [path.join(here, '..', 'bin', 'gradecheck.mjs'), 'grade', '--json', '--assignment', assignmentFile, '--submission', submission.file, '--out', outDir];
-  if (submission.submittedAt) args.push('--submitted-at', submission.submittedAt);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      try {
-        resolve(JSON.parse(stdout) as GradeReport);
-      } catch {
-        reject(new Error(`the grading process exited with code ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`));
-      }
-    });
-  });
-}
-
 export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
   const all = discoverSubmissions(options.submissionsDir);
   const submissions = options.shard ? shardOf(all, options.shard) : all;
@@ -200,7 +179,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
     rows[i] = row;
     options.onProgress?.(++done, submissions.length, row);
   };
-  const worker = async () => {
+  const worker = async (grader: GradeWorker) => {
     for (let i = next++; i < submissions.length; i = next++) {
       const submission = submissions[i]!;
       if (submission.file === undefined) {
@@ -215,7 +194,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
         continue;
       }
       try {
-        const report = await gradeInChild({ ...submission, file: submission.file }, options.assignment.file, studentDir);
+        const report = await grader.grade({
+          submission: submission.file,
+          assignmentFile: options.assignment.file,
+          outDir: studentDir,
+          ...(submission.submittedAt ? { submittedAt: submission.submittedAt } : {}),
+        });
         // Only a finished grade is cached: an ungradable run is retried next time.
         if (!report.ungradable) writeAtomic(cached, JSON.stringify(report));
         finish(i, { submission, report, cached: false });
@@ -225,7 +209,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
     }
   };
   const jobs = Math.max(1, options.jobs ?? os.availableParallelism());
-  await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, submissions.length)) }, worker));
+  const graders = Array.from({ length: Math.min(jobs, Math.max(1, submissions.length)) }, () => new GradeWorker());
+  try {
+    await Promise.all(graders.map(worker));
+  } finally {
+    for (const g of graders) g.close();
+  }
   writeBatchOutputs(options.assignment, rows, options.outDir);
   return rows;
 }

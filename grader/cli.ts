@@ -8,8 +8,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ProcessSubject } from './process-subject.ts';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
-import { type BatchRow, mergeShards, parseShard, pickFile, runBatch, shardFromEnv, summarize } from './batch.ts';
+import { type BatchRow, gradecheckVersion, mergeShards, parseShard, pickFile, runBatch, shardFromEnv, summarize } from './batch.ts';
 import { writeBundle } from './bundle.ts';
+import { serveWorker } from './worker.ts';
+import { writeClassroomWorkflow } from './workflow.ts';
 import { type GradeReport, grade } from './grade.ts';
 import { reportTerminal } from './render/terminal.ts';
 import { writeReport } from './write.ts';
@@ -226,6 +228,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   program
+    .command('worker', { hidden: true })
+    .description('a grading process of `batch` (grades the submissions it is sent over its IPC channel)')
+    .action(async () => {
+      await serveWorker();
+      // The batch has gone: leave now, even in the middle of a grade (the student's process sees its pipes close).
+      process.exit(0);
+    });
+
+  program
     .command('merge')
     .description('assemble the gradebook and summary from the out dirs of several --shard runs')
     .requiredOption('-a, --assignment <file>', 'assignment YAML')
@@ -249,6 +260,30 @@ export async function main(argv: readonly string[]): Promise<number> {
       const assignment = loadAssignment(options.assignment);
       const { entries, bytes } = writeBundle(assignment, options.out);
       write(`wrote ${options.out} (${entries} files, ${Math.round(bytes / 1024)} KiB): upload it as the assignment's autograder on Gradescope (docs/scale.md)`);
+    });
+
+  program
+    .command('workflow')
+    .description('write the GitHub Actions workflow of a student repository (GitHub Classroom): the public checks on every push')
+    .requiredOption('-a, --assignment <file>', 'assignment YAML (copied to .github/gradecheck/assignment.yaml)')
+    .requiredOption('--submission <path>', 'the student\'s file, relative to the repository root, e.g. hw1.py')
+    .option('--gradecheck-repo <owner/name>', 'the course\'s gradecheck repository', 'your-course/gradecheck')
+    .option('--ref <ref>', 'the gradecheck tag or branch (default: v<this version>)')
+    .option('--token-secret <name>', 'a repository secret with a token that can read a private gradecheck repository')
+    .option('-o, --out <dir>', 'the repository (template) to write into', '.')
+    .action((options: { assignment: string; submission: string; gradecheckRepo: string; ref?: string; tokenSecret?: string; out: string }) => {
+      if (path.isAbsolute(options.submission)) throw new InvalidArgumentError('--submission: give the path relative to the repository root');
+      const files = writeClassroomWorkflow(
+        {
+          assignment: loadAssignment(options.assignment),
+          submission: options.submission,
+          gradecheckRepo: options.gradecheckRepo,
+          ref: options.ref ?? `v${gradecheckVersion()}`,
+          ...(options.tokenSecret ? { tokenSecret: options.tokenSecret } : {}),
+        },
+        options.out,
+      );
+      write(`wrote ${files.join(', ')}`);
     });
 
   try {
