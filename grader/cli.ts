@@ -223,7 +223,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       });
       if (tty) process.stderr.write('\n');
       const summary = summarize(assignment, rows);
-      write(`${summary.graded}/${summary.submissions} graded, mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}; wrote ${path.join(options.out, 'gradebook.csv')}, summary.md, summary.json`);
+      const cached = rows.filter((r) => r.cached).length;
+      write(`${summary.graded}/${summary.submissions} graded (${cached} from the cache), mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}; wrote ${path.join(options.out, 'gradebook.csv')}, summary.md, summary.json`);
       exitCode = summary.failed > 0 ? EXIT.failed : EXIT.ok;
     });
 
