@@ -244,8 +244,11 @@ export class ProcessSubject implements Subject {
       responses.setEncoding('utf8');
       responses.on('data', (chunk: string) => {
         buffer += chunk;
-        if (buffer.length > this.limits.maxResponseBytes && !buffer.includes('\n')) {
-          this.kill(child, new SubjectError('limit_exceeded', `a response exceeded ${this.limits.maxResponseBytes} bytes`));
+        // Only the new chunk can end a line: scanning the whole buffer per chunk is quadratic in a large answer.
+        if (!chunk.includes('\n')) {
+          if (buffer.length > this.limits.maxResponseBytes) {
+            this.kill(child, new SubjectError('limit_exceeded', `a response exceeded ${this.limits.maxResponseBytes} bytes`));
+          }
           return;
         }
         let nl: number;
