@@ -55,8 +55,12 @@ export class GradeWorker {
   private graded = 0;
 
   grade(job: GradeJob): Promise<GradeReport> {
-    if (this.child && this.graded >= RECYCLE_AFTER) this.close();
-    const child = (this.child ??= this.start());
+    if (this.child && (this.graded >= RECYCLE_AFTER || !this.child.connected)) this.close();
+    if (!this.child) {
+      this.child = this.start();
+      this.graded = 0;
+    }
+    const child = this.child;
     this.graded++;
     let stderr = '';
     const onStderr = (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-4000));
@@ -87,13 +91,16 @@ export class GradeWorker {
     const child = fork(path.join(here, '..', 'bin', 'gradecheck.mjs'), ['worker'], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     // A send to a worker that just died: its exit handler rejects the job.
     child.on('error', () => {});
+    // A worker that dies between two submissions is replaced at the next one.
+    child.once('exit', () => {
+      if (this.child === child) this.child = undefined;
+    });
     return child;
   }
 
   close(): void {
     const child = this.child;
     this.child = undefined;
-    this.graded = 0;
     if (child?.connected) child.disconnect();
   }
 }
