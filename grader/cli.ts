@@ -213,13 +213,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       const shard = options.shard === undefined ? undefined : parseShardOption(options.shard);
       const started = Date.now();
       const tty = process.stderr.isTTY === true;
+      let cachedSoFar = 0;
       const rows = await runBatch({
         assignment,
         submissionsDir: options.submissions,
         outDir: options.out,
         ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
         ...(shard ? { shard } : {}),
-        onProgress: (done, total, row) => process.stderr.write(progressLine(done, total, started, row, tty)),
+        onProgress: (done, total, row) => {
+          if (row.cached) cachedSoFar++;
+          process.stderr.write(progressLine(done, total, cachedSoFar, started, row, tty));
+        },
       });
       if (tty) process.stderr.write('\n');
       const summary = summarize(assignment, rows);
@@ -329,16 +333,19 @@ function parseShardOption(text: string): { index: number; count: number } {
   }
 }
 
-/** A progress bar with rate and ETA on a terminal; a plain line per submission otherwise. */
-function progressLine(done: number, total: number, started: number, row: BatchRow, tty: boolean): string {
+/**
+ * A progress bar with rate and ETA on a terminal; a plain line per submission otherwise. The rate counts the
+ * submissions graded by this run: answers from the cache take no time and would make the ETA a lie on a resume.
+ */
+function progressLine(done: number, total: number, cached: number, started: number, row: BatchRow, tty: boolean): string {
   const seconds = (Date.now() - started) / 1000;
-  const rate = done / Math.max(seconds, 1e-3);
-  const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+  const rate = (done - cached) / Math.max(seconds, 1e-3);
+  const eta = rate > 0 ? `${Math.round((total - done) / rate)}s` : '?';
   const status = row.error ? `error: ${row.error}` : row.report?.ungradable ? 'ungradable' : `${row.report?.score}/${row.report?.maxScore}${row.cached ? ' (cached)' : ''}`;
   if (!tty) return `[${done}/${total}] ${row.submission.id}: ${status}\n`;
   const width = 30;
   const filled = Math.round((done / Math.max(total, 1)) * width);
-  return `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}  ${rate.toFixed(1)}/s  ETA ${eta}s  `;
+  return `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}${cached ? ` (${cached} cached)` : ''}  ${(rate * 60).toFixed(1)}/min  ETA ${eta}  `;
 }
 
 function ungradableReport(options: { submission: string; assignment?: string }, reason: string): GradeReport {
