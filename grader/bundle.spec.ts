@@ -101,6 +101,15 @@ describe('gradecheck bundle', () => {
     expect(results.extra_data?.['gradecheck']).not.toHaveProperty('ungradable');
   });
 
+  it('run_autograder grades a TypeScript submission as an ES module', async () => {
+    await built;
+    const tree = await fakeAutograder('typescript', { 'hw1.ts': readFileSync(path.join(root, 'fixtures', 'submissions', 'softmax', 'bug-missing-diag.ts'), 'utf8') }, { nodeModules: true });
+    const results = await runAutograder(tree);
+    // It loads (its functions are found: no check fails as `missing`) and earns the points of what it gets right.
+    expect(results.tests.filter((t) => t.tags.includes('missing'))).toEqual([]);
+    expect(results.score).toBeGreaterThanOrEqual(points('softmax-temperature'));
+  });
+
   it('writes an ungradable results.json, never a silent 0, when grading cannot start or finds no code', async () => {
     await built;
     const correct = readFileSync(path.join(root, 'fixtures', 'submissions', 'softmax', 'correct.py'), 'utf8');
