@@ -4,10 +4,20 @@
 // output stays on fd 1 and 2, which the grader captures but never parses.
 
 import fs from 'node:fs';
+import { register } from 'node:module';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
+
+// A .ts submission is an ES module whatever the package.json above it says: outside a "type": "module"
+// package (a student's folder, /autograder/submission) tsx would load it as CommonJS and its exports fail.
+// This resolve hook, registered after tsx's, runs first and marks such files as modules.
+register(
+  `data:text/javascript,${encodeURIComponent(
+    "export async function resolve(specifier, context, next) { const r = await next(specifier, context); return r.url.startsWith('file:') && /\\.ts$/.test(r.url) && !r.url.includes('/node_modules/') ? { ...r, format: 'module' } : r; }",
+  )}`,
+);
 
 const REQUESTS_FD = 3;
 const RESPONSES_FD = 4;
