@@ -1,10 +1,14 @@
 // Runs every benchmark in bench/ in turn (`npm run bench`). Each bench file exports its entry point and
 // also runs on its own with `npx tsx bench/<name>.ts`; add new ones to the list below.
 
+import { benchBatch } from './batch.ts';
+import { benchGrade } from './grade.ts';
 import { benchJacobian } from './jacobian.ts';
 
 const benches: readonly { readonly name: string; readonly run: () => Promise<unknown> }[] = [
   { name: 'jacobian', run: benchJacobian },
+  { name: 'grade', run: () => benchGrade() },
+  { name: 'batch', run: () => benchBatch() },
 ];
 
 for (const [i, bench] of benches.entries()) {

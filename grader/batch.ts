@@ -1,8 +1,7 @@
-// Grading a whole class: discover the submissions (a Gradescope export or a folder per student), grade each
-// in its own `gradecheck grade` process with N at a time, cache every report by a content hash so that a
-// killed batch resumes without repeating work, and write the gradebook and a summary.
+// Grading a whole class: discover the submissions (a Gradescope export or a folder per student), grade them N
+// at a time in N long-lived `gradecheck worker` processes (grader/worker.ts), cache every report by a content
+// hash so that a killed batch resumes without repeating work, and write the gradebook and a summary.
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -12,11 +11,12 @@ import { parse as parseYaml } from 'yaml';
 import { answersIn } from './answers.ts';
 import type { Assignment } from './assignment.ts';
 import type { GradeReport } from './grade.ts';
-import { withParentDeathSignal } from './sandbox.ts';
+import { GradeWorker } from './worker.ts';
 import { writeAtomic } from './write.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SUBMISSION_EXTENSIONS = ['.py', '.ipynb', '.ts', '.mts', '.mjs', '.js'];
+const NO_SOURCE_FILE = 'no source file (.py .ipynb .js .mjs .ts) or answers.yaml in the submission';
 
 export interface Submission {
   /** Stable id: the Gradescope submission folder, or the student's folder/file name. */
@@ -99,6 +99,54 @@ export function parseShard(text: string): { index: number; count: number } {
   return { index, count };
 }
 
+/** The environment variables an array job's engine sets (a subset of `process.env`). */
+export type ShardEnv = Readonly<Record<string, string | undefined>>;
+
+export class ShardEnvError extends Error {
+  override readonly name = 'ShardEnvError';
+}
+
+const envInt = (env: ShardEnv, name: string): number | undefined => {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ShardEnvError(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+};
+
+/**
+ * `--shard auto`: the task's slice from the variables its engine sets. Kubernetes Indexed Job:
+ * `JOB_COMPLETION_INDEX` (the count is the Job's `completions`, which Kubernetes does not export: give it as
+ * `GRADECHECK_SHARD_COUNT`). Slurm array: `SLURM_ARRAY_TASK_ID` relative to `SLURM_ARRAY_TASK_MIN` and
+ * `SLURM_ARRAY_TASK_STEP`, of `SLURM_ARRAY_TASK_COUNT`. Anything else (a GitHub Actions matrix:
+ * `strategy.job-index` / `strategy.job-total`): `GRADECHECK_SHARD_INDEX` and `GRADECHECK_SHARD_COUNT`.
+ */
+export function shardFromEnv(env: ShardEnv): { index: number; count: number; source: string } {
+  const explicitCount = envInt(env, 'GRADECHECK_SHARD_COUNT');
+  let found: { index: number; count: number | undefined; source: string } | undefined;
+  const explicitIndex = envInt(env, 'GRADECHECK_SHARD_INDEX');
+  const k8s = envInt(env, 'JOB_COMPLETION_INDEX');
+  const slurm = envInt(env, 'SLURM_ARRAY_TASK_ID');
+  if (explicitIndex !== undefined) found = { index: explicitIndex, count: explicitCount, source: 'GRADECHECK_SHARD_INDEX' };
+  else if (k8s !== undefined) found = { index: k8s, count: explicitCount, source: 'JOB_COMPLETION_INDEX' };
+  else if (slurm !== undefined) {
+    const min = envInt(env, 'SLURM_ARRAY_TASK_MIN') ?? 0;
+    const step = envInt(env, 'SLURM_ARRAY_TASK_STEP') ?? 1;
+    if (step < 1 || (slurm - min) % step !== 0) throw new ShardEnvError(`SLURM_ARRAY_TASK_ID ${slurm} is not on the array's grid (min ${min}, step ${step})`);
+    found = { index: (slurm - min) / step, count: explicitCount ?? envInt(env, 'SLURM_ARRAY_TASK_COUNT'), source: 'SLURM_ARRAY_TASK_ID' };
+  }
+  if (!found) {
+    throw new ShardEnvError(
+      '--shard auto found no task index: set JOB_COMPLETION_INDEX (Kubernetes Indexed Job), SLURM_ARRAY_TASK_ID (Slurm array) or GRADECHECK_SHARD_INDEX (e.g. ${{ strategy.job-index }} in a GitHub Actions matrix)',
+    );
+  }
+  if (found.count === undefined || found.count < 1) {
+    throw new ShardEnvError(`--shard auto found ${found.source}=${found.index} but no shard count: set GRADECHECK_SHARD_COUNT (the Job's completions, the matrix's strategy.job-total)`);
+  }
+  if (found.index >= found.count) throw new ShardEnvError(`--shard auto: ${found.source} gives index ${found.index}, not below the shard count ${found.count}`);
+  return { index: found.index, count: found.count, source: found.source };
+}
+
 export function shardOf<T>(items: readonly T[], shard: { index: number; count: number }): T[] {
   return items.filter((_, i) => i % shard.count === shard.index);
 }
@@ -134,33 +182,6 @@ export interface BatchOptions {
   readonly onProgress?: (done: number, total: number, row: BatchRow) => void;
 }
 
-/** Grades one submission in a fresh `gradecheck grade` process; resolves with its report. */
-function gradeInChild(submission: Submission, assignmentFile: string, outDir: string, submissionsDir: string): Promise<GradeReport> {
-  const main = submission.file ?? submission.answers!;
-  const args = [path.join(here, '..', 'bin', 'gradecheck.mjs'), 'grade', '--json', '--assignment', assignmentFile, '--submission', main, '--out', outDir];
-  if (submission.answers) args.push('--answers', submission.answers);
-  if (submission.submittedAt) args.push('--submitted-at', submission.submittedAt);
-  // One file per student: the files beside it are the other students'.
-  if (path.resolve(path.dirname(main)) === path.resolve(submissionsDir)) args.push('--file-only');
-  return new Promise((resolve, reject) => {
-    // SIGTERM when the batch dies (kill, Ctrl-C, kill -9): no grading process outlives it; their writes are atomic.
-    const launch = withParentDeathSignal(process.execPath, args, 'SIGTERM');
-    const child = spawn(launch.cmd, launch.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      try {
-        resolve(JSON.parse(stdout) as GradeReport);
-      } catch {
-        reject(new Error(`the grading process exited with code ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`));
-      }
-    });
-  });
-}
-
 export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
   const all = discoverSubmissions(options.submissionsDir);
   const submissions = options.shard ? shardOf(all, options.shard) : all;
@@ -174,11 +195,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
     rows[i] = row;
     options.onProgress?.(++done, submissions.length, row);
   };
-  const worker = async () => {
+  const worker = async (grader: GradeWorker) => {
     for (let i = next++; i < submissions.length; i = next++) {
       const submission = submissions[i]!;
       if (submission.file === undefined && submission.answers === undefined) {
-        finish(i, { submission, report: undefined, error: submission.unreadable ?? 'no source file (.py .ipynb .js .mjs .ts) or answers.yaml in the submission', cached: false });
+        finish(i, { submission, report: undefined, error: submission.unreadable ?? NO_SOURCE_FILE, cached: false });
         continue;
       }
       const studentDir = path.join(options.outDir, 'students', submission.id);
@@ -189,7 +210,16 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
         continue;
       }
       try {
-        const report = await gradeInChild(submission, options.assignment.file, studentDir, options.submissionsDir);
+        const main = submission.file ?? submission.answers!;
+        const report = await grader.grade({
+          submission: main,
+          assignmentFile: options.assignment.file,
+          outDir: studentDir,
+          ...(submission.answers ? { answers: submission.answers } : {}),
+          ...(submission.submittedAt ? { submittedAt: submission.submittedAt } : {}),
+          // One file per student: the files beside it are the other students'.
+          ...(path.resolve(path.dirname(main)) === path.resolve(options.submissionsDir) ? { fileOnly: true } : {}),
+        });
         // Only a finished grade is cached: an ungradable run is retried next time.
         if (!report.ungradable) writeAtomic(cached, JSON.stringify(report));
         finish(i, { submission, report, cached: false });
@@ -199,7 +229,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
     }
   };
   const jobs = Math.max(1, options.jobs ?? os.availableParallelism());
-  await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, submissions.length)) }, worker));
+  const graders = Array.from({ length: Math.min(jobs, Math.max(1, submissions.length)) }, () => new GradeWorker());
+  try {
+    await Promise.all(graders.map(worker));
+  } finally {
+    for (const g of graders) g.close();
+  }
   writeBatchOutputs(options.assignment, rows, options.outDir);
   return rows;
 }
@@ -309,7 +344,7 @@ export function writeBatchOutputs(assignment: Assignment, rows: readonly BatchRo
 export function mergeShards(assignment: Assignment, submissionsDir: string, shardDirs: readonly string[], outDir: string): BatchRow[] {
   const version = gradecheckVersion();
   const rows = discoverSubmissions(submissionsDir).map((submission): BatchRow => {
-    if (!submission.file && !submission.answers) return { submission, report: undefined, error: 'no source file', cached: false };
+    if (!submission.file && !submission.answers) return { submission, report: undefined, error: submission.unreadable ?? NO_SOURCE_FILE, cached: false };
     const key = `${cacheKey(submission.file, assignment.file, version, submission.answers)}.json`;
     const found = shardDirs.map((d) => path.join(d, 'cache', key)).find((f) => existsSync(f) && statSync(f).isFile());
     return found

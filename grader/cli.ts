@@ -1,6 +1,7 @@
 // The gradecheck command line. Each command is a thin layer over the engine and the suites.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -8,8 +9,11 @@ import { prepareSubmission } from './notebook.ts';
 import { ProcessSubject } from './process-subject.ts';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
-import { type BatchRow, mergeShards, parseShard, runBatch, summarize } from './batch.ts';
-import { type GradeReport, grade } from './grade.ts';
+import { type BatchRow, gradecheckVersion, mergeShards, parseShard, pickFile, runBatch, shardFromEnv, summarize } from './batch.ts';
+import { writeBundle } from './bundle.ts';
+import { serveWorker } from './worker.ts';
+import { writeClassroomWorkflow } from './workflow.ts';
+import { type GradeReport, grade, submissionParts } from './grade.ts';
 import { reportTerminal } from './render/terminal.ts';
 import { reportHtml } from './render/html.ts';
 import { writeAtomic, writeReport } from './write.ts';
@@ -179,14 +183,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--submitted-at <iso>', 'submission time, for the late policy')
     .option('--file-only', "the submission's folder holds other students' files: give the sandbox the file alone")
+    .option('--run-as <user>', 'without the isolated sandbox: run the submission as this unprivileged user (needs root; the Gradescope bundle uses it)')
     .option('--json', 'print the report as JSON')
-    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string; fileOnly?: boolean }) => {
+    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string; fileOnly?: boolean; runAs?: string }) => {
       let report: GradeReport;
       try {
         const assignment = chooseAssignment(options);
         const submittedAt = options.submittedAt === undefined ? undefined : new Date(options.submittedAt);
         if (submittedAt && Number.isNaN(submittedAt.getTime())) throw new InvalidArgumentError(`--submitted-at: not a date: ${options.submittedAt}`);
-        report = await grade({ assignment, submission: options.submission, ...(submittedAt ? { submittedAt } : {}), ...(options.answers !== undefined ? { answers: options.answers } : {}), ...(options.fileOnly ? { fileOnly: true } : {}) });
+        const runAs = options.runAs === undefined ? undefined : userIds(options.runAs);
+        const parts = submissionParts(options.submission, options.answers);
+        report =
+          parts.code === undefined && parts.answers === undefined
+            ? ungradableReport(options, `no source file (.py .ipynb .js .mjs .ts) or answers.yaml in ${options.submission}`)
+            : await grade({
+                assignment,
+                submission: options.submission,
+                ...(submittedAt ? { submittedAt } : {}),
+                ...(options.answers !== undefined ? { answers: options.answers } : {}),
+                ...(options.fileOnly ? { fileOnly: true } : {}),
+                ...(runAs ? { runAs } : {}),
+              });
       } catch (error) {
         if (!(error instanceof AssignmentError)) throw error;
         // Gradescope must still find a results.json that says what went wrong.
@@ -205,24 +222,38 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('--submissions <dir>', 'a Gradescope export (submission_metadata.yml) or one folder/file per student')
     .requiredOption('-o, --out <dir>', 'output directory (students/, gradebook.csv, summary.md, summary.json, cache/)')
     .option('-j, --jobs <n>', 'submissions graded at once (default: the number of cores)', parseInteger)
-    .option('--shard <i/n>', 'grade only the i-th of n deterministic slices (0-based), for array jobs')
+    .option('--shard <i/n|auto>', 'grade only the i-th of n deterministic slices (0-based), for array jobs; auto: from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or GRADECHECK_SHARD_INDEX (docs/scale.md)')
     .action(async (options: { assignment: string; submissions: string; out: string; jobs?: number; shard?: string }) => {
       const assignment = loadAssignment(options.assignment);
       const shard = options.shard === undefined ? undefined : parseShardOption(options.shard);
       const started = Date.now();
       const tty = process.stderr.isTTY === true;
+      let cachedSoFar = 0;
       const rows = await runBatch({
         assignment,
         submissionsDir: options.submissions,
         outDir: options.out,
         ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
         ...(shard ? { shard } : {}),
-        onProgress: (done, total, row) => process.stderr.write(progressLine(done, total, started, row, tty)),
+        onProgress: (done, total, row) => {
+          if (row.cached) cachedSoFar++;
+          process.stderr.write(progressLine(done, total, cachedSoFar, started, row, tty));
+        },
       });
       if (tty) process.stderr.write('\n');
       const summary = summarize(assignment, rows);
-      write(`${summary.graded}/${summary.submissions} graded, mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}; wrote ${path.join(options.out, 'gradebook.csv')}, summary.md, summary.json`);
+      const cached = rows.filter((r) => r.cached).length;
+      write(`${summary.graded}/${summary.submissions} graded (${cached} from the cache), mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}; wrote ${path.join(options.out, 'gradebook.csv')}, summary.md, summary.json`);
       exitCode = summary.failed > 0 ? EXIT.failed : EXIT.ok;
+    });
+
+  program
+    .command('worker', { hidden: true })
+    .description('a grading process of `batch` (grades the submissions it is sent over its IPC channel)')
+    .action(async () => {
+      await serveWorker();
+      // The batch has gone: leave now, even in the middle of a grade (the student's process sees its pipes close).
+      process.exit(0);
     });
 
   program
@@ -238,6 +269,41 @@ export async function main(argv: readonly string[]): Promise<number> {
       const summary = summarize(assignment, rows);
       write(`merged ${shardDirs.length} shard(s): ${summary.graded}/${summary.submissions} graded, mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}`);
       exitCode = summary.failed > 0 ? EXIT.failed : EXIT.ok;
+    });
+
+  program
+    .command('bundle')
+    .description('build a Gradescope autograder zip (setup.sh, run_autograder, the assignment and gradecheck)')
+    .requiredOption('-a, --assignment <file>', 'assignment YAML')
+    .requiredOption('-o, --out <zip>', 'the zip to write, e.g. autograder.zip')
+    .action((options: { assignment: string; out: string }) => {
+      const assignment = loadAssignment(options.assignment);
+      const { entries, bytes } = writeBundle(assignment, options.out);
+      write(`wrote ${options.out} (${entries} files, ${Math.round(bytes / 1024)} KiB): upload it as the assignment's autograder on Gradescope (docs/scale.md)`);
+    });
+
+  program
+    .command('workflow')
+    .description('write the GitHub Actions workflow of a student repository (GitHub Classroom): the public checks on every push')
+    .requiredOption('-a, --assignment <file>', 'assignment YAML (copied to .github/gradecheck/assignment.yaml)')
+    .requiredOption('--submission <path>', 'the student\'s file, relative to the repository root, e.g. hw1.py')
+    .option('--gradecheck-repo <owner/name>', 'the course\'s gradecheck repository', 'your-course/gradecheck')
+    .option('--ref <ref>', 'the gradecheck tag or branch (default: v<this version>)')
+    .option('--token-secret <name>', 'a repository secret with a token that can read a private gradecheck repository')
+    .option('-o, --out <dir>', 'the repository (template) to write into', '.')
+    .action((options: { assignment: string; submission: string; gradecheckRepo: string; ref?: string; tokenSecret?: string; out: string }) => {
+      if (path.isAbsolute(options.submission)) throw new InvalidArgumentError('--submission: give the path relative to the repository root');
+      const files = writeClassroomWorkflow(
+        {
+          assignment: loadAssignment(options.assignment),
+          submission: options.submission,
+          gradecheckRepo: options.gradecheckRepo,
+          ref: options.ref ?? `v${gradecheckVersion()}`,
+          ...(options.tokenSecret ? { tokenSecret: options.tokenSecret } : {}),
+        },
+        options.out,
+      );
+      write(`wrote ${files.join(', ')}`);
     });
 
   try {
@@ -260,24 +326,47 @@ export async function main(argv: readonly string[]): Promise<number> {
   return exitCode;
 }
 
+/** A file as given; a folder: its first source file by name, .py first (as `batch` picks), or undefined. */
+function submissionFile(given: string): string | undefined {
+  return statSync(given, { throwIfNoEntry: false })?.isDirectory() ? pickFile(given) : given;
+}
+
+/** The uid and gid of a user name (or numeric id), by `id`. */
+function userIds(user: string): { uid: number; gid: number } {
+  try {
+    const id = (flag: string) => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    throw new InvalidArgumentError(`--run-as: no such user "${user}"`);
+  }
+}
+
 function parseShardOption(text: string): { index: number; count: number } {
   try {
+    if (text === 'auto') {
+      const shard = shardFromEnv(process.env);
+      process.stderr.write(`shard ${shard.index}/${shard.count} (from ${shard.source})\n`);
+      return { index: shard.index, count: shard.count };
+    }
     return parseShard(text);
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
 }
 
-/** A progress bar with rate and ETA on a terminal; a plain line per submission otherwise. */
-function progressLine(done: number, total: number, started: number, row: BatchRow, tty: boolean): string {
+/**
+ * A progress bar with rate and ETA on a terminal; a plain line per submission otherwise. The rate counts the
+ * submissions graded by this run: answers from the cache take no time and would make the ETA a lie on a resume.
+ */
+function progressLine(done: number, total: number, cached: number, started: number, row: BatchRow, tty: boolean): string {
   const seconds = (Date.now() - started) / 1000;
-  const rate = done / Math.max(seconds, 1e-3);
-  const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+  const rate = (done - cached) / Math.max(seconds, 1e-3);
+  const eta = rate > 0 ? `${Math.round((total - done) / rate)}s` : '?';
   const status = row.error ? `error: ${row.error}` : row.report?.ungradable ? 'ungradable' : `${row.report?.score}/${row.report?.maxScore}${row.cached ? ' (cached)' : ''}`;
   if (!tty) return `[${done}/${total}] ${row.submission.id}: ${status}\n`;
   const width = 30;
   const filled = Math.round((done / Math.max(total, 1)) * width);
-  return `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}  ${rate.toFixed(1)}/s  ETA ${eta}s  `;
+  return `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}${cached ? ` (${cached} cached)` : ''}  ${(rate * 60).toFixed(1)}/min  ETA ${eta}  `;
 }
 
 function ungradableReport(options: { submission: string; assignment?: string }, reason: string): GradeReport {

@@ -1,7 +1,7 @@
 // The walk of one submission: start it in its own process, run each problem's checks on it, name the
 // mistakes, score, and always return a report, even when the submission or the grader breaks.
 
-import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { accessSync, chownSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type ProblemResult, runProblem } from '../src/runner.ts';
@@ -14,7 +14,7 @@ import type { Assignment } from './assignment.ts';
 import { type NotebookReport, prepareSubmission } from './notebook.ts';
 import { pickFile } from './batch.ts';
 import { type ScoredQuestion, gradeQuestions } from './questions.ts';
-import { type LoadError, ProcessSubject, type Limits } from './process-subject.ts';
+import { type LoadError, ProcessSubject, type Limits, type SubjectTiming } from './process-subject.ts';
 import type { SandboxMode } from './sandbox.ts';
 import { type ScoredProblem, lateFactor, scoreProblem } from './score.ts';
 
@@ -33,6 +33,8 @@ export interface GradeOptions {
   readonly sandbox?: SandboxMode;
   /** The submission's folder holds other students' files: the isolated child gets the file alone. */
   readonly fileOnly?: boolean;
+  /** Scrubbed mode: run the submission's process as this user (the Gradescope autograder's `student`). */
+  readonly runAs?: { readonly uid: number; readonly gid: number };
 }
 
 export interface GradeReport {
@@ -58,6 +60,8 @@ export interface GradeReport {
   readonly stdout: string;
   readonly stderr: string;
   readonly executionTimeMs: number;
+  /** Where the time went (the submission's process: start, calls, compute inside it); absent when it never started. */
+  readonly timing?: SubjectTiming;
   /** Set when grading itself failed: the score is not a grade. */
   readonly ungradable?: string;
 }
@@ -125,8 +129,11 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   const intArgs = Object.assign({}, ...assignment.problems.map((p) => problems[p.id].intArgs ?? {})) as Record<string, number[]>;
   /** A fresh process for the submission's code, in a fresh private directory. */
   const startSubject = async (file: string): Promise<ProcessSubject> => {
+    const cwd = tempDir();
+    if (options.runAs) chownSync(cwd, options.runAs.uid, options.runAs.gid);
     const subject = await ProcessSubject.start(file, {
-      cwd: tempDir(),
+      cwd,
+      ...(options.runAs ? { runAs: options.runAs } : {}),
       seed: assignment.seed,
       limits: limitsOf(assignment, options.limits),
       intArgs,
@@ -230,6 +237,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       stdout: outputOf(subjects, 'stdout'),
       stderr: outputOf(subjects, 'stderr'),
       executionTimeMs: Date.now() - started,
+      timing: totalTiming(subjects),
     };
   } catch (error) {
     // A grader bug or an environment failure: say so, never pass it off as a 0.
@@ -250,6 +258,12 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     await Promise.all(subjects.map((s) => s.close()));
     for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Where the time of all the submission's processes went (bench/grade.ts). */
+function totalTiming(subjects: readonly ProcessSubject[]): SubjectTiming {
+  const sum = (k: keyof SubjectTiming) => subjects.reduce((s, p) => s + p.timing[k], 0);
+  return { startupMs: sum('startupMs'), calls: sum('calls'), roundTripMs: sum('roundTripMs'), computeMs: sum('computeMs') };
 }
 
 /** What the submission's processes printed, in order (staff-only: results.json hides stdout from students). */

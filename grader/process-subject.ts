@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Value } from '../src/failure.ts';
 import type { Handle, Subject } from '../src/subject.ts';
@@ -112,6 +113,8 @@ interface Response {
   readonly value?: unknown;
   readonly lowPrecision?: boolean;
   readonly mutated?: boolean;
+  /** Time spent inside the submission's function, measured in the child. */
+  readonly computeMs?: number;
   readonly error?: { type: string; message: string; traceback?: string };
   readonly defined?: string[];
   readonly loadErrors?: LoadError[];
@@ -166,6 +169,19 @@ export interface ProcessSubjectOptions {
   readonly sandbox?: SandboxMode;
   /** Isolated: what else the child gets beside the submission file (see isolatedLaunch). */
   readonly isolation?: IsolatedLaunchOptions;
+  /** Scrubbed mode: run the child as this unprivileged user (the grader must be root; `cwd` must be theirs). */
+  readonly runAs?: { readonly uid: number; readonly gid: number };
+}
+
+/** Where a submission's time went, for the benchmarks (bench/grade.ts). */
+export interface SubjectTiming {
+  /** Spawn to ready, summed over restarts: interpreter start and loading the submission. */
+  readonly startupMs: number;
+  readonly calls: number;
+  /** Request written to response read, summed: the student's compute plus the wire both ways. */
+  readonly roundTripMs: number;
+  /** Inside the submission's functions, as the child measured it. */
+  readonly computeMs: number;
 }
 
 export class ProcessSubject implements Subject {
@@ -184,6 +200,10 @@ export class ProcessSubject implements Subject {
   private nextId = 1;
   private restarts = -1;
   private spentMs = 0;
+  private startupMs = 0;
+  private computeMs = 0;
+  private calls = 0;
+  private roundTripMs = 0;
   private lastDeath: SubjectError | undefined;
   private killReason: SubjectError | undefined;
   private launch: { cmd: string; args: readonly string[]; cwd: string } | undefined;
@@ -223,7 +243,12 @@ export class ProcessSubject implements Subject {
     return subject;
   }
 
+  get timing(): SubjectTiming {
+    return { startupMs: this.startupMs, calls: this.calls, roundTripMs: this.roundTripMs, computeMs: this.computeMs };
+  }
+
   private async spawnChild(): Promise<void> {
+    const spawnedAt = Date.now();
     this.restarts++;
     this.live.clear();
     if (!this.launch) throw new SandboxError('the submission process was not prepared');
@@ -236,6 +261,8 @@ export class ProcessSubject implements Subject {
       env: scrubbedEnv(this.limits, this.options.seed ?? 0),
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true, // its own process group, so a kill takes its children too
+      // The isolated launcher drops to a fresh uid itself; --run-as is the scrubbed mode's separate user.
+      ...(this.options.runAs && this.mode === 'scrubbed' ? { uid: this.options.runAs.uid, gid: this.options.runAs.gid } : {}),
     });
     this.child = child;
     this.killReason = undefined;
@@ -249,8 +276,11 @@ export class ProcessSubject implements Subject {
       responses.setEncoding('utf8');
       responses.on('data', (chunk: string) => {
         buffer += chunk;
-        if (buffer.length > this.limits.maxResponseBytes && !buffer.includes('\n')) {
-          this.kill(child, new SubjectError('limit_exceeded', `a response exceeded ${this.limits.maxResponseBytes} bytes`));
+        // Only the new chunk can end a line: scanning the whole buffer per chunk is quadratic in a large answer.
+        if (!chunk.includes('\n')) {
+          if (buffer.length > this.limits.maxResponseBytes) {
+            this.kill(child, new SubjectError('limit_exceeded', `a response exceeded ${this.limits.maxResponseBytes} bytes`));
+          }
           return;
         }
         let nl: number;
@@ -306,6 +336,7 @@ export class ProcessSubject implements Subject {
       t.unref();
     });
     const outcome = await Promise.race([readyPromise.then(() => 'ready' as const), exited.then(() => 'exited' as const), timeout]);
+    this.startupMs += Date.now() - spawnedAt;
     if (outcome === 'timeout' && !greeted) {
       this.infrastructureFailure = new SandboxError(`the submission's process did not start within ${this.limits.startupTimeoutMs} ms`);
     }
@@ -344,6 +375,7 @@ export class ProcessSubject implements Subject {
     if (!p) return;
     this.pending.delete(message.id!);
     clearTimeout(p.timer);
+    this.computeMs += typeof message.computeMs === 'number' && Number.isFinite(message.computeMs) ? message.computeMs : 0;
     if (message.ok) {
       const value = decodeWire(message.value);
       if (message.lowPrecision) this.lowPrecision = true;
@@ -418,6 +450,8 @@ export class ProcessSubject implements Subject {
     const child = this.child;
     const id = this.nextId++;
     const started = Date.now();
+    const startedPrecise = performance.now();
+    this.calls++;
     const answer = new Promise<Value>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.kill(child, new SubjectError('timeout', `${call.fn} did not return within ${this.limits.callTimeoutMs} ms`));
@@ -429,6 +463,7 @@ export class ProcessSubject implements Subject {
       return await answer;
     } finally {
       this.spentMs += Date.now() - started;
+      this.roundTripMs += performance.now() - startedPrecise;
     }
   }
 

@@ -9,7 +9,7 @@ import { toJunit } from './render/junit.ts';
 import { reportHtml } from './render/html.ts';
 import { reportMarkdown } from './render/markdown.ts';
 
-export function writeAtomic(file: string, content: string): void {
+export function writeAtomic(file: string, content: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
   try {

@@ -4,9 +4,20 @@
 // output stays on fd 1 and 2, which the grader captures but never parses.
 
 import fs from 'node:fs';
+import { register } from 'node:module';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
+
+// A .ts submission is an ES module whatever the package.json above it says: outside a "type": "module"
+// package (a student's folder, /autograder/submission) tsx would load it as CommonJS and its exports fail.
+// This resolve hook, registered after tsx's, runs first and marks such files as modules.
+register(
+  `data:text/javascript,${encodeURIComponent(
+    "export async function resolve(specifier, context, next) { const r = await next(specifier, context); return r.url.startsWith('file:') && /\\.ts$/.test(r.url) && !r.url.includes('/node_modules/') ? { ...r, format: 'module' } : r; }",
+  )}`,
+);
 
 const REQUESTS_FD = 3;
 const RESPONSES_FD = 4;
@@ -135,24 +146,27 @@ async function handle(request, module) {
   if (typeof target !== 'function') return send({ id, ok: false, error: { type: 'missing', message: `${name} is not defined` } });
   const before = op === 'call' ? structuredClone(args) : undefined;
   let result;
+  let computeMs = 0;
   try {
     if (op === 'new') {
       const object = new target(...args);
       instances.set(nextHandle, { object, args });
       return send({ id, ok: true, value: nextHandle++ });
     }
+    const started = performance.now();
     result = await target.apply(self, args);
+    computeMs = performance.now() - started;
   } catch (error) {
     return send({ id, ok: false, error: describeError(error) });
   }
-  respond(id, result, before, args);
+  respond(id, result, before, args, computeMs);
 }
 
-function respond(id, result, before, args) {
+function respond(id, result, before, args, computeMs = 0) {
   const state = { lowPrecision: false };
   try {
     const mutated = before !== undefined && !isDeepStrictEqual(before, args);
-    send({ id, ok: true, value: encode(result, state), lowPrecision: state.lowPrecision, mutated });
+    send({ id, ok: true, value: encode(result, state), lowPrecision: state.lowPrecision, mutated, computeMs });
   } catch (error) {
     if (error instanceof ResponseTooLarge) return send({ id, ok: false, error: { type: error.name, message: error.message } });
     send({ id, ok: false, error: { type: 'harness', message: `cannot encode the result: ${describeError(error).message}` } });

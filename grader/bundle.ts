@@ -1,0 +1,49 @@
+// `gradecheck bundle`: a Gradescope autograder zip. At its root: setup.sh (Gradescope runs it once to build
+// the image), run_autograder (run for every submission), the assignment as assignment.yaml, and gradecheck
+// itself under gradecheck/ (its sources, without tests; setup.sh installs its npm dependencies).
+
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Assignment } from './assignment.ts';
+import { writeAtomic } from './write.ts';
+import { type ZipEntry, writeZip } from './zip.ts';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** What of gradecheck the autograder needs: the CLI and everything it imports, and the golden values. */
+const SOURCE_DIRS = ['bin', 'grader', 'src', 'spec', 'reference', path.join('fixtures', 'golden')];
+const SOURCE_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md'];
+const EXECUTABLE = 0o755;
+
+function sourceFiles(): string[] {
+  const inDirs = SOURCE_DIRS.flatMap((dir) =>
+    readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+      .filter((f) => !f.endsWith('.spec.ts') && !f.split(path.sep).some((part) => part.startsWith('.') || part === 'node_modules' || part === '__pycache__')),
+  );
+  return [...SOURCE_FILES, ...inDirs].sort();
+}
+
+/** The bundle's entries, in a fixed order (the same inputs give the same zip). */
+export function bundleEntries(assignment: Assignment): ZipEntry[] {
+  const script = (name: string): ZipEntry => ({ name, data: readFileSync(path.join(root, 'grader', 'autograder', name)), mode: EXECUTABLE });
+  return [
+    script('setup.sh'),
+    script('run_autograder'),
+    { name: 'assignment.yaml', data: readFileSync(assignment.file) },
+    ...sourceFiles().map((f): ZipEntry => {
+      const isScript = f.startsWith(`bin${path.sep}`) || f === path.join('grader', 'autograder', 'setup.sh') || f === path.join('grader', 'autograder', 'run_autograder');
+      return { name: `gradecheck/${f.split(path.sep).join('/')}`, data: readFileSync(path.join(root, f)), ...(isScript ? { mode: EXECUTABLE } : {}) };
+    }),
+  ];
+}
+
+/** Writes the autograder zip atomically; returns the number of entries and bytes. */
+export function writeBundle(assignment: Assignment, out: string): { entries: number; bytes: number } {
+  const entries = bundleEntries(assignment);
+  const zip = writeZip(entries);
+  writeAtomic(out, zip);
+  return { entries: entries.length, bytes: zip.length };
+}

@@ -1,0 +1,31 @@
+// Batch workers: a submission that kills the process grading it (its parent, the worker) costs its own row
+// only; the next submission is graded by a fresh worker, and what was killed is not cached, so it is retried
+// on the next run.
+
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadAssignment } from './assignment.ts';
+import { runBatch } from './batch.ts';
+
+const root = path.join(import.meta.dirname, '..');
+
+describe('batch workers', () => {
+  it('survive a submission that kills its grading process', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-worker-'));
+    writeFileSync(path.join(dir, 'hw1.yaml'), ['name: "workers"', 'seed: 2', 'problems:', '  - id: softmax-temperature', '    points: 2', ''].join('\n'));
+    const assignment = loadAssignment(path.join(dir, 'hw1.yaml'));
+    const subs = path.join(dir, 'submissions');
+    for (const id of ['a-killer', 'b-correct']) mkdirSync(path.join(subs, id), { recursive: true });
+    writeFileSync(path.join(subs, 'a-killer', 'hw1.py'), 'import os, signal\n\ndef softmax(z, tau):\n    os.kill(os.getppid(), signal.SIGKILL)\n');
+    copyFileSync(path.join(root, 'fixtures', 'submissions', 'softmax', 'correct.py'), path.join(subs, 'b-correct', 'hw1.py'));
+    const out = path.join(dir, 'out');
+    const rows = await runBatch({ assignment, submissionsDir: subs, outDir: out, jobs: 1 });
+    const byId = Object.fromEntries(rows.map((r) => [r.submission.id, r]));
+    expect(byId['a-killer']?.report).toBeUndefined();
+    expect(byId['a-killer']?.error).toMatch(/grading process exited \(signal SIGKILL\)/);
+    expect(byId['b-correct']?.report?.score).toBe(assignment.problems[0]!.points);
+    expect(readdirSync(path.join(out, 'cache')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,87 @@
+// The GitHub Classroom workflow: `gradecheck workflow` writes a workflow whose steps use real actions and
+// real commands, and whose gradecheck steps, run as a runner runs them (bash -eo pipefail, in their
+// working-directory, GITHUB_WORKSPACE set, npx offline, the gradecheck checkout being this one), pass a
+// correct submission and fail one with a mistake, naming it.
+
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { loadAssignment } from './assignment.ts';
+import { GRADECHECK_CHECKOUT, WORKFLOW_ASSIGNMENT, WORKFLOW_FILE, writeClassroomWorkflow } from './workflow.ts';
+
+const run = promisify(execFile);
+const root = path.join(import.meta.dirname, '..');
+const softmax = path.join(root, 'fixtures', 'submissions', 'softmax');
+const assignmentFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'gradecheck-classroom-a-')), 'hw1.yaml');
+writeFileSync(assignmentFile, ['name: "softmax"', 'seed: 3', 'problems:', '  - id: softmax-temperature', '    points: 2', '  - id: softmax-jacobian', '    points: 3', ''].join('\n'));
+const assignment = loadAssignment(assignmentFile);
+
+interface Step {
+  name: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, string | number>;
+  'working-directory'?: string;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  jobs: { check: { 'runs-on': string; steps: Step[] } };
+}
+
+/** A student repository with the generated workflow, as the runner sees it after the checkout steps. */
+function studentRepo(file: string): { dir: string; workflow: Workflow } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-classroom-'));
+  mkdirSync(path.join(dir, 'src'));
+  copyFileSync(path.join(softmax, file), path.join(dir, 'src', 'hw1.py'));
+  writeClassroomWorkflow({ assignment, submission: path.join('src', 'hw1.py'), gradecheckRepo: 'course/gradecheck', ref: 'v0.1.0' }, dir);
+  // `actions/checkout` of gradecheck plus its `npm ci`: this checkout, with its node_modules.
+  symlinkSync(realpathSync(root), path.join(dir, GRADECHECK_CHECKOUT));
+  return { dir, workflow: parseYaml(readFileSync(path.join(dir, WORKFLOW_FILE), 'utf8')) as Workflow };
+}
+
+/** Runs the steps a runner would, except the installs, which this machine has done already. */
+async function runSteps(dir: string, steps: readonly Step[]): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  for (const step of steps.filter((s) => s.run && !/apt-get install|npm ci/.test(s.run))) {
+    const cwd = path.join(dir, step['working-directory'] ?? '.');
+    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, GITHUB_WORKSPACE: dir, npm_config_offline: 'true', ...(process.env['GRADECHECK_PYTHON'] ? { GRADECHECK_PYTHON: process.env['GRADECHECK_PYTHON'] } : {}) };
+    try {
+      stdout += (await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd, env })).stdout;
+    } catch (error) {
+      const e = error as { code?: number; stdout?: string };
+      return { code: e.code ?? -1, stdout: stdout + (e.stdout ?? '') };
+    }
+  }
+  return { code: 0, stdout };
+}
+
+describe('gradecheck workflow (GitHub Classroom)', () => {
+  it('uses real actions, installs Node 20, numpy and PyTorch, and checks the student\'s file on every push', () => {
+    const { dir, workflow } = studentRepo('correct.py');
+    expect(Object.keys(workflow.on)).toContain('push');
+    const steps = workflow.jobs.check.steps;
+    expect(steps.map((s) => s.uses).filter(Boolean)).toEqual(['actions/checkout@v4', 'actions/checkout@v4', 'actions/setup-node@v4']);
+    expect(steps[1]?.with).toMatchObject({ repository: 'course/gradecheck', ref: 'v0.1.0', path: GRADECHECK_CHECKOUT });
+    expect(steps[2]?.with?.['node-version']).toBe(20);
+    expect(steps.some((s) => /apt-get install .*python3-numpy python3-torch/.test(s.run ?? ''))).toBe(true);
+    const check = steps.filter((s) => s.run?.includes('npx gradecheck check'));
+    expect(check).toHaveLength(1);
+    expect(check[0]?.run).toContain('$GITHUB_WORKSPACE/src/hw1.py');
+    expect(readFileSync(path.join(dir, WORKFLOW_ASSIGNMENT), 'utf8')).toBe(readFileSync(assignment.file, 'utf8'));
+  });
+
+  it('its steps pass a correct submission and fail a buggy one with the mistake named', async () => {
+    const correct = studentRepo('correct.py');
+    const buggy = studentRepo('bug-missing-inv-tau.py');
+    const [pass, fail] = await Promise.all([runSteps(correct.dir, correct.workflow.jobs.check.steps), runSteps(buggy.dir, buggy.workflow.jobs.check.steps)]);
+    expect(pass.code).toBe(0);
+    expect(pass.stdout).toMatch(/softmax-jacobian/);
+    expect(pass.stdout).not.toMatch(/Jacobian without the 1\/tau factor/);
+    expect(fail.code).toBe(1);
+    expect(fail.stdout).toMatch(/Jacobian without the 1\/tau factor/);
+  });
+});

@@ -1,0 +1,78 @@
+// `gradecheck workflow`: the GitHub Actions workflow of a student repository (GitHub Classroom's case). On
+// every push it checks out the student's repository and the course's gradecheck, installs Node and Ubuntu's
+// numpy and PyTorch, and runs the public checks (`gradecheck check`); the job fails while a check fails.
+// The assignment travels with the workflow (.github/gradecheck/assignment.yaml).
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import type { Assignment } from './assignment.ts';
+import { writeAtomic } from './write.ts';
+
+export interface WorkflowOptions {
+  readonly assignment: Assignment;
+  /** The student's file, relative to the repository root (e.g. hw1.py). */
+  readonly submission: string;
+  /** The course's gradecheck repository, owner/name. */
+  readonly gradecheckRepo: string;
+  /** The gradecheck tag or branch to use. */
+  readonly ref: string;
+  /** A repository secret holding a token that can read gradecheckRepo, when it is private. */
+  readonly tokenSecret?: string;
+}
+
+export const WORKFLOW_FILE = path.join('.github', 'workflows', 'gradecheck.yml');
+export const WORKFLOW_ASSIGNMENT = path.join('.github', 'gradecheck', 'assignment.yaml');
+/** Where the workflow checks gradecheck out, inside the student's workspace. */
+export const GRADECHECK_CHECKOUT = '.gradecheck';
+
+interface Step {
+  readonly name: string;
+  readonly uses?: string;
+  readonly with?: Readonly<Record<string, string | number>>;
+  readonly run?: string;
+  readonly 'working-directory'?: string;
+}
+
+export function classroomWorkflow(options: WorkflowOptions): string {
+  const posix = (p: string) => p.split(path.sep).join('/');
+  const steps: Step[] = [
+    { name: 'Check out the submission', uses: 'actions/checkout@v4' },
+    {
+      name: 'Check out gradecheck',
+      uses: 'actions/checkout@v4',
+      with: { repository: options.gradecheckRepo, ref: options.ref, path: GRADECHECK_CHECKOUT, ...(options.tokenSecret ? { token: `\${{ secrets.${options.tokenSecret} }}` } : {}) },
+    },
+    { name: 'Node.js 20', uses: 'actions/setup-node@v4', with: { 'node-version': 20 } },
+    { name: 'Python with numpy and PyTorch (Ubuntu packages)', run: 'sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy python3-torch' },
+    // npm ci can refuse a lock file written by npm 11 (its optional-dependency bug); install installs the same versions.
+    { name: 'Install gradecheck', 'working-directory': GRADECHECK_CHECKOUT, run: 'npm ci --omit=dev --no-audit --no-fund || npm install --omit=dev --no-audit --no-fund' },
+    {
+      name: `Check ${posix(options.submission)} (the public checks)`,
+      'working-directory': GRADECHECK_CHECKOUT,
+      run: `npx gradecheck check "$GITHUB_WORKSPACE/${posix(options.submission)}" --assignment "$GITHUB_WORKSPACE/${posix(WORKFLOW_ASSIGNMENT)}"`,
+    },
+  ];
+  const workflow = {
+    name: `gradecheck: ${options.assignment.name}`,
+    on: { push: {}, pull_request: {}, workflow_dispatch: {} },
+    permissions: { contents: 'read' },
+    jobs: { check: { 'runs-on': 'ubuntu-24.04', 'timeout-minutes': 20, steps } },
+  };
+  const header = [
+    `# Written by \`gradecheck workflow\` for ${path.basename(options.assignment.file)}: the public checks of ${posix(options.submission)} on every push.`,
+    `# The job fails while a check fails; the log shows each failure with its smallest input and how to replay it.`,
+    '',
+  ].join('\n');
+  return header + stringify(workflow, { lineWidth: 0 });
+}
+
+/** Writes the workflow and the assignment it reads into `repoDir`; returns the paths written. */
+export function writeClassroomWorkflow(options: WorkflowOptions, repoDir: string): string[] {
+  const files: [string, string][] = [
+    [path.join(repoDir, WORKFLOW_ASSIGNMENT), readFileSync(options.assignment.file, 'utf8')],
+    [path.join(repoDir, WORKFLOW_FILE), classroomWorkflow(options)],
+  ];
+  for (const [file, text] of files) writeAtomic(file, text);
+  return files.map(([file]) => file);
+}
