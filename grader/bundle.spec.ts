@@ -64,6 +64,7 @@ describe('gradecheck bundle', () => {
     expect(modes['run_autograder']).toBe(0o755);
     expect(modes['gradecheck/bin/gradecheck.mjs']).toBe(0o755);
     expect(modes['gradecheck/grader/runners/harness.py']).toBe(0o644);
+    expect(modes['gradecheck/grader/runners/sandbox.sh']).toBe(0o755);
     expect(Object.keys(modes)).toContain('assignment.yaml');
     expect(Object.keys(modes).filter((f) => f.endsWith('.spec.ts'))).toEqual([]);
     // Every suite the registry imports travels with it (the CLI runs from the bundle below).
@@ -114,7 +115,7 @@ describe('gradecheck bundle', () => {
     await built;
     const correct = readFileSync(path.join(root, 'fixtures', 'submissions', 'softmax', 'correct.py'), 'utf8');
     // No node_modules: setup.sh's npm ci did not happen, gradecheck cannot even load.
-    const [broken, empty] = await Promise.all([fakeAutograder('no-deps', { 'hw1.py': correct }, { nodeModules: false }), fakeAutograder('no-code', { 'hw1.ipynb': '{}' }, { nodeModules: true })]);
+    const [broken, empty] = await Promise.all([fakeAutograder('no-deps', { 'hw1.py': correct }, { nodeModules: false }), fakeAutograder('no-code', { 'notes.txt': 'no code here' }, { nodeModules: true })]);
     const [crashed, nothing] = await Promise.all([runAutograder(broken), runAutograder(empty)]);
     for (const results of [crashed, nothing]) {
       expect(results.extra_data?.['gradecheck']).toMatchObject({ ungradable: true });

@@ -34,7 +34,8 @@ export function bundleEntries(assignment: Assignment): ZipEntry[] {
     script('run_autograder'),
     { name: 'assignment.yaml', data: readFileSync(assignment.file) },
     ...sourceFiles().map((f): ZipEntry => {
-      const isScript = f.startsWith(`bin${path.sep}`) || f === path.join('grader', 'autograder', 'setup.sh') || f === path.join('grader', 'autograder', 'run_autograder');
+      // The CLI, the autograder scripts and the sandbox launcher (grader/runners/sandbox.sh) are executed directly.
+      const isScript = f.startsWith(`bin${path.sep}`) || f.endsWith('.sh') || f === path.join('grader', 'autograder', 'run_autograder');
       return { name: `gradecheck/${f.split(path.sep).join('/')}`, data: readFileSync(path.join(root, f)), ...(isScript ? { mode: EXECUTABLE } : {}) };
     }),
   ];

@@ -10,6 +10,7 @@ import { problems, type ProblemId } from '../spec/registry.ts';
 import { loadAssignment, parseAssignment } from './assignment.ts';
 import { grade } from './grade.ts';
 import { GradescopeResultsSchema, toGradescope } from './render/gradescope.ts';
+import { reportTerminal } from './render/terminal.ts';
 
 /** Which problems each fixture folder implements. */
 export const FIXTURE_TOPICS: Record<string, readonly ProblemId[]> = {
@@ -107,6 +108,10 @@ describe('broken submissions get messages and a score, never a crash', () => {
     const report = await grade({ assignment: softmax, submission: broken('empty.js') });
     expect(report.score).toBe(0);
     expect(report.problems.every((p) => p.checks.every((c) => c.result.failure?.code === 'missing'))).toBe(true);
+    // The terminal says it once per problem, not once per check.
+    const text = reportTerminal(report);
+    expect(text.match(/not defined by the submission/g)).toHaveLength(report.problems.length);
+    expect(text).not.toContain('FAIL');
   });
 
   it('an infinite loop costs its checks, with the limit named, and the rest is graded', async () => {

@@ -203,6 +203,8 @@ export function isolatedLaunch(
     args: [
       ...UNSHARE,
       '--',
+      // Through sh: an unzipped copy of gradecheck (the Gradescope bundle) may have lost the execute bit.
+      '/bin/sh',
       path.join(runners, 'sandbox.sh'),
       stage,
       String(uid),

@@ -21,7 +21,13 @@ describe('batch workers', () => {
     writeFileSync(path.join(subs, 'a-killer', 'hw1.py'), 'import os, signal\n\ndef softmax(z, tau):\n    os.kill(os.getppid(), signal.SIGKILL)\n');
     copyFileSync(path.join(root, 'fixtures', 'submissions', 'softmax', 'correct.py'), path.join(subs, 'b-correct', 'hw1.py'));
     const out = path.join(dir, 'out');
-    const rows = await runBatch({ assignment, submissionsDir: subs, outDir: out, jobs: 1 });
+    // Only the scrubbed mode lets a submission see its parent: the isolated one puts it in its own pid namespace.
+    const sandbox = process.env['GRADECHECK_SANDBOX'];
+    process.env['GRADECHECK_SANDBOX'] = 'scrubbed';
+    const rows = await runBatch({ assignment, submissionsDir: subs, outDir: out, jobs: 1 }).finally(() => {
+      if (sandbox === undefined) delete process.env['GRADECHECK_SANDBOX'];
+      else process.env['GRADECHECK_SANDBOX'] = sandbox;
+    });
     const byId = Object.fromEntries(rows.map((r) => [r.submission.id, r]));
     expect(byId['a-killer']?.report).toBeUndefined();
     expect(byId['a-killer']?.error).toMatch(/grading process exited \(signal SIGKILL\)/);
