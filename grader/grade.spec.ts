@@ -60,7 +60,8 @@ const cases = Object.entries(FIXTURE_TOPICS).flatMap(([topic, ids]) =>
 );
 
 describe('grading the fixtures', () => {
-  it.each(cases)('%s/%s', async (topic, file, ids) => {
+  // Concurrent: each grading waits on its own child process, so two cores overlap them.
+  it.concurrent.each(cases)('%s/%s', async (topic, file, ids) => {
     const assignment = assignmentFor(ids);
     const report = await grade({ assignment, submission: path.join(fixtureDir(topic), file) });
     expect(report.ungradable).toBeUndefined();
@@ -150,7 +151,7 @@ describe('the seed-003 assignment as shipped', () => {
     }),
   );
 
-  it.each(priced)('%s', async (_, topic, ids, owner, mistake, deduct) => {
+  it.concurrent.each(priced)('%s', async (_, topic, ids, owner, mistake, deduct) => {
     const assignment = { ...seed003, problems: seed003.problems.filter((p) => ids.includes(p.id)) };
     const report = await grade({ assignment, submission: path.join(fixtureDir(topic), `bug-${mistake}.py`) });
     for (const p of report.problems) {
