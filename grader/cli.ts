@@ -1,7 +1,7 @@
 // The gradecheck command line. Each command is a thin layer over the engine and the suites.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -9,7 +9,7 @@ import { prepareSubmission } from './notebook.ts';
 import { ProcessSubject } from './process-subject.ts';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
-import { type BatchRow, gradecheckVersion, mergeShards, parseShard, pickFile, runBatch, shardFromEnv, summarize } from './batch.ts';
+import { type BatchRow, gradecheckVersion, mergeShards, parseShard, runBatch, shardFromEnv, summarize } from './batch.ts';
 import { writeBundle } from './bundle.ts';
 import { serveWorker } from './worker.ts';
 import { writeClassroomWorkflow } from './workflow.ts';
@@ -324,11 +324,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
   return exitCode;
-}
-
-/** A file as given; a folder: its first source file by name, .py first (as `batch` picks), or undefined. */
-function submissionFile(given: string): string | undefined {
-  return statSync(given, { throwIfNoEntry: false })?.isDirectory() ? pickFile(given) : given;
 }
 
 /** The uid and gid of a user name (or numeric id), by `id`. */
