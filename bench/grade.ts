@@ -27,7 +27,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { loadAssignment } from '../grader/assignment.ts';
-import { type GradeReport, grade } from '../grader/grade.ts';
+import { grade } from '../grader/grade.ts';
+import type { GradeReport } from '../grader/report.ts';
 
 const run = promisify(execFile);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -13,7 +13,9 @@ import { type BatchRow, gradecheckVersion, mergeShards, parseShard, runBatch, sh
 import { writeBundle } from './bundle.ts';
 import { serveWorker } from './worker.ts';
 import { writeClassroomWorkflow } from './workflow.ts';
-import { type GradeReport, grade, submissionParts } from './grade.ts';
+import { grade } from './grade.ts';
+import type { GradeReport } from './report.ts';
+import { submissionParts } from './submission.ts';
 import { reportTerminal } from './render/terminal.ts';
 import { reportHtml } from './render/html.ts';
 import { writeAtomic, writeReport } from './write.ts';

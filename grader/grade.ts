@@ -9,13 +9,14 @@ import { camelCase, moduleSubject, type Subject } from '../src/subject.ts';
 import type { Problem } from '../src/problem.ts';
 import { problems } from '../spec/registry.ts';
 import { variantsOf } from '../spec/subjects.ts';
-import { answersIn, isAnswersFile, loadAnswers } from './answers.ts';
+import { loadAnswers } from './answers.ts';
 import type { Assignment } from './assignment.ts';
 import { type NotebookReport, prepareSubmission } from './notebook.ts';
-import { pickFile } from './batch.ts';
 import { type ScoredQuestion, gradeQuestions } from './questions.ts';
 import { type LoadError, ProcessSubject, type Limits, type SubjectTiming } from './process-subject.ts';
 import type { SandboxMode } from './sandbox.ts';
+import { stageFolder, submissionParts } from './submission.ts';
+import type { GradeReport } from './report.ts';
 import { type ScoredProblem, lateFactor, scoreProblem } from './score.ts';
 
 export interface GradeOptions {
@@ -37,35 +38,6 @@ export interface GradeOptions {
   readonly runAs?: { readonly uid: number; readonly gid: number };
 }
 
-export interface GradeReport {
-  readonly assignment: string;
-  readonly assignmentFile: string;
-  readonly submission: string;
-  readonly seed: number;
-  /** After the late factor. */
-  readonly score: number;
-  readonly maxScore: number;
-  readonly lateFactor: number;
-  readonly daysLate: number;
-  readonly problems: readonly ScoredProblem[];
-  /** Written answers, one per question of the assignment (visible ones only in a self-check). */
-  readonly questions: readonly ScoredQuestion[];
-  /** The answers file graded, if any. */
-  readonly answersFile?: string;
-  /** Answers for questions the assignment does not have (ignored). */
-  readonly unknownAnswers?: readonly string[];
-  readonly loadErrors: readonly LoadError[];
-  /** For a notebook: which cells were used and which skipped (and why). */
-  readonly notebook?: NotebookReport;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly executionTimeMs: number;
-  /** Where the time went (the submission's process: start, calls, compute inside it); absent when it never started. */
-  readonly timing?: SubjectTiming;
-  /** Set when grading itself failed: the score is not a grade. */
-  readonly ungradable?: string;
-}
-
 /** The function names a problem grades, from its catalog signatures. */
 export function functionsOf(problem: Problem): string[] {
   return problem.signatures
@@ -82,23 +54,6 @@ function limitsOf(assignment: Assignment, overrides: Partial<Limits> | undefined
     ...(l.memory_mb !== undefined ? { memoryMb: l.memory_mb } : {}),
     ...overrides,
   };
-}
-
-/** A submission is a code file, an answers file, or a folder holding either or both. */
-export function submissionParts(submission: string, answers?: string): { code?: string; answers?: string } {
-  let isDir = false;
-  try {
-    isDir = statSync(submission).isDirectory();
-  } catch {
-    // A missing file: the runner reports it.
-  }
-  if (isDir) {
-    const code = pickFile(submission);
-    const found = answers ?? answersIn(submission);
-    return { ...(code ? { code } : {}), ...(found ? { answers: found } : {}) };
-  }
-  if (isAnswersFile(submission)) return { answers: answers ?? submission };
-  return { code: submission, ...(answers ? { answers } : {}) };
 }
 
 const NO_CODE: Subject = moduleSubject('(no code submitted)', {});
@@ -150,9 +105,13 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     let code: string | undefined;
     if (assignment.problems.length > 0 && parts.code !== undefined) {
       requireReadableFile(parts.code);
-      // A notebook becomes a .py of its definitions once; every process grades that file.
-      const prepared = prepareSubmission(parts.code, tempDir());
-      notebook = prepared.notebook;
+      // The submission's folder is copied once (helper modules, packages, data beside it); a notebook becomes a
+      // .py of its definitions in that copy; every process grades that file.
+      const stage = tempDir();
+      stageFolder(parts.code, stage, { fileOnly: options.fileOnly ?? false, exclude: [assignment.file] });
+      const staged = path.join(stage, path.basename(parts.code));
+      const prepared = prepareSubmission(staged, stage);
+      notebook = prepared.notebook && { ...prepared.notebook, file: parts.code };
       extractionErrors = prepared.loadErrors;
       code = prepared.file;
     }
@@ -233,6 +192,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       questions,
       ...(answers.kind === 'answers' && answers.unknown.length > 0 ? { unknownAnswers: answers.unknown } : {}),
       loadErrors: [...extractionErrors, ...(first?.ready.loadErrors ?? [])],
+      ...(first?.ready.missingModules?.length ? { missingModules: first.ready.missingModules } : {}),
       ...(notebook ? { notebook } : {}),
       stdout: outputOf(subjects, 'stdout'),
       stderr: outputOf(subjects, 'stderr'),
