@@ -1,4 +1,4 @@
-// Benchmark: grading one homework (fixtures/assignments/seed-003.yaml) for one Python and one TypeScript
+// Benchmark: grading one homework (fixtures/assignments/catalog-seed-003.yaml) for one Python and one TypeScript
 // submission (fixtures/submissions/seed-003/correct.{py,ts}), with where the time goes. Prints figures;
 // asserts nothing about speed. Run with `npx tsx bench/grade.ts [REPS]` (or `npm run bench`).
 //
@@ -32,7 +32,7 @@ import type { GradeReport } from '../grader/report.ts';
 
 const run = promisify(execFile);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ASSIGNMENT = path.join(root, 'fixtures', 'assignments', 'seed-003.yaml');
+const ASSIGNMENT = path.join(root, 'fixtures', 'assignments', 'catalog-seed-003.yaml');
 const SUBMISSIONS = ['correct.py', 'correct.ts'].map((f) => path.join(root, 'fixtures', 'submissions', 'seed-003', f));
 const TARGET_S: Record<string, number> = { '.py': 3, '.ts': 1.5 };
 const TICK_MS = 10; // USER_HZ = 100 on Linux

@@ -132,8 +132,8 @@ describe('broken submissions get messages and a score, never a crash', () => {
   });
 });
 
-describe('the seed-003 assignment as shipped', () => {
-  const file = path.join(import.meta.dirname, '..', 'fixtures', 'assignments', 'seed-003.yaml');
+describe("seed 003's problems as the catalog's functions (catalog-seed-003.yaml)", () => {
+  const file = path.join(import.meta.dirname, '..', 'fixtures', 'assignments', 'catalog-seed-003.yaml');
   const seed003 = loadAssignment(file);
   const total = seed003.problems.reduce((s, p) => s + p.points, 0);
 

@@ -7,10 +7,11 @@ import path from 'node:path';
 import { type ProblemResult, runProblem } from '../src/runner.ts';
 import { camelCase, moduleSubject, type Subject } from '../src/subject.ts';
 import type { Problem } from '../src/problem.ts';
-import { problems } from '../spec/registry.ts';
 import { variantsOf } from '../spec/subjects.ts';
 import { loadAnswers } from './answers.ts';
-import type { Assignment } from './assignment.ts';
+import { type Assignment, adapterPath, problemOf } from './assignment.ts';
+import { boundSubject } from './bindings/bound-subject.ts';
+import { type ProblemBinding, studentName } from './bindings/schema.ts';
 import { type NotebookReport, prepareSubmission } from './notebook.ts';
 import { type ScoredQuestion, gradeQuestions } from './questions.ts';
 import { type LoadError, ProcessSubject, type Limits, type SubjectTiming } from './process-subject.ts';
@@ -38,6 +39,11 @@ export interface GradeOptions {
   readonly runAs?: { readonly uid: number; readonly gid: number };
 }
 
+/** The names the student's code must define for a problem: the catalog's, as the binding renames them. */
+function studentNames(problem: Problem, binding: ProblemBinding | undefined): string[] {
+  return functionsOf(problem).flatMap((fn) => studentName(fn, binding?.[fn]) ?? []);
+}
+
 /** The function names a problem grades, from its catalog signatures. */
 export function functionsOf(problem: Problem): string[] {
   return problem.signatures
@@ -62,7 +68,8 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   const { assignment } = options;
   const started = Date.now();
   const maxScore = assignment.problems.reduce((s, p) => s + p.points, 0) + assignment.questions.filter((q) => !options.visibleOnly || q.visibility === 'visible').reduce((s, q) => s + q.points, 0);
-  const parts = submissionParts(options.submission, options.answers);
+  const parts = submissionParts(options.submission, options.answers, assignment.files);
+  const adapter = adapterPath(assignment);
   const base = {
     assignment: assignment.name,
     assignmentFile: assignment.file,
@@ -81,7 +88,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   };
   let notebook: NotebookReport | undefined;
   let extractionErrors: readonly LoadError[] = [];
-  const intArgs = Object.assign({}, ...assignment.problems.map((p) => problems[p.id].intArgs ?? {})) as Record<string, number[]>;
+  const intArgs = Object.assign({}, ...assignment.problems.map((p) => problemOf(p).intArgs ?? {})) as Record<string, number[]>;
   /** A fresh process for the submission's code, in a fresh private directory. */
   const startSubject = async (file: string): Promise<ProcessSubject> => {
     const cwd = tempDir();
@@ -92,6 +99,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       seed: assignment.seed,
       limits: limitsOf(assignment, options.limits),
       intArgs,
+      binding: { ...(adapter ? { adapter } : {}), provided: assignment.provided },
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       isolation: { fileOnly: options.fileOnly ?? false, assignmentFile: assignment.file },
     });
@@ -116,7 +124,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       code = prepared.file;
     }
     const plans = assignment.problems.map((settings) => {
-      const problem = problems[settings.id];
+      const problem = problemOf(settings);
       const visibility = (id: string) => settings.checks[id]?.visibility ?? settings.visibility;
       const counted = problem.checks.filter((c) => settings.checks[c.id]?.weight !== 0 && (!options.visibleOnly || visibility(c.id) === 'visible'));
       const runs = Object.fromEntries(
@@ -150,7 +158,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
           if (plan[phase].length === 0) continue;
           results.set(
             plan.problem.id,
-            await runProblem(plan.problem, student, {
+            await runProblem(plan.problem, boundSubject(student, plan.problem, plan.settings.bind), {
               seed: assignment.seed,
               variants: variantsOf(plan.problem),
               only: plan[phase],
@@ -174,7 +182,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         const ran = [...(visible.get(problem.id)?.checks ?? []), ...(hidden.get(problem.id)?.checks ?? [])];
         const order = problem.checks.map((c) => c.id);
         const result: ProblemResult = { problem: problem.id, title: problem.title, checks: ran.sort((a, b) => order.indexOf(a.check) - order.indexOf(b.check)) };
-        const missing = functionsOf(problem).filter((fn) => !loaded.ready.defined.includes(fn) && !loaded.ready.defined.includes(camelCase(fn)));
+        const missing = studentNames(problem, settings.bind).filter((fn) => !loaded.ready.defined.includes(fn) && !loaded.ready.defined.includes(camelCase(fn)));
         // Only worth saying when a check needed one of them (an assignment may leave some functions out).
         const neededMissing = result.checks.some((c) => c.failure?.code === 'missing');
         const notice = missing.length > 0 && neededMissing ? missingNotice(missing, loaded.ready.loadErrors) : undefined;

@@ -75,6 +75,22 @@ export interface Mistake {
   readonly implementation: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A handout's own definition of a problem (seed 003 defines weight decay by the penalty lambda/(2 nu) ||theta||^2,
+ * so its update is theta -= nu g + lambda theta): the same interface graded against another reference, with the
+ * named mistakes judged relative to it. An assignment selects it by id (`convention:`).
+ */
+export interface Convention {
+  /** Stable id within the problem, e.g. "decay-outside-lr". */
+  readonly id: string;
+  /** The rule in a few words, as the handout states it. */
+  readonly title: string;
+  /** The reference as the handout defines it: the exports that differ from the catalog's. */
+  readonly implementation: Readonly<Record<string, unknown>>;
+  /** The problem under this convention: checks whose oracles follow it, and its own named mistakes. */
+  readonly problem: Problem;
+}
+
 export interface Problem {
   /** The catalog id, e.g. "softmax-jacobian". */
   readonly id: string;
@@ -87,4 +103,6 @@ export interface Problem {
   readonly intArgs?: Readonly<Record<string, readonly number[]>>;
   readonly checks: readonly Check[];
   readonly mistakes: readonly Mistake[];
+  /** The handouts' own definitions of this problem, if any differ from the catalog's. */
+  readonly conventions?: readonly Convention[];
 }
