@@ -22,7 +22,10 @@ interface HandoutSeed {
   readonly carriesInto?: Readonly<Record<string, readonly string[]>>;
 }
 
-const SEEDS: readonly HandoutSeed[] = [{ assignment: 'seed-003.yaml', fixtures: 'seed-003-handout', carriesInto: { ema: ['adam-optimizer'] } }];
+const SEEDS: readonly HandoutSeed[] = [
+  { assignment: 'seed-000.yaml', fixtures: 'seed-000-handout' },
+  { assignment: 'seed-003.yaml', fixtures: 'seed-003-handout', carriesInto: { ema: ['adam-optimizer'] } },
+];
 
 const codePoints = (a: Assignment) => a.problems.reduce((s, p) => s + p.points, 0);
 

@@ -17,7 +17,7 @@ import { GradescopeResultsSchema, toGradescope } from './render/gradescope.ts';
 const root = path.join(import.meta.dirname, '..', 'fixtures', 'submissions');
 const notebook = (name: string) => path.join(root, 'notebooks', name);
 
-// Seed 000's problems 1-2 with two of its deductions (fixtures/assignments/seed-000.yaml); few runs per check
+// Seed 000's problems 1-2 with two of its deductions (fixtures/assignments/catalog-seed-000.yaml); few runs per check
 // (the same seeds on both sides, so the comparison is exact), to keep the test short.
 const assignment = parseAssignment(
   [

@@ -1,0 +1,143 @@
+// Bindings, end to end on small submissions written as the handouts ask: each case is the shortest
+// reproduction of a false failure that grading through the catalog's own interface gave a correct student, and
+// each is shown to matter (without the binding, or with the wrong thing bound, the same code fails). Bad
+// bindings are the assignment's errors, named with file, line and field before any student is graded.
+
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AssignmentError, parseAssignment } from './assignment.ts';
+import { grade } from './grade.ts';
+import { pickCodeFile } from './submission.ts';
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-bindings-'));
+
+/** Writes files (relative path -> text) into a fresh folder under the test's temp dir. */
+function folder(name: string, files: Record<string, string>): string {
+  const dir = path.join(work, name);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+const assignment = (yaml: string, file = path.join(work, 'hw.yaml')) => parseAssignment(`name: hw\nseed: 7\n${yaml}`, file);
+const score = async (a: ReturnType<typeof assignment>, submission: string) => {
+  const report = await grade({ assignment: a, submission });
+  return { report, points: report.problems.reduce((s, p) => s + p.score, 0), max: a.problems.reduce((s, p) => s + p.points, 0) };
+};
+
+const SOFTMAX = 'import numpy as np\n\ndef softmax(z, tau):\n    s = (np.asarray(z) - np.max(z)) / tau\n    return np.exp(s) / np.exp(s).sum()\n';
+
+describe('a correct solution written as the handout asks gets full marks', () => {
+  it("initialize_weights calling torch.zeros(shape) on the handout's tuple (seed 000 Q5.1)", async () => {
+    const dir = folder('torch-zeros', {
+      'hw1.py': [
+        'import torch',
+        'def initialize_weights(shape, method):',
+        "    if method == 'zero':",
+        '        return torch.zeros(shape)',
+        "    if method != 'small_random':",
+        '        raise ValueError(method)',
+        '    return torch.randn(shape) * 0.01',
+        '',
+      ].join('\n'),
+    });
+    const problem = (bind: string) =>
+      assignment(`problems:\n  - id: init-schemes\n    points: 2\n${bind}    checks: { small-random-distribution: { weight: 1 }, zero-is-exactly-zero: { weight: 1 }, returns-fan-in-by-fan-out: { weight: 0 }, rejects-unknown-method: { weight: 0 }, rejects-bad-shape: { weight: 0 }, xavier-distribution: { weight: 0 }, he-distribution: { weight: 0 }, xavier-uniform-distribution: { weight: 0 }, he-uniform-distribution: { weight: 0 }, lecun-distribution: { weight: 0 }, max-fan-distribution: { weight: 0 } }\n`);
+    const bound = await score(problem('    bind:\n      initialize_weights: { args: [{ from: shape, as: tuple }, method] }\n'), dir);
+    expect(bound.points).toBe(bound.max);
+    // The catalog's own call hands over a numpy array, which torch.zeros refuses.
+    const unbound = await score(problem(''), dir);
+    expect(unbound.points).toBe(0);
+    expect(JSON.stringify(unbound.report.problems[0]!.checks.map((c) => c.result.failure?.message))).toMatch(/TypeError/);
+  });
+
+  it('a name bound to a library function (sklearn confusion_matrix, imported as Q4.3 says) is not the student’s work', async () => {
+    const dir = folder('sklearn', { 'hw1.py': `from sklearn.metrics import confusion_matrix\n${SOFTMAX}` });
+    const { report } = await score(assignment('problems:\n  - { id: metrics, points: 3 }\n  - { id: softmax-temperature, points: 1 }\n'), dir);
+    const metrics = report.problems.find((p) => p.id === 'metrics')!;
+    expect(metrics.score).toBe(0);
+    expect(metrics.checks.some((c) => /imported from sklearn, not the student's own code/.test(c.result.failure?.message ?? ''))).toBe(true);
+    expect(report.problems.find((p) => p.id === 'softmax-temperature')!.score).toBe(1);
+  });
+
+  it('the helpers a handout provides are not graded as the student’s (seed 002’s sigmoid)', async () => {
+    const dir = folder('provided', { 'hw1.py': 'import numpy as np\n\ndef sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n' });
+    const problem = 'problems:\n  - id: activations\n    points: 1\n    checks: { sigmoid-grad-matches-reference: { weight: 0 }, tanh-grad-matches-reference: { weight: 0 }, relu-grad-matches-reference: { weight: 0 } }\n';
+    const own = await score(assignment(problem), dir);
+    const provided = await score(assignment(`provided: [sigmoid]\n${problem}`), dir);
+    expect(provided.report.problems[0]!.checks.filter((c) => c.weight > 0).every((c) => c.result.failure?.code === 'missing')).toBe(true);
+    expect(own.points).toBeGreaterThan(provided.points);
+  });
+
+  it('a package with relative imports beside the graded file imports as a package', async () => {
+    const dir = folder('package', {
+      'hw1.py': 'from mylib import softmax\n',
+      'mylib/__init__.py': 'from .ops import softmax\n',
+      'mylib/ops.py': SOFTMAX,
+    });
+    const { points, max, report } = await score(assignment('problems:\n  - { id: softmax-temperature, points: 2 }\n'), dir);
+    expect(report.loadErrors).toEqual([]);
+    expect(points).toBe(max);
+  });
+
+  it('a folder holding a_utils.py and hw1.py is graded on hw1.py', () => {
+    const dir = folder('two-files', { 'a_utils.py': SOFTMAX, 'hw1.py': 'from a_utils import softmax\n' });
+    expect(pickCodeFile(dir)).toBe(path.join(dir, 'hw1.py'));
+    expect(pickCodeFile(dir, ['a_utils.py'])).toBe(path.join(dir, 'a_utils.py'));
+  });
+
+  it('a notebook importing tensorflow for a loader the grader never calls loads cleanly', async () => {
+    const cell = (source: string) => ({ cell_type: 'code', execution_count: 1, metadata: {}, outputs: [], source });
+    const dir = folder('tensorflow', {
+      'hw1.ipynb': JSON.stringify({
+        cells: [cell('import numpy as np\nimport tensorflow as tf'), cell('def load_data():\n    return tf.keras.datasets.mnist.load_data()'), cell(SOFTMAX), cell('(x_train, y_train), _ = load_data()')],
+        metadata: {},
+        nbformat: 4,
+        nbformat_minor: 5,
+      }),
+    });
+    const { points, max, report } = await score(assignment('problems:\n  - { id: softmax-temperature, points: 2 }\n'), dir);
+    expect(report.loadErrors).toEqual([]);
+    expect(report.missingModules).toEqual(['tensorflow']);
+    expect(points).toBe(max);
+  });
+});
+
+describe('bad bindings are the assignment’s errors, with file, line and field', () => {
+  const issuesOf = (yaml: string) => {
+    try {
+      assignment(yaml);
+    } catch (error) {
+      expect(error).toBeInstanceOf(AssignmentError);
+      return (error as AssignmentError).issues;
+    }
+    throw new Error('accepted');
+  };
+
+  it('a name the suites never call, a parameter the catalog does not pass, a convention that does not exist', () => {
+    const issues = issuesOf(
+      ['problems:', '  - id: ema', '    points: 1', '    convention: handout', '  - id: init-schemes', '    points: 1', '    bind:', '      init_weights: initialize', '      initialize_weights: { args: [size, method] }'].join('\n'),
+    );
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ line: 6, path: 'problems[0].convention', message: expect.stringContaining('ema has no convention "handout"') }),
+        expect.objectContaining({ line: 10, path: 'problems[1].bind.init_weights', message: expect.stringContaining('call no "init_weights"') }),
+        expect.objectContaining({ line: 11, path: 'problems[1].bind.initialize_weights.args[0]', message: expect.stringContaining('no parameter "size"') }),
+      ]),
+    );
+  });
+
+  it('an adapter that is missing, not Python, or lacks a bound function', () => {
+    const bound = 'problems:\n  - id: ema\n    points: 1\n    bind:\n      ema_update: { adapter: ema }\n';
+    expect(issuesOf(bound)[0]).toMatchObject({ path: 'problems[0].bind.ema_update.adapter', message: expect.stringContaining('no adapter') });
+    expect(issuesOf(`adapter: missing.py\n${bound}`)[0]).toMatchObject({ path: 'adapter', message: expect.stringContaining('cannot read the adapter') });
+    writeFileSync(path.join(work, 'broken.py'), 'def ema(x):\n    return (x\n');
+    expect(issuesOf(`adapter: broken.py\n${bound}`)[0]).toMatchObject({ file: path.join(work, 'broken.py'), line: 2, message: expect.stringContaining('not valid Python') });
+    writeFileSync(path.join(work, 'other.py'), 'def something_else(x):\n    return x\n');
+    expect(issuesOf(`adapter: other.py\n${bound}`)[0]).toMatchObject({ line: 8, path: 'problems[0].bind.ema_update.adapter', message: expect.stringContaining('defines no function or class ema') });
+  });
+});
