@@ -226,7 +226,8 @@ export function assignmentForProblems(ids: readonly ProblemId[], seed: number): 
     name: `problems ${ids.join(', ')}`,
     seed,
     limits: {},
-    problems: ids.map((id) => ({ id, points: 1, visibility: 'visible', checks: {}, mistakes: {} })),
+    // The catalog's optional variants (the uniform initialisations) do not count in a self-check.
+    problems: ids.map((id) => ({ id, points: 1, visibility: 'visible', checks: Object.fromEntries(problems[id].checks.filter((c) => c.optional).map((c) => [c.id, { weight: 0 }])), mistakes: {} })),
     files: [],
     provided: [],
     questions: [],

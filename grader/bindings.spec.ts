@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AssignmentError, parseAssignment } from './assignment.ts';
+import { AssignmentError, assignmentForProblems, loadAssignment, parseAssignment } from './assignment.ts';
+import { bundleEntries } from './bundle.ts';
 import { grade } from './grade.ts';
 import { pickCodeFile } from './submission.ts';
 
@@ -104,6 +105,34 @@ describe('a correct solution written as the handout asks gets full marks', () =>
     expect(report.loadErrors).toEqual([]);
     expect(report.missingModules).toEqual(['tensorflow']);
     expect(points).toBe(max);
+  });
+});
+
+describe('without an assignment, a self-check counts what the problem requires', () => {
+  it('a perfect Q5.1 (four methods, no uniform variants) gets 1/1 on `check --problems init-schemes`', async () => {
+    const dir = folder('q51', {
+      'hw1.py': [
+        'import numpy as np',
+        'def initialize_weights(shape, method):',
+        '    if len(shape) != 2:',
+        "        raise ValueError('shape must be (fan_in, fan_out)')",
+        '    fan_in, fan_out = shape',
+        "    std = {'zero': 0.0, 'small_random': 0.01, 'xavier': np.sqrt(2 / (fan_in + fan_out)), 'he': np.sqrt(2 / fan_in)}.get(method)",
+        '    if std is None:',
+        '        raise ValueError(method)',
+        '    return np.random.randn(fan_in, fan_out) * std',
+        '',
+      ].join('\n'),
+    });
+    const { points, max } = await score(assignmentForProblems(['init-schemes'], 7), dir);
+    expect(points).toBe(max);
+  });
+});
+
+describe('the adapter travels with the assignment', () => {
+  it('into the Gradescope bundle, beside assignment.yaml', () => {
+    const seed003 = loadAssignment(path.join(import.meta.dirname, '..', 'fixtures', 'assignments', 'seed-003.yaml'));
+    expect(bundleEntries(seed003).map((e) => e.name)).toContain('seed-003.adapter.py');
   });
 });
 

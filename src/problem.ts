@@ -19,6 +19,11 @@ export interface Check {
   /** The tolerance its comparisons use (documented beside the problem). */
   readonly tolerance?: Tolerance;
   /**
+   * A variant the catalog offers beyond what the homeworks require (the uniform initialisations): it counts only
+   * where an assignment gives it a weight, never in a self-check without an assignment.
+   */
+  readonly optional?: boolean;
+  /**
    * How diagnosis compares the subject's answer with a named-mistake variant's answer to the failing call, for
    * checks whose answers are random (compare distributions, not numbers). Default: within the failure's tolerance.
    */
@@ -48,6 +53,7 @@ export interface CheckSpec<I> {
   /** Resolves when the subject satisfies the property on `input`; throws a CheckFailure otherwise. */
   readonly run: (subject: Subject, input: I, context: CheckContext) => Promise<void>;
   readonly sameAnswer?: (received: Value, variant: Value) => boolean;
+  readonly optional?: boolean;
 }
 
 export function defineCheck<I>(spec: CheckSpec<I>): Check {
@@ -57,6 +63,7 @@ export function defineCheck<I>(spec: CheckSpec<I>): Check {
     numRuns: spec.numRuns ?? DEFAULT_RUNS,
     ...(spec.tolerance ? { tolerance: spec.tolerance } : {}),
     ...(spec.sameAnswer ? { sameAnswer: spec.sameAnswer } : {}),
+    ...(spec.optional ? { optional: true } : {}),
     property: (subject, context = PLAIN_CONTEXT) =>
       fc.asyncProperty(spec.arbitrary, async (input) => {
         await spec.run(subject, input, context);

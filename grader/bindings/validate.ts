@@ -52,6 +52,9 @@ export function adapterIssues(assignment: {
   readonly problems: readonly { readonly bind?: ProblemBinding | undefined }[];
 }): BindingIssue[] {
   if (assignment.adapter === undefined) return [];
+  if (path.isAbsolute(assignment.adapter) || path.normalize(assignment.adapter).startsWith('..')) {
+    return [{ path: ['adapter'], message: 'the adapter must lie in the assignment\'s folder (a relative path without ..): it travels with the assignment into bundles and workflows' }];
+  }
   const file = path.resolve(path.dirname(assignment.file), assignment.adapter);
   let source: string;
   try {
