@@ -57,6 +57,21 @@ const ProblemEntry = z
   })
   .strict();
 
+/** One task of the handout whose deliverable is code or a computed value, and how gradecheck grades it. */
+const HandoutTask = z
+  .object({
+    task: z.string().min(1),
+    points: z.number().nonnegative(),
+    /** The deliverable in a few words, as the handout asks for it. */
+    what: z.string().min(1),
+    /** The problem or question of this assignment that grades it. */
+    graded_by: z.string().optional(),
+    /** Why it is left to a person (or to a later version), when nothing grades it. */
+    left: z.string().optional(),
+  })
+  .strict()
+  .refine((t) => (t.graded_by === undefined) !== (t.left === undefined), { message: 'give graded_by (a problem or question id) or left (why a person grades it), one of the two' });
+
 const Limits = z
   .object({
     call_timeout_ms: z.number().int().positive(),
@@ -90,6 +105,8 @@ const AssignmentSchema = z
     provided: z.array(z.string().min(1)).default([]),
     /** A Python file, relative to the assignment, that exposes catalog functions built from the handout's API. */
     adapter: z.string().min(1).optional(),
+    /** The handout's code tasks with their points: what is graded and what is left (`gradecheck coverage`). */
+    handout: z.array(HandoutTask).default([]),
     problems: z.array(ProblemEntry).default([]),
     /** Written answers: closed forms graded from the student's answers.yaml. */
     questions: z.array(QuestionEntry).default([]),
@@ -131,6 +148,10 @@ const AssignmentSchema = z
           ctx.addIssue({ code: 'custom', path: ['problems', i, 'mistakes', id, 'deduct'], message: `deducts more than the problem's ${p.points} points` });
         }
       }
+    });
+    const gradable = new Set([...a.problems.map((p) => p.id), ...a.questions.map((q) => q.id)]);
+    a.handout.forEach((t, i) => {
+      if (t.graded_by !== undefined && !gradable.has(t.graded_by)) ctx.addIssue({ code: 'custom', path: ['handout', i, 'graded_by'], message: `no problem or question "${t.graded_by}" in this assignment` });
     });
     const seen = new Set<string>();
     a.problems.forEach((p, i) => {
@@ -230,6 +251,7 @@ export function assignmentForProblems(ids: readonly ProblemId[], seed: number): 
     problems: ids.map((id) => ({ id, points: 1, visibility: 'visible', checks: Object.fromEntries(problems[id].checks.filter((c) => c.optional).map((c) => [c.id, { weight: 0 }])), mistakes: {} })),
     files: [],
     provided: [],
+    handout: [],
     questions: [],
   };
 }

@@ -9,6 +9,7 @@ import { prepareSubmission } from './notebook.ts';
 import { ProcessSubject } from './process-subject.ts';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
+import { coverageOf, formatCoverage } from './coverage.ts';
 import { type BatchRow, gradecheckVersion, mergeShards, parseShard, runBatch, shardFromEnv, summarize } from './batch.ts';
 import { writeBundle } from './bundle.ts';
 import { serveWorker } from './worker.ts';
@@ -271,6 +272,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       const summary = summarize(assignment, rows);
       write(`merged ${shardDirs.length} shard(s): ${summary.graded}/${summary.submissions} graded, mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}`);
       exitCode = summary.failed > 0 ? EXIT.failed : EXIT.ok;
+    });
+
+  program
+    .command('coverage')
+    .description("list the handout's code tasks with their points: which are graded automatically and how, which by a person")
+    .requiredOption('-a, --assignment <file>', 'assignment YAML')
+    .action((options: { assignment: string }) => {
+      const assignment = loadAssignment(options.assignment);
+      write(formatCoverage(assignment, coverageOf(assignment)));
     });
 
   program
