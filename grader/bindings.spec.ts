@@ -108,6 +108,45 @@ describe('a correct solution written as the handout asks gets full marks', () =>
   });
 });
 
+describe('the call forms, on Python and TS', () => {
+  const EMA_POINTS = 'problems:\n  - id: ema\n    points: 2\n    bind:\n';
+
+  it('a renamed function with its own parameter order (TS) and a keyword argument (Python)', async () => {
+    const ts = folder('ema-ts', {
+      'hw.mjs': 'export function ema(beta, xT, t, old) {\n  const star = xT.map((x, i) => beta * old[i] + (1 - beta) * x);\n  return [star.map((s) => s / (1 - beta ** t)), star];\n}\n',
+    });
+    const renamed = await score(assignment(`${EMA_POINTS}      ema_update: { function: ema, args: [beta, x_t, t, ema_star_old] }\n`), path.join(ts, 'hw.mjs'));
+    expect(renamed.points).toBe(renamed.max);
+    const py = folder('ema-py', {
+      'hw.py': 'import numpy as np\n\ndef ema_step(x_t, beta, ema_star_old, *, step):\n    star = beta * ema_star_old + (1 - beta) * x_t\n    return star / (1 - beta ** step), star\n',
+    });
+    const keyword = await score(assignment(`${EMA_POINTS}      ema_update: { function: ema_step, args: [x_t, beta, ema_star_old, { from: t, keyword: step }] }\n`), path.join(py, 'hw.py'));
+    expect(keyword.points).toBe(keyword.max);
+    // Bound in the catalog's order instead, the same code is called wrongly and fails.
+    const wrong = await score(assignment(`${EMA_POINTS}      ema_update: ema_step\n`), path.join(py, 'hw.py'));
+    expect(wrong.points).toBe(0);
+  });
+
+  it('a function over module globals, set before the call', async () => {
+    const dir = folder('globals', {
+      'hw.py': 'beta = None\nema_star = None\n\ndef ema_update(x_t, t):\n    star = beta * ema_star + (1 - beta) * x_t\n    return star / (1 - beta ** t), star\n',
+    });
+    const { points, max } = await score(assignment(`${EMA_POINTS}      ema_update: { args: [x_t, t], globals: { beta: beta, ema_star: ema_star_old } }\n`), path.join(dir, 'hw.py'));
+    expect(points).toBe(max);
+  });
+
+  it('a function that updates globals in place and returns nothing (as seed 002’s train_one_sample)', async () => {
+    const dir = folder('in-place', {
+      'hw.py': 'W = None\nU = None\n\ndef momentum_update(g, lr, mu):\n    global W, U\n    U = mu * U + g\n    W = W - lr * U\n',
+    });
+    const { points, max } = await score(
+      assignment('problems:\n  - id: momentum-sgd\n    points: 1\n    bind:\n      momentum_step: { function: momentum_update, args: [g, lr, mu], globals: { W: w, U: u }, returns: globals }\n'),
+      path.join(dir, 'hw.py'),
+    );
+    expect(points).toBe(max);
+  });
+});
+
 describe('without an assignment, a self-check counts what the problem requires', () => {
   it('a perfect Q5.1 (four methods, no uniform variants) gets 1/1 on `check --problems init-schemes`', async () => {
     const dir = folder('q51', {
