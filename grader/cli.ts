@@ -16,7 +16,7 @@ import { serveWorker } from './worker.ts';
 import { writeClassroomWorkflow } from './workflow.ts';
 import { grade } from './grade.ts';
 import type { GradeReport } from './report.ts';
-import { submissionParts } from './submission.ts';
+import { ACCEPTED_TYPES, submissionParts } from './submission.ts';
 import { reportTerminal } from './render/terminal.ts';
 import { reportHtml } from './render/html.ts';
 import { writeAtomic, writeReport } from './write.ts';
@@ -198,7 +198,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const parts = submissionParts(options.submission, options.answers);
         report =
           parts.code === undefined && parts.answers === undefined
-            ? ungradableReport(options, `no source file (.py .ipynb .js .mjs .ts) or answers.yaml in ${options.submission}`)
+            ? ungradableReport(options, `no source file (${ACCEPTED_TYPES}) or answers.yaml in ${options.submission}`)
             : await grade({
                 assignment,
                 submission: options.submission,

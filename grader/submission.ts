@@ -14,8 +14,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 /** The code files a submission may be, in the order a folder's candidates are preferred. */
 export const SUBMISSION_EXTENSIONS = ['.ipynb', '.py', '.ts', '.mts', '.mjs', '.js'] as const;
-/** How the accepted types are named in messages. */
-export const ACCEPTED_TYPES = '.py, .ipynb, .js, .mjs or .ts';
+/** How the accepted types are named in messages (no commas: it lands in CSV cells). */
+export const ACCEPTED_TYPES = '.py .ipynb .js .mjs .ts';
 
 export type Language = 'python' | 'node';
 
@@ -23,7 +23,7 @@ export function languageOf(file: string): Language {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.py' || ext === '.ipynb') return 'python';
   if (['.js', '.mjs', '.ts', '.mts'].includes(ext)) return 'node';
-  throw new SubjectError('missing', `unsupported submission type "${ext}": expected ${ACCEPTED_TYPES}`);
+  throw new SubjectError('missing', `unsupported submission type "${ext}": expected one of ${ACCEPTED_TYPES}`);
 }
 
 export const isNotebook = (file: string): boolean => path.extname(file).toLowerCase() === '.ipynb';
