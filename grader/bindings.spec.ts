@@ -122,9 +122,10 @@ describe('the call forms, on Python and TS', () => {
     });
     const keyword = await score(assignment(`${EMA_POINTS}      ema_update: { function: ema_step, args: [x_t, beta, ema_star_old, { from: t, keyword: step }] }\n`), path.join(py, 'hw.py'));
     expect(keyword.points).toBe(keyword.max);
-    // Bound in the catalog's order instead, the same code is called wrongly and fails.
+    // Bound in the catalog's order instead, the same code is called wrongly and fails, saying how it was called.
     const wrong = await score(assignment(`${EMA_POINTS}      ema_update: ema_step\n`), path.join(py, 'hw.py'));
     expect(wrong.points).toBe(0);
+    expect(wrong.report.problems[0]!.checks[0]!.result.failure?.message).toMatch(/TypeError.*the grader called ema_step\(x_t, beta, t, ema_star_old\)/);
   });
 
   it('a function over module globals, set before the call', async () => {

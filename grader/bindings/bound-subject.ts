@@ -69,6 +69,22 @@ function shapeCall(
   return { positional, shape };
 }
 
+/**
+ * A call the student's signature refused (a TypeError about its arguments) says what was called and what the
+ * handout asks for, so the student sees the mismatch rather than a bare traceback.
+ */
+async function explainingSignature<T>(name: string, specs: readonly ArgSpec[], call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof SubjectError && error.code === 'raised' && /TypeError: .*(argument|positional)/.test(error.message)) {
+      const asked = specs.map((a) => (typeof a === 'string' ? a : a.keyword ? `${a.keyword}=${a.from}` : a.from)).join(', ');
+      throw new SubjectError('raised', `${error.message} (the grader called ${name}(${asked}), as the handout asks)`, error.details);
+    }
+    throw error;
+  }
+}
+
 /** `subject` as the problem's binding presents it to the problem's suites. */
 export function boundSubject(subject: ShapedCalls, problem: Problem, binding: ProblemBinding | undefined): Subject {
   if (!binding || Object.keys(binding).length === 0) return subject;
@@ -84,7 +100,8 @@ export function boundSubject(subject: ShapedCalls, problem: Problem, binding: Pr
       if (!entry) return subject.call(fn, args);
       const { positional, shape } = shapeCall(fn, callables.get(fn)?.params ?? [], args, entry, subject.language);
       const name = entry.adapter ?? ('function' in entry ? entry.function : undefined) ?? fn;
-      const answer = await subject.callShaped(name, positional, shape, fn);
+      const params = callables.get(fn)?.params ?? [];
+      const answer = await explainingSignature(name, entry.args ?? params.slice(0, args.length), () => subject.callShaped(name, positional, shape, fn));
       if (shape.readGlobals) {
         const globals = (answer as { globals?: Record<string, Value> } | null)?.globals ?? {};
         return shape.readGlobals.map((g) => globals[g] ?? null);
