@@ -14,6 +14,7 @@ import type { Assignment } from './assignment.ts';
 import { type NotebookReport, prepareSubmission } from './notebook.ts';
 import { pickFile } from './batch.ts';
 import { type ScoredQuestion, gradeQuestions } from './questions.ts';
+import { EnvironmentFailure } from './python.ts';
 import { type LoadError, ProcessSubject, type Limits, type SubjectTiming } from './process-subject.ts';
 import type { SandboxMode } from './sandbox.ts';
 import { type ScoredProblem, lateFactor, scoreProblem } from './score.ts';
@@ -64,6 +65,8 @@ export interface GradeReport {
   readonly timing?: SubjectTiming;
   /** Set when grading itself failed: the score is not a grade. */
   readonly ungradable?: string;
+  /** Set when the grader's environment is what failed (no numpy, no Python): every other submission would fail too. */
+  readonly environmentFailure?: { readonly cause: string; readonly fix: string };
 }
 
 /** The function names a problem grades, from its catalog signatures. */
@@ -253,6 +256,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       stderr: outputOf(subjects, 'stderr'),
       executionTimeMs: Date.now() - started,
       ungradable: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      ...(error instanceof EnvironmentFailure ? { environmentFailure: { cause: error.rootCause, fix: error.fix } } : {}),
     };
   } finally {
     await Promise.all(subjects.map((s) => s.close()));
