@@ -244,7 +244,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       const summary = summarize(assignment, rows);
       const cached = rows.filter((r) => r.cached).length;
       write(`${summary.graded}/${summary.submissions} graded (${cached} from the cache), mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}; wrote ${path.join(options.out, 'gradebook.csv')}, summary.md, summary.json`);
-      exitCode = summary.failed > 0 ? EXIT.failed : EXIT.ok;
+      const environment = rows.find((r) => r.report?.environmentFailure)?.report?.environmentFailure;
+      if (environment) process.stderr.write(`error: the batch stopped early, nothing was graded as 0: ${environment.cause}.\nfix: ${environment.fix}\n`);
+      exitCode = environment ? EXIT.ungradable : summary.failed > 0 ? EXIT.failed : EXIT.ok;
     });
 
   program
