@@ -11,6 +11,7 @@ import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
 import { type BatchRow, gradecheckVersion, mergeShards, parseShard, runBatch, shardFromEnv, summarize } from './batch.ts';
 import { writeBundle } from './bundle.ts';
+import { canGrade, doctor, formatDoctor } from './doctor.ts';
 import { serveWorker } from './worker.ts';
 import { writeClassroomWorkflow } from './workflow.ts';
 import { type GradeReport, grade, submissionParts } from './grade.ts';
@@ -94,7 +95,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command()
     .name('gradecheck')
     .description('Property-based verification and autograding for deep-learning coursework')
+    .version(gradecheckVersion(), '-V, --version')
     .exitOverride();
+
+  program
+    .command('doctor')
+    .description('what this machine can grade: node, the Python chosen and why, numpy, torch, matplotlib, Chromium, the sandbox; a fix for each missing piece')
+    .action(() => {
+      const items = doctor();
+      write(formatDoctor(items));
+      exitCode = canGrade(items) ? EXIT.ok : EXIT.ungradable;
+    });
 
   program
     .command('list')

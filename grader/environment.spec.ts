@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from './cli.ts';
+import { canGrade, doctor, formatDoctor } from './doctor.ts';
 import { FALLBACK_PYTHON, choosePython } from './python.ts';
 import { GradescopeResultsSchema } from './render/gradescope.ts';
 
@@ -67,6 +68,28 @@ describe('Python discovery (one place: grader/python.ts)', () => {
     expect(both.probes.map((p) => Object.keys(p.packages).filter((k) => k !== 'matplotlib').sort())).toEqual([[], ['numpy'], ['numpy', 'torch']]);
     expect(choosePython({ PATH: dirs(noNumpy, numpyOnly) })).toMatchObject({ executable: numpyOnly, why: expect.stringContaining('numpy') });
     expect(choosePython({ PATH: dirs(noNumpy) }).executable).toBe(FALLBACK_PYTHON);
+  });
+});
+
+describe('gradecheck doctor', () => {
+  it('names the Python, why it was chosen, and a fix for each missing package; cannot grade without numpy', () => {
+    const broken = doctor(choosePython({ GRADECHECK_PYTHON: noNumpy }));
+    expect(broken.find((i) => i.what === 'python')).toMatchObject({ ok: true, found: expect.stringContaining('GRADECHECK_PYTHON is set') });
+    expect(broken.find((i) => i.what === 'numpy')).toMatchObject({ ok: false, required: true, fix: expect.stringContaining('python3-numpy') });
+    expect(canGrade(broken)).toBe(false);
+    expect(formatDoctor(broken)).toMatch(/MISSING numpy[^]*fix: apt-get install python3-numpy[^]*cannot grade Python submissions here/);
+    const fine = doctor(choosePython({ GRADECHECK_PYTHON: numpyOnly }));
+    expect(canGrade(fine)).toBe(true);
+    expect(fine.find((i) => i.what === 'torch')).toMatchObject({ ok: false, required: false, fix: expect.stringContaining('python3-torch') });
+  });
+
+  it('the command exits 3 where nothing can be graded, and --version prints the version', async () => {
+    const run = await gradecheck(['doctor'], { GRADECHECK_PYTHON: path.join(tmp, 'nope', 'python3') });
+    expect(run.code).toBe(EXIT.ungradable);
+    expect(run.stdout).toMatch(/MISSING python/);
+    const version = await gradecheck(['--version'], {});
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version);
   });
 });
 

@@ -5,7 +5,7 @@
 // Candidates are probed in the environment the submission's process gets, so a choice that works here works there.
 
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const FALLBACK_PYTHON = '/usr/bin/python3';
@@ -73,14 +73,20 @@ export function probePython(candidate: string): PythonProbe {
   }
 }
 
-/** Every python3 on `searchPath`, in order, without repeats. */
+/** Every python3 on `searchPath`, in order, without repeats (/bin/python3 is /usr/bin/python3 on a merged /usr). */
 function pythonsOnPath(searchPath: string): string[] {
-  const found = searchPath
+  const seen = new Set<string>();
+  return searchPath
     .split(path.delimiter)
     .filter((dir) => dir !== '' && path.isAbsolute(dir))
     .map((dir) => path.join(dir, 'python3'))
-    .filter((file) => existsSync(file) && statSync(file).isFile());
-  return [...new Set(found)];
+    .filter((file) => {
+      if (!existsSync(file) || !statSync(file).isFile()) return false;
+      const real = realpathSync(file);
+      if (seen.has(real)) return false;
+      seen.add(real);
+      return true;
+    });
 }
 
 /** The choice for an environment (tests pass their own; the grader uses process.env). */
