@@ -194,13 +194,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--submitted-at <iso>', 'submission time, for the late policy')
     .option('--file-only', "the submission's folder holds other students' files: give the sandbox the file alone")
+    .option('--gradescope', "graded by Gradescope's autograder: Gradescope applies its own late policy, so the assignment's applies only with late_policy.on_gradescope")
     .option('--run-as <user>', 'without the isolated sandbox: run the submission as this unprivileged user (needs root; the Gradescope bundle uses it)')
     .option('--json', 'print the report as JSON')
-    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string; fileOnly?: boolean; runAs?: string }) => {
+    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string; fileOnly?: boolean; runAs?: string; gradescope?: boolean }) => {
       let report: GradeReport;
       try {
         const assignment = chooseAssignment(options);
-        const submittedAt = options.submittedAt === undefined ? undefined : new Date(options.submittedAt);
+        const lateApplies = !options.gradescope || assignment.late_policy?.on_gradescope === true;
+        const submittedAt = options.submittedAt === undefined || !lateApplies ? undefined : new Date(options.submittedAt);
         if (submittedAt && Number.isNaN(submittedAt.getTime())) throw new InvalidArgumentError(`--submitted-at: not a date: ${options.submittedAt}`);
         const runAs = options.runAs === undefined ? undefined : userIds(options.runAs);
         const parts = submissionParts(options.submission, options.answers);
