@@ -15,7 +15,8 @@ import { GradeWorker } from './worker.ts';
 import { writeAtomic } from './write.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SUBMISSION_EXTENSIONS = ['.py', '.ipynb', '.ts', '.mts', '.mjs', '.js'];
+/** The source files a submission may be, in the order a folder's are preferred. */
+export const SUBMISSION_EXTENSIONS = ['.py', '.ipynb', '.ts', '.mts', '.mjs', '.js'];
 const NO_SOURCE_FILE = 'no source file (.py .ipynb .js .mjs .ts) or answers.yaml in the submission';
 
 export interface Submission {

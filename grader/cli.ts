@@ -1,7 +1,7 @@
 // The gradecheck command line. Each command is a thin layer over the engine and the suites.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -9,7 +9,8 @@ import { prepareSubmission } from './notebook.ts';
 import { ProcessSubject } from './process-subject.ts';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
-import { type BatchRow, gradecheckVersion, mergeShards, parseShard, runBatch, shardFromEnv, summarize } from './batch.ts';
+import { type BatchRow, SUBMISSION_EXTENSIONS, gradecheckVersion, mergeShards, parseShard, runBatch, shardFromEnv, summarize } from './batch.ts';
+import { isAnswersFile } from './answers.ts';
 import { writeBundle } from './bundle.ts';
 import { canGrade, doctor, formatDoctor } from './doctor.ts';
 import { serveWorker } from './worker.ts';
@@ -53,6 +54,17 @@ function chooseAssignment(options: SubjectOptions): Assignment {
   if (options.assignment && options.problems) throw new InvalidArgumentError('give either --assignment or --problems, not both');
   if (options.assignment) return loadAssignment(options.assignment);
   return assignmentForProblems(options.problems ?? problemIds, options.seed);
+}
+
+/** A submission path that is not there or cannot be a submission is the caller's mistake: a usage error (exit 2). */
+function requireSubmissionPath(option: string, submission: string): void {
+  const st = statSync(submission, { throwIfNoEntry: false });
+  if (st === undefined) throw new InvalidArgumentError(`${option}: no such file or folder: ${submission}`);
+  if (st.isDirectory() || isAnswersFile(submission)) return;
+  const ext = path.extname(submission).toLowerCase();
+  if (!SUBMISSION_EXTENSIONS.includes(ext)) {
+    throw new InvalidArgumentError(`${option}: ${submission} cannot be graded (${ext || 'no extension'}): give a ${SUBMISSION_EXTENSIONS.join(', ')} file, an answers .yaml, or a folder`);
+  }
 }
 
 function write(text: string): void {
@@ -144,6 +156,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!check) throw new InvalidArgumentError(`problem ${problem.id} has no check "${options.check}"; its checks: ${problem.checks.map((c) => c.id).join(', ')}`);
       const m = options.mistake === undefined ? undefined : problem.mistakes.find((x) => x.id === options.mistake);
       if (options.mistake !== undefined && !m) throw new InvalidArgumentError(`problem ${problem.id} has no mistake "${options.mistake}"`);
+      if (options.submission !== undefined) requireSubmissionPath('--submission', options.submission);
       const workDir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-replay-'));
       const student = options.submission === undefined ? undefined : await ProcessSubject.start(prepareSubmission(options.submission, workDir).file, { cwd: workDir, ...(problem.intArgs ? { intArgs: problem.intArgs } : {}) });
       try {
@@ -175,6 +188,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'also write the report as a self-contained web page (plots, typeset formulas)')
     .action(async (submission: string, options: SubjectOptions & { answers?: string; html?: string }) => {
+      requireSubmissionPath('submission', submission);
       const assignment = chooseAssignment(options);
       const report = await grade({ assignment, submission, visibleOnly: true, ...(options.answers !== undefined ? { answers: options.answers } : {}) });
       if (options.html !== undefined) writeAtomic(options.html, reportHtml(report));
@@ -199,6 +213,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--json', 'print the report as JSON')
     .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string; fileOnly?: boolean; runAs?: string; gradescope?: boolean }) => {
       let report: GradeReport;
+      requireSubmissionPath('--submission', options.submission);
       try {
         const assignment = chooseAssignment(options);
         const lateApplies = !options.gradescope || assignment.late_policy?.on_gradescope === true;

@@ -14,6 +14,7 @@ import type { Assignment } from './assignment.ts';
 import { type NotebookReport, prepareSubmission } from './notebook.ts';
 import { pickFile } from './batch.ts';
 import { type ScoredQuestion, gradeQuestions } from './questions.ts';
+import { withSuggestions } from './names.ts';
 import { EnvironmentFailure } from './python.ts';
 import { type LoadError, ProcessSubject, type Limits, type SubjectTiming } from './process-subject.ts';
 import type { SandboxMode } from './sandbox.ts';
@@ -221,7 +222,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         const missing = functionsOf(problem).filter((fn) => !loaded.ready.defined.includes(fn) && !loaded.ready.defined.includes(camelCase(fn)));
         // Only worth saying when a check needed one of them (an assignment may leave some functions out).
         const neededMissing = result.checks.some((c) => c.failure?.code === 'missing');
-        const notice = missing.length > 0 && neededMissing ? missingNotice(missing, loaded.ready.loadErrors) : undefined;
+        const notice = missing.length > 0 && neededMissing ? missingNotice(withSuggestions(missing, loaded.ready.defined), loaded.ready.loadErrors) : undefined;
         return scoreProblem(settings, result, index, notice);
       });
     }
