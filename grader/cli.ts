@@ -12,6 +12,7 @@ import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment
 import { type BatchRow, SUBMISSION_EXTENSIONS, gradecheckVersion, mergeShards, parseShard, runBatch, shardFromEnv, summarize } from './batch.ts';
 import { isAnswersFile } from './answers.ts';
 import { writeBundle } from './bundle.ts';
+import { writeRelease } from './release.ts';
 import { canGrade, doctor, formatDoctor } from './doctor.ts';
 import { serveWorker } from './worker.ts';
 import { writeClassroomWorkflow } from './workflow.ts';
@@ -313,15 +314,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   program
+    .command('release')
+    .description("write what students may see of an assignment (visible checks only, no answer key): the assignment `check` runs, an answers.yaml to fill in, a README")
+    .requiredOption('-a, --assignment <file>', 'assignment YAML (the staff one)')
+    .requiredOption('-o, --out <dir>', 'the folder to write, e.g. the student template repository')
+    .action((options: { assignment: string; out: string }) => {
+      const files = writeRelease(loadAssignment(options.assignment), options.out);
+      write(`wrote ${files.join(', ')}: give these to students; keep ${options.assignment} to grade`);
+    });
+
+  program
     .command('workflow')
     .description('write the GitHub Actions workflow of a student repository (GitHub Classroom): the public checks on every push')
-    .requiredOption('-a, --assignment <file>', 'assignment YAML (copied to .github/gradecheck/assignment.yaml)')
+    .requiredOption('-a, --assignment <file>', 'assignment YAML (its student release goes to .github/gradecheck/assignment.yaml)')
     .requiredOption('--submission <path>', 'the student\'s file, relative to the repository root, e.g. hw1.py')
-    .option('--gradecheck-repo <owner/name>', 'the course\'s gradecheck repository', 'your-course/gradecheck')
+    .option('--gradecheck-repo <owner/name>', 'a gradecheck repository students may read (no token goes into their repositories)', 'your-course/gradecheck')
     .option('--ref <ref>', 'the gradecheck tag or branch (default: v<this version>)')
-    .option('--token-secret <name>', 'a repository secret with a token that can read a private gradecheck repository')
     .option('-o, --out <dir>', 'the repository (template) to write into', '.')
-    .action((options: { assignment: string; submission: string; gradecheckRepo: string; ref?: string; tokenSecret?: string; out: string }) => {
+    .action((options: { assignment: string; submission: string; gradecheckRepo: string; ref?: string; out: string }) => {
       if (path.isAbsolute(options.submission)) throw new InvalidArgumentError('--submission: give the path relative to the repository root');
       const files = writeClassroomWorkflow(
         {
@@ -329,7 +339,6 @@ export async function main(argv: readonly string[]): Promise<number> {
           submission: options.submission,
           gradecheckRepo: options.gradecheckRepo,
           ref: options.ref ?? `v${gradecheckVersion()}`,
-          ...(options.tokenSecret ? { tokenSecret: options.tokenSecret } : {}),
         },
         options.out,
       );

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadAssignment } from './assignment.ts';
+import { studentAssignmentYaml } from './release.ts';
 import { GRADECHECK_CHECKOUT, WORKFLOW_ASSIGNMENT, WORKFLOW_FILE, writeClassroomWorkflow } from './workflow.ts';
 
 const run = promisify(execFile);
@@ -71,7 +72,9 @@ describe('gradecheck workflow (GitHub Classroom)', () => {
     const check = steps.filter((s) => s.run?.includes('npx gradecheck check'));
     expect(check).toHaveLength(1);
     expect(check[0]?.run).toContain('$GITHUB_WORKSPACE/src/hw1.py');
-    expect(readFileSync(path.join(dir, WORKFLOW_ASSIGNMENT), 'utf8')).toBe(readFileSync(assignment.file, 'utf8'));
+    // The student release, not the staff assignment; and no secret.
+    expect(readFileSync(path.join(dir, WORKFLOW_ASSIGNMENT), 'utf8')).toBe(studentAssignmentYaml(assignment));
+    expect(readFileSync(path.join(dir, WORKFLOW_FILE), 'utf8')).not.toMatch(/secrets\.|token/);
   });
 
   it('its steps pass a correct submission and fail a buggy one with the mistake named', async () => {

@@ -1,12 +1,14 @@
 // `gradecheck workflow`: the GitHub Actions workflow of a student repository (GitHub Classroom's case). On
 // every push it checks out the student's repository and the course's gradecheck, installs Node and Ubuntu's
 // numpy and PyTorch, and runs the public checks (`gradecheck check`); the job fails while a check fails.
-// The assignment travels with the workflow (.github/gradecheck/assignment.yaml).
+// The student release of the assignment travels with the workflow (.github/gradecheck/assignment.yaml: visible
+// checks only, no answer key; grader/release.ts). No secret goes into a student repository: gradecheck is
+// checked out from a repository students may read.
 
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Assignment } from './assignment.ts';
+import { studentAssignmentYaml } from './release.ts';
 import { writeAtomic } from './write.ts';
 
 export interface WorkflowOptions {
@@ -17,8 +19,6 @@ export interface WorkflowOptions {
   readonly gradecheckRepo: string;
   /** The gradecheck tag or branch to use. */
   readonly ref: string;
-  /** A repository secret holding a token that can read gradecheckRepo, when it is private. */
-  readonly tokenSecret?: string;
 }
 
 export const WORKFLOW_FILE = path.join('.github', 'workflows', 'gradecheck.yml');
@@ -41,7 +41,7 @@ export function classroomWorkflow(options: WorkflowOptions): string {
     {
       name: 'Check out gradecheck',
       uses: 'actions/checkout@v4',
-      with: { repository: options.gradecheckRepo, ref: options.ref, path: GRADECHECK_CHECKOUT, ...(options.tokenSecret ? { token: `\${{ secrets.${options.tokenSecret} }}` } : {}) },
+      with: { repository: options.gradecheckRepo, ref: options.ref, path: GRADECHECK_CHECKOUT },
     },
     { name: 'Node.js 20', uses: 'actions/setup-node@v4', with: { 'node-version': 20 } },
     { name: 'Python with numpy and PyTorch (Ubuntu packages)', run: 'sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy python3-torch' },
@@ -70,7 +70,7 @@ export function classroomWorkflow(options: WorkflowOptions): string {
 /** Writes the workflow and the assignment it reads into `repoDir`; returns the paths written. */
 export function writeClassroomWorkflow(options: WorkflowOptions, repoDir: string): string[] {
   const files: [string, string][] = [
-    [path.join(repoDir, WORKFLOW_ASSIGNMENT), readFileSync(options.assignment.file, 'utf8')],
+    [path.join(repoDir, WORKFLOW_ASSIGNMENT), studentAssignmentYaml(options.assignment)],
     [path.join(repoDir, WORKFLOW_FILE), classroomWorkflow(options)],
   ];
   for (const [file, text] of files) writeAtomic(file, text);
