@@ -5,8 +5,9 @@ import { existsSync } from 'node:fs';
 import { type PythonChoice, type PythonProbe, pythonChoice, probePython } from './python.ts';
 import { SandboxError, isolationAvailable, sandboxMode } from './sandbox.ts';
 
-/** The browser the HTML report's test drives (Debian's; nothing is downloaded). */
+/** The browser the HTML report's tests drive (Debian's; nothing is downloaded), and its flags there. */
 export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface DoctorItem {
   readonly what: string;

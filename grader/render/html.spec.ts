@@ -14,7 +14,7 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber, formatValue } from '../../src/format.ts';
 import { parseAssignment } from '../assignment.ts';
-import { CHROMIUM } from '../doctor.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../doctor.ts';
 import { type GradeReport, grade } from '../grade.ts';
 import { main } from '../cli.ts';
 import { writeReport } from '../write.ts';
@@ -22,7 +22,6 @@ import { reportHtml } from './html.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
 const artifacts = path.join(root, 'out', 'artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const assignment = parseAssignment(
   [
