@@ -19,6 +19,7 @@ import { writeClassroomWorkflow } from './workflow.ts';
 import { type GradeReport, grade, submissionParts } from './grade.ts';
 import { reportTerminal } from './render/terminal.ts';
 import { reportHtml } from './render/html.ts';
+import { classroomPayload } from './render/classroom.ts';
 import { writeAtomic, writeReport } from './write.ts';
 import { diagnose, runCheck, runProblem } from '../src/runner.ts';
 import { isProblemId, problemIds, problems, type ProblemId } from '../spec/registry.ts';
@@ -188,11 +189,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'also write the report as a self-contained web page (plots, typeset formulas)')
-    .action(async (submission: string, options: SubjectOptions & { answers?: string; html?: string }) => {
+    .option('--classroom <file>', "also write GitHub Classroom's autograding result (base64 JSON for autograding-grading-reporter)")
+    .action(async (submission: string, options: SubjectOptions & { answers?: string; html?: string; classroom?: string }) => {
       requireSubmissionPath('submission', submission);
       const assignment = chooseAssignment(options);
       const report = await grade({ assignment, submission, visibleOnly: true, ...(options.answers !== undefined ? { answers: options.answers } : {}) });
       if (options.html !== undefined) writeAtomic(options.html, reportHtml(report));
+      if (options.classroom !== undefined) writeAtomic(options.classroom, classroomPayload(report));
       write(options.json ? JSON.stringify(report, null, 2) : `${reportTerminal(report)}${options.html !== undefined ? `\nwrote ${options.html}` : ''}`);
       const allPassed = report.problems.every((p) => p.checks.every((c) => c.result.passed)) && report.questions.every((q) => q.score === q.points);
       exitCode = report.ungradable ? EXIT.ungradable : allPassed ? EXIT.ok : EXIT.failed;
