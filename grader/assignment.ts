@@ -89,6 +89,8 @@ const LatePolicy = z
     penalty_per_day: z.number().min(0).max(1),
     /** After this many days late the score is 0. */
     max_late_days: z.number().int().nonnegative(),
+    /** Also under Gradescope's autograder (`grade --gradescope`), which applies its own late policy: off unless asked. */
+    on_gradescope: z.boolean().optional(),
   })
   .strict();
 

@@ -183,12 +183,14 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
   const rows: BatchRow[] = new Array(submissions.length);
   let next = 0;
   let done = 0;
+  // The environment failed (no numpy, no Python): every later submission would fail the same way, so stop.
+  let stopped: GradeReport['environmentFailure'];
   const finish = (i: number, row: BatchRow) => {
     rows[i] = row;
     options.onProgress?.(++done, submissions.length, row);
   };
   const worker = async (grader: GradeWorker) => {
-    for (let i = next++; i < submissions.length; i = next++) {
+    for (let i = next++; i < submissions.length && !stopped; i = next++) {
       const submission = submissions[i]!;
       if (submission.file === undefined && submission.answers === undefined) {
         finish(i, { submission, report: undefined, error: submission.unreadable ?? NO_SOURCE_FILE, cached: false });
@@ -214,6 +216,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
         });
         // Only a finished grade is cached: an ungradable run is retried next time.
         if (!report.ungradable) writeAtomic(cached, JSON.stringify(report));
+        stopped ??= report.environmentFailure;
         finish(i, { submission, report, cached: false });
       } catch (error) {
         finish(i, { submission, report: undefined, error: (error as Error).message, cached: false });
@@ -226,6 +229,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
     await Promise.all(graders.map(worker));
   } finally {
     for (const g of graders) g.close();
+  }
+  for (let i = 0; i < submissions.length; i++) {
+    rows[i] ??= { submission: submissions[i]!, report: undefined, error: `not graded: the batch stopped (${stopped?.cause ?? 'environment failure'})`, cached: false };
   }
   writeBatchOutputs(options.assignment, rows, options.outDir);
   return rows;

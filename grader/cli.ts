@@ -1,7 +1,7 @@
 // The gradecheck command line. Each command is a thin layer over the engine and the suites.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -11,14 +11,18 @@ import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
 import { coverageOf, formatCoverage } from './coverage.ts';
 import { type BatchRow, gradecheckVersion, mergeShards, parseShard, runBatch, shardFromEnv, summarize } from './batch.ts';
+import { isAnswersFile } from './answers.ts';
 import { writeBundle } from './bundle.ts';
+import { writeRelease } from './release.ts';
+import { canGrade, doctor, formatDoctor } from './doctor.ts';
 import { serveWorker } from './worker.ts';
 import { writeClassroomWorkflow } from './workflow.ts';
 import { grade } from './grade.ts';
 import type { GradeReport } from './report.ts';
-import { ACCEPTED_TYPES, submissionParts } from './submission.ts';
+import { ACCEPTED_TYPES, isCodeFile, submissionParts } from './submission.ts';
 import { reportTerminal } from './render/terminal.ts';
 import { reportHtml } from './render/html.ts';
+import { classroomPayload } from './render/classroom.ts';
 import { writeAtomic, writeReport } from './write.ts';
 import { diagnose, runCheck, runProblem } from '../src/runner.ts';
 import { isProblemId, problemIds, problems, type ProblemId } from '../spec/registry.ts';
@@ -55,6 +59,17 @@ function chooseAssignment(options: SubjectOptions): Assignment {
   if (options.assignment && options.problems) throw new InvalidArgumentError('give either --assignment or --problems, not both');
   if (options.assignment) return loadAssignment(options.assignment);
   return assignmentForProblems(options.problems ?? problemIds, options.seed);
+}
+
+/** A submission path that is not there or cannot be a submission is the caller's mistake: a usage error (exit 2). */
+function requireSubmissionPath(option: string, submission: string): void {
+  const st = statSync(submission, { throwIfNoEntry: false });
+  if (st === undefined) throw new InvalidArgumentError(`${option}: no such file or folder: ${submission}`);
+  if (st.isDirectory() || isAnswersFile(submission)) return;
+  const ext = path.extname(submission).toLowerCase();
+  if (!isCodeFile(submission)) {
+    throw new InvalidArgumentError(`${option}: ${submission} cannot be graded (${ext || 'no extension'}): give a ${ACCEPTED_TYPES} file, an answers .yaml, or a folder`);
+  }
 }
 
 function write(text: string): void {
@@ -97,7 +112,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command()
     .name('gradecheck')
     .description('Property-based verification and autograding for deep-learning coursework')
+    .version(gradecheckVersion(), '-V, --version')
     .exitOverride();
+
+  program
+    .command('doctor')
+    .description('what this machine can grade: node, the Python chosen and why, numpy, torch, matplotlib, Chromium, the sandbox; a fix for each missing piece')
+    .action(() => {
+      const items = doctor();
+      write(formatDoctor(items));
+      exitCode = canGrade(items) ? EXIT.ok : EXIT.ungradable;
+    });
 
   program
     .command('list')
@@ -136,6 +161,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!check) throw new InvalidArgumentError(`problem ${problem.id} has no check "${options.check}"; its checks: ${problem.checks.map((c) => c.id).join(', ')}`);
       const m = options.mistake === undefined ? undefined : problem.mistakes.find((x) => x.id === options.mistake);
       if (options.mistake !== undefined && !m) throw new InvalidArgumentError(`problem ${problem.id} has no mistake "${options.mistake}"`);
+      if (options.submission !== undefined) requireSubmissionPath('--submission', options.submission);
       const workDir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-replay-'));
       const student = options.submission === undefined ? undefined : await ProcessSubject.start(prepareSubmission(options.submission, workDir).file, { cwd: workDir, ...(problem.intArgs ? { intArgs: problem.intArgs } : {}) });
       try {
@@ -166,10 +192,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'also write the report as a self-contained web page (plots, typeset formulas)')
-    .action(async (submission: string, options: SubjectOptions & { answers?: string; html?: string }) => {
+    .option('--classroom <file>', "also write GitHub Classroom's autograding result (base64 JSON for autograding-grading-reporter)")
+    .action(async (submission: string, options: SubjectOptions & { answers?: string; html?: string; classroom?: string }) => {
+      requireSubmissionPath('submission', submission);
       const assignment = chooseAssignment(options);
       const report = await grade({ assignment, submission, visibleOnly: true, ...(options.answers !== undefined ? { answers: options.answers } : {}) });
       if (options.html !== undefined) writeAtomic(options.html, reportHtml(report));
+      if (options.classroom !== undefined) writeAtomic(options.classroom, classroomPayload(report));
       write(options.json ? JSON.stringify(report, null, 2) : `${reportTerminal(report)}${options.html !== undefined ? `\nwrote ${options.html}` : ''}`);
       const allPassed = report.problems.every((p) => p.checks.every((c) => c.result.passed)) && report.questions.every((q) => q.score === q.points);
       exitCode = report.ungradable ? EXIT.ungradable : allPassed ? EXIT.ok : EXIT.failed;
@@ -186,13 +215,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-s, --seed <n>', 'base seed (with --problems)', parseInteger, DEFAULT_SEED)
     .option('--submitted-at <iso>', 'submission time, for the late policy')
     .option('--file-only', "the submission's folder holds other students' files: give the sandbox the file alone")
+    .option('--gradescope', "graded by Gradescope's autograder: Gradescope applies its own late policy, so the assignment's applies only with late_policy.on_gradescope")
     .option('--run-as <user>', 'without the isolated sandbox: run the submission as this unprivileged user (needs root; the Gradescope bundle uses it)')
     .option('--json', 'print the report as JSON')
-    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string; fileOnly?: boolean; runAs?: string }) => {
+    .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string; fileOnly?: boolean; runAs?: string; gradescope?: boolean }) => {
       let report: GradeReport;
+      requireSubmissionPath('--submission', options.submission);
       try {
         const assignment = chooseAssignment(options);
-        const submittedAt = options.submittedAt === undefined ? undefined : new Date(options.submittedAt);
+        const lateApplies = !options.gradescope || assignment.late_policy?.on_gradescope === true;
+        const submittedAt = options.submittedAt === undefined || !lateApplies ? undefined : new Date(options.submittedAt);
         if (submittedAt && Number.isNaN(submittedAt.getTime())) throw new InvalidArgumentError(`--submitted-at: not a date: ${options.submittedAt}`);
         const runAs = options.runAs === undefined ? undefined : userIds(options.runAs);
         const parts = submissionParts(options.submission, options.answers);
@@ -247,7 +279,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       const summary = summarize(assignment, rows);
       const cached = rows.filter((r) => r.cached).length;
       write(`${summary.graded}/${summary.submissions} graded (${cached} from the cache), mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}; wrote ${path.join(options.out, 'gradebook.csv')}, summary.md, summary.json`);
-      exitCode = summary.failed > 0 ? EXIT.failed : EXIT.ok;
+      const environment = rows.find((r) => r.report?.environmentFailure)?.report?.environmentFailure;
+      if (environment) process.stderr.write(`error: the batch stopped early, nothing was graded as 0: ${environment.cause}.\nfix: ${environment.fix}\n`);
+      exitCode = environment ? EXIT.ungradable : summary.failed > 0 ? EXIT.failed : EXIT.ok;
     });
 
   program
@@ -295,15 +329,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   program
+    .command('release')
+    .description("write what students may see of an assignment (visible checks only, no answer key): the assignment `check` runs, an answers.yaml to fill in, a README")
+    .requiredOption('-a, --assignment <file>', 'assignment YAML (the staff one)')
+    .requiredOption('-o, --out <dir>', 'the folder to write, e.g. the student template repository')
+    .action((options: { assignment: string; out: string }) => {
+      const files = writeRelease(loadAssignment(options.assignment), options.out);
+      write(`wrote ${files.join(', ')}: give these to students; keep ${options.assignment} to grade`);
+    });
+
+  program
     .command('workflow')
     .description('write the GitHub Actions workflow of a student repository (GitHub Classroom): the public checks on every push')
-    .requiredOption('-a, --assignment <file>', 'assignment YAML (copied to .github/gradecheck/assignment.yaml)')
+    .requiredOption('-a, --assignment <file>', 'assignment YAML (its student release goes to .github/gradecheck/assignment.yaml)')
     .requiredOption('--submission <path>', 'the student\'s file, relative to the repository root, e.g. hw1.py')
-    .option('--gradecheck-repo <owner/name>', 'the course\'s gradecheck repository', 'your-course/gradecheck')
+    .option('--gradecheck-repo <owner/name>', 'a gradecheck repository students may read (no token goes into their repositories)', 'your-course/gradecheck')
     .option('--ref <ref>', 'the gradecheck tag or branch (default: v<this version>)')
-    .option('--token-secret <name>', 'a repository secret with a token that can read a private gradecheck repository')
     .option('-o, --out <dir>', 'the repository (template) to write into', '.')
-    .action((options: { assignment: string; submission: string; gradecheckRepo: string; ref?: string; tokenSecret?: string; out: string }) => {
+    .action((options: { assignment: string; submission: string; gradecheckRepo: string; ref?: string; out: string }) => {
       if (path.isAbsolute(options.submission)) throw new InvalidArgumentError('--submission: give the path relative to the repository root');
       const files = writeClassroomWorkflow(
         {
@@ -311,7 +354,6 @@ export async function main(argv: readonly string[]): Promise<number> {
           submission: options.submission,
           gradecheckRepo: options.gradecheckRepo,
           ref: options.ref ?? `v${gradecheckVersion()}`,
-          ...(options.tokenSecret ? { tokenSecret: options.tokenSecret } : {}),
         },
         options.out,
       );

@@ -14,6 +14,8 @@ import { boundSubject } from './bindings/bound-subject.ts';
 import { type ProblemBinding, studentName } from './bindings/schema.ts';
 import { type NotebookReport, prepareSubmission } from './notebook.ts';
 import { type ScoredQuestion, gradeQuestions } from './questions.ts';
+import { withSuggestions } from './names.ts';
+import { EnvironmentFailure } from './python.ts';
 import { type LoadError, ProcessSubject, type Limits, type SubjectTiming } from './process-subject.ts';
 import type { SandboxMode } from './sandbox.ts';
 import { stageFolder, submissionParts } from './submission.ts';
@@ -185,7 +187,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         const missing = studentNames(problem, settings.bind).filter((fn) => !loaded.ready.defined.includes(fn) && !loaded.ready.defined.includes(camelCase(fn)));
         // Only worth saying when a check needed one of them (an assignment may leave some functions out).
         const neededMissing = result.checks.some((c) => c.failure?.code === 'missing');
-        const notice = missing.length > 0 && neededMissing ? missingNotice(missing, loaded.ready.loadErrors) : undefined;
+        const notice = missing.length > 0 && neededMissing ? missingNotice(withSuggestions(missing, loaded.ready.defined), loaded.ready.loadErrors) : undefined;
         return scoreProblem(settings, result, index, notice);
       });
     }
@@ -221,6 +223,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       stderr: outputOf(subjects, 'stderr'),
       executionTimeMs: Date.now() - started,
       ungradable: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      ...(error instanceof EnvironmentFailure ? { environmentFailure: { cause: error.rootCause, fix: error.fix } } : {}),
     };
   } finally {
     await Promise.all(subjects.map((s) => s.close()));

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type LoadError, pythonExecutable } from './process-subject.ts';
 import { isNotebook } from './submission.ts';
+import { CHILD_BASE_ENV, requirePython } from './python.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -49,11 +50,12 @@ export interface PreparedSubmission {
 
 /** Runs the extractor on a notebook (it parses, never executes). */
 export function extractNotebook(file: string): z.infer<typeof ExtractionSchema> {
+  requirePython(pythonExecutable());
   const out = execFileSync(pythonExecutable(), ['-I', path.join(here, 'runners', 'notebook.py'), path.resolve(file)], {
     encoding: 'utf8',
     timeout: 30_000,
     maxBuffer: 64 * 1024 * 1024,
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', HOME: '/nonexistent' },
+    env: CHILD_BASE_ENV,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return ExtractionSchema.parse(JSON.parse(out));

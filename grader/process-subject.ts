@@ -10,8 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Value } from '../src/failure.ts';
 import type { Handle, Subject } from '../src/subject.ts';
+import { CHILD_BASE_ENV, EnvironmentFailure, missingEnvironmentModule, numpyMissing, pythonExecutable, requirePython } from './python.ts';
 import { ISOLATED_ADAPTER_PATH, type IsolatedLaunchOptions, type SandboxMode, SandboxError, isolatedLaunch, sandboxMode, withParentDeathSignal } from './sandbox.ts';
 import { type Language, languageOf } from './submission.ts';
+
+export { pythonExecutable } from './python.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -58,10 +61,6 @@ export interface ReadyInfo {
   readonly missingModules?: readonly string[];
 }
 
-export function pythonExecutable(): string {
-  return process.env['GRADECHECK_PYTHON'] ?? '/usr/bin/python3';
-}
-
 function command(language: Language, submission: string, limits: Limits): { cmd: string; args: readonly string[] } {
   if (language === 'python') return { cmd: pythonExecutable(), args: ['-u', path.join(here, 'runners', 'harness.py'), submission] };
   const tsx = createRequire(import.meta.url).resolve('tsx');
@@ -82,9 +81,7 @@ function scrubbedEnv(limits: Limits, seed: number, binding: ChildBinding): NodeJ
     ...(binding.adapter ? { GRADECHECK_ADAPTER: binding.adapter } : {}),
     ...(binding.provided?.length ? { GRADECHECK_PROVIDED: binding.provided.join(',') } : {}),
     GRADECHECK_SEED: String(seed >>> 0),
-    PATH: '/usr/local/bin:/usr/bin:/bin',
-    LANG: 'C.UTF-8',
-    HOME: '/nonexistent',
+    ...CHILD_BASE_ENV,
     PYTHONDONTWRITEBYTECODE: '1',
     PYTHONHASHSEED: '0',
     OMP_NUM_THREADS: '1',
@@ -116,6 +113,8 @@ interface Response {
   readonly defined?: string[];
   readonly loadErrors?: LoadError[];
   readonly missingModules?: string[];
+  /** Whether the harness's Python has numpy (the ready message). */
+  readonly numpy?: boolean;
 }
 
 /** A CallShape on the wire: values encoded like arguments, absent fields left out. */
@@ -246,9 +245,9 @@ export class ProcessSubject implements Subject {
   mode: SandboxMode = 'scrubbed';
   /**
    * Set when the child could not be started as it should (no interpreter, the sandbox failed, the harness
-   * died before running any student code): the grade is ungradable, never a 0.
+   * died before running any student code, numpy or torch missing): the grade is ungradable, never a 0.
    */
-  infrastructureFailure: SandboxError | undefined;
+  infrastructureFailure: SandboxError | EnvironmentFailure | undefined;
 
   private constructor(
     readonly submission: string,
@@ -265,13 +264,14 @@ export class ProcessSubject implements Subject {
   static async start(submission: string, options: ProcessSubjectOptions): Promise<ProcessSubject> {
     const subject = new ProcessSubject(path.resolve(submission), options);
     try {
+      if (subject.language === 'python') requirePython(pythonExecutable());
       subject.mode = options.sandbox ?? sandboxMode();
       subject.launch =
         subject.mode === 'isolated'
           ? isolatedLaunch(subject.language, subject.submission, subject.language === 'python' ? pythonExecutable() : process.execPath, subject.limits, options.cwd, { ...options.isolation, ...(options.binding?.adapter ? { adapter: options.binding.adapter } : {}) })
           : { ...command(subject.language, subject.submission, subject.limits), cwd: options.cwd };
     } catch (error) {
-      subject.infrastructureFailure = error instanceof SandboxError ? error : new SandboxError(`cannot prepare the submission's process: ${(error as Error).message}`);
+      subject.infrastructureFailure = error instanceof SandboxError || error instanceof EnvironmentFailure ? error : new SandboxError(`cannot prepare the submission's process: ${(error as Error).message}`);
       return subject;
     }
     await subject.spawnChild();
@@ -337,6 +337,7 @@ export class ProcessSubject implements Subject {
             greeted = true;
           } else if (message.op === 'ready') {
             this.ready = { defined: message.defined ?? [], loadErrors: message.loadErrors ?? [], missingModules: message.missingModules ?? [] };
+            this.noteEnvironment(message);
             resolve();
           } else {
             this.settle(message);
@@ -388,6 +389,14 @@ export class ProcessSubject implements Subject {
     }
   }
 
+  /** The Python lacks numpy, or the submission imports a package the environment should have: not the student's 0. */
+  private noteEnvironment(ready: Response): void {
+    if (this.language !== 'python') return;
+    const python = pythonExecutable();
+    const missing = ready.numpy === false ? numpyMissing(python) : (ready.loadErrors ?? []).map((e) => missingEnvironmentModule('', e.message, python)).find((f) => f !== undefined);
+    if (missing) this.infrastructureFailure ??= missing;
+  }
+
   private deathReason(code: number | null, signal: NodeJS.Signals | null): SubjectError {
     const tail = this.stderr.toString().slice(-2000);
     if (/heap out of memory|MemoryError|Cannot allocate memory/i.test(tail)) {
@@ -428,6 +437,13 @@ export class ProcessSubject implements Subject {
       return;
     }
     const e = message.error ?? { type: 'unknown', message: 'no error description' };
+    // `import torch` inside the function, on a machine without torch.
+    const environment = this.language === 'python' ? missingEnvironmentModule(e.type, e.message, pythonExecutable()) : undefined;
+    if (environment) {
+      this.infrastructureFailure ??= environment;
+      p.reject(environment);
+      return;
+    }
     const tooLarge = e.type === 'ResponseTooLarge';
     const code: SubjectFailureCode = e.type === 'missing' ? 'missing' : e.type === 'MemoryError' || tooLarge ? 'limit_exceeded' : 'raised';
     const text =

@@ -35,5 +35,7 @@ export interface GradeReport {
   readonly timing?: SubjectTiming;
   /** Set when grading itself failed: the score is not a grade. */
   readonly ungradable?: string;
+  /** Set when the grader's environment is what failed (no numpy, no Python): every other submission would fail too. */
+  readonly environmentFailure?: { readonly cause: string; readonly fix: string };
 }
 

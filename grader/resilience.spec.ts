@@ -56,20 +56,25 @@ const results = (dir: string) => GradescopeResultsSchema.parse(JSON.parse(readFi
 const leftovers = (dir: string) => readdirSync(dir).filter((f) => f.includes('.tmp-'));
 
 describe('ungradable, never a 0', () => {
-  it.concurrent('a missing submission file: exit 3 and a results.json that says so', async () => {
+  it.concurrent('a missing or wrong-type submission file is a usage error (exit 2) that names it, not a grade', async () => {
     const out = path.join(tmp, 'missing');
     const run = await gradecheck(['grade', '--assignment', assignmentFile, '--submission', path.join(tmp, 'nope.py'), '--out', out]);
-    expect(run.code).toBe(EXIT.ungradable);
-    const r = results(out);
-    expect(r.extra_data?.['gradecheck']).toMatchObject({ ungradable: true, reason: expect.stringContaining('cannot read the submission') });
-    expect(r.tests).toEqual([]);
+    expect(run.code).toBe(EXIT.usage);
+    expect(run.stderr).toContain(`--submission: no such file or folder: ${path.join(tmp, 'nope.py')}`);
+    expect(existsSync(path.join(out, 'results.json'))).toBe(false);
+    const docx = path.join(tmp, 'hw1.docx');
+    writeFileSync(docx, 'not code');
+    const wrong = await gradecheck(['check', docx, '--assignment', assignmentFile]);
+    expect(wrong.code).toBe(EXIT.usage);
+    expect(wrong.stderr).toMatch(/hw1\.docx cannot be graded \(\.docx\): give a \.py, \.ipynb/);
+    expect(wrong.stdout).not.toMatch(/UNGRADABLE/);
   });
 
   it.concurrent('an interpreter that cannot be started is the grader\'s failure, not the student\'s 0', async () => {
     const out = path.join(tmp, 'no-python');
     const run = await gradecheck(['grade', '--assignment', assignmentFile, '--submission', softmax('correct.py'), '--out', out], { GRADECHECK_PYTHON: '/nonexistent/python3' });
     expect(run.code).toBe(EXIT.ungradable);
-    expect(results(out).extra_data?.['gradecheck']).toMatchObject({ ungradable: true, reason: expect.stringMatching(/before the harness started|could not start|cannot prepare/) });
+    expect(results(out).extra_data?.['gradecheck']).toMatchObject({ ungradable: true, reason: expect.stringMatching(/cannot start|before the harness started|could not start|cannot prepare/) });
   });
 
   it.concurrent('an unknown sandbox setting is ungradable', async () => {

@@ -1,6 +1,8 @@
-// Scoring: a problem's points are split over its checks by weight. A passed check earns its share. When
+// Scoring: a problem's points are split over its checks by weight. A passed check earns its full share. When
 // every failed check of a problem is explained by one named mistake that the assignment prices
-// (`deduct`), the problem earns its points minus that deduction; otherwise a failed check earns 0.
+// (`deduct`), the problem earns its points minus that deduction: the credit lands on the failed checks, and
+// a deduction larger than the failed checks' share is its own line (`adjustment`), so that a check marked
+// passed never shows less than its weight (Gradescope's status and score agree). Otherwise a failed check earns 0.
 
 import type { MistakeMatch, ProblemResult, CheckResult } from '../src/runner.ts';
 import type { Assignment, ProblemSettings, Visibility } from './assignment.ts';
@@ -29,6 +31,11 @@ export interface ScoredProblem {
   readonly alsoFits?: readonly (MistakeMatch & { readonly deduct: number })[];
   /** Why the problem could not be run at all (nothing defined, the submission did not load). */
   readonly notice?: string;
+  /**
+   * The part of a priced mistake's deduction that the failed checks cannot absorb (<= 0), its own line; seen
+   * only as far as the failed checks are (the most hidden one's visibility).
+   */
+  readonly adjustment?: { readonly score: number; readonly visibility: Visibility };
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -51,10 +58,11 @@ export function scoreProblem(settings: ProblemSettings, result: ProblemResult, i
   const [mistake, ...alsoFits] = pricedMistakes(settings, failed);
   const passedShare = result.checks.reduce((s, c, i) => s + (c.passed ? shares[i]! : 0), 0);
   const failedShare = settings.points - passedShare;
-  // With a priced mistake the problem earns points - deduct, spread over its checks in proportion.
+  // With a priced mistake the problem earns points - deduct: the failed checks get what is left above the
+  // passed ones, in proportion; what the failed checks cannot absorb is the adjustment line.
   const target = mistake ? Math.max(0, settings.points - mistake.deduct) : passedShare;
-  const passedFactor = passedShare > 0 ? Math.min(1, target / passedShare) : 0;
   const failedFactor = mistake && failedShare > 0 ? Math.max(0, target - passedShare) / failedShare : 0;
+  const visibilityOf = (c: CheckResult) => settings.checks[c.check]?.visibility ?? settings.visibility;
   const checks = result.checks.map((c, i): ScoredCheck => {
     const share = shares[i]!;
     return {
@@ -62,10 +70,11 @@ export function scoreProblem(settings: ProblemSettings, result: ProblemResult, i
       number: `${index + 1}.${i + 1}`,
       weight: weights[i]!,
       maxScore: round(share),
-      score: round(share * (c.passed ? passedFactor : failedFactor)),
-      visibility: settings.checks[c.check]?.visibility ?? settings.visibility,
+      score: round(c.passed ? share : share * failedFactor),
+      visibility: visibilityOf(c),
     };
   });
+  const excess = mistake ? Math.min(0, target - passedShare) : 0;
   return {
     id: settings.id,
     title: result.title,
@@ -76,7 +85,14 @@ export function scoreProblem(settings: ProblemSettings, result: ProblemResult, i
     ...(mistake ? { mistake } : {}),
     ...(alsoFits.length > 0 ? { alsoFits } : {}),
     ...(notice ? { notice } : {}),
+    ...(excess < 0 ? { adjustment: { score: round(excess), visibility: mostHidden(failed.map(visibilityOf)) } } : {}),
   };
+}
+
+/** The most restrictive of some visibilities (a line derived from several checks shows no more than any of them). */
+export function mostHidden(visibilities: readonly Visibility[]): Visibility {
+  const order: readonly Visibility[] = ['visible', 'after_due_date', 'after_published', 'hidden'];
+  return visibilities.reduce<Visibility>((a, v) => (order.indexOf(v) > order.indexOf(a) ? v : a), 'visible');
 }
 
 /** The late factor: 1 on time, minus penalty_per_day per started day late, 0 past max_late_days. */

@@ -1,7 +1,8 @@
 // The GitHub Classroom workflow: `gradecheck workflow` writes a workflow whose steps use real actions and
 // real commands, and whose gradecheck steps, run as a runner runs them (bash -eo pipefail, in their
-// working-directory, GITHUB_WORKSPACE set, npx offline, the gradecheck checkout being this one), pass a
-// correct submission and fail one with a mistake, naming it.
+// working-directory, GITHUB_WORKSPACE, GITHUB_OUTPUT and RUNNER_TEMP set, npx offline, the gradecheck checkout
+// being this one), pass a correct submission with full points and fail one with a mistake, naming it; the
+// Classroom reporter's part is played by decoding the result it would read and summing the points as it does.
 
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadAssignment } from './assignment.ts';
+import { type ClassroomResults, ClassroomResultsSchema } from './render/classroom.ts';
+import { studentAssignmentYaml } from './release.ts';
 import { GRADECHECK_CHECKOUT, WORKFLOW_ASSIGNMENT, WORKFLOW_FILE, writeClassroomWorkflow } from './workflow.ts';
 
 const run = promisify(execFile);
@@ -22,6 +25,8 @@ const assignment = loadAssignment(assignmentFile);
 
 interface Step {
   name: string;
+  id?: string;
+  env?: Record<string, string>;
   uses?: string;
   run?: string;
   with?: Record<string, string | number>;
@@ -43,20 +48,24 @@ function studentRepo(file: string): { dir: string; workflow: Workflow } {
   return { dir, workflow: parseYaml(readFileSync(path.join(dir, WORKFLOW_FILE), 'utf8')) as Workflow };
 }
 
-/** Runs the steps a runner would, except the installs, which this machine has done already. */
-async function runSteps(dir: string, steps: readonly Step[]): Promise<{ code: number; stdout: string }> {
+/** Runs the steps a runner would, except the installs (done on this machine) and the actions; then the reporter's sum. */
+async function runSteps(dir: string, steps: readonly Step[]): Promise<{ code: number; stdout: string; results: ClassroomResults; points: number }> {
   let stdout = '';
+  const output = path.join(dir, 'github-output');
+  writeFileSync(output, '');
   for (const step of steps.filter((s) => s.run && !/apt-get install|npm ci/.test(s.run))) {
     const cwd = path.join(dir, step['working-directory'] ?? '.');
-    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, GITHUB_WORKSPACE: dir, npm_config_offline: 'true', ...(process.env['GRADECHECK_PYTHON'] ? { GRADECHECK_PYTHON: process.env['GRADECHECK_PYTHON'] } : {}) };
-    try {
-      stdout += (await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd, env })).stdout;
-    } catch (error) {
-      const e = error as { code?: number; stdout?: string };
-      return { code: e.code ?? -1, stdout: stdout + (e.stdout ?? '') };
-    }
+    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, GITHUB_WORKSPACE: dir, GITHUB_OUTPUT: output, RUNNER_TEMP: dir, npm_config_offline: 'true', ...(process.env['GRADECHECK_PYTHON'] ? { GRADECHECK_PYTHON: process.env['GRADECHECK_PYTHON'] } : {}) };
+    stdout += (await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd, env })).stdout;
   }
-  return { code: 0, stdout };
+  // autograding-grading-reporter: <RUNNER>_RESULTS is the check step's output, base64 JSON; points are the sum.
+  const reporter = steps.find((s) => s.uses?.startsWith('classroom-resources/autograding-grading-reporter@'))!;
+  const runner = String(reporter.with?.['runners']);
+  const step = steps.find((s) => s.id === runner)!;
+  expect(reporter.env?.[`${runner.toUpperCase()}_RESULTS`]).toBe(`\${{ steps.${step.id}.outputs.result }}`);
+  const encoded = /^result=(.*)$/m.exec(readFileSync(output, 'utf8'))?.[1] ?? '';
+  const results = ClassroomResultsSchema.parse(JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')));
+  return { code: results.status === 'pass' ? 0 : 1, stdout, results, points: results.tests.reduce((s, t) => s + t.score, 0) };
 }
 
 describe('gradecheck workflow (GitHub Classroom)', () => {
@@ -64,14 +73,16 @@ describe('gradecheck workflow (GitHub Classroom)', () => {
     const { dir, workflow } = studentRepo('correct.py');
     expect(Object.keys(workflow.on)).toContain('push');
     const steps = workflow.jobs.check.steps;
-    expect(steps.map((s) => s.uses).filter(Boolean)).toEqual(['actions/checkout@v4', 'actions/checkout@v4', 'actions/setup-node@v4']);
+    expect(steps.map((s) => s.uses).filter(Boolean)).toEqual(['actions/checkout@v4', 'actions/checkout@v4', 'actions/setup-node@v4', 'classroom-resources/autograding-grading-reporter@v1']);
     expect(steps[1]?.with).toMatchObject({ repository: 'course/gradecheck', ref: 'v0.1.0', path: GRADECHECK_CHECKOUT });
     expect(steps[2]?.with?.['node-version']).toBe(20);
     expect(steps.some((s) => /apt-get install .*python3-numpy python3-torch/.test(s.run ?? ''))).toBe(true);
     const check = steps.filter((s) => s.run?.includes('npx gradecheck check'));
     expect(check).toHaveLength(1);
     expect(check[0]?.run).toContain('$GITHUB_WORKSPACE/src/hw1.py');
-    expect(readFileSync(path.join(dir, WORKFLOW_ASSIGNMENT), 'utf8')).toBe(readFileSync(assignment.file, 'utf8'));
+    // The student release, not the staff assignment; and no secret.
+    expect(readFileSync(path.join(dir, WORKFLOW_ASSIGNMENT), 'utf8')).toBe(studentAssignmentYaml(assignment));
+    expect(readFileSync(path.join(dir, WORKFLOW_FILE), 'utf8')).not.toMatch(/secrets\.|token/);
   });
 
   it('its steps pass a correct submission and fail a buggy one with the mistake named', async () => {
@@ -79,6 +90,10 @@ describe('gradecheck workflow (GitHub Classroom)', () => {
     const buggy = studentRepo('bug-missing-inv-tau.py');
     const [pass, fail] = await Promise.all([runSteps(correct.dir, correct.workflow.jobs.check.steps), runSteps(buggy.dir, buggy.workflow.jobs.check.steps)]);
     expect(pass.code).toBe(0);
+    expect(pass.results.max_score).toBe(5);
+    expect(pass.points).toBe(5);
+    expect(fail.results.status).toBe('fail');
+    expect(fail.points).toBeLessThan(5);
     expect(pass.stdout).toMatch(/softmax-jacobian/);
     expect(pass.stdout).not.toMatch(/Jacobian without the 1\/tau factor/);
     expect(fail.code).toBe(1);

@@ -1,12 +1,16 @@
 // `gradecheck workflow`: the GitHub Actions workflow of a student repository (GitHub Classroom's case). On
 // every push it checks out the student's repository and the course's gradecheck, installs Node and Ubuntu's
-// numpy and PyTorch, and runs the public checks (`gradecheck check`); the job fails while a check fails.
-// The assignment travels with the workflow (.github/gradecheck/assignment.yaml).
+// numpy and PyTorch, runs the public checks (`gradecheck check`) and reports their points to Classroom with
+// its autograding reporter (grader/render/classroom.ts); the job fails while a check fails.
+// The student release of the assignment travels with the workflow (.github/gradecheck/assignment.yaml: visible
+// checks only, no answer key; grader/release.ts). No secret goes into a student repository: gradecheck is
+// checked out from a repository students may read.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { type Assignment, adapterPath } from './assignment.ts';
+import { studentAssignmentYaml } from './release.ts';
 import { writeAtomic } from './write.ts';
 
 export interface WorkflowOptions {
@@ -17,8 +21,6 @@ export interface WorkflowOptions {
   readonly gradecheckRepo: string;
   /** The gradecheck tag or branch to use. */
   readonly ref: string;
-  /** A repository secret holding a token that can read gradecheckRepo, when it is private. */
-  readonly tokenSecret?: string;
 }
 
 export const WORKFLOW_FILE = path.join('.github', 'workflows', 'gradecheck.yml');
@@ -26,8 +28,13 @@ export const WORKFLOW_ASSIGNMENT = path.join('.github', 'gradecheck', 'assignmen
 /** Where the workflow checks gradecheck out, inside the student's workspace. */
 export const GRADECHECK_CHECKOUT = '.gradecheck';
 
+/** The check step's id: the reporter reads its result from <ID>_RESULTS. */
+export const CLASSROOM_RUNNER = 'gradecheck';
+
 interface Step {
   readonly name: string;
+  readonly id?: string;
+  readonly env?: Readonly<Record<string, string>>;
   readonly uses?: string;
   readonly with?: Readonly<Record<string, string | number>>;
   readonly run?: string;
@@ -41,23 +48,35 @@ export function classroomWorkflow(options: WorkflowOptions): string {
     {
       name: 'Check out gradecheck',
       uses: 'actions/checkout@v4',
-      with: { repository: options.gradecheckRepo, ref: options.ref, path: GRADECHECK_CHECKOUT, ...(options.tokenSecret ? { token: `\${{ secrets.${options.tokenSecret} }}` } : {}) },
+      with: { repository: options.gradecheckRepo, ref: options.ref, path: GRADECHECK_CHECKOUT },
     },
     { name: 'Node.js 20', uses: 'actions/setup-node@v4', with: { 'node-version': 20 } },
     { name: 'Python with numpy and PyTorch (Ubuntu packages)', run: 'sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy python3-torch' },
     // npm ci can refuse a lock file written by npm 11 (its optional-dependency bug); install installs the same versions.
     { name: 'Install gradecheck', 'working-directory': GRADECHECK_CHECKOUT, run: 'npm ci --omit=dev --no-audit --no-fund || npm install --omit=dev --no-audit --no-fund' },
     {
+      // The reporter step turns the result into Classroom's points and fails the job while a check fails.
       name: `Check ${posix(options.submission)} (the public checks)`,
+      id: CLASSROOM_RUNNER,
       'working-directory': GRADECHECK_CHECKOUT,
-      run: `npx gradecheck check "$GITHUB_WORKSPACE/${posix(options.submission)}" --assignment "$GITHUB_WORKSPACE/${posix(WORKFLOW_ASSIGNMENT)}"`,
+      run: [
+        `npx gradecheck check "$GITHUB_WORKSPACE/${posix(options.submission)}" --assignment "$GITHUB_WORKSPACE/${posix(WORKFLOW_ASSIGNMENT)}" --classroom "$RUNNER_TEMP/gradecheck-result" || true`,
+        'echo "result=$(cat "$RUNNER_TEMP/gradecheck-result")" >> "$GITHUB_OUTPUT"',
+      ].join('\n'),
+    },
+    {
+      name: 'Report the points to GitHub Classroom',
+      uses: 'classroom-resources/autograding-grading-reporter@v1',
+      env: { [`${CLASSROOM_RUNNER.toUpperCase()}_RESULTS`]: `\${{ steps.${CLASSROOM_RUNNER}.outputs.result }}` },
+      with: { runners: CLASSROOM_RUNNER },
     },
   ];
   const workflow = {
     name: `gradecheck: ${options.assignment.name}`,
     on: { push: {}, pull_request: {}, workflow_dispatch: {} },
-    permissions: { contents: 'read' },
-    jobs: { check: { 'runs-on': 'ubuntu-24.04', 'timeout-minutes': 20, steps } },
+    // The reporter writes the points on the job's check run, which Classroom finds by the name "Autograding Tests".
+    permissions: { checks: 'write', actions: 'read', contents: 'read' },
+    jobs: { check: { name: 'Autograding Tests', 'runs-on': 'ubuntu-24.04', 'timeout-minutes': 20, steps } },
   };
   const header = [
     `# Written by \`gradecheck workflow\` for ${path.basename(options.assignment.file)}: the public checks of ${posix(options.submission)} on every push.`,
@@ -71,7 +90,7 @@ export function classroomWorkflow(options: WorkflowOptions): string {
 export function writeClassroomWorkflow(options: WorkflowOptions, repoDir: string): string[] {
   const adapter = adapterPath(options.assignment);
   const files: [string, string][] = [
-    [path.join(repoDir, WORKFLOW_ASSIGNMENT), readFileSync(options.assignment.file, 'utf8')],
+    [path.join(repoDir, WORKFLOW_ASSIGNMENT), studentAssignmentYaml(options.assignment)],
     // The adapter beside the assignment, where the assignment names it.
     ...(adapter && options.assignment.adapter ? [[path.join(repoDir, path.dirname(WORKFLOW_ASSIGNMENT), options.assignment.adapter), readFileSync(adapter, 'utf8')] as [string, string]] : []),
     [path.join(repoDir, WORKFLOW_FILE), classroomWorkflow(options)],

@@ -135,7 +135,7 @@ describe('huberFit', () => {
   });
 
   // Cases where the first reference (IRLS, stopped when the gradient norm rose once) returned a w whose
-  // gradient was 0.2 S and 1e-6 S; the huber-fit suite rejects both.
+  // gradient was 0.2 S and 1e-6 S (the huber-fit suite rejects the first; the reference must do better than both).
   it.each([
     { X: [[1.3], [-0.16], [1.85], [-0.3], [1.18], [0.05]], y: [-0.759, 0.1588, 0.9795, -0.351, 0.8426, -29.0665], delta: 0.1, lam: 0 },
     {

@@ -39,15 +39,19 @@ export const HUBER_TOLERANCES = {
   clip: tolerance(1e-9, 0, 'delta |x_j| up to rounding'),
   /**
    * ||grad(w)|| <= rtol * S with S = delta sum_i ||x_i|| + (||X||_F^2 + lam) ||w_ref||: the size of the terms of
-   * the gradient plus its sensitivity to w. 1e-5 is w to ~5 digits in the Hessian norm: float32 solvers and
-   * L-BFGS-style stopping pass; the least-squares fit or an unconverged one is typically off by 1e-2 S or more.
+   * the gradient plus its sensitivity to w. What textbook solvers stop at: IRLS stopped when an iteration lowers
+   * the objective by less than 1e-6 of it (from 0 or from least squares) reaches at most 1.6e-3 S, gradient
+   * descent (||grad|| <= 1e-6 ||grad_0||) 4e-7 S (bench/huber-fit-stopping.py, 1,800 cases like fitData's);
+   * 1e-2 leaves 6x. The least-squares fit and the unconverged one exceed it in 64% and 80% of those cases.
    */
-  stationarity: tolerance(1e-5, 0, 'relative to S = delta sum ||x_i|| + (||X||_F^2 + lam) ||w_ref|| (per case)'),
+  stationarity: tolerance(1e-2, 0, 'relative to S = delta sum ||x_i|| + (||X||_F^2 + lam) ||w_ref|| (per case); textbook IRLS stops within 1.6e-3 S'),
   /**
-   * L(w) <= L(w_ref) + rtol L(w_ref) + atol (||X||_F^2 + lam) ||w_ref||^2: six digits of the objective; the atol
-   * term covers the noiseless case (L(w_ref) = 0), where a float32 w costs ~2e-15 (||X||_F^2 + lam) ||w||^2.
+   * L(w) <= L(w_ref) + rtol L(w_ref) + atol (||X||_F^2 + lam) ||w_ref||^2. The same textbook IRLS stops within
+   * 1e-3 L(w_ref) of the minimum (same script); 5e-3 leaves 5x, and the mistakes exceed it in 84% and 88% of
+   * cases (median 0.34). The atol term covers the noiseless case (L(w_ref) = 0), where a float32 w costs
+   * ~2e-15 (||X||_F^2 + lam) ||w||^2.
    */
-  objective: tolerance(1e-6, 1e-9, 'relative to L(w_ref); atol times (||X||_F^2 + lam) ||w_ref||^2 (per case)'),
+  objective: tolerance(5e-3, 1e-9, 'relative to L(w_ref); atol times (||X||_F^2 + lam) ||w_ref||^2 (per case); textbook IRLS stops within 1e-3'),
   /**
    * A step t u (||u|| = 1) may lower a convex objective by at most t ||grad(w)||: allowed drop
    * |t| * (stationarity allowance) + rtol (L(w) + 1), the last term for the rounding of two loss values.
@@ -273,6 +277,17 @@ function gradientWith(psi: (r: number, delta: number) => number, sign = -1, lamF
   };
 }
 
+/**
+ * What each gradient entry adds up, in magnitude: sum_i |x_ij| (|psi(r_i)| + |y_i| + sum_k |x_ik w_k|) + |lam w_j|.
+ * The middle terms are the size of y_i - w.x_i before it cancels to r_i: a float32 answer rounds them, and
+ * its error is relative to this, not to the gradient, which inliers pulling both ways can make small.
+ */
+function gradientMagnitude({ w, X, y, delta, lam }: HuberCase): number[] {
+  return w.map((wj, j) =>
+    X.reduce((s, xi, i) => s + Math.abs(xi[j]!) * (Math.abs(huberPsi(y[i]! - dot(w, xi), delta)) + Math.abs(y[i]!) + xi.reduce((t, xik, k) => t + Math.abs(xik * w[k]!), 0)), Math.abs(lam * wj)),
+  );
+}
+
 export const huberGradientProblem: Problem = {
   id: 'huber-gradient',
   title: 'Gradient of the Huber regression loss',
@@ -287,6 +302,7 @@ export const huberGradientProblem: Problem = {
       args: caseArgs,
       oracle: ({ w, X, y, delta, lam }) => huberGrad(w, X, y, delta, lam),
       tolerance: HUBER_TOLERANCES.value,
+      magnitude: gradientMagnitude,
     }),
     gradientMatchesFiniteDifferences({
       id: 'matches-finite-differences',
@@ -298,6 +314,7 @@ export const huberGradientProblem: Problem = {
       forward: ({ X, y, delta, lam }, w) => huberLoss(w, X, y, delta, lam),
       point: ({ w }) => w,
       tolerance: HUBER_TOLERANCES.finiteDifferences,
+      magnitude: gradientMagnitude,
     }),
     defineCheck({
       id: 'continuous-at-delta',

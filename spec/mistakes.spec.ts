@@ -16,7 +16,7 @@ describe('every named mistake is caught and named', () => {
     const result = await runProblem(problem, mistakeSubject(m), { seed: TEST_SEED, variants: variantsOf(problem) });
     const failed = result.checks.filter((c) => !c.passed);
     expect(failed.length, `mistake ${m.id} passed every check of ${id}`).toBeGreaterThan(0);
-    const report = failed.map(formatCheckResult).join('\n');
+    const report = failed.map((c) => formatCheckResult(c)).join('\n');
     expect(failed.some((c) => c.diagnosis?.some((d) => d.id === m.id)), `no failure was diagnosed as ${m.id}:\n${report}`).toBe(true);
     // What a student reads: the property, the input, and how to replay it.
     for (const c of failed) {

@@ -56,13 +56,16 @@ export function formatCall(fn: string, args: readonly Value[]): string {
   return `${fn}(${args.map((a) => formatValue(a)).join(', ')})`;
 }
 
-/** The replay instruction printed with every failure. */
-export function replayHint(result: CheckResult): string {
+/** A path as one shell word (quoted only when it needs to be). */
+const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The replay instruction printed with every failure, with the submission's path where the caller knows it. */
+export function replayHint(result: CheckResult, submission?: string): string {
   const path = result.path !== undefined ? ` --path ${result.path}` : '';
-  return `replay: npx gradecheck replay --problem ${result.problem} --check ${result.check} --seed ${result.seed}${path} --submission FILE`;
+  return `replay: npx gradecheck replay --problem ${result.problem} --check ${result.check} --seed ${result.seed}${path} --submission ${submission === undefined ? 'FILE' : shellWord(submission)}`;
 }
 
-export function formatCheckResult(result: CheckResult): string {
+export function formatCheckResult(result: CheckResult, options: { readonly submission?: string } = {}): string {
   const head = `${result.passed ? 'PASS' : 'FAIL'} ${result.problem} › ${result.check}: ${result.title}`;
   if (result.passed) return `${head} (${result.numRuns} runs)`;
   const f = result.failure;
@@ -88,7 +91,7 @@ export function formatCheckResult(result: CheckResult): string {
   const anyInput = f?.code === 'missing';
   if (result.counterexample !== undefined && !anyInput) lines.push(`  input:    ${formatValue(result.counterexample)}`);
   for (const m of result.diagnosis ?? []) lines.push(`  likely mistake: ${m.title}. ${m.hint}`);
-  if (!anyInput) lines.push(`  ${replayHint(result)}`);
+  if (!anyInput) lines.push(`  ${replayHint(result, options.submission)}`);
   return lines.join('\n');
 }
 

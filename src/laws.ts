@@ -29,9 +29,9 @@ export function expectClose(
   received: NumericTree,
   expected: NumericTree,
   tol: Tolerance,
-  context: { readonly code?: AnswerFailureCode; readonly message: string; readonly call?: Call },
+  context: { readonly code?: AnswerFailureCode; readonly message: string; readonly call?: Call; readonly magnitude?: NumericTree },
 ): void {
-  const { ok, worst } = compare(received, expected, tol);
+  const { ok, worst } = compare(received, expected, tol, context.magnitude);
   if (ok) return;
   const code = context.code ?? (allFinite(received) || !allFinite(expected) ? 'value_mismatch' : 'not_finite');
   throw new CheckFailure({
@@ -97,6 +97,8 @@ export interface OracleSpec<I> {
   /** The expected answer, from the reference. */
   readonly oracle: (input: I) => NumericTree;
   readonly tolerance: Tolerance;
+  /** Each entry's sum of |terms| (its condition), in the oracle's shape: float32 rounding scales with it. */
+  readonly magnitude?: (input: I) => NumericTree;
 }
 
 /** The subject's answer equals the oracle's within the tolerance, with the oracle's shape. */
@@ -110,7 +112,7 @@ export function matchesOracle<I>(spec: OracleSpec<I>): Check {
     run: async (subject, input, context) => {
       const expected = spec.oracle(input);
       const { call, value } = await callLike(subject, spec.fn, spec.args(input), expected);
-      expectClose(value, expected, context.tol(spec.tolerance), { message: spec.title, call });
+      expectClose(value, expected, context.tol(spec.tolerance), { message: spec.title, call, ...(spec.magnitude ? { magnitude: spec.magnitude(input) } : {}) });
     },
   });
 }
@@ -134,6 +136,8 @@ export interface DerivativeSpec<I, Out extends number | readonly number[]> {
   /** The flattened point to differentiate at. */
   readonly point: (input: I) => number[];
   readonly tolerance: Tolerance;
+  /** Each entry's sum of |terms| (its condition), in the shape's shape: float32 rounding scales with it (full Jacobians only). */
+  readonly magnitude?: (input: I) => NumericTree;
   /** Above this many coordinates, compare random projections v^T J u instead of the full Jacobian. */
   readonly projectAbove?: number;
 }
@@ -169,10 +173,11 @@ export function derivativeMatchesFiniteDifferences<I, Out extends number | reado
         checkProjection(spec, input, call, value, x, tol);
         return;
       }
+      const magnitude = spec.magnitude?.(input);
       const central = differentiate(input, 'central', template);
-      if (compare(value, central, tol).ok) return;
+      if (compare(value, central, tol, magnitude).ok) return;
       const richardson = differentiate(input, 'richardson', template);
-      expectClose(value, richardson, tol, { code: 'derivative_mismatch', message: spec.title, call });
+      expectClose(value, richardson, tol, { code: 'derivative_mismatch', message: spec.title, call, ...(magnitude ? { magnitude } : {}) });
     },
   });
 }

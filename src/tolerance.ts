@@ -4,6 +4,12 @@
 export interface Tolerance {
   readonly rtol: number;
   readonly atol: number;
+  /**
+   * Times the size of what an entry sums (its condition: sum of |terms|, with the rounding of the inputs the
+   * terms are built from), where a check supplies it: the rounding of a sum scales with its terms, not with
+   * its result, which cancellation can make small. Set by widenForFloat32.
+   */
+  readonly mtol?: number;
   /** One line on why these numbers: shown in docs and in failure messages. */
   readonly reason: string;
 }
@@ -20,14 +26,23 @@ export const CLOSED_FORM: Tolerance = tolerance(1e-6, 1e-9, 'float64 closed form
  * hundred roundings of eps32 = 1.2e-7, and 1e-5 absolute covers cancellation in entries near 0 of
  * quantities of order 10-100. The catalog's mistakes are off by far more than that.
  */
-export const FLOAT32_FLOOR = { rtol: 1e-4, atol: 1e-5 } as const;
+export const FLOAT32_FLOOR = {
+  rtol: 1e-4,
+  atol: 1e-5,
+  /**
+   * A float32 sum of n terms is off by at most ~n eps32 sum |terms| (recursive summation, eps32 = 6e-8), plus
+   * eps32 per rounded input: 1e-5 (about 170 eps32) covers n up to ~100 terms at worst-case accumulation.
+   */
+  mtol: 1e-5,
+} as const;
 
 export function widenForFloat32(tol: Tolerance): Tolerance {
-  if (tol.rtol >= FLOAT32_FLOOR.rtol && tol.atol >= FLOAT32_FLOOR.atol) return tol;
+  if (tol.rtol >= FLOAT32_FLOOR.rtol && tol.atol >= FLOAT32_FLOOR.atol && (tol.mtol ?? 0) >= FLOAT32_FLOOR.mtol) return tol;
   return {
     rtol: Math.max(tol.rtol, FLOAT32_FLOOR.rtol),
     atol: Math.max(tol.atol, FLOAT32_FLOOR.atol),
-    reason: `${tol.reason}; widened for float32 answers`,
+    mtol: Math.max(tol.mtol ?? 0, FLOAT32_FLOOR.mtol),
+    reason: `${tol.reason}; widened for float32 answers (plus ${FLOAT32_FLOOR.mtol} times the sum of |terms| an entry adds up, where the check knows it)`,
   };
 }
 
@@ -66,19 +81,22 @@ function excess(received: number, expected: number, allowed: number): number {
 
 /**
  * Compares two arrays of the same shape (check shapes first, e.g. with `decode`), entrywise.
- * NaN agrees only with NaN and an infinity only with the same infinity.
+ * NaN agrees only with NaN and an infinity only with the same infinity. `magnitude` (the shape of `expected`)
+ * is each entry's sum of |terms|: with `tol.mtol` it adds mtol * magnitude to the entry's allowance.
  */
-export function compare(received: NumericTree, expected: NumericTree, tol: Tolerance): Comparison {
+export function compare(received: NumericTree, expected: NumericTree, tol: Tolerance, magnitude?: NumericTree): Comparison {
   let ok = true;
   let worst: WorstEntry | undefined;
   let worstExcess = -1;
   // The index path is one mutable stack, copied only when an entry becomes the worst: comparing a 256 x 256
   // Jacobian must not allocate per entry.
   const path: number[] = [];
-  const visit = (r: NumericTree | undefined, e: NumericTree): void => {
+  const mtol = magnitude === undefined ? 0 : (tol.mtol ?? 0);
+  const sizeOf = (m: NumericTree | undefined) => (mtol > 0 && typeof m === 'number' ? mtol * Math.abs(m) : 0);
+  const visit = (r: NumericTree | undefined, e: NumericTree, m: NumericTree | undefined): void => {
     if (typeof e === 'number') {
       const rv = typeof r === 'number' ? r : NaN;
-      const allowed = tol.atol + tol.rtol * Math.abs(e);
+      const allowed = tol.atol + tol.rtol * Math.abs(e) + sizeOf(m);
       const agrees = entryAgrees(rv, e, allowed);
       if (!agrees) ok = false;
       const x = agrees && worstExcess >= 1 ? 0 : excess(rv, e, allowed);
@@ -90,6 +108,7 @@ export function compare(received: NumericTree, expected: NumericTree, tol: Toler
       return;
     }
     const rs = Array.isArray(r) ? (r as readonly NumericTree[]) : [];
+    const ms = Array.isArray(m) ? (m as readonly NumericTree[]) : [];
     if (e.every((x) => typeof x === 'number')) {
       // A row of numbers, the hot loop of every comparison: entries within tolerance that cannot be the
       // worst are skipped without a call.
@@ -97,24 +116,24 @@ export function compare(received: NumericTree, expected: NumericTree, tol: Toler
         const ei = e[i] as number;
         const ri = rs[i];
         if (typeof ri === 'number') {
-          const allowed = tol.atol + tol.rtol * Math.abs(ei);
+          const allowed = tol.atol + tol.rtol * Math.abs(ei) + sizeOf(ms[i]);
           const diff = Math.abs(ri - ei);
           // Agrees and is not the worst so far: nothing to record.
           if (diff <= allowed && (allowed === 0 ? 0 : diff / allowed) <= worstExcess) continue;
         }
         path.push(i);
-        visit(ri, ei);
+        visit(ri, ei, ms[i]);
         path.pop();
       }
       return;
     }
     for (let i = 0; i < e.length; i++) {
       path.push(i);
-      visit(rs[i], e[i]!);
+      visit(rs[i], e[i]!, ms[i]);
       path.pop();
     }
   };
-  visit(received, expected);
+  visit(received, expected, magnitude);
   return { ok, worst };
 }
 

@@ -42,20 +42,40 @@ export const GradescopeResultsSchema = z
 export type GradescopeResults = z.infer<typeof GradescopeResultsSchema>;
 export type GradescopeTest = z.infer<typeof GradescopeTestSchema>;
 
+const round2 = (x: number) => String(Math.round(x * 100) / 100);
+
 export function toGradescope(report: GradeReport): GradescopeResults {
-  const tests: GradescopeTest[] = report.problems.flatMap((p) =>
-    p.checks.map((c) => ({
-      score: c.score,
-      max_score: c.maxScore,
-      status: c.result.passed ? 'passed' : 'failed',
-      name: `${p.id} › ${c.result.check}: ${c.result.title}`,
-      number: c.number,
-      output: checkFeedback(p, c),
-      output_format: 'md',
-      tags: [p.id, ...(c.result.failure ? [c.result.failure.code] : []), ...(c.result.diagnosis ?? []).map((d) => `mistake:${d.id}`)],
-      visibility: c.visibility,
-    })),
-  );
+  const tests: GradescopeTest[] = report.problems.flatMap((p, index) => [
+    ...p.checks.map(
+      (c): GradescopeTest => ({
+        score: c.score,
+        max_score: c.maxScore,
+        status: c.result.passed ? 'passed' : 'failed',
+        name: `${p.id} › ${c.result.check}: ${c.result.title}`,
+        number: c.number,
+        output: checkFeedback(p, c),
+        output_format: 'md',
+        tags: [p.id, ...(c.result.failure ? [c.result.failure.code] : []), ...(c.result.diagnosis ?? []).map((d) => `mistake:${d.id}`)],
+        visibility: c.visibility,
+      }),
+    ),
+    // The part of a named mistake's deduction its failed checks cannot hold: its own line, worth 0 points.
+    ...(p.adjustment && p.mistake
+      ? [
+          {
+            score: p.adjustment.score,
+            max_score: 0,
+            status: 'failed' as const,
+            name: `${p.id} › named mistake: ${p.mistake.title}`,
+            number: `${index + 1}.${p.checks.length + 1}`,
+            output: `**Named mistake: ${p.mistake.title}** (−${round2(p.mistake.deduct)} points for ${p.id}; ${round2(-p.adjustment.score)} of them beyond the failed checks' share). ${p.mistake.hint}`,
+            output_format: 'md' as const,
+            tags: [p.id, 'deduction', `mistake:${p.mistake.id}`],
+            visibility: p.adjustment.visibility,
+          },
+        ]
+      : []),
+  ]);
   const questions: GradescopeTest[] = (report.questions ?? []).map((q, i) => ({
     score: q.score,
     max_score: q.points,

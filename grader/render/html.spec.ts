@@ -14,6 +14,7 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber, formatValue } from '../../src/format.ts';
 import { parseAssignment } from '../assignment.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../doctor.ts';
 import { grade } from '../grade.ts';
 import type { GradeReport } from '../report.ts';
 import { main } from '../cli.ts';
@@ -22,8 +23,6 @@ import { reportHtml } from './html.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
 const artifacts = path.join(root, 'out', 'artifacts');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const assignment = parseAssignment(
   [

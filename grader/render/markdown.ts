@@ -4,6 +4,7 @@
 import { formatCheckResult } from '../../src/format.ts';
 import type { GradeReport } from '../report.ts';
 import { type NotebookReport, cellSummary } from '../notebook.ts';
+import type { Visibility } from '../assignment.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
 import { checkView } from './visibility.ts';
 import { questionFeedback, questionPassed } from './question.ts';
@@ -43,13 +44,35 @@ function notebookTable(notebook: NotebookReport): string[] {
   ];
 }
 
+/** The score and points of the visible checks and questions alone. */
+function visibleScore(report: GradeReport): { score: number; points: number } {
+  const checks = report.problems.flatMap((p) => [...p.checks, ...(p.adjustment ? [{ ...p.adjustment, maxScore: 0 }] : [])]).filter((c) => c.visibility === 'visible');
+  const questions = (report.questions ?? []).filter((q) => q.visibility === 'visible');
+  return { score: checks.reduce((s, c) => s + c.score, 0) + questions.reduce((s, q) => s + q.score, 0), points: checks.reduce((s, c) => s + c.maxScore, 0) + questions.reduce((s, q) => s + q.points, 0) };
+}
+
 export function reportMarkdown(report: GradeReport, options: { includeChecks: boolean }): string {
   const out: string[] = [`# ${report.assignment}`, ''];
   if (report.ungradable) {
-    out.push(`**This submission could not be graded** (a grader or environment failure, not a grade): ${report.ungradable}`, '');
+    out.push(
+      `**This submission could not be graded**: a failure of the grader or its machine, not of your code, and not a grade (${report.ungradable}).`,
+      '',
+      'What to do: resubmit. If this message comes back, tell course staff: they see this reason too and can grade your submission by hand.',
+      '',
+    );
     return out.join('\n');
   }
-  out.push(`**Score: ${fmt(report.score)} / ${fmt(report.maxScore)}**${report.lateFactor < 1 ? ` (after a late factor of ${fmt(report.lateFactor)}, ${report.daysLate} day(s) late)` : ''}`, '');
+  // Gradescope's visible summary (includeChecks false) counts only what a student may already see: a hidden
+  // check's pass/fail must not be readable from "3 / 5 checks passed" or from a problem's score.
+  const shown = (v: Visibility) => options.includeChecks || v === 'visible';
+  const questions = report.questions ?? [];
+  const everythingShown = report.problems.every((p) => p.checks.every((c) => shown(c.visibility)) && (!p.adjustment || shown(p.adjustment.visibility))) && questions.every((q) => shown(q.visibility));
+  const late = report.lateFactor < 1 ? ` (after a late factor of ${fmt(report.lateFactor)}, ${report.daysLate} day(s) late)` : '';
+  if (everythingShown) out.push(`**Score: ${fmt(report.score)} / ${fmt(report.maxScore)}**${late}`, '');
+  else {
+    const visible = visibleScore(report);
+    out.push(`**Score on the visible checks: ${fmt(visible.score)} / ${fmt(visible.points)}**${late}. The other checks are shown when grades are published.`, '');
+  }
   for (const e of report.loadErrors) {
     out.push(`> The submission did not load cleanly: \`${e.message}\``, '');
     if (e.traceback) out.push('```', e.traceback.trim().split('\n').slice(-10).join('\n'), '```', '');
@@ -58,20 +81,25 @@ export function reportMarkdown(report: GradeReport, options: { includeChecks: bo
     out.push(notebookSentence(report.notebook), '');
     if (options.includeChecks) out.push(...notebookTable(report.notebook), '');
   }
-  out.push('| problem | score | checks passed |', '|---|---|---|');
+  out.push(`| problem | score | ${everythingShown ? 'checks passed' : 'visible checks passed'} |`, '|---|---|---|');
   for (const p of report.problems) {
-    out.push(`| ${p.id} | ${fmt(p.score)} / ${fmt(p.points)} | ${p.checks.filter((c) => c.result.passed).length} / ${p.checks.length} |`);
+    const checks = p.checks.filter((c) => shown(c.visibility));
+    const all = checks.length === p.checks.length && (!p.adjustment || shown(p.adjustment.visibility));
+    const score = all ? `${fmt(p.score)} / ${fmt(p.points)}` : `${fmt(checks.reduce((s, c) => s + c.score, 0))} / ${fmt(checks.reduce((s, c) => s + c.maxScore, 0))} visible`;
+    out.push(`| ${p.id} | ${score} | ${checks.filter((c) => c.result.passed).length} / ${checks.length} |`);
   }
-  const questions = report.questions ?? [];
-  if (questions.length > 0) {
+  const listed = questions.filter((q) => shown(q.visibility));
+  if (listed.length > 0) {
     out.push('', '| written answer | score | |', '|---|---|---|');
-    for (const q of questions) out.push(`| ${q.id} | ${fmt(q.score)} / ${fmt(q.points)} | ${questionPassed(q) ? '✓' : '✗'} |`);
+    for (const q of listed) out.push(`| ${q.id} | ${fmt(q.score)} / ${fmt(q.points)} | ${questionPassed(q) ? '✓' : '✗'} |`);
   }
   if (report.unknownAnswers?.length) out.push('', `> Answers for questions this assignment does not have (ignored): ${report.unknownAnswers.join(', ')}`);
   out.push('');
   for (const p of report.problems) {
     if (p.notice) out.push(`- **${p.id}**: ${p.notice}`);
-    if (p.mistake) out.push(`- **${p.id}**: named mistake: ${p.mistake.title} (−${fmt(p.mistake.deduct)}). ${p.mistake.hint}`);
+    // Named only as far as its failed checks are seen.
+    const failedSeen = p.checks.filter((c) => !c.result.passed).every((c) => shown(c.visibility));
+    if (p.mistake && failedSeen) out.push(`- **${p.id}**: named mistake: ${p.mistake.title} (−${fmt(p.mistake.deduct)}). ${p.mistake.hint}`);
   }
   if (!options.includeChecks) return out.join('\n');
   if (questions.length > 0) {

@@ -6,7 +6,10 @@ import { formatNumber } from '../../src/format.ts';
 
 const W = 560;
 const H = 280;
-const M = { left: 64, right: 16, top: 30, bottom: 58 };
+/** The left margin is not fixed: it fits the y labels (leftMargin). */
+const M = { right: 16, top: 30, bottom: 58 };
+/** Width of one character of an 11px label (digits and '-' are ~0.55 em), with room to spare. */
+const CHAR_PX = 6.6;
 
 /** Escapes text for HTML and SVG (also used by html.ts). */
 export const escapeXml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -16,17 +19,48 @@ const COLORS = { reference: '#5b6b7f', student: '#d9480f', band: '#74c0fc' } as 
 interface Scale {
   readonly map: (v: number) => number;
   readonly ticks: readonly number[];
+  /** One label per tick, sharing a precision that tells neighbours apart and keeps the sign. */
+  readonly labels: readonly string[];
 }
 
-/** About five round ticks over [lo, hi]. */
+/** About five round ticks over [lo, hi], each a whole multiple of the step (no accumulated rounding). */
 function niceTicks(lo: number, hi: number): number[] {
   const span = hi - lo || Math.abs(hi) || 1;
   const step0 = span / 5;
   const mag = 10 ** Math.floor(Math.log10(step0));
   const step = [1, 2, 2.5, 5, 10].map((f) => f * mag).find((s) => s >= step0) ?? 10 * mag;
   const ticks: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) ticks.push(k === 0 ? 0 : k * step);
   return ticks;
+}
+
+/**
+ * Labels for ticks: fixed-point with the fewest decimals that give every tick back (to a millionth of the
+ * smallest gap) and tell neighbours apart, or, for very small or large values, exponent notation chosen the
+ * same way. A negative tick keeps its '-'.
+ */
+export function tickLabels(ticks: readonly number[]): string[] {
+  if (ticks.length === 0) return [];
+  const gaps = ticks.slice(1).map((t, i) => Math.abs(t - ticks[i]!)).filter((g) => g > 0);
+  const gap = gaps.length ? Math.min(...gaps) : Math.abs(ticks[0]!) || 1;
+  const exact = (labels: string[]) => new Set(labels).size === labels.length && labels.every((l, i) => Math.abs(Number(l) - ticks[i]!) <= gap * 1e-6);
+  const biggest = Math.max(...ticks.map(Math.abs));
+  if (biggest < 1e6) {
+    for (let d = 0; d <= 8; d++) {
+      const labels = ticks.map((t) => (t === 0 ? '0' : t.toFixed(d)));
+      if (exact(labels)) return labels;
+    }
+  }
+  for (let p = 0; p <= 12; p++) {
+    const labels = ticks.map((t) => (t === 0 ? '0' : t.toExponential(p)));
+    if (exact(labels)) return labels;
+  }
+  return ticks.map((t) => formatNumber(t));
+}
+
+/** The left margin that fits the longest y label beside the axis, plus the rotated axis title. */
+function leftMargin(sy: Scale): number {
+  return Math.ceil(28 + CHAR_PX * Math.max(1, ...sy.labels.map((l) => l.length)));
 }
 
 /** Ticks 1, 2, 5 x 10^e inside [10^lo, 10^hi] (only the powers of ten when there are too many). */
@@ -52,8 +86,9 @@ function linearScale(values: readonly number[], from: number, to: number, log: b
   lo -= pad;
   hi += pad;
   const map = (v: number) => from + (((log ? Math.log10(v) : v) - lo) / (hi - lo)) * (to - from);
-  const ticks = log ? logTicks(lo, hi) : niceTicks(lo, hi).filter((t) => t >= lo && t <= hi);
-  return { map, ticks: ticks.length ? ticks : log ? [10 ** Math.round((lo + hi) / 2)] : [(lo + hi) / 2] };
+  const found = log ? logTicks(lo, hi) : niceTicks(lo, hi).filter((t) => t >= lo && t <= hi);
+  const ticks = found.length ? found : log ? [10 ** Math.round((lo + hi) / 2)] : [(lo + hi) / 2];
+  return { map, ticks, labels: tickLabels(ticks) };
 }
 
 /** A path through the finite points; a non-finite value breaks the line. */
@@ -73,19 +108,19 @@ function linePath(xs: readonly number[], ys: readonly number[], sx: Scale, sy: S
 }
 
 function frame(plot: { title: string; xLabel: string; yLabel: string }, sx: Scale, sy: Scale, body: string, legend: readonly [string, string, 'line' | 'band' | 'dash'][]): string {
-  const x0 = M.left;
+  const x0 = leftMargin(sy);
   const x1 = W - M.right;
   const y0 = H - M.bottom;
   const y1 = M.top;
   const grid = sy.ticks
-    .map((t) => `<line x1="${x0}" x2="${x1}" y1="${sy.map(t).toFixed(1)}" y2="${sy.map(t).toFixed(1)}" class="grid"/><text x="${x0 - 6}" y="${(sy.map(t) + 4).toFixed(1)}" text-anchor="end">${escapeXml(formatNumber(t))}</text>`)
+    .map((t, i) => `<line x1="${x0}" x2="${x1}" y1="${sy.map(t).toFixed(1)}" y2="${sy.map(t).toFixed(1)}" class="grid"/><text x="${x0 - 6}" y="${(sy.map(t) + 4).toFixed(1)}" text-anchor="end">${escapeXml(sy.labels[i]!)}</text>`)
     .join('');
   const xticks = sx.ticks
-    .map((t) => `<line x1="${sx.map(t).toFixed(1)}" x2="${sx.map(t).toFixed(1)}" y1="${y0}" y2="${y0 + 4}" class="axis"/><text x="${sx.map(t).toFixed(1)}" y="${y0 + 16}" text-anchor="middle">${escapeXml(formatNumber(t))}</text>`)
+    .map((t, i) => `<line x1="${sx.map(t).toFixed(1)}" x2="${sx.map(t).toFixed(1)}" y1="${y0}" y2="${y0 + 4}" class="axis"/><text x="${sx.map(t).toFixed(1)}" y="${y0 + 16}" text-anchor="middle">${escapeXml(sx.labels[i]!)}</text>`)
     .join('');
   const items = legend
     .map(([label, color, shape], i) => {
-      const lx = x0 + i * 170;
+      const lx = 12 + i * 175; // from the left edge: a wide y-label margin must not push the legend out
       const ly = H - 12;
       const mark =
         shape === 'band'
@@ -116,19 +151,19 @@ const markers = (xs: readonly number[], s: PlotSeries, sx: Scale, sy: Scale, col
     })
     .join('');
 
-/** The x scale; integer x values (layers, steps) get integer ticks. */
-function xScale(x: readonly number[]): Scale {
-  const s = linearScale(x, M.left, W - M.right, false);
+/** The x scale, right of the y labels; integer x values (layers, steps) get integer ticks. */
+function xScale(x: readonly number[], sy: Scale): Scale {
+  const s = linearScale(x, leftMargin(sy), W - M.right, false);
   const ints = s.ticks.filter(Number.isInteger);
-  return x.every(Number.isInteger) && ints.length > 0 ? { map: s.map, ticks: ints } : s;
+  return x.every(Number.isInteger) && ints.length > 0 ? { map: s.map, ticks: ints, labels: tickLabels(ints) } : s;
 }
 
 type Renderers = { readonly [K in PlotKind]: (plot: Extract<Plot, { kind: K }>) => string };
 
 export const PLOT_RENDERERS: Renderers = {
   lines(plot) {
-    const sx = xScale(plot.x);
     const sy = linearScale(plot.series.flatMap((s) => s.y), H - M.bottom, M.top, false);
+    const sx = xScale(plot.x, sy);
     const body = plot.series
       .map((s) => {
         const color = COLORS[s.role];
@@ -140,8 +175,8 @@ export const PLOT_RENDERERS: Renderers = {
   },
   band(plot) {
     const log = plot.logY === true;
-    const sx = xScale(plot.x);
     const sy = linearScale([...plot.band.lo, ...plot.band.hi, ...plot.student.y], H - M.bottom, M.top, log);
+    const sx = xScale(plot.x, sy);
     const clampLo = (v: number) => (log && v <= 0 ? Math.min(...plot.band.lo.filter((x) => x > 0), ...plot.student.y.filter((x) => x > 0)) : v);
     const upper = plot.x.map((x, i) => `${sx.map(x).toFixed(1)},${sy.map(plot.band.hi[i]!).toFixed(1)}`);
     const lower = plot.x.map((x, i) => `${sx.map(x).toFixed(1)},${sy.map(clampLo(plot.band.lo[i]!)).toFixed(1)}`).reverse();

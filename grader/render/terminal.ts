@@ -24,9 +24,23 @@ export function reportTerminal(report: GradeReport): string {
     for (const other of p.alsoFits ?? []) out.push(`  the failing input fits this mistake too: ${other.title}. ${other.hint}`);
     // A problem whose functions are not there at all: the notice says it, one line per check would repeat it.
     const nothingDefined = p.notice !== undefined && p.checks.every((c) => c.result.failure?.code === 'missing');
+    // The same failure on several checks (one error raised by every call) is printed once.
+    const said = new Map<string, string>();
     for (const c of p.checks) {
       if (c.result.passed || nothingDefined) continue;
-      out.push(c.visibility === 'visible' ? formatCheckResult(c.result).replace(/^/gm, '    ') : `    FAIL ${c.result.check} (hidden check)`);
+      if (c.visibility !== 'visible') {
+        out.push(`    FAIL ${c.result.check} (hidden check)`);
+        continue;
+      }
+      const f = c.result.failure;
+      const key = f && (f.code === 'raised' || f.code === 'crashed' || f.code === 'timeout' || f.code === 'missing') ? `${f.code}\0${f.message}` : undefined;
+      const first = key === undefined ? undefined : said.get(key);
+      if (first !== undefined) {
+        out.push(`    FAIL ${p.id} › ${c.result.check}: the same failure as ${first}`);
+        continue;
+      }
+      if (key !== undefined) said.set(key, c.result.check);
+      out.push(formatCheckResult(c.result, { submission: report.submission }).replace(/^/gm, '    '));
     }
   }
   for (const q of report.questions ?? []) {

@@ -217,8 +217,9 @@ class MissingAttribute:
 
 # Modules the submission imported that are not installed, and those of them its graded code tried to use.
 STUBBED_MISSING, USED_MISSING = set(), set()
-# Never stubbed: without them nothing can be graded, and their absence is the environment's failure.
-ESSENTIAL_MODULES = {"numpy"}
+# Never stubbed: without them nothing can be graded, and their absence is the environment's failure, reported as
+# ungradable (ENVIRONMENT_MODULES in grader/python.ts).
+ESSENTIAL_MODULES = {"numpy", "torch"}
 
 
 class MissingModuleFinder:

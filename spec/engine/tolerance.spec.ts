@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOSED_FORM, compare, isClose, tolerance } from '../../src/tolerance.ts';
+import { CLOSED_FORM, FLOAT32_FLOOR, compare, isClose, tolerance, widenForFloat32 } from '../../src/tolerance.ts';
 
 const tol = tolerance(1e-3, 1e-6, 'test');
 
@@ -39,5 +39,20 @@ describe('compare', () => {
     expect(compare([], [], tol)).toEqual({ ok: true, worst: undefined });
     expect(isClose(1 + 1e-7, 1, CLOSED_FORM)).toBe(true);
     expect(isClose(1 + 1e-5, 1, CLOSED_FORM)).toBe(false);
+  });
+
+  it('float32: a sum that cancels is allowed mtol times the size of its terms, where the check gives it', () => {
+    const f32 = widenForFloat32(CLOSED_FORM);
+    expect(f32.mtol).toBe(FLOAT32_FLOOR.mtol);
+    // Terms of size 300 summing to 0.07, off by 3e-5 (float32 rounding of the terms): 1e-5 + 1e-4 * 0.07 alone is too tight.
+    expect(compare([0.07003], [0.07], f32).ok).toBe(false);
+    const withTerms = compare([0.07003], [0.07], f32, [300]);
+    expect(withTerms.ok).toBe(true);
+    expect(withTerms.worst?.allowed).toBeCloseTo(1e-5 + 1e-4 * 0.07 + 1e-5 * 300, 12);
+    // Nested arrays follow the magnitude's shape; without mtol (float64) the magnitude changes nothing.
+    expect(compare([[0.07003], [1]], [[0.07], [1]], f32, [[300], [1]]).ok).toBe(true);
+    expect(compare([0.07003], [0.07], CLOSED_FORM, [300]).ok).toBe(false);
+    // Still a bound: off by more than the terms allow fails.
+    expect(compare([0.08], [0.07], f32, [300]).ok).toBe(false);
   });
 });

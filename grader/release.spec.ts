@@ -1,0 +1,86 @@
+// The student release (issue 18): no string of the answer key (expected and wrong forms and what they say,
+// mistake prices, hidden checks' settings, the grading seed, the late policy) and no file of reference/ is in
+// it, for every bundled assignment; it loads as an assignment, and `check` runs from it.
+
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { loadAssignment } from './assignment.ts';
+import { EXIT, main } from './cli.ts';
+import { grade } from './grade.ts';
+import { RELEASE_ANSWERS, RELEASE_ASSIGNMENT, writeRelease } from './release.ts';
+
+const root = path.join(import.meta.dirname, '..');
+/** The assignments with code to check locally (a questions-only one has nothing to release: see below). */
+const assignments = readdirSync(path.join(root, 'fixtures', 'assignments')).filter((f) => f.endsWith('.yaml')).filter((f) => loadAssignment(path.join(root, 'fixtures', 'assignments', f)).problems.length > 0);
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-release-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The strings of the answer key: whatever of them a student reads is a leak. */
+function answerKey(file: string): string[] {
+  const a = loadAssignment(file);
+  const hiddenSettings = a.problems.flatMap((p) =>
+    Object.entries(p.checks)
+      .filter(([, c]) => (c.visibility ?? p.visibility) !== 'visible')
+      .flatMap(([, c]) => [...(c.tolerance ? [c.tolerance.reason] : [])]),
+  );
+  // A form that is one of the question's variables (the answer `r`) names no secret: the variables are listed.
+  const forms = a.questions.flatMap((q) => [q.answer, ...Object.values(q.wrong_forms ?? {}).map((w) => w.form)].filter((f) => !(f.trim() in q.variables)));
+  return [
+    ...forms,
+    ...a.questions.flatMap((q) => Object.values(q.wrong_forms ?? {}).map((w) => w.says)),
+    ...hiddenSettings,
+    String(a.seed),
+    ...(a.late_policy ? [a.late_policy.due] : []),
+  ];
+}
+
+/** Every source file of reference/ (the solutions). */
+const referenceFiles = readdirSync(path.join(root, 'reference')).map((f) => readFileSync(path.join(root, 'reference', f), 'utf8'));
+
+describe('gradecheck release', () => {
+  it.each(assignments)('%s: no answer-key string, no price, no hidden setting, no reference file', (name) => {
+    const file = path.join(root, 'fixtures', 'assignments', name);
+    const dir = path.join(tmp, name);
+    const written = writeRelease(loadAssignment(file), dir);
+    expect(readdirSync(dir).sort()).toEqual(written.map((f) => path.basename(f)).sort());
+    const texts = written.map((f) => readFileSync(f, 'utf8'));
+    for (const secret of answerKey(file)) for (const text of texts) expect(text, `"${secret}" leaked`).not.toContain(secret);
+    for (const text of texts) {
+      expect(text).not.toMatch(/\bdeduct\b|\bwrong_forms\b|\banswer:|late_policy|mistakes:/);
+      for (const source of referenceFiles) expect(text.includes(source.slice(0, 400))).toBe(false);
+    }
+    // Checks not shown to students are there only as "weight 0": no runs, tolerance or visibility of theirs.
+    const staff = loadAssignment(file);
+    const released = loadAssignment(path.join(dir, RELEASE_ASSIGNMENT));
+    expect(released.questions).toEqual([]);
+    for (const p of released.problems) {
+      const original = staff.problems.find((x) => x.id === p.id)!;
+      for (const [id, c] of Object.entries(original.checks)) {
+        if ((c.visibility ?? original.visibility) !== 'visible') expect(p.checks[id]).toEqual({ weight: 0 });
+      }
+      expect(p.mistakes).toEqual({});
+    }
+    if (staff.questions.length > 0) {
+      const template = parseYaml(readFileSync(path.join(dir, RELEASE_ANSWERS), 'utf8')) as Record<string, string>;
+      expect(Object.keys(template)).toEqual(staff.questions.filter((q) => q.visibility === 'visible').map((q) => q.id));
+    }
+  });
+
+  it('check runs from the release: a correct notebook written as the handout asks passes every visible check', async () => {
+    const dir = path.join(tmp, 'cli');
+    expect(await main(['node', 'gradecheck', 'release', '--assignment', path.join(root, 'fixtures', 'assignments', 'seed-003.yaml'), '-o', dir])).toBe(EXIT.ok);
+    const notebook = path.join(root, 'fixtures', 'submissions', 'seed-003-handout', 'correct.ipynb');
+    // What `check` runs: the release's visible checks, through the handout's interface (bindings and adapter travel).
+    const report = await grade({ assignment: loadAssignment(path.join(dir, RELEASE_ASSIGNMENT)), submission: notebook, visibleOnly: true });
+    expect(report.ungradable).toBeUndefined();
+    expect(report.problems.length).toBeGreaterThan(0);
+    for (const p of report.problems) expect(p.score, p.id).toBe(p.points);
+  });
+
+  it('an assignment whose visible part is only written questions is not released (their forms are the key)', async () => {
+    expect(await main(['node', 'gradecheck', 'release', '--assignment', path.join(root, 'fixtures', 'assignments', 'seed-002.yaml'), '-o', path.join(tmp, 'questions-only')])).toBe(EXIT.usage);
+  });
+});

@@ -1,0 +1,106 @@
+// `gradecheck release`: what students may see of an assignment (the role of Otter's `assign`). The staff YAML
+// holds the answer key: written answers' expected and wrong forms, mistake prices, hidden checks' settings and
+// the grading seed (from which hidden checks' inputs follow). The release keeps the visible checks only, under
+// a seed of its own, and lists the written questions (ids, titles, variables) without their forms; no file of
+// gradecheck itself, and so none of reference/, is in it.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { hashSeed } from '../src/rng.ts';
+import { type Assignment, AssignmentError, adapterPath } from './assignment.ts';
+import { writeAtomic } from './write.ts';
+
+export const RELEASE_ASSIGNMENT = 'assignment.yaml';
+export const RELEASE_ANSWERS = 'answers.yaml';
+export const RELEASE_README = 'README.md';
+
+/** The assignment a student's `gradecheck check` runs: visible checks only, nothing of the answer key. */
+export function studentAssignment(assignment: Assignment): Record<string, unknown> {
+  const problems = assignment.problems
+    .filter((p) => p.visibility === 'visible' || Object.values(p.checks).some((c) => c.visibility === 'visible'))
+    .map((p) => {
+      // Checks not shown to students weigh 0 here: they do not run, and their settings stay with staff.
+      const checks = Object.fromEntries(
+        Object.entries(p.checks).map(([id, c]) => {
+          const visible = (c.visibility ?? p.visibility) === 'visible';
+          if (!visible || c.weight === 0) return [id, { weight: 0 }];
+          return [id, { weight: c.weight, ...(p.visibility === 'visible' ? {} : { visibility: 'visible' }), ...(c.runs !== undefined ? { runs: c.runs } : {}), ...(c.tolerance ? { tolerance: c.tolerance } : {}) }];
+        }),
+      );
+      return {
+        id: p.id,
+        points: p.points,
+        // A problem hidden as a whole with some visible checks: the unlisted checks are hidden too.
+        ...(p.visibility === 'visible' ? {} : { visibility: 'hidden' }),
+        ...(p.runs !== undefined ? { runs: p.runs } : {}),
+        ...(Object.keys(checks).length > 0 ? { checks } : {}),
+        // How the handout's interface is reached: the student's own check must call it the same way.
+        ...(p.convention !== undefined ? { convention: p.convention } : {}),
+        ...(p.bind ? { bind: p.bind } : {}),
+      };
+    });
+  return {
+    name: assignment.name,
+    // Not the grading seed: with it, the public tool would reproduce the hidden checks' inputs.
+    seed: Math.abs(hashSeed(assignment.seed, 'student-release')) % 1_000_000_000,
+    ...(Object.keys(assignment.limits).length > 0 ? { limits: assignment.limits } : {}),
+    ...(assignment.files.length > 0 ? { files: assignment.files } : {}),
+    ...(assignment.provided.length > 0 ? { provided: assignment.provided } : {}),
+    ...(assignment.adapter !== undefined ? { adapter: assignment.adapter } : {}),
+    problems,
+  };
+}
+
+/** An answers.yaml to fill in: one line per visible question, its title and variables as comments. */
+export function answersTemplate(assignment: Assignment): string {
+  const lines = ['# Your written answers: one `question-id: expression` per line, in math.js syntax or LaTeX.', ''];
+  for (const q of assignment.questions.filter((x) => x.visibility === 'visible')) {
+    const variables = Object.entries(q.variables).map(([name, v]) => {
+      const aliases = v.aliases.length ? ` (or ${v.aliases.join(', ')})` : '';
+      return `${name}${aliases}`;
+    });
+    lines.push(`# ${q.title ?? q.id} (${q.points} point${q.points === 1 ? '' : 's'})`, `# variables: ${variables.join('; ') || 'none'}`, `${q.id}: ''`, '');
+  }
+  return lines.join('\n');
+}
+
+function readme(assignment: Assignment, hasQuestions: boolean): string {
+  return [
+    `# ${assignment.name}: self-check`,
+    '',
+    'Run the public checks on your code (exit code 0 when they all pass):',
+    '',
+    '```sh',
+    `npx gradecheck check YOUR_FILE.py --assignment ${RELEASE_ASSIGNMENT}`,
+    '```',
+    '',
+    'These are the visible checks only, on inputs of their own; your grade also counts checks you do not see here.',
+    ...(hasQuestions ? ['', `Written answers go in \`${RELEASE_ANSWERS}\` (one line per question); they are graded when you submit, not here.`] : []),
+    '',
+  ].join('\n');
+}
+
+/** The release's assignment.yaml (also what `gradecheck workflow` puts in a student repository). */
+export function studentAssignmentYaml(assignment: Assignment): string {
+  const header = `# The student release of ${path.basename(assignment.file)} (gradecheck release): the visible checks only.\n`;
+  return header + stringify(studentAssignment(assignment), { lineWidth: 0 });
+}
+
+/** Writes the release into `dir`; returns the files written. */
+export function writeRelease(assignment: Assignment, dir: string): string[] {
+  if (!assignment.problems.some((p) => p.visibility === 'visible' || Object.values(p.checks).some((c) => c.visibility === 'visible'))) {
+    // Its written questions cannot travel: their expected forms are the answer key.
+    throw new AssignmentError([{ file: assignment.file, line: undefined, path: 'problems', message: 'nothing to release: no visible code problem (the written questions stay with staff: their forms are the answer key)' }]);
+  }
+  const hasQuestions = assignment.questions.some((q) => q.visibility === 'visible');
+  const files: [string, string][] = [
+    [path.join(dir, RELEASE_ASSIGNMENT), studentAssignmentYaml(assignment)],
+    [path.join(dir, RELEASE_README), readme(assignment, hasQuestions)],
+    ...(hasQuestions ? [[path.join(dir, RELEASE_ANSWERS), answersTemplate(assignment)] as [string, string]] : []),
+    // The adapter (staff code that reaches the handout's interface, no answers) beside the assignment that names it.
+    ...(assignment.adapter !== undefined ? [[path.join(dir, assignment.adapter), readFileSync(adapterPath(assignment)!, 'utf8')] as [string, string]] : []),
+  ];
+  for (const [file, text] of files) writeAtomic(file, text);
+  return files.map(([file]) => file);
+}
