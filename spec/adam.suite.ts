@@ -376,6 +376,12 @@ export const adamwStepProblem: Problem = {
       implementation: { adamwStep: adamVariant({ before: shrink((_, wd) => 1 - wd) }) },
     }),
     mistake({
+      id: 'adamw-eps-inside-sqrt',
+      title: 'eps inside the square root in adamw_step: sqrt(v_hat + eps)',
+      hint: 'torch.optim.AdamW adds eps after the root, as Adam: lr m_hat / (sqrt(v_hat) + eps); the decay changes nothing there.',
+      implementation: { adamwStep: adamVariant({ before: shrink((lr, wd) => 1 - lr * wd), denominator: (vh, eps) => Math.sqrt(vh + eps) }) },
+    }),
+    mistake({
       id: 'adamw-decay-after-update',
       title: 'decay applied after the Adam update instead of before',
       hint: 'torch.optim.AdamW multiplies w by (1 - lr * weight_decay) first and then subtracts the Adam step from that.',

@@ -234,5 +234,11 @@ export const boxNetwork: Problem = {
       hint: 'At x = delta the second neuron computes step(delta - delta) = step(0) = 0, so the network still outputs h: the box is (0, delta], closed at delta. Compute h * (step(x) - step(x - delta)) with step(u) = (u > 0).',
       implementation: boxesOn((u, delta) => u > 0 && u < delta),
     }),
+    mistake({
+      id: 'boxes-needed-n-times-d',
+      title: 'boxes_needed(n, d) = n d: one row of n boxes per dimension instead of a grid',
+      hint: 'Covering [-B, B]^d needs a box in every cell of the grid: n choices along each of d axes, n^d cells (10^3 = 1000 in 3-D, not 30).',
+      implementation: { boxesNeeded: (n, d) => n * d },
+    }),
   ],
 };

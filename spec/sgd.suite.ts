@@ -155,4 +155,17 @@ export const momentumSgd: Problem = {
       },
     }),
   ],
+  planted: [
+    mistake({
+      id: 'sign-of-buffer-step',
+      title: 'planted: the step is lr sign(u_new), whatever the size of the buffer',
+      hint: 'Not a student mistake: a step that is not linear in (g, u), to show that step-scales-with-gradients can fail.',
+      implementation: {
+        momentumStep: (w, u, g, lr, mu) => {
+          const [, uNew] = momentumStep(w, u, g, lr, mu);
+          return [w.map((x, i) => x - lr * Math.sign(uNew[i]!)), uNew];
+        },
+      },
+    }),
+  ],
 };

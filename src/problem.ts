@@ -87,4 +87,9 @@ export interface Problem {
   readonly intArgs?: Readonly<Record<string, readonly number[]>>;
   readonly checks: readonly Check[];
   readonly mistakes: readonly Mistake[];
+  /**
+   * Wrong implementations no student is expected to write, kept only to prove that a check can fail where no
+   * named mistake fails it (the kill matrix, spec/kill-matrix.spec.ts). Never used to diagnose or price.
+   */
+  readonly planted?: readonly Mistake[];
 }
