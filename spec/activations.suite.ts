@@ -196,6 +196,7 @@ export const activations: Problem = {
       title: 'sigmoid_grad, tanh_grad and relu_grad stay finite and exact for |x| up to 1e3 (0 far out, 1 for relu_grad at x > 0)',
       arbitrary: largeInputs,
       tolerance: ACTIVATIONS_TOLERANCES.value,
+      comparesWithReference: DERIVATIVES.map((d) => d.fn),
       run: async (subject, input, context) => {
         for (const { fn, reference } of DERIVATIVES) {
           const expected = reference(input.x);

@@ -247,6 +247,7 @@ export const mlpBackprop: Problem = {
       title: 'backprop returns weight_grads[l] with the shape (n_in, n_out) of weights[l] and bias_grads[l] with the shape of biases[l] (checked with n_in != n_out)',
       arbitrary: nonSquareNetwork,
       tolerance: MLP_TOLERANCES.value,
+      comparesWithReference: ['backprop'],
       run: async (subject, input, context) => {
         const expected = backprop(input.weights, input.biases, input.x, input.y);
         // callLike rejects an answer of another shape (wrong_shape) before the values are compared.

@@ -87,6 +87,7 @@ export const momentumSgd: Problem = {
       args,
       oracle: ({ w, g, lr }) => [w.map((wi, i) => wi - lr * g[i]!), g],
       tolerance: MOMENTUM_TOLERANCES.value,
+      independent: 'plain SGD written out',
     }),
     defineCheck({
       id: 'step-scales-with-gradients',

@@ -23,6 +23,12 @@ export interface Check {
    * checks whose answers are random (compare distributions, not numbers). Default: within the failure's tolerance.
    */
   readonly sameAnswer?: (received: Value, variant: Value) => boolean;
+  /**
+   * The functions whose answers this check compares with the reference's own (a `matchesOracle` over the
+   * reference): it grades students, but run on the reference it compares the reference with itself, so the
+   * reference's proof is elsewhere (spec/reference.spec.ts names where, per function).
+   */
+  readonly comparesWithReference?: readonly string[];
   /** The fast-check property of this check bound to a subject. */
   property(subject: Subject, context?: CheckContext): fc.IAsyncProperty<[unknown]>;
 }
@@ -48,6 +54,7 @@ export interface CheckSpec<I> {
   /** Resolves when the subject satisfies the property on `input`; throws a CheckFailure otherwise. */
   readonly run: (subject: Subject, input: I, context: CheckContext) => Promise<void>;
   readonly sameAnswer?: (received: Value, variant: Value) => boolean;
+  readonly comparesWithReference?: readonly string[];
 }
 
 export function defineCheck<I>(spec: CheckSpec<I>): Check {
@@ -57,6 +64,7 @@ export function defineCheck<I>(spec: CheckSpec<I>): Check {
     numRuns: spec.numRuns ?? DEFAULT_RUNS,
     ...(spec.tolerance ? { tolerance: spec.tolerance } : {}),
     ...(spec.sameAnswer ? { sameAnswer: spec.sameAnswer } : {}),
+    ...(spec.comparesWithReference ? { comparesWithReference: spec.comparesWithReference } : {}),
     property: (subject, context = PLAIN_CONTEXT) =>
       fc.asyncProperty(spec.arbitrary, async (input) => {
         await spec.run(subject, input, context);

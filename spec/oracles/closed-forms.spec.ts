@@ -1,0 +1,61 @@
+// The reference functions no library computes for us, against values worked out by hand from the homework and
+// from PyTorch's documentation (every expected value below is written out, never computed by the reference):
+// bce with PyTorch's clamp of each log at -100, relu_grad with PyTorch's relu'(0) = 0, the boxes of seed 002
+// problem 1 and the gradient statistics of seed 003 2.A/2.B.
+
+import { describe, expect, it } from 'vitest';
+import { bce, boxFunction, boxSum, gradMeanRms, reluGrad } from '../../reference/index.ts';
+
+/** Both sides are a handful of float64 roundings apart at most. */
+const CLOSE = 1e-15;
+
+describe('bce as torch.nn.BCELoss (mean reduction, each log clamped at -100)', () => {
+  it.each([
+    ['p = 1/2, y = 1: -log(1/2)', [0.5], [1], Math.LN2],
+    ['p = y = 1: 0', [1], [1], 0],
+    ['p = 0, y = 1: the clamp, -(-100)', [0], [1], 100],
+    ['p = 1, y = 0: the clamp on log(1 - p)', [1], [0], 100],
+    ['two samples: -(log(1 - 1/4) + log(3/4)) / 2 = -log(3/4)', [0.25, 0.75], [0, 1], -Math.log(0.75)],
+    ['a soft target: -(0.3 log 0.9 + 0.7 log 0.1)', [0.9], [0.3], -(0.3 * Math.log(0.9) + 0.7 * Math.log(0.1))],
+  ])('%s', (_, p, y, expected) => {
+    expect(Math.abs(bce(p, y) - expected)).toBeLessThanOrEqual(CLOSE * Math.max(1, expected));
+  });
+});
+
+describe("relu_grad as PyTorch's ReLU backward", () => {
+  it('is 1 for x > 0 and 0 for x <= 0, 0 at the kink', () => {
+    expect(reluGrad([-2, -1e-300, 0, 1e-300, 3, 1e3])).toEqual([0, 0, 0, 1, 1, 1]);
+  });
+});
+
+describe('the boxes of seed 002 problem 1: h (step(x) - step(x - delta)), step(0) = 0', () => {
+  it('box_function is 0 up to and at 0, h on (0, delta], 0 beyond', () => {
+    expect(boxFunction([-1, 0, 0.5, 1, 1.5], 2, 1)).toEqual([0, 0, 2, 2, 0]);
+    // A negative height times 0 is -0 (h * (step(x) - step(x - delta))); + 0 reads it as 0.
+    expect(boxFunction([0.25, 0.5], -3, 0.25).map((v) => v + 0)).toEqual([-3, 0]);
+  });
+
+  it('box_sum adds the boxes (0, 1] of height 1 and (1, 2] of height 2', () => {
+    expect(boxSum([0, 0.5, 1, 1.5, 2, 2.5], [1, 2], [0, 1], 1)).toEqual([0, 1, 1, 2, 2, 0]);
+  });
+
+  it('overlapping boxes add up', () => {
+    expect(boxSum([0.75], [1, 2], [0, 0.5], 1)).toEqual([3]);
+  });
+});
+
+describe('grad_mean_rms of seed 003 2.A/2.B: per-dimension mean and root mean square over the steps', () => {
+  it('of two steps [1, -2] and [3, 4]: mean [2, 1], rms [sqrt(5), sqrt(10)]', () => {
+    const [mean, rms] = gradMeanRms([
+      [1, -2],
+      [3, 4],
+    ]);
+    expect(mean).toEqual([2, 1]);
+    expect(rms[0]).toBeCloseTo(Math.sqrt(5), 15);
+    expect(rms[1]).toBeCloseTo(Math.sqrt(10), 15);
+  });
+
+  it('of negative gradients: a negative mean', () => {
+    expect(gradMeanRms([[-1], [-3]])[0]).toEqual([-2]);
+  });
+});
