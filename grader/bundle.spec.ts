@@ -14,6 +14,7 @@ import { problems } from '../spec/registry.ts';
 import { loadAssignment } from './assignment.ts';
 import { pythonExecutable } from './process-subject.ts';
 import { GradescopeResultsSchema } from './render/gradescope.ts';
+import { expectIsolationWhereRequired } from './require-isolation.ts';
 
 const run = promisify(execFile);
 const root = path.join(import.meta.dirname, '..');
@@ -72,6 +73,10 @@ describe('gradecheck bundle', () => {
     const setup = readFileSync(path.join(root, 'grader', 'autograder', 'setup.sh'), 'utf8');
     expect(setup).toMatch(/apt-get install .*python3-numpy python3-torch/);
     expect(setup).toMatch(/setup_20\.x/);
+  });
+
+  it('the privilege probe below can fail here when GRADECHECK_REQUIRE_ISOLATION is set (as root; elsewhere it proves nothing)', () => {
+    expectIsolationWhereRequired();
   });
 
   it('run_autograder grades the submission into a valid results.json, the student\'s code unprivileged', async () => {
