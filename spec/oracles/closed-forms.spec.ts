@@ -4,7 +4,7 @@
 // problem 1 and the gradient statistics of seed 003 2.A/2.B.
 
 import { describe, expect, it } from 'vitest';
-import { bce, boxFunction, boxSum, gradMeanRms, reluGrad } from '../../reference/index.ts';
+import { bce, boxFunction, boxSum, boxesNeeded, confidenceQuadrants, feedForward, gradMeanRms, reluGrad } from '../../reference/index.ts';
 
 /** Both sides are a handful of float64 roundings apart at most. */
 const CLOSE = 1e-15;
@@ -44,6 +44,28 @@ describe('the boxes of seed 002 problem 1: h (step(x) - step(x - delta)), step(0
   });
 });
 
+describe('the boxes reject what is not a box, naming the argument', () => {
+  it.each([
+    ['n = 0', () => boxesNeeded(0, 2), /^n must be a positive integer, got 0$/],
+    ['n not an integer', () => boxesNeeded(2.5, 2), /^n must be a positive integer, got 2\.5$/],
+    ['d = 0', () => boxesNeeded(2, 0), /^d must be a positive integer, got 0$/],
+    ['d not an integer', () => boxesNeeded(2, 1.5), /^d must be a positive integer, got 1\.5$/],
+    ['a width of 0', () => boxFunction([1], 1, 0), /^delta must be a positive finite number, got 0$/],
+    ['x not a vector', () => boxFunction(['1'] as unknown as number[], 1, 1), /^x must be a vector of numbers$/],
+    ['box_sum: x not a vector', () => boxSum(['1'] as unknown as number[], [1], [0], 1), /^x must be a vector of numbers$/],
+    ['box_sum: heights not a vector', () => boxSum([1], ['1'] as unknown as number[], [0], 1), /^heights must be a vector of numbers$/],
+    ['box_sum: a start per height', () => boxSum([1], [1, 2], [0], 1), /^starts must have length 2, got 1$/],
+    ['box_sum: a negative width', () => boxSum([1], [1], [0], -1), /^delta must be a positive finite number, got -1$/],
+  ] as const)('%s', (_, call, message) => {
+    expect(call).toThrow(message);
+  });
+
+  it('accepts n = 1 or d = 1: a single box', () => {
+    expect(boxesNeeded(1, 5)).toBe(1);
+    expect(boxesNeeded(7, 1)).toBe(7);
+  });
+});
+
 describe('grad_mean_rms of seed 003 2.A/2.B: per-dimension mean and root mean square over the steps', () => {
   it('of two steps [1, -2] and [3, 4]: mean [2, 1], rms [sqrt(5), sqrt(10)]', () => {
     const [mean, rms] = gradMeanRms([
@@ -57,5 +79,25 @@ describe('grad_mean_rms of seed 003 2.A/2.B: per-dimension mean and root mean sq
 
   it('of negative gradients: a negative mean', () => {
     expect(gradMeanRms([[-1], [-3]])[0]).toEqual([-2]);
+  });
+});
+
+describe('confidence_quadrants of seed 000 Q4.4: argmax takes the first maximal class (np.argmax), thresholds are strict', () => {
+  it.each([
+    ['a tie predicts class 0: correct for label 0, and low (0.5 < 0.6)', [[0.5, 0.5]], [0], [0, 1, 0, 0]],
+    ['a tie predicts class 0: incorrect for label 1', [[0.5, 0.5]], [1], [0, 0, 0, 1]],
+    ['confidence exactly hi = 0.9 is not high, nor low', [[0.9, 0.1]], [0], [0, 0, 0, 0]],
+    ['confidence exactly lo = 0.6 is not low', [[0.4, 0.6]], [1], [0, 0, 0, 0]],
+    ['one of each quadrant, all of label 0', [[0.95, 0.05], [0.55, 0.45], [0.02, 0.98], [0.45, 0.55]], [0, 0, 0, 0], [1, 1, 1, 1]],
+  ])('%s', (_, probs, yTrue, expected) => {
+    expect(confidenceQuadrants(probs, yTrue, 0.9, 0.6)).toEqual(expected);
+  });
+});
+
+describe('feed_forward of seed 002 problem 4 at logits far apart (one layer: the logits are x @ W + b)', () => {
+  it('logits [1000, 0]: probs [1, 0] (exp(-1000) underflows to 0), loss 0 for y = 0 and 1000 for y = 1', () => {
+    const W = [[1000, 0]];
+    expect(feedForward([W], [[0, 0]], [1], 0)).toEqual([0, [1, 0]]);
+    expect(feedForward([W], [[0, 0]], [1], 1)).toEqual([1000, [1, 0]]);
   });
 });
