@@ -1,10 +1,11 @@
 // The reference functions no library computes for us, against values worked out by hand from the homework and
-// from PyTorch's documentation (every expected value below is written out, never computed by the reference):
-// bce with PyTorch's clamp of each log at -100, relu_grad with PyTorch's relu'(0) = 0, the boxes of seed 002
-// problem 1 and the gradient statistics of seed 003 2.A/2.B.
+// from PyTorch's and NumPy's documentation (every expected value below is written out, never computed by the
+// reference): bce with PyTorch's clamp of each log at -100, relu_grad with relu'(0) = 0, the boxes of seed 002
+// problem 1, grad_mean_rms and ema_update of seed 003, np.argmax's ties in confidence_quadrants, feed_forward at
+// logits far apart; and the argument errors, each naming the argument (a message is a student's only clue).
 
 import { describe, expect, it } from 'vitest';
-import { bce, boxFunction, boxSum, boxesNeeded, confidenceQuadrants, feedForward, gradMeanRms, reluGrad } from '../../reference/index.ts';
+import { bce, boxFunction, boxSum, boxesNeeded, confidenceQuadrants, emaUpdate, feedForward, gradMeanRms, reluGrad } from '../../reference/index.ts';
 
 /** Both sides are a handful of float64 roundings apart at most. */
 const CLOSE = 1e-15;
@@ -99,5 +100,22 @@ describe('feed_forward of seed 002 problem 4 at logits far apart (one layer: the
     const W = [[1000, 0]];
     expect(feedForward([W], [[0, 0]], [1], 0)).toEqual([0, [1, 0]]);
     expect(feedForward([W], [[0, 0]], [1], 1)).toEqual([1000, [1, 0]]);
+  });
+});
+
+describe('ema_update of seed 003 task 2.2: scalars and vectors broadcast both ways; arguments named when wrong', () => {
+  it('a scalar x_t with a vector ema_star_old: ema_star = beta old + (1 - beta) x, ema = ema_star / (1 - beta^t)', () => {
+    // beta = 0.5, t = 1: ema_star = 0.5 [0, 2] + 0.5 * 2 = [1, 2], ema = ema_star / 0.5 = [2, 4].
+    expect(emaUpdate(2, 0.5, 1, [0, 2])).toEqual([[2, 4], [1, 2]]);
+  });
+
+  it.each([
+    ['x_t with a non-number entry', () => emaUpdate([1, '2'] as unknown as number[], 0.5, 1, 0), /^x_t must be a number or a vector of numbers$/],
+    ['ema_star_old not a number', () => emaUpdate(1, 0.5, 1, '0' as unknown as number), /^ema_star_old must be a number or a vector of numbers$/],
+    ['beta < 0', () => emaUpdate(1, -0.5, 1, 0), /^beta must be in \[0, 1\), got -0\.5$/],
+    ['beta a string', () => emaUpdate(1, '0.5' as unknown as number, 1, 0), /^beta must be in \[0, 1\)/],
+    ['t not an integer', () => emaUpdate(1, 0.5, 1.5, 0), /^t must be an integer >= 1 \(t is 1-based\), got 1\.5$/],
+  ] as const)('%s throws', (_, call, message) => {
+    expect(call).toThrow(message);
   });
 });
