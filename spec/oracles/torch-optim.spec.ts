@@ -338,8 +338,21 @@ describe('the references reject what torch.optim rejects (ValueError) and accept
     ['Adam: a transposed gradient', () => new ref.ADAMOptimizer([[[1, 2, 3], [4, 5, 6]]]).step([[[1, 2], [3, 4], [5, 6]]]), /^grads\[0\] has shape \(3, 2\), but params\[0\] has shape \(2, 3\)$/],
     ['SGD: a transposed gradient', () => new ref.SimpleGradientDescent([[[1, 2, 3], [4, 5, 6]]]).step([[[1, 2], [3, 4], [5, 6]]]), /^grads\[0\] has shape \(3, 2\)/],
     ['fewer grads than params', () => new ref.SimpleGradientDescent([[1], [2]]).step([[1]]), /one gradient per parameter \(2\), got 1$/],
+    ['a parameter that is a number', () => new ref.SimpleGradientDescent([3] as unknown as ParamArray[]), /^params\[0\] must be an array of numbers$/],
+    ['numbers mixed with rows', () => new ref.SimpleGradientDescent([[1, [2]]] as unknown as ParamArray[]), /^params\[0\] must be a rectangular array of numbers$/],
+    ['a row mixed with a number', () => new ref.SimpleGradientDescent([[[1, 2], 3]] as unknown as ParamArray[]), /^params\[0\] must be a rectangular array of numbers$/],
+    ['ragged two levels down', () => new ref.SimpleGradientDescent([[[1, 2], [3, [4]]]] as unknown as ParamArray[]), /^params\[0\]\[1\] must be a rectangular array of numbers$/],
+    // (1, 12) and (11, 2) read the same once their digits are joined without a separator.
+    ['blocks of shapes (1, 12) and (11, 2)', () => new ref.SimpleGradientDescent([[[new Array(12).fill(0)], Array.from({ length: 11 }, () => [0, 0])]]), /^params\[0\] must be rectangular$/],
+    ['a ragged gradient', () => new ref.ADAMOptimizer([[[1, 2], [3, 4]]]).step([[[1, 2], [3]]]), /^grads\[0\] must be rectangular$/],
   ] as const)('%s throws', (_, call, message) => {
     expect(call).toThrow(message);
+  });
+
+  it('accepts parameters of any rectangular shape, 3-d included, and updates them in place', () => {
+    const p: ParamArray = [[[1, 2]], [[3, 4]]];
+    new ref.SimpleGradientDescent([p], 0.5).step([[[[2, 2]], [[2, 2]]]]);
+    expect(p).toEqual([[[0, 1]], [[2, 3]]]);
   });
 
   it("ADAMOptimizer's defaults are the seed's and torch.optim.Adam's: lr 0.1 (seed), betas (0.9, 0.999), eps 1e-8, no decay", () => {
