@@ -11,9 +11,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { problems } from '../spec/registry.ts';
+import { mistakeSubject } from '../spec/subjects.ts';
+import { runProblem } from '../src/runner.ts';
 import { loadAssignment } from './assignment.ts';
 import { pythonExecutable } from './process-subject.ts';
 import { GradescopeResultsSchema } from './render/gradescope.ts';
+import { expectIsolationWhereRequired } from './require-isolation.ts';
 
 const run = promisify(execFile);
 const root = path.join(import.meta.dirname, '..');
@@ -74,6 +77,10 @@ describe('gradecheck bundle', () => {
     expect(setup).toMatch(/setup_20\.x/);
   });
 
+  it('the privilege probe below can fail here when GRADECHECK_REQUIRE_ISOLATION is set (as root; elsewhere it proves nothing)', () => {
+    expectIsolationWhereRequired();
+  });
+
   it('run_autograder grades the submission into a valid results.json, the student\'s code unprivileged', async () => {
     await built;
     // A submission with the priced mistake that also checks what it can reach: as an unprivileged user it
@@ -106,9 +113,15 @@ describe('gradecheck bundle', () => {
     await built;
     const tree = await fakeAutograder('typescript', { 'hw1.ts': readFileSync(path.join(root, 'fixtures', 'submissions', 'softmax', 'bug-missing-diag.ts'), 'utf8') }, { nodeModules: true });
     const results = await runAutograder(tree);
-    // It loads (its functions are found: no check fails as `missing`) and earns the points of what it gets right.
+    // It loads (its functions are found: no check fails as `missing`) and earns the points of what it gets right:
+    // all of softmax-temperature, and of softmax-jacobian (the unpriced missing-diag) the share of the checks that
+    // the named mistake's own variant passes at the assignment's seed.
     expect(results.tests.filter((t) => t.tags.includes('missing'))).toEqual([]);
-    expect(results.score).toBeGreaterThanOrEqual(points('softmax-temperature'));
+    const jacobian = problems['softmax-jacobian'];
+    const variant = await runProblem(jacobian, mistakeSubject(jacobian.mistakes.find((m) => m.id === 'missing-diag')!), { seed: assignment.seed });
+    const passed = variant.checks.filter((c) => c.passed).length;
+    expect(passed).toBeLessThan(jacobian.checks.length);
+    expect(results.score).toBeCloseTo(points('softmax-temperature') + (points('softmax-jacobian') * passed) / jacobian.checks.length, 6);
   });
 
   it('writes an ungradable results.json, never a silent 0, when grading cannot start or finds no code', async () => {

@@ -24,6 +24,7 @@ import { grade } from './grade.ts';
 import type { GradeReport } from './report.ts';
 import { GradescopeResultsSchema, toGradescope } from './render/gradescope.ts';
 import { type SandboxMode, isolationAvailable, sandboxMode } from './sandbox.ts';
+import { expectIsolationWhereRequired } from './require-isolation.ts';
 import { writeReport } from './write.ts';
 
 const root = path.join(import.meta.dirname, '..');
@@ -203,12 +204,16 @@ describe(`hostile submissions (sandbox: ${sandboxMode()})`, () => {
     if (process.platform === 'linux' && process.getuid?.() === 0 && process.env['GRADECHECK_SANDBOX'] === undefined) {
       expect(isolationAvailable()).toBe(true);
     }
+    expectIsolationWhereRequired();
   });
 
   const runs: (Case & { mode: SandboxMode })[] = [
     ...CASES.filter((c) => isolated || !c.isolatedOnly).map((c) => ({ ...c, mode: sandboxMode() })),
     ...(isolated ? CASES.filter((c) => SCRUBBED_TOO.includes(c.file)).map((c) => ({ ...c, mode: 'scrubbed' as const })) : []),
   ];
+  // Reported as skipped, never dropped: the attacks only the isolated sandbox stops.
+  const skipped = isolated ? [] : CASES.filter((c) => c.isolatedOnly);
+  it.skip.each(skipped)('$file (isolated: skipped here, GRADECHECK_REQUIRE_ISOLATION makes it a failure)', () => {});
 
   it.concurrent.each(runs)('$file ($mode)', async (c) => {
     const file = path.join(hostileDir, c.file);

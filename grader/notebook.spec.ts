@@ -67,7 +67,9 @@ describe('a seed-shaped notebook is graded like the equivalent .py', () => {
     expect(fromNotebook.score).toBe(fromPy.score);
     if (py.endsWith('typical.py')) {
       // Not trivially equal: the bugs cost exactly the priced deductions in both.
-      expect(fromNotebook.score).toBe(fromNotebook.maxScore - 2 - 4);
+      const deduct = (problem: string, mistake: string) => assignment.problems.find((p) => p.id === problem)!.mistakes[mistake]!.deduct;
+      expect(fromNotebook.score).toBe(fromNotebook.maxScore - deduct('softmax-jacobian', 'missing-inv-tau') - deduct('huber-gradient', 'no-delta-clip'));
+      expect(fromNotebook.problems.find((p) => p.id === 'softmax-jacobian')?.mistake?.id).toBe('missing-inv-tau');
       expect(fromNotebook.problems.find((p) => p.id === 'huber-gradient')?.mistake?.id).toBe('no-delta-clip');
     } else {
       expect(fromNotebook.score).toBe(fromNotebook.maxScore);

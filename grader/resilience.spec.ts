@@ -12,6 +12,7 @@ import { parseAssignment } from './assignment.ts';
 import { EXIT } from './cli.ts';
 import { GradescopeResultsSchema } from './render/gradescope.ts';
 import { writeAtomic } from './write.ts';
+import { expectIsolationWhereRequired } from './require-isolation.ts';
 
 const root = path.join(import.meta.dirname, '..');
 const cli = path.join(root, 'bin', 'gradecheck.mjs');
@@ -89,6 +90,10 @@ describe('ungradable, never a 0', () => {
     expect(run.code).toBe(EXIT.ungradable);
     expect(run.stderr).toMatch(/ungradable \(environment failure, nothing recorded\): ENOTDIR/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('the root-only tests below run here when GRADECHECK_REQUIRE_ISOLATION is set (they are skipped elsewhere)', () => {
+    expectIsolationWhereRequired();
   });
 
   it.skipIf(!isRoot)('a full disk on the out dir: exit 3, no results.json (an old one is removed), no partial or temp file', () => {

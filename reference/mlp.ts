@@ -27,14 +27,15 @@ function requireNetwork(weights: readonly Matrix[], biases: readonly Vector[], x
   if (!Number.isInteger(y) || y < 0 || y >= width) throw new Error(`y must be a class index in [0, ${width}), got ${y}`);
 }
 
-interface Pass {
+export interface Pass {
   /** activations[0] = x, activations[l + 1] = sigmoid(z_l) for hidden layers. */
   readonly activations: Vector[];
   /** The pre-activations z_l = a_l @ W_l + b_l of every layer, the last one the logits. */
   readonly zs: Vector[];
 }
 
-function forwardPass(weights: readonly Matrix[], biases: readonly Vector[], x: Vector): Pass {
+/** The layers of one forward pass: sigmoid hidden activations, every pre-activation (the last the logits). */
+export function forwardPass(weights: readonly Matrix[], biases: readonly Vector[], x: Vector): Pass {
   const activations: Vector[] = [x];
   const zs: Vector[] = [];
   weights.forEach((W, l) => {

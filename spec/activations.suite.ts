@@ -196,6 +196,7 @@ export const activations: Problem = {
       title: 'sigmoid_grad, tanh_grad and relu_grad stay finite and exact for |x| up to 1e3 (0 far out, 1 for relu_grad at x > 0)',
       arbitrary: largeInputs,
       tolerance: ACTIVATIONS_TOLERANCES.value,
+      comparesWithReference: DERIVATIVES.map((d) => d.fn),
       run: async (subject, input, context) => {
         for (const { fn, reference } of DERIVATIVES) {
           const expected = reference(input.x);
@@ -213,6 +214,18 @@ export const activations: Problem = {
       implementation: { sigmoid: (x) => x.map((v) => Math.exp(v) / (1 + Math.exp(v))) },
     }),
     mistake({
+      id: 'sigmoid-sign-flipped',
+      title: 'sigmoid computed as 1 / (1 + exp(x)): the mirror image sigmoid(-x)',
+      hint: 'sigmoid(x) = 1 / (1 + exp(-x)) rises from 0 to 1: sigmoid(2) is about 0.88, not 0.12. Check the sign in the exponent.',
+      implementation: { sigmoid: (x) => x.map((v) => 1 / (1 + Math.exp(v))) },
+    }),
+    mistake({
+      id: 'sigmoid-negative-branch-wrong',
+      title: 'stable sigmoid whose branch for x < 0 returns sigmoid(|x|): never below 0.5',
+      hint: 'For x < 0 the stable form is exp(x) / (1 + exp(x)), which is below 0.5; 1 / (1 + exp(x)) there is sigmoid(-x). Check sigmoid(-x) = 1 - sigmoid(x).',
+      implementation: { sigmoid: (x) => x.map((v) => 1 / (1 + Math.exp(-Math.abs(v)))) },
+    }),
+    mistake({
       id: 'sigmoid-grad-is-sigmoid',
       title: "sigmoid_grad returns sigmoid(x) instead of sigmoid'(x)",
       hint: "Backprop multiplies by the derivative of the activation: sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)), not sigmoid(z) itself (at z = 0 it is 0.25, not 0.5).",
@@ -223,6 +236,12 @@ export const activations: Problem = {
       title: 'tanh_grad computed as 1 - tanh(x), without the square',
       hint: "d/dx tanh(x) = 1 - tanh(x)^2 (= 1 / cosh(x)^2): square the tanh. It is even in x, so tanh_grad(-x) = tanh_grad(x).",
       implementation: { tanhGrad: (x) => x.map((v) => 1 - Math.tanh(v)) },
+    }),
+    mistake({
+      id: 'relu-grad-is-relu',
+      title: "relu_grad returns relu(x) = max(0, x) instead of relu'(x)",
+      hint: "The derivative of max(0, x) is 1 where x > 0 and 0 elsewhere (np.where(x > 0, 1.0, 0.0)), not max(0, x) itself.",
+      implementation: { reluGrad: (x) => relu(x) },
     }),
     mistake({
       id: 'relu-grad-one-at-zero',

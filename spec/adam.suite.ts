@@ -178,6 +178,7 @@ export const adamStepProblem: Problem = {
         g.map((x) => (1 - b2) * x * x),
       ],
       tolerance: ADAM_TOLERANCES.value,
+      independent: 'the closed form of the first step from m = v = 0, written out',
     }),
     defineCheck({
       id: 'two-steps-match-closed-form',
@@ -274,6 +275,7 @@ export const adamStepProblem: Problem = {
       args,
       oracle: ({ w }) => [w, w.map(() => 0), w.map(() => 0)],
       tolerance: ADAM_TOLERANCES.value,
+      independent: 'nothing to update: w unchanged, m = v = 0',
     }),
   ],
   mistakes: [
@@ -335,6 +337,7 @@ export const adamwStepProblem: Problem = {
       args,
       oracle: (i) => adamStep(i.w, i.g, i.m, i.v, i.t, i.lr, i.beta1, i.beta2, i.eps, 0),
       tolerance: ADAM_TOLERANCES.value,
+      independent: 'adam_step, a separate reference function (itself checked against PyTorch)',
     }),
     defineCheck({
       id: 'decay-is-decoupled',
@@ -360,6 +363,7 @@ export const adamwStepProblem: Problem = {
       args,
       oracle: ({ w, lr, wd }) => [w.map((x) => x * (1 - lr * wd)), w.map(() => 0), w.map(() => 0)],
       tolerance: ADAM_TOLERANCES.value,
+      independent: 'the decay alone, written out',
     }),
   ],
   mistakes: [
@@ -374,6 +378,12 @@ export const adamwStepProblem: Problem = {
       title: 'decay not scaled by the learning rate: w *= 1 - weight_decay',
       hint: 'torch.optim.AdamW shrinks by (1 - lr * weight_decay): the decay is a step of size lr too.',
       implementation: { adamwStep: adamVariant({ before: shrink((_, wd) => 1 - wd) }) },
+    }),
+    mistake({
+      id: 'adamw-eps-inside-sqrt',
+      title: 'eps inside the square root in adamw_step: sqrt(v_hat + eps)',
+      hint: 'torch.optim.AdamW adds eps after the root, as Adam: lr m_hat / (sqrt(v_hat) + eps); the decay changes nothing there.',
+      implementation: { adamwStep: adamVariant({ before: shrink((lr, wd) => 1 - lr * wd), denominator: (vh, eps) => Math.sqrt(vh + eps) }) },
     }),
     mistake({
       id: 'adamw-decay-after-update',
@@ -448,6 +458,7 @@ export const adamClosedForm: Problem = {
         return [w2[0]!, w3[0]!];
       },
       tolerance: ADAM_TOLERANCES.value,
+      independent: 'two steps of adam_step, a separate reference function (itself checked against PyTorch)',
     }),
     defineCheck({
       id: 'first-step-any-gradient-size',
@@ -472,6 +483,7 @@ export const adamClosedForm: Problem = {
       args: twoStepArgs,
       oracle: ({ w1, g1, alpha }) => [w1 - alpha * Math.sign(g1), w1 - alpha * Math.sign(g1) - alpha * Math.sign(g1)],
       tolerance: ADAM_TOLERANCES.value,
+      independent: 'the closed form for |g| >> eps, written out',
     }),
     defineCheck({
       id: 'scale-invariance',

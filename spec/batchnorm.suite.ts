@@ -235,6 +235,17 @@ export const batchnorm: Problem = {
       implementation: { batchnormBackward: backwardWithout('variance') },
     }),
     mistake({
+      id: 'dgamma-with-x',
+      title: 'dgamma computed from X instead of the normalised xhat: sum over the batch of dY * X',
+      hint: 'gamma multiplies xhat = (X - mean) / sqrt(var + eps), so dgamma = sum over the batch of dY * xhat; keep xhat from the forward pass.',
+      implementation: {
+        batchnormBackward: (dY, X, gamma, eps) => {
+          const [dX, , dbeta] = batchnormBackward(dY, X, gamma, eps);
+          return [dX, sumColumns(dY.map((row, i) => row.map((g, j) => g * X[i]![j]!))), dbeta];
+        },
+      },
+    }),
+    mistake({
       id: 'forward-unbiased-variance',
       title: 'batchnorm forward normalises with the unbiased variance (divided by n - 1)',
       hint: 'In training mode torch.nn.BatchNorm1d normalises with the biased batch variance: mean((x - mean)^2), divided by n (np.var(X, axis=0), not ddof=1; torch.var(unbiased=False)).',

@@ -123,12 +123,15 @@ const powerInput: fc.Arbitrary<PowerInput> = fc
   .record({ n: fc.integer({ min: 1, max: 100 }), d: fc.integer({ min: 1, max: 12 }) })
   .filter(({ n, d }) => n ** d <= Number.MAX_SAFE_INTEGER);
 
-/** The curse of dimensionality as the homework tabulates it: 10 intervals per dimension in 1, 2, 3 and 100 dimensions. */
-const SEED_POWERS: readonly PowerInput[] = [
-  { n: 10, d: 1 },
-  { n: 10, d: 2 },
-  { n: 10, d: 3 },
-  { n: 10, d: 100 },
+/**
+ * The curse of dimensionality as the homework tabulates it (seed 002, 1(c)): with 10 intervals per dimension,
+ * "10 neurons" in 1-D, "10 x 10 = 100" in 2-D, "10^3 = 1,000" in 3-D and "10^100" in 100-D.
+ */
+const SEED_POWERS: readonly (PowerInput & { readonly printed: number })[] = [
+  { n: 10, d: 1, printed: 10 },
+  { n: 10, d: 2, printed: 100 },
+  { n: 10, d: 3, printed: 1000 },
+  { n: 10, d: 100, printed: 1e100 },
 ];
 
 // --- named-mistake variants ---------------------------------------------------------------------------
@@ -166,7 +169,9 @@ export const boxNetwork: Problem = {
       tolerance: BOX_TOLERANCES.value,
       run: async (subject, { h, delta }, context) => {
         const x = edgePoints(delta);
-        const expected = boxFunction(x, h, delta);
+        // Written out, not computed by the reference: the homework's table (x <= 0: 0, then h, then 0) with the
+        // network's h at x = delta, where its second neuron is step(0) = 0.
+        const expected = [0, 0, 0, h, h, h, h, 0, 0];
         const { call, value } = await callLike(subject, 'box_function', [x, h, delta], expected);
         expectClose(value, expected, context.tol(BOX_TOLERANCES.value), {
           message: `box_function at x = [-delta, -2^-20, 0, 2^-20, delta/2, delta - 2^-20, delta, delta + 2^-20, 2 delta] is [0, 0, 0, h, h, h, h, 0, 0]`,
@@ -217,8 +222,9 @@ export const boxNetwork: Problem = {
       arbitrary: fc.constantFrom(...SEED_POWERS),
       fn: 'boxes_needed',
       args: ({ n, d }) => [n, d],
-      oracle: ({ n, d }) => boxesNeeded(n, d),
+      oracle: ({ printed }) => printed,
       tolerance: BOX_TOLERANCES.value,
+      independent: 'the numbers printed in the homework',
     }),
   ],
   mistakes: [
@@ -233,6 +239,12 @@ export const boxNetwork: Problem = {
       title: 'box open at delta: 0 at x = delta, where the network gives h (the homework\'s 0 < x < delta, not the network)',
       hint: 'At x = delta the second neuron computes step(delta - delta) = step(0) = 0, so the network still outputs h: the box is (0, delta], closed at delta. Compute h * (step(x) - step(x - delta)) with step(u) = (u > 0).',
       implementation: boxesOn((u, delta) => u > 0 && u < delta),
+    }),
+    mistake({
+      id: 'boxes-needed-n-times-d',
+      title: 'boxes_needed(n, d) = n d: one row of n boxes per dimension instead of a grid',
+      hint: 'Covering [-B, B]^d needs a box in every cell of the grid: n choices along each of d axes, n^d cells (10^3 = 1000 in 3-D, not 30).',
+      implementation: { boxesNeeded: (n, d) => n * d },
     }),
   ],
 };

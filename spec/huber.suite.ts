@@ -242,6 +242,14 @@ export const huberLossProblem: Problem = {
       },
     }),
     mistake({
+      id: 'squared-outside',
+      title: 'r^2/2 at every residual: the loss never turns linear outside |r| <= delta (least squares, not Huber)',
+      hint: 'Outside |r| <= delta the Huber loss is delta (|r| - delta/2), which grows linearly with slope delta; r^2/2 applies only inside.',
+      implementation: {
+        huberLoss: (w, X, y, delta, lam = 0) => X.reduce((s, xi, i) => s + 0.5 * (y[i]! - dot(w, xi)) ** 2, 0) + 0.5 * lam * dot(w, w),
+      },
+    }),
+    mistake({
       id: 'lam-not-halved',
       title: 'regulariser lam ||w||^2 instead of lam/2 ||w||^2',
       hint: 'The objective adds lam/2 ||w||^2 (its gradient is lam w); the 1/2 is easy to drop.',

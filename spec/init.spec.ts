@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, hashSeed } from '../src/rng.ts';
 import { testNormalSample, testUniformSample } from '../src/stats.ts';
-import { INIT_METHODS, activationStats, initDistribution, initializeWeights, layerStats } from '../reference/init.ts';
+import { INIT_METHODS, activationStats, distributionVariance, initDistribution, initializeWeights, layerStats } from '../reference/init.ts';
 import {
   ACTIVATION_CONFIGS,
   ACTIVATION_TOLERANCES,
@@ -59,6 +59,17 @@ describe('initializeWeights (reference)', () => {
     expect(v('lecun')).toBeCloseTo(1 / 30, 15);
     expect(v('max_fan')).toBeCloseTo(1 / 30, 15);
     expect(v('max_fan', [10, 30])).toBeCloseTo(1 / 30, 15);
+    // Wide: fan_in < fan_out, where LeCun and He (fan_in) part from max_fan and from a fan_out mistake.
+    expect(v('lecun', [10, 30])).toBeCloseTo(1 / 10, 15);
+    expect(v('he', [10, 30])).toBeCloseTo(2 / 10, 15);
+    expect(v('he_uniform', [10, 30])).toBeCloseTo(2 / 10, 15);
+    expect(v('xavier', [10, 30])).toBeCloseTo(2 / 40, 15);
+  });
+
+  it('gives the variance of each kind of distribution: std^2, a^2/3 for U(-a, a), 0 for zero', () => {
+    expect(distributionVariance({ kind: 'normal', std: 0.5, formula: '' })).toBe(0.25);
+    expect(distributionVariance({ kind: 'uniform', bound: 3, formula: '' })).toBe(3);
+    expect(distributionVariance({ kind: 'zero' })).toBe(0);
   });
 
   it('draws what it names: over 300 independent draws per method, tests at alpha = 0.01 reject about 1%', () => {
@@ -89,9 +100,11 @@ describe('init-schemes: false failures and power (docs/statistics.md)', () => {
   it(`every named mistake fails one call with probability >= ${REQUIRED_POWER} at every shape of its check's grid`, () => {
     const table = powerTable();
     for (const row of table) expect(row.minPower, `${row.method} / ${row.mistake} at (${row.worstShape.join(', ')})`).toBeGreaterThanOrEqual(REQUIRED_POWER);
-    // Every random named mistake has a claim; 'transposed' is caught deterministically by the shape.
+    // Every random named mistake has a claim; 'transposed' is caught deterministically by the shape, and
+    // 'unknown-method-falls-back' by answering at all where it must raise.
     const claimed = new Set(POWER_CLAIMS.map(([, m]) => m));
-    for (const m of initSchemes.mistakes) if (m.id !== 'transposed') expect(claimed.has(m.id as never), m.id).toBe(true);
+    const deterministic = ['transposed', 'unknown-method-falls-back'];
+    for (const m of initSchemes.mistakes) if (!deterministic.includes(m.id)) expect(claimed.has(m.id as never), m.id).toBe(true);
   });
 
   it('the hardest case needs the sizes the xavier grid has: a variance ratio 0.625 needs 862 entries', () => {

@@ -30,7 +30,7 @@ import type { Value } from '../src/failure.ts';
 import type { Subject } from '../src/subject.ts';
 import { describeShape } from '../src/decode.ts';
 import { tolerance } from '../src/tolerance.ts';
-import { type InitDistribution, type InitMethod, activationStats, callRng, initDistribution, initializeWeights, layerStats, sampleMatrix } from '../reference/init.ts';
+import { type InitDistribution, type InitMethod, activationStats, isInitMethod, callRng, initDistribution, initializeWeights, layerStats, sampleMatrix } from '../reference/init.ts';
 import { Rng, hashSeed } from '../src/rng.ts';
 import { mistake } from './subjects.ts';
 
@@ -295,8 +295,19 @@ const INIT_MISTAKES = [
     implementation: {
       initializeWeights: (shape: readonly number[], method: string) => {
         const W = initializeWeights(shape, method);
+        // A square matrix of i.i.d. entries transposed is as good a draw as the reference's: no failure there.
+        if (shape[0] === shape[1]) return W;
         return W[0]!.map((_, j) => W.map((row) => row[j]!));
       },
+    },
+  }),
+  mistake({
+    id: 'unknown-method-falls-back',
+    title: "an unknown method falls back to a default distribution instead of raising ValueError",
+    hint: "End the chain of if/elif on the method with else: raise ValueError(f'unknown method {method}'), so that a typo ('Xavier', 'he-normal') is an error and not a silent small_random.",
+    implementation: {
+      initializeWeights: (shape: readonly number[], method: string) =>
+        initializeWeights(shape, isInitMethod(method) ? method : 'small_random'),
     },
   }),
 ];
@@ -341,6 +352,16 @@ export const initSchemes: Problem = {
     distributionCheck('max_fan', "'max_fan' entries are N(0, 1/max(fan_in, fan_out)) (tall and wide shapes)"),
   ],
   mistakes: INIT_MISTAKES,
+  planted: [
+    mistake({
+      id: 'bad-shape-accepted',
+      title: 'planted: a shape that is not a pair is drawn from anyway (its first two sides)',
+      hint: 'Not priced: seed 000 asks only for ValueError on an unknown method, so rejects-bad-shape has no student mistake of its own; this shows it can fail.',
+      implementation: {
+        initializeWeights: (shape: readonly number[], method: string) => initializeWeights([shape[0]!, shape[1] ?? 1], method),
+      },
+    }),
+  ],
 };
 
 // ---- activation-statistics -------------------------------------------------------------------------------------

@@ -217,6 +217,7 @@ export const metrics: Problem = {
       args: (c) => [c.y_true, c.y_pred, c.k],
       oracle: (c) => c.confusion_matrix,
       tolerance: METRICS_TOLERANCES.value,
+      independent: 'scikit-learn answers, committed golden JSON',
     }),
     matchesOracle({
       id: 'precision-recall-matches-reference',
@@ -244,6 +245,7 @@ export const metrics: Problem = {
       args: (c) => [c.confusion_matrix],
       oracle: (c) => [c.precision, c.recall],
       tolerance: METRICS_TOLERANCES.value,
+      independent: 'scikit-learn answers, committed golden JSON',
     }),
     matchesOracle({
       id: 'quadrants-matches-reference',

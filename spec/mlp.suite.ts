@@ -22,12 +22,12 @@ import fc from 'fast-check';
 import { matrixOf, vectorOf } from '../src/arbitraries.ts';
 import type { Value } from '../src/failure.ts';
 import { callLike, expectClose, expectThat, gradientMatchesFiniteDifferences, matchesOracle } from '../src/laws.ts';
-import { type Matrix, type Vector, matvec, outer, transpose, vecmat } from '../src/numeric.ts';
+import { type Matrix, type Vector, matvec, outer, transpose } from '../src/numeric.ts';
 import { type Problem, defineCheck } from '../src/problem.ts';
 import { Rng } from '../src/rng.ts';
 import { CLOSED_FORM, tolerance } from '../src/tolerance.ts';
 import { sigmoid } from '../reference/activations.ts';
-import { backprop, feedForward } from '../reference/mlp.ts';
+import { backprop, feedForward, forwardPass } from '../reference/mlp.ts';
 import { softmax } from '../reference/softmax.ts';
 import { mistake } from './subjects.ts';
 
@@ -40,6 +40,11 @@ export const MLP_TOLERANCES = {
    * derivatives stay below ~1e2, so truncation is < 1e-8; rounding eps |loss| / h < 1e-9.
    */
   finiteDifferences: tolerance(1e-5, 1e-7, 'central differences of the loss: truncation < 1e-8, rounding < 1e-9'),
+  /**
+   * Logits up to ~1e3: a float32 answer rounds the loss (up to ~1e3, the gap between two logits) by
+   * ulp32(1e3) / 2 = 3e-5, as the losses problem's large-logits check. The named mistake is NaN, not a small error.
+   */
+  largeLogits: tolerance(1e-6, 1e-4, 'a loss up to 1e3 rounds by 3e-5 in float32'),
 } as const;
 
 export interface NetworkInput {
@@ -100,6 +105,34 @@ const deepWideNetwork: fc.Arbitrary<NetworkInput> = fc
     };
   });
 
+/**
+ * One layer (x @ W + b are the logits), widths 1..4 in, 2..6 classes, x[0] = 3 and W[0][at] an integer in
+ * [250, 333]: the logit at `at` is at least 750 - 2 * 3 * 3 - 1 = 731 (exp overflows float64 above 709.78)
+ * and at most 1006. The label is that largest logit, so that the loss is near 0 and -log(probs[y]) of a
+ * stable softmax is as exact as log-sum-exp (for another label probs[y] underflows to 0 and -log gives
+ * Infinity in float64 too: the homework's formula, not the mistake graded here).
+ */
+const largeLogitsNetwork: fc.Arbitrary<NetworkInput> = fc
+  .record({ nIn: upTo(4), k: fc.integer({ min: 2, max: 6 }) })
+  .chain(({ nIn, k }) =>
+    fc.record({
+      network: networkWith([nIn, k], 2),
+      big: fc.integer({ min: 250, max: 333 }),
+      at: fc.nat(k - 1),
+    }),
+  )
+  .map(({ network, big, at }) => ({
+    ...network,
+    x: network.x.map((v, i) => (i === 0 ? 3 : v)),
+    y: at,
+    weights: [network.weights[0]!.map((row, i) => (i === 0 ? row.map((v, j) => (j === at ? big : v)) : row))],
+  }));
+
+/** feed_forward as the reference, with the loss and probabilities computed from the logits by `head`. */
+function feedForwardWithHead(head: (logits: Vector, y: number) => [number, Vector]) {
+  return (weights: Matrix[], biases: Vector[], x: Vector, y: number): [number, Vector] => head(forwardPass(weights, biases, x).zs.at(-1)!, y);
+}
+
 // --- finite differences of the loss in every parameter ------------------------------------------------
 
 /** The parameters in the order of backprop's answer: every weight matrix row by row, then every bias. */
@@ -129,13 +162,7 @@ export const FULL_GRADIENT_UP_TO = 300;
 /** Backprop as the reference, with `slope` in place of sigmoid' (the student's chain rule). */
 function backpropWithSlope(slope: (z: Vector) => Vector) {
   return (weights: Matrix[], biases: Vector[], x: Vector, y: number): [Matrix[], Vector[]] => {
-    const activations: Vector[] = [x];
-    const zs: Vector[] = [];
-    weights.forEach((W, l) => {
-      const z = vecmat(activations[l]!, W).map((v, j) => v + biases[l]![j]!);
-      zs.push(z);
-      activations.push(sigmoid(z));
-    });
+    const { activations, zs } = forwardPass(weights, biases, x);
     const L = weights.length;
     const weightGrads: Matrix[] = [];
     const biasGrads: Vector[] = [];
@@ -186,6 +213,15 @@ export const mlpBackprop: Problem = {
       },
     }),
     matchesOracle({
+      id: 'feed-forward-finite-at-large-logits',
+      title: 'feed_forward stays finite and exact for logits up to 1e3 (subtract the max logit before exp, in the softmax and in the loss)',
+      arbitrary: largeLogitsNetwork,
+      fn: 'feed_forward',
+      args: networkArgs,
+      oracle: ({ weights, biases, x, y }) => feedForward(weights, biases, x, y),
+      tolerance: MLP_TOLERANCES.largeLogits,
+    }),
+    matchesOracle({
       id: 'backprop-matches-reference',
       title: "backprop returns (weight_grads, bias_grads): delta = probs - onehot(y) at the output, dW = outer(a_in, delta), db = delta, delta_prev = (W @ delta) * sigmoid'(z_prev)",
       arbitrary: smallNetwork,
@@ -211,6 +247,7 @@ export const mlpBackprop: Problem = {
       title: 'backprop returns weight_grads[l] with the shape (n_in, n_out) of weights[l] and bias_grads[l] with the shape of biases[l] (checked with n_in != n_out)',
       arbitrary: nonSquareNetwork,
       tolerance: MLP_TOLERANCES.value,
+      comparesWithReference: ['backprop'],
       run: async (subject, input, context) => {
         const expected = backprop(input.weights, input.biases, input.x, input.y);
         // callLike rejects an answer of another shape (wrong_shape) before the values are compared.
@@ -241,6 +278,29 @@ export const mlpBackprop: Problem = {
     }),
   ],
   mistakes: [
+    mistake({
+      id: 'feed-forward-no-max-subtraction',
+      title: 'feed_forward computes exp(logits) without subtracting the max: NaN once a logit passes 709',
+      hint: 'Softmax is unchanged by a shift: use exp(z - max(z)) / sum(exp(z - max(z))), and the loss max(z) + log(sum(exp(z - max(z)))) - z[y].',
+      implementation: {
+        feedForward: feedForwardWithHead((z, y) => {
+          const e = z.map(Math.exp);
+          const total = e.reduce((s, v) => s + v, 0);
+          return [-Math.log(e[y]! / total), e.map((v) => v / total)];
+        }),
+      },
+    }),
+    mistake({
+      id: 'sigmoid-output-layer',
+      title: 'the output layer uses sigmoid like the hidden layers: probs do not sum to 1',
+      hint: 'Only the hidden layers are sigmoid; the last layer is a softmax, probs = exp(z) / sum(exp(z)) (max subtracted), so that the probabilities sum to 1.',
+      implementation: {
+        feedForward: feedForwardWithHead((z, y) => {
+          const probs = sigmoid(z);
+          return [-Math.log(probs[y]!), probs];
+        }),
+      },
+    }),
     mistake({
       id: 'sigmoid-instead-of-derivative',
       title: "backprop multiplies by sigmoid(z) instead of sigmoid'(z)",

@@ -44,9 +44,12 @@ interface Scenario<H> {
   readonly grads: ParamArray[][];
 }
 
-/** 1-3 parameters of different shapes, hyper-parameters, and 1-8 steps of gradients of those shapes. */
-function scenario<H>(hyper: fc.Arbitrary<H>): fc.Arbitrary<Scenario<H>> {
-  return fc.array(shapeArb, { minLength: 1, maxLength: 3 }).chain((shapes) =>
+/** 2-3 parameters of one shape: state kept in one place for all parameters carries over from one to the next. */
+const sameShapes: fc.Arbitrary<number[][]> = fc.tuple(shapeArb, fc.integer({ min: 2, max: 3 })).map(([shape, n]) => Array.from({ length: n }, () => shape));
+
+/** 1-3 parameters of different shapes (or of `shapes`), hyper-parameters, and 1-8 steps of gradients of those shapes. */
+function scenario<H>(hyper: fc.Arbitrary<H>, shapesArb = fc.array(shapeArb, { minLength: 1, maxLength: 3 })): fc.Arbitrary<Scenario<H>> {
+  return shapesArb.chain((shapes) =>
     fc.record({
       params: fc.tuple(...shapes.map((s) => arrayOf(s, 5))),
       hyper,
@@ -232,6 +235,16 @@ export const adamOptimizer: Problem = {
       id: 'matches-torch-adam',
       title: 'over any sequence of steps, every parameter follows torch.optim.Adam (moments kept per parameter, t shared)',
       arbitrary: scenario(adamHyper),
+      cls: 'ADAMOptimizer',
+      args: (s) => [s.params, s.hyper.lr, s.hyper.betas, s.hyper.eps, s.hyper.wd],
+      steps: (s) => s.grads,
+      oracle: (s) => referenceTrajectory((p) => new ADAMOptimizer(p, s.hyper.lr, s.hyper.betas, s.hyper.eps, s.hyper.wd), s),
+      tolerance: OPTIMIZER_TOLERANCES.trajectory,
+    }),
+    trajectoryMatchesOracle({
+      id: 'matches-torch-adam-same-shapes',
+      title: 'with 2-3 parameters of one shape, every parameter follows torch.optim.Adam with its own m and v (none inherits the moments of another)',
+      arbitrary: scenario(adamHyper, sameShapes),
       cls: 'ADAMOptimizer',
       args: (s) => [s.params, s.hyper.lr, s.hyper.betas, s.hyper.eps, s.hyper.wd],
       steps: (s) => s.grads,

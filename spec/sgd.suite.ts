@@ -87,6 +87,7 @@ export const momentumSgd: Problem = {
       args,
       oracle: ({ w, g, lr }) => [w.map((wi, i) => wi - lr * g[i]!), g],
       tolerance: MOMENTUM_TOLERANCES.value,
+      independent: 'plain SGD written out',
     }),
     defineCheck({
       id: 'step-scales-with-gradients',
@@ -151,6 +152,19 @@ export const momentumSgd: Problem = {
         momentumStep: (w, u, g, lr, mu) => {
           const uNew = u.map((x, i) => mu * x + lr * g[i]!);
           return [w.map((x, i) => x - uNew[i]!), uNew];
+        },
+      },
+    }),
+  ],
+  planted: [
+    mistake({
+      id: 'sign-of-buffer-step',
+      title: 'planted: the step is lr sign(u_new), whatever the size of the buffer',
+      hint: 'Not a student mistake: a step that is not linear in (g, u), to show that step-scales-with-gradients can fail.',
+      implementation: {
+        momentumStep: (w, u, g, lr, mu) => {
+          const [, uNew] = momentumStep(w, u, g, lr, mu);
+          return [w.map((x, i) => x - lr * Math.sign(uNew[i]!)), uNew];
         },
       },
     }),

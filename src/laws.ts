@@ -94,11 +94,16 @@ export interface OracleSpec<I> {
   /** The catalog (Python) name of the function under test. */
   readonly fn: string;
   readonly args: (input: I) => Value[];
-  /** The expected answer, from the reference. */
+  /** The expected answer: from the reference, unless `independent` says how else it is computed. */
   readonly oracle: (input: I) => NumericTree;
   readonly tolerance: Tolerance;
   /** Each entry's sum of |terms| (its condition), in the oracle's shape: float32 rounding scales with it. */
   readonly magnitude?: (input: I) => NumericTree;
+  /**
+   * Set when the oracle is not the reference's own function for `fn` (a closed form written out, literal values
+   * from the homework, another library's answers, another reference function): why it is independent.
+   */
+  readonly independent?: string;
 }
 
 /** The subject's answer equals the oracle's within the tolerance, with the oracle's shape. */
@@ -109,6 +114,7 @@ export function matchesOracle<I>(spec: OracleSpec<I>): Check {
     arbitrary: spec.arbitrary,
     ...(spec.numRuns !== undefined ? { numRuns: spec.numRuns } : {}),
     tolerance: spec.tolerance,
+    ...(spec.independent === undefined ? { comparesWithReference: [spec.fn] } : {}),
     run: async (subject, input, context) => {
       const expected = spec.oracle(input);
       const { call, value } = await callLike(subject, spec.fn, spec.args(input), expected);
@@ -258,6 +264,7 @@ export function trajectoryMatchesOracle<I>(spec: TrajectorySpec<I>): Check {
     arbitrary: spec.arbitrary,
     ...(spec.numRuns !== undefined ? { numRuns: spec.numRuns } : {}),
     tolerance: spec.tolerance,
+    comparesWithReference: [spec.cls],
     run: async (subject, input, context) => {
       const expected = spec.oracle(input);
       const grads = spec.steps(input);

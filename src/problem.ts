@@ -28,6 +28,12 @@ export interface Check {
    * checks whose answers are random (compare distributions, not numbers). Default: within the failure's tolerance.
    */
   readonly sameAnswer?: (received: Value, variant: Value) => boolean;
+  /**
+   * The functions whose answers this check compares with the reference's own (a `matchesOracle` over the
+   * reference): it grades students, but run on the reference it compares the reference with itself, so the
+   * reference's proof is elsewhere (spec/reference.spec.ts names where, per function).
+   */
+  readonly comparesWithReference?: readonly string[];
   /** The fast-check property of this check bound to a subject. */
   property(subject: Subject, context?: CheckContext): fc.IAsyncProperty<[unknown]>;
 }
@@ -54,6 +60,7 @@ export interface CheckSpec<I> {
   readonly run: (subject: Subject, input: I, context: CheckContext) => Promise<void>;
   readonly sameAnswer?: (received: Value, variant: Value) => boolean;
   readonly optional?: boolean;
+  readonly comparesWithReference?: readonly string[];
 }
 
 export function defineCheck<I>(spec: CheckSpec<I>): Check {
@@ -64,6 +71,7 @@ export function defineCheck<I>(spec: CheckSpec<I>): Check {
     ...(spec.tolerance ? { tolerance: spec.tolerance } : {}),
     ...(spec.sameAnswer ? { sameAnswer: spec.sameAnswer } : {}),
     ...(spec.optional ? { optional: true } : {}),
+    ...(spec.comparesWithReference ? { comparesWithReference: spec.comparesWithReference } : {}),
     property: (subject, context = PLAIN_CONTEXT) =>
       fc.asyncProperty(spec.arbitrary, async (input) => {
         await spec.run(subject, input, context);
@@ -112,4 +120,9 @@ export interface Problem {
   readonly mistakes: readonly Mistake[];
   /** The handouts' own definitions of this problem, if any differ from the catalog's. */
   readonly conventions?: readonly Convention[];
+  /**
+   * Wrong implementations no student is expected to write, kept only to prove that a check can fail where no
+   * named mistake fails it (the kill matrix, spec/kill-matrix.spec.ts). Never used to diagnose or price.
+   */
+  readonly planted?: readonly Mistake[];
 }

@@ -317,25 +317,47 @@ describe('the same comparison rejects wrong implementations', () => {
 
 describe('the references reject what torch.optim rejects (ValueError) and accept what the seeds pass', () => {
   const w = [1, -2];
+  // Each error names the argument that is wrong: a message is the student's only clue to a rejected call.
   it.each([
-    ['lr < 0', () => ref.adamStep(w, w, [0, 0], [0, 0], 1, -0.1, 0.9, 0.999, 1e-8)],
-    ['beta1 = 1', () => ref.adamwStep(w, w, [0, 0], [0, 0], 1, 0.1, 1, 0.999, 1e-8)],
-    ['eps < 0', () => ref.adamStep(w, w, [0, 0], [0, 0], 1, 0.1, 0.9, 0.999, -1e-8)],
-    ['weight_decay < 0', () => ref.sgdStep(w, w, 0.1, -1)],
-    ['momentum < 0', () => ref.momentumStep(w, [0, 0], w, 0.1, -0.9)],
-    ['t = 0 (t is 1-based)', () => ref.adamStep(w, w, [0, 0], [0, 0], 0, 0.1, 0.9, 0.999, 1e-8)],
-    ['v < 0', () => ref.adamStep(w, w, [0, 0], [0, -1], 1, 0.1, 0.9, 0.999, 1e-8)],
-    ['g of another length', () => ref.adamStep(w, [1], [0, 0], [0, 0], 1, 0.1, 0.9, 0.999, 1e-8)],
-    ['ragged grads', () => ref.gradMeanRms([[1, 2], [3]])],
-    ['ema vectors of different lengths', () => ref.emaUpdate([1, 2], 0.9, 1, [0, 0, 0])],
-    ['ema of a non-number', () => ref.emaUpdate('1' as unknown as number, 0.9, 1, 0)],
-    ['betas not a pair', () => new ref.ADAMOptimizer([[1]], 0.1, [0.9])],
-    ['params not a list', () => new ref.SimpleGradientDescent(3 as unknown as ParamArray[])],
-    ['a ragged parameter', () => new ref.SimpleGradientDescent([[[1, 2], [3]]])],
-    ['grads of another shape', () => new ref.ADAMOptimizer([[[1, 2], [3, 4]]]).step([[1, 2, 3, 4]])],
-    ['fewer grads than params', () => new ref.SimpleGradientDescent([[1], [2]]).step([[1]])],
-  ] as const)('%s throws', (_, call) => {
-    expect(call).toThrow(Error);
+    ['lr < 0', () => ref.adamStep(w, w, [0, 0], [0, 0], 1, -0.1, 0.9, 0.999, 1e-8), /^lr must be a non-negative finite number, got -0\.1$/],
+    ['beta1 = 1', () => ref.adamwStep(w, w, [0, 0], [0, 0], 1, 0.1, 1, 0.999, 1e-8), /^beta1 must be in \[0, 1\), got 1$/],
+    ['eps < 0', () => ref.adamStep(w, w, [0, 0], [0, 0], 1, 0.1, 0.9, 0.999, -1e-8), /^eps must be a non-negative/],
+    ['weight_decay < 0', () => ref.sgdStep(w, w, 0.1, -1), /^weight_decay must be a non-negative/],
+    ['momentum < 0', () => ref.momentumStep(w, [0, 0], w, 0.1, -0.9), /^mu must be a non-negative/],
+    ['t = 0 (t is 1-based)', () => ref.adamStep(w, w, [0, 0], [0, 0], 0, 0.1, 0.9, 0.999, 1e-8), /^t must be an integer >= 1/],
+    ['v < 0', () => ref.adamStep(w, w, [0, 0], [0, -1], 1, 0.1, 0.9, 0.999, 1e-8), /^v \(the second moment\) must be non-negative/],
+    ['g of another length', () => ref.adamStep(w, [1], [0, 0], [0, 0], 1, 0.1, 0.9, 0.999, 1e-8), /^g must have length 2, got 1$/],
+    ['ragged grads', () => ref.gradMeanRms([[1, 2], [3]]), /^grads must be rectangular/],
+    ['ema vectors of different lengths', () => ref.emaUpdate([1, 2], 0.9, 1, [0, 0, 0]), /lengths 3 and 2 do not match/],
+    ['ema of a non-number', () => ref.emaUpdate('1' as unknown as number, 0.9, 1, 0), /^x_t must be a number or a vector/],
+    ['betas not a pair', () => new ref.ADAMOptimizer([[1]], 0.1, [0.9]), /^betas must be a pair/],
+    ['params not a list', () => new ref.SimpleGradientDescent(3 as unknown as ParamArray[]), /^params must be a list/],
+    ['a ragged parameter', () => new ref.SimpleGradientDescent([[[1, 2], [3]]]), /^params\[0\] must be rectangular/],
+    ['grads of another shape', () => new ref.ADAMOptimizer([[[1, 2], [3, 4]]]).step([[1, 2, 3, 4]]), /^grads\[0\] has shape \(4,\), but params\[0\] has shape \(2, 2\)$/],
+    // Transposed: as many entries as the parameter, so only the shape check can tell.
+    ['Adam: a transposed gradient', () => new ref.ADAMOptimizer([[[1, 2, 3], [4, 5, 6]]]).step([[[1, 2], [3, 4], [5, 6]]]), /^grads\[0\] has shape \(3, 2\), but params\[0\] has shape \(2, 3\)$/],
+    ['SGD: a transposed gradient', () => new ref.SimpleGradientDescent([[[1, 2, 3], [4, 5, 6]]]).step([[[1, 2], [3, 4], [5, 6]]]), /^grads\[0\] has shape \(3, 2\)/],
+    ['fewer grads than params', () => new ref.SimpleGradientDescent([[1], [2]]).step([[1]]), /one gradient per parameter \(2\), got 1$/],
+    ['a parameter that is a number', () => new ref.SimpleGradientDescent([3] as unknown as ParamArray[]), /^params\[0\] must be an array of numbers$/],
+    ['numbers mixed with rows', () => new ref.SimpleGradientDescent([[1, [2]]] as unknown as ParamArray[]), /^params\[0\] must be a rectangular array of numbers$/],
+    ['a row mixed with a number', () => new ref.SimpleGradientDescent([[[1, 2], 3]] as unknown as ParamArray[]), /^params\[0\] must be a rectangular array of numbers$/],
+    ['ragged two levels down', () => new ref.SimpleGradientDescent([[[1, 2], [3, [4]]]] as unknown as ParamArray[]), /^params\[0\]\[1\] must be a rectangular array of numbers$/],
+    // (1, 12) and (11, 2) read the same once their digits are joined without a separator.
+    ['blocks of shapes (1, 12) and (11, 2)', () => new ref.SimpleGradientDescent([[[new Array(12).fill(0)], Array.from({ length: 11 }, () => [0, 0])]]), /^params\[0\] must be rectangular$/],
+    ['a ragged gradient', () => new ref.ADAMOptimizer([[[1, 2], [3, 4]]]).step([[[1, 2], [3]]]), /^grads\[0\] must be rectangular$/],
+  ] as const)('%s throws', (_, call, message) => {
+    expect(call).toThrow(message);
+  });
+
+  it('accepts parameters of any rectangular shape, 3-d included, and updates them in place', () => {
+    const p: ParamArray = [[[1, 2]], [[3, 4]]];
+    new ref.SimpleGradientDescent([p], 0.5).step([[[[2, 2]], [[2, 2]]]]);
+    expect(p).toEqual([[[0, 1]], [[2, 3]]]);
+  });
+
+  it("ADAMOptimizer's defaults are the seed's and torch.optim.Adam's: lr 0.1 (seed), betas (0.9, 0.999), eps 1e-8, no decay", () => {
+    const o = new ref.ADAMOptimizer([[1]]);
+    expect([o.lr, o.beta1, o.beta2, o.eps, o.weightDecay]).toEqual([0.1, 0.9, 0.999, 1e-8, 0]);
   });
 
   it('ema_update and adam_two_steps take scalars (the seeds\' scalar forms); a scalar ema_star_old = 0.0 broadcasts', () => {
