@@ -263,7 +263,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
 /** Where the time of all the submission's processes went (bench/grade.ts). */
 function totalTiming(subjects: readonly ProcessSubject[]): SubjectTiming {
   const sum = (k: keyof SubjectTiming) => subjects.reduce((s, p) => s + p.timing[k], 0);
-  return { startupMs: sum('startupMs'), calls: sum('calls'), roundTripMs: sum('roundTripMs'), computeMs: sum('computeMs') };
+  return { startupMs: sum('startupMs'), calls: sum('calls'), roundTripMs: sum('roundTripMs'), computeMs: sum('computeMs'), messages: sum('messages') };
 }
 
 /** What the submission's processes printed, in order (staff-only: results.json hides stdout from students). */

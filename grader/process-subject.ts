@@ -1,7 +1,9 @@
 // A student's submission as a Subject living in a child process (Python or Node), under limits.
 // The grader and the child speak JSON lines over fds 3 (requests) and 4 (responses); see docs/protocol.md.
 // A call that times out kills the child, which is restarted for the next call, so one infinite loop costs
-// one check, not the submission.
+// one check, not the submission. Calls issued in the same tick (a check's cases run at once, src/first-pass.ts)
+// leave as one `batch` message; the child answers each as it finishes, and each call has its own time limit
+// from the moment the call before it was answered.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -103,8 +105,12 @@ interface Pending {
   readonly call: Call;
   readonly resolve: (v: Value) => void;
   readonly reject: (e: unknown) => void;
-  readonly timer: NodeJS.Timeout;
+  /** Armed when the child starts on this call: when it was sent, or when the call before it was answered. */
+  timer?: NodeJS.Timeout;
 }
+
+/** Largest batch message, in bytes: more calls leave as further messages (the child reads a message whole). */
+const MAX_BATCH_BYTES = 1 << 20;
 
 interface Response {
   readonly op?: string;
@@ -182,6 +188,8 @@ export interface SubjectTiming {
   readonly roundTripMs: number;
   /** Inside the submission's functions, as the child measured it. */
   readonly computeMs: number;
+  /** Messages written to the child: a batch of calls counts once. */
+  readonly messages: number;
 }
 
 export class ProcessSubject implements Subject {
@@ -204,6 +212,15 @@ export class ProcessSubject implements Subject {
   private computeMs = 0;
   private calls = 0;
   private roundTripMs = 0;
+  private messages = 0;
+  /** Calls waiting for this tick's batch, in order. */
+  private outbox: { readonly id: number; readonly line: string }[] = [];
+  private flushScheduled = false;
+  /** Calls written to the current child and not yet answered, in the order it runs them. */
+  private inflight: number[] = [];
+  /** Since when the child has had a call to work on (performance.now()). */
+  private busySince: number | undefined;
+  private respawn: Promise<void> | undefined;
   private lastDeath: SubjectError | undefined;
   private killReason: SubjectError | undefined;
   private launch: { cmd: string; args: readonly string[]; cwd: string } | undefined;
@@ -244,7 +261,7 @@ export class ProcessSubject implements Subject {
   }
 
   get timing(): SubjectTiming {
-    return { startupMs: this.startupMs, calls: this.calls, roundTripMs: this.roundTripMs, computeMs: this.computeMs };
+    return { startupMs: this.startupMs, calls: this.calls, roundTripMs: this.roundTripMs, computeMs: this.computeMs, messages: this.messages };
   }
 
   private async spawnChild(): Promise<void> {
@@ -318,6 +335,8 @@ export class ProcessSubject implements Subject {
         const reason = this.killReason ?? this.deathReason(code, signal);
         this.lastDeath = reason;
         if (this.child === child) this.child = undefined;
+        this.inflight = [];
+        this.idle();
         for (const [id, p] of this.pending) {
           clearTimeout(p.timer);
           p.reject(reason);
@@ -375,6 +394,7 @@ export class ProcessSubject implements Subject {
     if (!p) return;
     this.pending.delete(message.id!);
     clearTimeout(p.timer);
+    this.answered(message.id!);
     this.computeMs += typeof message.computeMs === 'number' && Number.isFinite(message.computeMs) ? message.computeMs : 0;
     if (message.ok) {
       const value = decodeWire(message.value);
@@ -441,30 +461,77 @@ export class ProcessSubject implements Subject {
     }
     if (this.infrastructureFailure) throw this.infrastructureFailure;
     if (!this.child) {
-      if (this.restarts >= this.limits.maxRestarts) {
-        throw this.lastDeath ?? new SubjectError('crashed', 'the submission process is gone');
+      // Calls issued together wait for one restart, not one each.
+      if (!this.respawn) {
+        if (this.restarts >= this.limits.maxRestarts) {
+          throw this.lastDeath ?? new SubjectError('crashed', 'the submission process is gone');
+        }
+        this.respawn = this.spawnChild().finally(() => (this.respawn = undefined));
       }
-      await this.spawnChild();
+      await this.respawn;
       if (!this.child) throw this.lastDeath ?? new SubjectError('crashed', 'the submission could not be restarted');
     }
-    const child = this.child;
     const id = this.nextId++;
-    const started = Date.now();
-    const startedPrecise = performance.now();
     this.calls++;
-    const answer = new Promise<Value>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.kill(child, new SubjectError('timeout', `${call.fn} did not return within ${this.limits.callTimeoutMs} ms`));
-      }, this.limits.callTimeoutMs);
-      this.pending.set(id, { call, resolve, reject, timer });
-    });
-    (child.stdio[3] as NodeJS.WritableStream).write(`${JSON.stringify({ id, ...message })}\n`);
-    try {
-      return await answer;
-    } finally {
-      this.spentMs += Date.now() - started;
-      this.roundTripMs += performance.now() - startedPrecise;
+    const answer = new Promise<Value>((resolve, reject) => this.pending.set(id, { call, resolve, reject }));
+    this.outbox.push({ id, line: JSON.stringify({ id, ...message }) });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // After every microtask of this tick: the calls the other cases issue now leave in the same message.
+      setImmediate(() => this.flush());
     }
+    return answer;
+  }
+
+  /** Writes this tick's calls to the child: one message, or a batch of them (a few when they are large). */
+  private flush(): void {
+    this.flushScheduled = false;
+    // A call whose child died before it left was rejected with the death (the exit handler).
+    const queued = this.outbox.filter((q) => this.pending.has(q.id));
+    this.outbox = [];
+    const child = this.child;
+    if (!child || queued.length === 0) return;
+    const stream = child.stdio[3] as NodeJS.WritableStream;
+    for (let start = 0; start < queued.length; ) {
+      let end = start + 1;
+      let bytes = queued[start]!.line.length;
+      while (end < queued.length && bytes + queued[end]!.line.length < MAX_BATCH_BYTES) bytes += queued[end++]!.line.length;
+      const group = queued.slice(start, end);
+      const text = group.length === 1 ? group[0]!.line : `{"op":"batch","requests":[${group.map((q) => q.line).join(',')}]}`;
+      if (this.inflight.length === 0) this.busySince = performance.now();
+      this.inflight.push(...group.map((q) => q.id));
+      this.messages++;
+      stream.write(`${text}\n`);
+      start = end;
+    }
+    this.armHead(child);
+  }
+
+  /** Starts the time limit of the call the child is working on. */
+  private armHead(child: ChildProcess): void {
+    const head = this.inflight[0];
+    const p = head === undefined ? undefined : this.pending.get(head);
+    if (!p || p.timer) return;
+    p.timer = setTimeout(() => {
+      this.kill(child, new SubjectError('timeout', `${p.call.fn} did not return within ${this.limits.callTimeoutMs} ms`));
+    }, this.limits.callTimeoutMs);
+  }
+
+  /** A call was answered: the child moves on to the next one, whose time limit starts now. */
+  private answered(id: number): void {
+    const at = this.inflight.indexOf(id);
+    if (at >= 0) this.inflight.splice(at, 1);
+    if (this.inflight.length === 0) this.idle();
+    else if (this.child) this.armHead(this.child);
+  }
+
+  /** The child has nothing left to work on: its busy time counts toward the total limit. */
+  private idle(): void {
+    if (this.busySince === undefined) return;
+    const busy = performance.now() - this.busySince;
+    this.busySince = undefined;
+    this.spentMs += busy;
+    this.roundTripMs += busy;
   }
 
   /** Stops the child (and anything it started). */

@@ -74,6 +74,12 @@ export type SubjectFailureCode =
   | 'limit_exceeded' // memory or output size
   | 'crashed'; // the process died
 
+/**
+ * Failures not worth repeating: those that cost a kill and a restart (shrinking would repeat the cost at
+ * every step), and a missing function (it is missing on every input).
+ */
+export const COSTLY: ReadonlySet<SubjectFailureCode> = new Set(['timeout', 'limit_exceeded', 'crashed', 'missing']);
+
 /** A bug in a check or the grader: never the student's fault, never shown as a wrong answer. */
 export type InternalFailureCode = 'check_error';
 
