@@ -390,7 +390,10 @@ export class ProcessSubject implements Subject {
   }
 
   private settle(message: Response): void {
-    const p = message.id === undefined ? undefined : this.pending.get(message.id);
+    // The child answers in order: only an answer to the call it is on counts (a line a submission forged for a
+    // later call of the batch, which it has not run yet, is ignored, as one for a call never made is).
+    if (message.id === undefined || message.id !== this.inflight[0]) return;
+    const p = this.pending.get(message.id);
     if (!p) return;
     this.pending.delete(message.id!);
     clearTimeout(p.timer);
