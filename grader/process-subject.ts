@@ -513,10 +513,17 @@ export class ProcessSubject implements Subject {
   /** Starts the time limit of the call the child is working on. */
   private armHead(child: ChildProcess): void {
     const head = this.inflight[0];
-    const p = head === undefined ? undefined : this.pending.get(head);
+    if (head === undefined) return;
+    const p = this.pending.get(head);
     if (!p || p.timer) return;
     p.timer = setTimeout(() => {
-      this.kill(child, new SubjectError('timeout', `${p.call.fn} did not return within ${this.limits.callTimeoutMs} ms`));
+      // Timers run before the event loop reads the pipes: while the grader was busy judging other cases, the
+      // answer may have arrived. Read what is there first; kill only if the child is still on this call.
+      setImmediate(() => {
+        if (this.inflight[0] === head && this.pending.has(head)) {
+          this.kill(child, new SubjectError('timeout', `${p.call.fn} did not return within ${this.limits.callTimeoutMs} ms`));
+        }
+      });
     }, this.limits.callTimeoutMs);
   }
 
