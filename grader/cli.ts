@@ -1,22 +1,17 @@
-// The gradecheck command line. Each command is a thin layer over the engine and the suites.
+// The gradecheck command line. Each command is a thin layer over the engine and the suites. What only some
+// commands need (the grader, math.js behind written answers, KaTeX behind the HTML report, batch, bundle) is
+// imported by those commands, so that `--help` or `list` loads none of it.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { prepareSubmission } from './notebook.ts';
-import { ProcessSubject } from './process-subject.ts';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
-import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
-import { type BatchRow, gradecheckVersion, mergeShards, parseShard, runBatch, shardFromEnv, summarize } from './batch.ts';
-import { writeBundle } from './bundle.ts';
-import { serveWorker } from './worker.ts';
-import { writeClassroomWorkflow } from './workflow.ts';
-import { type GradeReport, grade, submissionParts } from './grade.ts';
-import { reportTerminal } from './render/terminal.ts';
-import { reportHtml } from './render/html.ts';
-import { writeAtomic, writeReport } from './write.ts';
+import type { Assignment } from './assignment.ts';
+import { AssignmentError } from './assignment-error.ts';
+import type { BatchRow } from './batch.ts';
+import type { GradeReport } from './grade.ts';
 import { diagnose, runCheck, runProblem } from '../src/runner.ts';
 import { isProblemId, problemIds, problems, type ProblemId } from '../spec/registry.ts';
 import { mistakeSubject, referenceSubject, variantsOf } from '../spec/subjects.ts';
@@ -48,10 +43,16 @@ interface SubjectOptions {
   readonly json?: boolean;
 }
 
-function chooseAssignment(options: SubjectOptions): Assignment {
+async function chooseAssignment(options: SubjectOptions): Promise<Assignment> {
   if (options.assignment && options.problems) throw new InvalidArgumentError('give either --assignment or --problems, not both');
+  const { assignmentForProblems, loadAssignment } = await import('./assignment.ts');
   if (options.assignment) return loadAssignment(options.assignment);
   return assignmentForProblems(options.problems ?? problemIds, options.seed);
+}
+
+/** Loads an assignment file (the schema and math.js come with it). */
+async function loadAssignmentFile(file: string): Promise<Assignment> {
+  return (await import('./assignment.ts')).loadAssignment(file);
 }
 
 function write(text: string): void {
@@ -134,6 +135,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       const m = options.mistake === undefined ? undefined : problem.mistakes.find((x) => x.id === options.mistake);
       if (options.mistake !== undefined && !m) throw new InvalidArgumentError(`problem ${problem.id} has no mistake "${options.mistake}"`);
       const workDir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-replay-'));
+      const { ProcessSubject } = await import('./process-subject.ts');
+      const { prepareSubmission } = await import('./notebook.ts');
       const student = options.submission === undefined ? undefined : await ProcessSubject.start(prepareSubmission(options.submission, workDir).file, { cwd: workDir, ...(problem.intArgs ? { intArgs: problem.intArgs } : {}) });
       try {
         const subject = student ?? (m ? mistakeSubject(m) : referenceSubject);
@@ -164,9 +167,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'also write the report as a self-contained web page (plots, typeset formulas)')
     .action(async (submission: string, options: SubjectOptions & { answers?: string; html?: string }) => {
-      const assignment = chooseAssignment(options);
+      const assignment = await chooseAssignment(options);
+      const { grade } = await import('./grade.ts');
+      const { reportTerminal } = await import('./render/terminal.ts');
       const report = await grade({ assignment, submission, visibleOnly: true, ...(options.answers !== undefined ? { answers: options.answers } : {}) });
-      if (options.html !== undefined) writeAtomic(options.html, reportHtml(report));
+      if (options.html !== undefined) {
+        const [{ writeAtomic }, { reportHtml }] = await Promise.all([import('./write.ts'), import('./render/html.ts')]);
+        writeAtomic(options.html, reportHtml(report));
+      }
       write(options.json ? JSON.stringify(report, null, 2) : `${reportTerminal(report)}${options.html !== undefined ? `\nwrote ${options.html}` : ''}`);
       const allPassed = report.problems.every((p) => p.checks.every((c) => c.result.passed)) && report.questions.every((q) => q.score === q.points);
       exitCode = report.ungradable ? EXIT.ungradable : allPassed ? EXIT.ok : EXIT.failed;
@@ -187,8 +195,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--json', 'print the report as JSON')
     .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string; fileOnly?: boolean; runAs?: string }) => {
       let report: GradeReport;
+      const { grade, submissionParts } = await import('./grade.ts');
       try {
-        const assignment = chooseAssignment(options);
+        const assignment = await chooseAssignment(options);
         const submittedAt = options.submittedAt === undefined ? undefined : new Date(options.submittedAt);
         if (submittedAt && Number.isNaN(submittedAt.getTime())) throw new InvalidArgumentError(`--submitted-at: not a date: ${options.submittedAt}`);
         const runAs = options.runAs === undefined ? undefined : userIds(options.runAs);
@@ -210,6 +219,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         report = ungradableReport(options, error.message);
         process.stderr.write(`${error.message}\n`);
       }
+      const { writeReport } = await import('./write.ts');
+      const { reportTerminal } = await import('./render/terminal.ts');
       const files = writeReport(report, options.out);
       write(options.json ? JSON.stringify(report, null, 2) : `${reportTerminal(report)}\nwrote ${files.join(', ')}`);
       exitCode = report.ungradable ? EXIT.ungradable : EXIT.ok;
@@ -224,8 +235,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-j, --jobs <n>', 'submissions graded at once (default: the number of cores)', parseInteger)
     .option('--shard <i/n|auto>', 'grade only the i-th of n deterministic slices (0-based), for array jobs; auto: from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or GRADECHECK_SHARD_INDEX (docs/scale.md)')
     .action(async (options: { assignment: string; submissions: string; out: string; jobs?: number; shard?: string }) => {
-      const assignment = loadAssignment(options.assignment);
-      const shard = options.shard === undefined ? undefined : parseShardOption(options.shard);
+      const assignment = await loadAssignmentFile(options.assignment);
+      const { runBatch, summarize } = await import('./batch.ts');
+      const shard = options.shard === undefined ? undefined : await parseShardOption(options.shard);
       const started = Date.now();
       const tty = process.stderr.isTTY === true;
       let cachedSoFar = 0;
@@ -251,7 +263,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('worker', { hidden: true })
     .description('a grading process of `batch` (grades the submissions it is sent over its IPC channel)')
     .action(async () => {
-      await serveWorker();
+      await (await import('./worker.ts')).serveWorker();
       // The batch has gone: leave now, even in the middle of a grade (the student's process sees its pipes close).
       process.exit(0);
     });
@@ -263,8 +275,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('--submissions <dir>', 'the submissions folder the shards graded')
     .requiredOption('-o, --out <dir>', 'output directory')
     .argument('<shardDirs...>', 'the out dirs of the shards')
-    .action((shardDirs: string[], options: { assignment: string; submissions: string; out: string }) => {
-      const assignment = loadAssignment(options.assignment);
+    .action(async (shardDirs: string[], options: { assignment: string; submissions: string; out: string }) => {
+      const assignment = await loadAssignmentFile(options.assignment);
+      const { mergeShards, summarize } = await import('./batch.ts');
       const rows = mergeShards(assignment, options.submissions, shardDirs, options.out);
       const summary = summarize(assignment, rows);
       write(`merged ${shardDirs.length} shard(s): ${summary.graded}/${summary.submissions} graded, mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}`);
@@ -276,9 +289,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('build a Gradescope autograder zip (setup.sh, run_autograder, the assignment and gradecheck)')
     .requiredOption('-a, --assignment <file>', 'assignment YAML')
     .requiredOption('-o, --out <zip>', 'the zip to write, e.g. autograder.zip')
-    .action((options: { assignment: string; out: string }) => {
-      const assignment = loadAssignment(options.assignment);
-      const { entries, bytes } = writeBundle(assignment, options.out);
+    .action(async (options: { assignment: string; out: string }) => {
+      const assignment = await loadAssignmentFile(options.assignment);
+      const { entries, bytes } = (await import('./bundle.ts')).writeBundle(assignment, options.out);
       write(`wrote ${options.out} (${entries} files, ${Math.round(bytes / 1024)} KiB): upload it as the assignment's autograder on Gradescope (docs/scale.md)`);
     });
 
@@ -291,11 +304,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--ref <ref>', 'the gradecheck tag or branch (default: v<this version>)')
     .option('--token-secret <name>', 'a repository secret with a token that can read a private gradecheck repository')
     .option('-o, --out <dir>', 'the repository (template) to write into', '.')
-    .action((options: { assignment: string; submission: string; gradecheckRepo: string; ref?: string; tokenSecret?: string; out: string }) => {
+    .action(async (options: { assignment: string; submission: string; gradecheckRepo: string; ref?: string; tokenSecret?: string; out: string }) => {
       if (path.isAbsolute(options.submission)) throw new InvalidArgumentError('--submission: give the path relative to the repository root');
+      const { writeClassroomWorkflow } = await import('./workflow.ts');
+      const { gradecheckVersion } = await import('./batch.ts');
       const files = writeClassroomWorkflow(
         {
-          assignment: loadAssignment(options.assignment),
+          assignment: await loadAssignmentFile(options.assignment),
           submission: options.submission,
           gradecheckRepo: options.gradecheckRepo,
           ref: options.ref ?? `v${gradecheckVersion()}`,
@@ -336,7 +351,8 @@ function userIds(user: string): { uid: number; gid: number } {
   }
 }
 
-function parseShardOption(text: string): { index: number; count: number } {
+async function parseShardOption(text: string): Promise<{ index: number; count: number }> {
+  const { parseShard, shardFromEnv } = await import('./batch.ts');
   try {
     if (text === 'auto') {
       const shard = shardFromEnv(process.env);

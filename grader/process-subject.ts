@@ -109,6 +109,10 @@ interface Pending {
   timer?: NodeJS.Timeout;
 }
 
+/** How often a call's time limit is checked, and the most one check charges (the grader may have been busy). */
+const TICK_MS = 50;
+const LAG_ALLOWANCE_MS = 2 * TICK_MS;
+
 /** Largest batch message, in bytes: more calls leave as further messages (the child reads a message whole). */
 const MAX_BATCH_BYTES = 1 << 20;
 
@@ -321,7 +325,7 @@ export class ProcessSubject implements Subject {
             this.ready = { defined: message.defined ?? [], loadErrors: message.loadErrors ?? [] };
             resolve();
           } else {
-            this.settle(message);
+            this.settle(message, child);
           }
         }
       });
@@ -381,7 +385,7 @@ export class ProcessSubject implements Subject {
   }
 
   private kill(child: ChildProcess, reason: SubjectError): void {
-    this.killReason = reason;
+    this.killReason ??= reason; // the first reason is the true one (a dying child may still break a rule)
     try {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
     } catch {
@@ -389,10 +393,18 @@ export class ProcessSubject implements Subject {
     }
   }
 
-  private settle(message: Response): void {
-    // The child answers in order: only an answer to the call it is on counts (a line a submission forged for a
-    // later call of the batch, which it has not run yet, is ignored, as one for a call never made is).
-    if (message.id === undefined || message.id !== this.inflight[0]) return;
+  private settle(message: Response, child: ChildProcess): void {
+    // A child being killed has had its say: its calls end with the reason it is killed for.
+    if (this.child !== child || this.killReason !== undefined || message.id === undefined) return;
+    // The harness answers every call once, in the order it was sent: an answer for a call made but not the one
+    // the child is on (a later call of the batch, or one answered already) was forged by the submission, and
+    // the channel can no longer be trusted. An answer for a call never made is ignored.
+    if (message.id !== this.inflight[0]) {
+      if (Number.isInteger(message.id) && message.id > 0 && message.id < this.nextId) {
+        this.kill(child, new SubjectError('crashed', 'the submission corrupted the protocol channel (an answer out of turn)'));
+      }
+      return;
+    }
     const p = this.pending.get(message.id);
     if (!p) return;
     this.pending.delete(message.id!);
@@ -516,15 +528,28 @@ export class ProcessSubject implements Subject {
     if (head === undefined) return;
     const p = this.pending.get(head);
     if (!p || p.timer) return;
-    p.timer = setTimeout(() => {
-      // Timers run before the event loop reads the pipes: while the grader was busy judging other cases, the
-      // answer may have arrived. Read what is there first; kill only if the child is still on this call.
+    // The call's time counts only while the grader could read the child's pipes: while it is busy judging other
+    // cases' answers, a child writing a large answer or much output waits for it, and that wait is not the
+    // child's. A tick that comes late is charged at most LAG_ALLOWANCE_MS.
+    let charged = 0;
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      charged += Math.min(now - last, LAG_ALLOWANCE_MS);
+      last = now;
+      if (charged < this.limits.callTimeoutMs) {
+        p.timer = setTimeout(tick, Math.min(TICK_MS, this.limits.callTimeoutMs - charged));
+        return;
+      }
+      // Timers run before the event loop reads the pipes: read what is there first, then kill only if the child
+      // is still on this call.
       setImmediate(() => {
         if (this.inflight[0] === head && this.pending.has(head)) {
           this.kill(child, new SubjectError('timeout', `${p.call.fn} did not return within ${this.limits.callTimeoutMs} ms`));
         }
       });
-    }, this.limits.callTimeoutMs);
+    };
+    p.timer = setTimeout(tick, Math.min(TICK_MS, this.limits.callTimeoutMs));
   }
 
   /** A call was answered: the child moves on to the next one, whose time limit starts now. */
