@@ -131,11 +131,15 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   const startSubject = async (file: string): Promise<ProcessSubject> => {
     const cwd = tempDir();
     if (options.runAs) chownSync(cwd, options.runAs.uid, options.runAs.gid);
+    // One total time for the submission: a later process (the hidden checks') gets what the earlier ones left.
+    const limits = limitsOf(assignment, options.limits);
+    const used = subjects.at(-1)?.usedMs ?? 0; // each process carries on from the one before
     const subject = await ProcessSubject.start(file, {
       cwd,
       ...(options.runAs ? { runAs: options.runAs } : {}),
       seed: assignment.seed,
-      limits: limitsOf(assignment, options.limits),
+      limits,
+      usedMs: used,
       intArgs,
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       isolation: { fileOnly: options.fileOnly ?? false, assignmentFile: assignment.file },

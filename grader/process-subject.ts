@@ -23,7 +23,10 @@ export interface Limits {
   readonly callTimeoutMs: number;
   /** Wall time for the child to import the submission (PyTorch takes a few seconds). */
   readonly startupTimeoutMs: number;
-  /** Total wall time of all calls to this submission. */
+  /**
+   * Total wall time of the submission: its calls and its processes' starts. Once used up, no further call is
+   * made (the checks left report `not_run`), and a call in progress is stopped when it runs out.
+   */
   readonly totalTimeMs: number;
   /** Address-space limit (Python) / old-space limit (Node), in MiB. */
   readonly memoryMb: number;
@@ -179,6 +182,8 @@ export interface ProcessSubjectOptions {
   readonly sandbox?: SandboxMode;
   /** Isolated: what else the child gets beside the submission file (see isolatedLaunch). */
   readonly isolation?: IsolatedLaunchOptions;
+  /** What the submission's earlier processes used of its total time (`limits.totalTimeMs`). */
+  readonly usedMs?: number;
   /** Scrubbed mode: run the child as this unprivileged user (the grader must be root; `cwd` must be theirs). */
   readonly runAs?: { readonly uid: number; readonly gid: number };
 }
@@ -243,6 +248,7 @@ export class ProcessSubject implements Subject {
     this.language = languageOf(submission);
     this.label = `student:${path.basename(submission)}`;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.spentMs = options.usedMs ?? 0;
     this.stdout = new CappedText(this.limits.maxOutputBytes);
     this.stderr = new CappedText(this.limits.maxOutputBytes);
   }
@@ -262,6 +268,11 @@ export class ProcessSubject implements Subject {
     }
     await subject.spawnChild();
     return subject;
+  }
+
+  /** The submission's time used so far against `limits.totalTimeMs`: this process's and `usedMs` before it. */
+  get usedMs(): number {
+    return this.spentMs;
   }
 
   get timing(): SubjectTiming {
@@ -360,6 +371,7 @@ export class ProcessSubject implements Subject {
     });
     const outcome = await Promise.race([readyPromise.then(() => 'ready' as const), exited.then(() => 'exited' as const), timeout]);
     this.startupMs += Date.now() - spawnedAt;
+    this.spentMs += Date.now() - spawnedAt;
     if (outcome === 'timeout' && !greeted) {
       this.infrastructureFailure = new SandboxError(`the submission's process did not start within ${this.limits.startupTimeoutMs} ms`);
     }
@@ -471,8 +483,8 @@ export class ProcessSubject implements Subject {
   }
 
   private async request(message: Record<string, unknown>, call: Call): Promise<Value> {
-    if (this.spentMs > this.limits.totalTimeMs) {
-      throw new SubjectError('timeout', `the submission used up its total time limit of ${this.limits.totalTimeMs} ms`);
+    if (this.spentMs >= this.limits.totalTimeMs) {
+      throw new SubjectError('not_run', `not run: the submission used up its total time limit of ${this.limits.totalTimeMs} ms (total_time_ms) on earlier checks`);
     }
     if (this.infrastructureFailure) throw this.infrastructureFailure;
     if (!this.child) {
@@ -531,25 +543,30 @@ export class ProcessSubject implements Subject {
     // The call's time counts only while the grader could read the child's pipes: while it is busy judging other
     // cases' answers, a child writing a large answer or much output waits for it, and that wait is not the
     // child's. A tick that comes late is charged at most LAG_ALLOWANCE_MS.
+    // The submission's total time left caps the call's own limit.
+    const left = this.limits.totalTimeMs - this.spentMs - (this.busySince === undefined ? 0 : performance.now() - this.busySince);
+    const limit = Math.max(0, Math.min(this.limits.callTimeoutMs, left));
+    const reason = () =>
+      limit < this.limits.callTimeoutMs
+        ? new SubjectError('timeout', `${p.call.fn} was stopped when the submission's total time limit of ${this.limits.totalTimeMs} ms (total_time_ms) ran out`)
+        : new SubjectError('timeout', `${p.call.fn} did not return within ${this.limits.callTimeoutMs} ms`);
     let charged = 0;
     let last = performance.now();
     const tick = () => {
       const now = performance.now();
       charged += Math.min(now - last, LAG_ALLOWANCE_MS);
       last = now;
-      if (charged < this.limits.callTimeoutMs) {
-        p.timer = setTimeout(tick, Math.min(TICK_MS, this.limits.callTimeoutMs - charged));
+      if (charged < limit) {
+        p.timer = setTimeout(tick, Math.min(TICK_MS, limit - charged));
         return;
       }
       // Timers run before the event loop reads the pipes: read what is there first, then kill only if the child
       // is still on this call.
       setImmediate(() => {
-        if (this.inflight[0] === head && this.pending.has(head)) {
-          this.kill(child, new SubjectError('timeout', `${p.call.fn} did not return within ${this.limits.callTimeoutMs} ms`));
-        }
+        if (this.inflight[0] === head && this.pending.has(head)) this.kill(child, reason());
       });
     };
-    p.timer = setTimeout(tick, Math.min(TICK_MS, this.limits.callTimeoutMs));
+    p.timer = setTimeout(tick, Math.min(TICK_MS, limit));
   }
 
   /** A call was answered: the child moves on to the next one, whose time limit starts now. */
