@@ -484,7 +484,7 @@ export class ProcessSubject implements Subject {
 
   private async request(message: Record<string, unknown>, call: Call): Promise<Value> {
     if (this.spentMs >= this.limits.totalTimeMs) {
-      throw new SubjectError('not_run', `not run: the submission used up its total time limit of ${this.limits.totalTimeMs} ms (total_time_ms) on earlier checks`);
+      throw new SubjectError('not_run', `the submission used up its total time limit of ${this.limits.totalTimeMs} ms (total_time_ms) on earlier checks`);
     }
     if (this.infrastructureFailure) throw this.infrastructureFailure;
     if (!this.child) {
