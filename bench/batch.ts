@@ -8,7 +8,7 @@
 // content-hash cache never answers for another student: 40% correct (correct.py, alt-loops.py,
 // correct.mjs), 40% with a mistake (each bug-*.py and bug-missing-diag.ts in turn), 20% slow (correct.py
 // whose softmax sleeps 2 ms per call and whose import sleeps 0.5 s). The assignment: seed-000's two softmax
-// problems, with its points and priced mistakes (fixtures/assignments/seed-000.yaml), since grading the
+// problems, with its points and priced mistakes (fixtures/assignments/catalog-seed-000.yaml), since grading the
 // whole seed-003 homework 200 times would take the better part of an hour here; bench/grade.ts gives one
 // seed-003 grade, from which its batch rate follows (workers / seconds per grade).
 //
@@ -43,7 +43,7 @@ export type Kind = 'correct' | 'buggy' | 'slow';
 
 /** Writes `count` submissions and the assignment into `dir`; returns the kinds by student id. */
 export function generateClass(dir: string, count: number): Record<string, Kind> {
-  const seed000 = parseYaml(readFileSync(path.join(root, 'fixtures', 'assignments', 'seed-000.yaml'), 'utf8')) as { problems: { id: string }[] } & Record<string, unknown>;
+  const seed000 = parseYaml(readFileSync(path.join(root, 'fixtures', 'assignments', 'catalog-seed-000.yaml'), 'utf8')) as { problems: { id: string }[] } & Record<string, unknown>;
   const problems = seed000.problems.filter((p) => p.id === 'softmax-temperature' || p.id === 'softmax-jacobian');
   writeFileSync(path.join(dir, 'assignment.yaml'), stringify({ ...seed000, name: 'bench: seed-000 softmax', problems }));
   const kinds: Record<string, Kind> = {};

@@ -1,4 +1,4 @@
-// Benchmark: grading one homework (fixtures/assignments/seed-003.yaml) for one Python and one TypeScript
+// Benchmark: grading one homework (fixtures/assignments/catalog-seed-003.yaml) for one Python and one TypeScript
 // submission (fixtures/submissions/seed-003/correct.{py,ts}, with fixtures/answers/seed-003/correct.yaml), with
 // where the time goes, and the CLI's own start (`--help`, `list`). Prints figures and asserts nothing about
 // speed, but exits non-zero when a submission meant to be correct does not get full marks: a figure for a
@@ -29,11 +29,12 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { loadAssignment } from '../grader/assignment.ts';
-import { type GradeReport, grade } from '../grader/grade.ts';
+import { grade } from '../grader/grade.ts';
+import type { GradeReport } from '../grader/report.ts';
 
 const run = promisify(execFile);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ASSIGNMENT = path.join(root, 'fixtures', 'assignments', 'seed-003.yaml');
+const ASSIGNMENT = path.join(root, 'fixtures', 'assignments', 'catalog-seed-003.yaml');
 const SUBMISSIONS = ['correct.py', 'correct.ts'].map((f) => path.join(root, 'fixtures', 'submissions', 'seed-003', f));
 const ANSWERS = path.join(root, 'fixtures', 'answers', 'seed-003', 'correct.yaml');
 /** Issue 17's targets for one `gradecheck grade`, CLI start included, in seconds. */

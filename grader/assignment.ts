@@ -3,11 +3,15 @@
 // Validated with zod; every error names the file, the line and the field.
 
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { formatFormError } from '../src/format.ts';
 import { problemIds, problems, isProblemId, type ProblemId } from '../spec/registry.ts';
 import { AssignmentError } from './assignment-error.ts';
+import type { Problem } from '../src/problem.ts';
+import { adapterIssues, bindingIssues } from './bindings/validate.ts';
+import { ProblemBinding } from './bindings/schema.ts';
 import { QuestionEntry, type QuestionSettings, questionIssues } from './questions.ts';
 
 export const VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;
@@ -47,8 +51,27 @@ const ProblemEntry = z
     runs: z.number().int().positive().optional(),
     checks: z.record(z.string(), CheckSettings).default({}),
     mistakes: z.record(z.string(), MistakeRubric).default({}),
+    /** The handout's own definition of the problem, when it differs from the catalog's (a Convention id). */
+    convention: z.string().optional(),
+    /** How the catalog's names reach the handout's interface (grader/bindings/). */
+    bind: ProblemBinding.optional(),
   })
   .strict();
+
+/** One task of the handout whose deliverable is code or a computed value, and how gradecheck grades it. */
+const HandoutTask = z
+  .object({
+    task: z.string().min(1),
+    points: z.number().nonnegative(),
+    /** The deliverable in a few words, as the handout asks for it. */
+    what: z.string().min(1),
+    /** The problem or question of this assignment that grades it. */
+    graded_by: z.string().optional(),
+    /** Why it is left to a person (or to a later version), when nothing grades it. */
+    left: z.string().optional(),
+  })
+  .strict()
+  .refine((t) => (t.graded_by === undefined) !== (t.left === undefined), { message: 'give graded_by (a problem or question id) or left (why a person grades it), one of the two' });
 
 const Limits = z
   .object({
@@ -77,6 +100,14 @@ const AssignmentSchema = z
     seed: z.number().int(),
     limits: Limits.default({}),
     late_policy: LatePolicy.optional(),
+    /** The files the handout asks students to hand in, in order of preference: the first found is graded. */
+    files: z.array(z.string().min(1)).default([]),
+    /** Names the handout provides (helpers, loaders): never graded as the student's work. */
+    provided: z.array(z.string().min(1)).default([]),
+    /** A Python file, relative to the assignment, that exposes catalog functions built from the handout's API. */
+    adapter: z.string().min(1).optional(),
+    /** The handout's code tasks with their points: what is graded and what is left (`gradecheck coverage`). */
+    handout: z.array(HandoutTask).default([]),
     problems: z.array(ProblemEntry).default([]),
     /** Written answers: closed forms graded from the student's answers.yaml. */
     questions: z.array(QuestionEntry).default([]),
@@ -95,7 +126,15 @@ const AssignmentSchema = z
         ctx.addIssue({ code: 'custom', path: ['problems', i, 'id'], message: `unknown problem "${p.id}"; known problems: ${problemIds.join(', ')}` });
         return;
       }
-      const problem = problems[p.id];
+      const catalog = problems[p.id] as Problem;
+      const convention = p.convention === undefined ? undefined : catalog.conventions?.find((c) => c.id === p.convention);
+      if (p.convention !== undefined && !convention) {
+        const known = catalog.conventions?.map((c) => c.id).join(', ');
+        ctx.addIssue({ code: 'custom', path: ['problems', i, 'convention'], message: `${p.id} has no convention "${p.convention}"; ${known ? `its conventions: ${known}` : 'it has none'}` });
+        return;
+      }
+      const problem = convention?.problem ?? catalog;
+      for (const issue of bindingIssues(problem, p.bind, a.adapter !== undefined)) ctx.addIssue({ code: 'custom', path: ['problems', i, 'bind', ...issue.path], message: issue.message });
       const checkIds = problem.checks.map((c) => c.id);
       for (const id of Object.keys(p.checks)) {
         if (!checkIds.includes(id)) {
@@ -110,6 +149,10 @@ const AssignmentSchema = z
           ctx.addIssue({ code: 'custom', path: ['problems', i, 'mistakes', id, 'deduct'], message: `deducts more than the problem's ${p.points} points` });
         }
       }
+    });
+    const gradable = new Set([...a.problems.map((p) => p.id), ...a.questions.map((q) => q.id)]);
+    a.handout.forEach((t, i) => {
+      if (t.graded_by !== undefined && !gradable.has(t.graded_by)) ctx.addIssue({ code: 'custom', path: ['handout', i, 'graded_by'], message: `no problem or question "${t.graded_by}" in this assignment` });
     });
     const seen = new Set<string>();
     a.problems.forEach((p, i) => {
@@ -154,7 +197,24 @@ export function parseAssignment(text: string, file: string): Assignment {
       }),
     );
   }
-  return { ...parsed.data, file, problems: parsed.data.problems as ProblemSettings[] };
+  const assignment: Assignment = { ...parsed.data, file, problems: parsed.data.problems as ProblemSettings[] };
+  // What needs the file's place on disk: the adapter, read and parsed before any student is graded.
+  const fileIssues = adapterIssues(assignment);
+  if (fileIssues.length > 0) {
+    throw new AssignmentError(fileIssues.map((issue) => ({ file: issue.file ?? file, line: issue.line ?? lineOf((doc.getIn(issue.path, true) as { range?: [number] } | undefined)?.range?.[0]) ?? 1, path: formatPath(issue.path), message: issue.message })));
+  }
+  return assignment;
+}
+
+/** The adapter file of an assignment, as an absolute path. */
+export function adapterPath(assignment: Pick<Assignment, 'file' | 'adapter'>): string | undefined {
+  return assignment.adapter === undefined ? undefined : path.resolve(path.dirname(assignment.file), assignment.adapter);
+}
+
+/** The problem as the assignment's handout defines it: the catalog's, or the convention it selects. */
+export function problemOf(settings: Pick<ProblemSettings, 'id' | 'convention'>): Problem {
+  const catalog: Problem = problems[settings.id];
+  return catalog.conventions?.find((c) => c.id === settings.convention)?.problem ?? catalog;
 }
 
 export function loadAssignment(file: string): Assignment {
@@ -174,7 +234,11 @@ export function assignmentForProblems(ids: readonly ProblemId[], seed: number): 
     name: `problems ${ids.join(', ')}`,
     seed,
     limits: {},
-    problems: ids.map((id) => ({ id, points: 1, visibility: 'visible', checks: {}, mistakes: {} })),
+    // The catalog's optional variants (the uniform initialisations) do not count in a self-check.
+    problems: ids.map((id) => ({ id, points: 1, visibility: 'visible', checks: Object.fromEntries(problems[id].checks.filter((c) => c.optional).map((c) => [c.id, { weight: 0 }])), mistakes: {} })),
+    files: [],
+    provided: [],
+    handout: [],
     questions: [],
   };
 }

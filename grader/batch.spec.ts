@@ -12,7 +12,7 @@ import { loadAssignment } from './assignment.ts';
 import { discoverSubmissions, mergeShards, parseShard, runBatch, shardOf } from './batch.ts';
 
 const root = path.join(import.meta.dirname, '..');
-const assignmentFile = path.join(root, 'fixtures', 'assignments', 'seed-000.yaml');
+const assignmentFile = path.join(root, 'fixtures', 'assignments', 'catalog-seed-000.yaml');
 const assignment = loadAssignment(assignmentFile);
 const softmaxDir = path.join(root, 'fixtures', 'submissions', 'softmax');
 const students = ['correct.py', 'bug-missing-inv-tau.py', 'bug-no-max-subtraction.py', 'alt-loops.py'];

@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { answersIn } from './answers.ts';
 import type { Assignment } from './assignment.ts';
-import type { GradeReport } from './grade.ts';
+import type { GradeReport } from './report.ts';
+import { ACCEPTED_TYPES, isCodeFile, pickCodeFile } from './submission.ts';
 import { GradeWorker } from './worker.ts';
 import { writeAtomic } from './write.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SUBMISSION_EXTENSIONS = ['.py', '.ipynb', '.ts', '.mts', '.mjs', '.js'];
-const NO_SOURCE_FILE = 'no source file (.py .ipynb .js .mjs .ts) or answers.yaml in the submission';
+const NO_SOURCE_FILE = `no source file (${ACCEPTED_TYPES}) or answers.yaml in the submission`;
 
 export interface Submission {
   /** Stable id: the Gradescope submission folder, or the student's folder/file name. */
@@ -32,19 +32,11 @@ export interface Submission {
   readonly unreadable?: string;
 }
 
-/** The file to grade in a student's folder: the first source file by name, .py before the others. */
-export function pickFile(dir: string): string | undefined {
-  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => SUBMISSION_EXTENSIONS.includes(path.extname(f)) && !f.split(path.sep).some((part) => part.startsWith('.') || part === 'node_modules'))
-    .sort((a, b) => SUBMISSION_EXTENSIONS.indexOf(path.extname(a)) - SUBMISSION_EXTENSIONS.indexOf(path.extname(b)) || a.localeCompare(b));
-  return files[0] === undefined ? undefined : path.join(dir, files[0]);
-}
-
 /** A student's folder; one that cannot be read is that student's row error, not the batch's crash. */
 function folderSubmission(id: string, dir: string): Submission {
   try {
     const answers = answersIn(dir);
-    return { id, file: pickFile(dir), ...(answers ? { answers } : {}) };
+    return { id, file: pickCodeFile(dir), ...(answers ? { answers } : {}) };
   } catch (error) {
     return { id, file: undefined, unreadable: `cannot read the submission folder: ${(error as Error).message}` };
   }
@@ -84,7 +76,7 @@ export function discoverSubmissions(dir: string): Submission[] {
     .flatMap((e): Submission[] => {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) return [folderSubmission(e.name, full)];
-      if (SUBMISSION_EXTENSIONS.includes(path.extname(e.name))) return [{ id: path.basename(e.name, path.extname(e.name)), file: full }];
+      if (isCodeFile(e.name)) return [{ id: path.basename(e.name, path.extname(e.name)), file: full }];
       return [];
     })
     .sort((a, b) => a.id.localeCompare(b.id));

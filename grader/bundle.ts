@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Assignment } from './assignment.ts';
+import { type Assignment, adapterPath } from './assignment.ts';
 import { writeAtomic } from './write.ts';
 import { type ZipEntry, writeZip } from './zip.ts';
 
@@ -33,6 +33,8 @@ export function bundleEntries(assignment: Assignment): ZipEntry[] {
     script('setup.sh'),
     script('run_autograder'),
     { name: 'assignment.yaml', data: readFileSync(assignment.file) },
+    // The adapter travels beside the assignment, at the relative path the assignment names it by.
+    ...(assignment.adapter ? [{ name: path.posix.normalize(assignment.adapter.split(path.sep).join('/')), data: readFileSync(adapterPath(assignment)!) }] : []),
     ...sourceFiles().map((f): ZipEntry => {
       // The CLI, the autograder scripts and the sandbox launcher (grader/runners/sandbox.sh) are executed directly.
       const isScript = f.startsWith(`bin${path.sep}`) || f.endsWith('.sh') || f === path.join('grader', 'autograder', 'run_autograder');

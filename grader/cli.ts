@@ -11,7 +11,8 @@ import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import type { Assignment } from './assignment.ts';
 import { AssignmentError } from './assignment-error.ts';
 import type { BatchRow } from './batch.ts';
-import type { GradeReport } from './grade.ts';
+import type { GradeReport } from './report.ts';
+import { ACCEPTED_TYPES, submissionParts } from './submission.ts';
 import { diagnose, runCheck, runProblem } from '../src/runner.ts';
 import { isProblemId, problemIds, problems, type ProblemId } from '../spec/registry.ts';
 import { mistakeSubject, referenceSubject, variantsOf } from '../spec/subjects.ts';
@@ -195,7 +196,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--json', 'print the report as JSON')
     .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string; fileOnly?: boolean; runAs?: string }) => {
       let report: GradeReport;
-      const { grade, submissionParts } = await import('./grade.ts');
+      const { grade } = await import('./grade.ts');
       try {
         const assignment = await chooseAssignment(options);
         const submittedAt = options.submittedAt === undefined ? undefined : new Date(options.submittedAt);
@@ -204,7 +205,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const parts = submissionParts(options.submission, options.answers);
         report =
           parts.code === undefined && parts.answers === undefined
-            ? ungradableReport(options, `no source file (.py .ipynb .js .mjs .ts) or answers.yaml in ${options.submission}`)
+            ? ungradableReport(options, `no source file (${ACCEPTED_TYPES}) or answers.yaml in ${options.submission}`)
             : await grade({
                 assignment,
                 submission: options.submission,
@@ -282,6 +283,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       const summary = summarize(assignment, rows);
       write(`merged ${shardDirs.length} shard(s): ${summary.graded}/${summary.submissions} graded, mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}`);
       exitCode = summary.failed > 0 ? EXIT.failed : EXIT.ok;
+    });
+
+  program
+    .command('coverage')
+    .description("list the handout's code tasks with their points: which are graded automatically and how, which by a person")
+    .requiredOption('-a, --assignment <file>', 'assignment YAML')
+    .action(async (options: { assignment: string }) => {
+      const assignment = await loadAssignmentFile(options.assignment);
+      const { coverageOf, formatCoverage } = await import('./coverage.ts');
+      write(formatCoverage(assignment, coverageOf(assignment)));
     });
 
   program

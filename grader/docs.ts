@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Problem } from '../src/problem.ts';
 import { problemIds, problems } from '../spec/registry.ts';
 
 export function problemsMarkdown(): string {
@@ -33,6 +34,9 @@ export function problemsMarkdown(): string {
     }
     out.push('', '| named mistake | what it is | hint |', '|---|---|---|');
     for (const m of p.mistakes) out.push(`| \`${m.id}\` | ${m.title.replace(/\|/g, '\\|')} | ${m.hint.replace(/\|/g, '\\|')} |`);
+    for (const c of (p as Problem).conventions ?? []) {
+      out.push('', `Convention \`${c.id}\` (an assignment selects it with \`convention: ${c.id}\`): ${c.title}. Checks: ${c.problem.checks.map((k) => `\`${k.id}\``).join(', ')}; named mistakes: ${c.problem.mistakes.map((m) => `\`${m.id}\``).join(', ')}.`);
+    }
   }
   return `${out.join('\n')}\n`;
 }

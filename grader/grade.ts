@@ -7,15 +7,17 @@ import path from 'node:path';
 import { type ProblemResult, runProblem } from '../src/runner.ts';
 import { camelCase, moduleSubject, type Subject } from '../src/subject.ts';
 import type { Problem } from '../src/problem.ts';
-import { problems } from '../spec/registry.ts';
 import { variantsOf } from '../spec/subjects.ts';
-import { answersIn, isAnswersFile, loadAnswers } from './answers.ts';
-import type { Assignment } from './assignment.ts';
+import { loadAnswers } from './answers.ts';
+import { type Assignment, adapterPath, problemOf } from './assignment.ts';
+import { boundSubject } from './bindings/bound-subject.ts';
+import { type ProblemBinding, studentName } from './bindings/schema.ts';
 import { type NotebookReport, prepareSubmission } from './notebook.ts';
-import { pickFile } from './batch.ts';
 import { type ScoredQuestion, gradeQuestions } from './questions.ts';
 import { type LoadError, ProcessSubject, type Limits, type SubjectTiming } from './process-subject.ts';
 import type { SandboxMode } from './sandbox.ts';
+import { stageFolder, submissionParts } from './submission.ts';
+import type { GradeReport } from './report.ts';
 import { type ScoredProblem, lateFactor, scoreProblem } from './score.ts';
 
 export interface GradeOptions {
@@ -37,33 +39,9 @@ export interface GradeOptions {
   readonly runAs?: { readonly uid: number; readonly gid: number };
 }
 
-export interface GradeReport {
-  readonly assignment: string;
-  readonly assignmentFile: string;
-  readonly submission: string;
-  readonly seed: number;
-  /** After the late factor. */
-  readonly score: number;
-  readonly maxScore: number;
-  readonly lateFactor: number;
-  readonly daysLate: number;
-  readonly problems: readonly ScoredProblem[];
-  /** Written answers, one per question of the assignment (visible ones only in a self-check). */
-  readonly questions: readonly ScoredQuestion[];
-  /** The answers file graded, if any. */
-  readonly answersFile?: string;
-  /** Answers for questions the assignment does not have (ignored). */
-  readonly unknownAnswers?: readonly string[];
-  readonly loadErrors: readonly LoadError[];
-  /** For a notebook: which cells were used and which skipped (and why). */
-  readonly notebook?: NotebookReport;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly executionTimeMs: number;
-  /** Where the time went (the submission's process: start, calls, compute inside it); absent when it never started. */
-  readonly timing?: SubjectTiming;
-  /** Set when grading itself failed: the score is not a grade. */
-  readonly ungradable?: string;
+/** The names the student's code must define for a problem: the catalog's, as the binding renames them. */
+function studentNames(problem: Problem, binding: ProblemBinding | undefined): string[] {
+  return functionsOf(problem).flatMap((fn) => studentName(fn, binding?.[fn]) ?? []);
 }
 
 /** The function names a problem grades, from its catalog signatures. */
@@ -84,30 +62,14 @@ function limitsOf(assignment: Assignment, overrides: Partial<Limits> | undefined
   };
 }
 
-/** A submission is a code file, an answers file, or a folder holding either or both. */
-export function submissionParts(submission: string, answers?: string): { code?: string; answers?: string } {
-  let isDir = false;
-  try {
-    isDir = statSync(submission).isDirectory();
-  } catch {
-    // A missing file: the runner reports it.
-  }
-  if (isDir) {
-    const code = pickFile(submission);
-    const found = answers ?? answersIn(submission);
-    return { ...(code ? { code } : {}), ...(found ? { answers: found } : {}) };
-  }
-  if (isAnswersFile(submission)) return { answers: answers ?? submission };
-  return { code: submission, ...(answers ? { answers } : {}) };
-}
-
 const NO_CODE: Subject = moduleSubject('(no code submitted)', {});
 
 export async function grade(options: GradeOptions): Promise<GradeReport> {
   const { assignment } = options;
   const started = Date.now();
   const maxScore = assignment.problems.reduce((s, p) => s + p.points, 0) + assignment.questions.filter((q) => !options.visibleOnly || q.visibility === 'visible').reduce((s, q) => s + q.points, 0);
-  const parts = submissionParts(options.submission, options.answers);
+  const parts = submissionParts(options.submission, options.answers, assignment.files);
+  const adapter = adapterPath(assignment);
   const base = {
     assignment: assignment.name,
     assignmentFile: assignment.file,
@@ -126,7 +88,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   };
   let notebook: NotebookReport | undefined;
   let extractionErrors: readonly LoadError[] = [];
-  const intArgs = Object.assign({}, ...assignment.problems.map((p) => problems[p.id].intArgs ?? {})) as Record<string, number[]>;
+  const intArgs = Object.assign({}, ...assignment.problems.map((p) => problemOf(p).intArgs ?? {})) as Record<string, number[]>;
   /** A fresh process for the submission's code, in a fresh private directory. */
   const startSubject = async (file: string): Promise<ProcessSubject> => {
     const cwd = tempDir();
@@ -141,6 +103,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       limits,
       usedMs: used,
       intArgs,
+      binding: { ...(adapter ? { adapter } : {}), provided: assignment.provided },
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       isolation: { fileOnly: options.fileOnly ?? false, assignmentFile: assignment.file },
     });
@@ -154,14 +117,18 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     let code: string | undefined;
     if (assignment.problems.length > 0 && parts.code !== undefined) {
       requireReadableFile(parts.code);
-      // A notebook becomes a .py of its definitions once; every process grades that file.
-      const prepared = prepareSubmission(parts.code, tempDir());
-      notebook = prepared.notebook;
+      // The submission's folder is copied once (helper modules, packages, data beside it); a notebook becomes a
+      // .py of its definitions in that copy; every process grades that file.
+      const stage = tempDir();
+      stageFolder(parts.code, stage, { fileOnly: options.fileOnly ?? false, exclude: [assignment.file] });
+      const staged = path.join(stage, path.basename(parts.code));
+      const prepared = prepareSubmission(staged, stage);
+      notebook = prepared.notebook && { ...prepared.notebook, file: parts.code };
       extractionErrors = prepared.loadErrors;
       code = prepared.file;
     }
     const plans = assignment.problems.map((settings) => {
-      const problem = problems[settings.id];
+      const problem = problemOf(settings);
       const visibility = (id: string) => settings.checks[id]?.visibility ?? settings.visibility;
       const counted = problem.checks.filter((c) => settings.checks[c.id]?.weight !== 0 && (!options.visibleOnly || visibility(c.id) === 'visible'));
       const runs = Object.fromEntries(
@@ -195,7 +162,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
           if (plan[phase].length === 0) continue;
           results.set(
             plan.problem.id,
-            await runProblem(plan.problem, student, {
+            await runProblem(plan.problem, boundSubject(student, plan.problem, plan.settings.bind), {
               seed: assignment.seed,
               variants: variantsOf(plan.problem),
               only: plan[phase],
@@ -219,7 +186,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         const ran = [...(visible.get(problem.id)?.checks ?? []), ...(hidden.get(problem.id)?.checks ?? [])];
         const order = problem.checks.map((c) => c.id);
         const result: ProblemResult = { problem: problem.id, title: problem.title, checks: ran.sort((a, b) => order.indexOf(a.check) - order.indexOf(b.check)) };
-        const missing = functionsOf(problem).filter((fn) => !loaded.ready.defined.includes(fn) && !loaded.ready.defined.includes(camelCase(fn)));
+        const missing = studentNames(problem, settings.bind).filter((fn) => !loaded.ready.defined.includes(fn) && !loaded.ready.defined.includes(camelCase(fn)));
         // Only worth saying when a check needed one of them (an assignment may leave some functions out).
         const neededMissing = result.checks.some((c) => c.failure?.code === 'missing');
         const notice = missing.length > 0 && neededMissing ? missingNotice(missing, loaded.ready.loadErrors) : undefined;
@@ -237,6 +204,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       questions,
       ...(answers.kind === 'answers' && answers.unknown.length > 0 ? { unknownAnswers: answers.unknown } : {}),
       loadErrors: [...extractionErrors, ...(first?.ready.loadErrors ?? [])],
+      ...(first?.ready.missingModules?.length ? { missingModules: first.ready.missingModules } : {}),
       ...(notebook ? { notebook } : {}),
       stdout: outputOf(subjects, 'stdout'),
       stderr: outputOf(subjects, 'stderr'),

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAssignment } from './assignment.ts';
-import { type GradeReport, grade } from './grade.ts';
+import { grade } from './grade.ts';
+import type { GradeReport } from './report.ts';
 import { cellSummary, extractNotebook } from './notebook.ts';
 import { reportMarkdown } from './render/markdown.ts';
 import { GradescopeResultsSchema, toGradescope } from './render/gradescope.ts';
@@ -16,7 +17,7 @@ import { GradescopeResultsSchema, toGradescope } from './render/gradescope.ts';
 const root = path.join(import.meta.dirname, '..', 'fixtures', 'submissions');
 const notebook = (name: string) => path.join(root, 'notebooks', name);
 
-// Seed 000's problems 1-2 with two of its deductions (fixtures/assignments/seed-000.yaml); few runs per check
+// Seed 000's problems 1-2 with two of its deductions (fixtures/assignments/catalog-seed-000.yaml); few runs per check
 // (the same seeds on both sides, so the comparison is exact), to keep the test short.
 const assignment = parseAssignment(
   [

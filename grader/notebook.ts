@@ -3,11 +3,12 @@
 // graded as a .py file written into the child's private work dir. Which cells were used is part of the report.
 
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type LoadError, pythonExecutable } from './process-subject.ts';
+import { isNotebook } from './submission.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -45,7 +46,6 @@ export interface PreparedSubmission {
   readonly loadErrors: readonly LoadError[];
 }
 
-export const isNotebook = (file: string): boolean => path.extname(file).toLowerCase() === '.ipynb';
 
 /** Runs the extractor on a notebook (it parses, never executes). */
 export function extractNotebook(file: string): z.infer<typeof ExtractionSchema> {
@@ -59,11 +59,15 @@ export function extractNotebook(file: string): z.infer<typeof ExtractionSchema> 
   return ExtractionSchema.parse(JSON.parse(out));
 }
 
-/** A notebook becomes `<workDir>/<stem>.py`; any other submission is graded as it is. */
+/**
+ * A notebook becomes `<workDir>/<stem>.py` (`<stem>_notebook.py` when the folder has a `<stem>.py` of its own),
+ * beside the staged files of its folder, so its helper modules import; any other submission is graded as it is.
+ */
 export function prepareSubmission(file: string, workDir: string): PreparedSubmission {
   if (!isNotebook(file)) return { file, loadErrors: [] };
   const extraction = extractNotebook(file);
-  const target = path.join(workDir, `${path.basename(file, path.extname(file))}.py`);
+  const stem = path.basename(file, path.extname(file));
+  const target = [`${stem}.py`, `${stem}_notebook.py`, `${stem}_${Date.now()}.py`].map((f) => path.join(workDir, f)).find((f) => !existsSync(f))!;
   writeFileSync(target, extraction.source);
   return { file: target, notebook: { file, cells: extraction.cells }, loadErrors: extraction.errors };
 }

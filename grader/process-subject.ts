@@ -12,11 +12,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Value } from '../src/failure.ts';
 import type { Handle, Subject } from '../src/subject.ts';
-import { type IsolatedLaunchOptions, type SandboxMode, SandboxError, isolatedLaunch, sandboxMode, withParentDeathSignal } from './sandbox.ts';
+import { ISOLATED_ADAPTER_PATH, type IsolatedLaunchOptions, type SandboxMode, SandboxError, isolatedLaunch, sandboxMode, withParentDeathSignal } from './sandbox.ts';
+import { type Language, languageOf } from './submission.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export type Language = 'python' | 'node';
 
 export interface Limits {
   /** Wall time for one call. */
@@ -49,7 +49,7 @@ export const DEFAULT_LIMITS: Limits = {
 };
 
 export interface LoadError {
-  readonly kind: 'syntax' | 'import';
+  readonly kind: 'syntax' | 'import' | 'adapter';
   readonly message: string;
   readonly traceback: string;
 }
@@ -59,13 +59,8 @@ export interface ReadyInfo {
   readonly defined: readonly string[];
   /** Why (part of) the submission did not load. */
   readonly loadErrors: readonly LoadError[];
-}
-
-export function languageOf(file: string): Language {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.py') return 'python';
-  if (['.js', '.mjs', '.ts', '.mts'].includes(ext)) return 'node';
-  throw new SubjectError('missing', `unsupported submission type "${ext}": expected .py, .ipynb, .js, .mjs or .ts`);
+  /** Modules the submission imports that are not installed (stubbed: only code that uses them fails). */
+  readonly missingModules?: readonly string[];
 }
 
 export function pythonExecutable(): string {
@@ -87,8 +82,10 @@ function pathToUrl(p: string): string {
 }
 
 /** The environment a child sees: no secrets of the grader's, nothing but what an interpreter needs. */
-function scrubbedEnv(limits: Limits, seed: number): NodeJS.ProcessEnv {
+function scrubbedEnv(limits: Limits, seed: number, binding: ChildBinding): NodeJS.ProcessEnv {
   return {
+    ...(binding.adapter ? { GRADECHECK_ADAPTER: binding.adapter } : {}),
+    ...(binding.provided?.length ? { GRADECHECK_PROVIDED: binding.provided.join(',') } : {}),
     GRADECHECK_SEED: String(seed >>> 0),
     PATH: '/usr/local/bin:/usr/bin:/bin',
     LANG: 'C.UTF-8',
@@ -131,6 +128,14 @@ interface Response {
   readonly error?: { type: string; message: string; traceback?: string };
   readonly defined?: string[];
   readonly loadErrors?: LoadError[];
+  readonly missingModules?: string[];
+}
+
+/** A CallShape on the wire: values encoded like arguments, absent fields left out. */
+function wireShape(shape: CallShape): Record<string, unknown> {
+  const { kwargs, setGlobals, ...rest } = shape;
+  const encode = (r: Readonly<Record<string, Value>>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, encodeWire(v)]));
+  return { ...rest, ...(kwargs ? { kwargs: encode(kwargs) } : {}), ...(setGlobals ? { setGlobals: encode(setGlobals) } : {}) };
 }
 
 /** The harness's first line, sent before any student code runs: the process started as it should. */
@@ -170,7 +175,37 @@ export function encodeWire(v: Value): unknown {
   return v;
 }
 
+/** What the child needs to know of the assignment's bindings (never the answer key). */
+export interface ChildBinding {
+  /** The staff's adapter file (Python), loaded beside the submission. */
+  readonly adapter?: string;
+  /** Names the handout provides: never graded as the student's (seed 002's sigmoid). */
+  readonly provided?: readonly string[];
+}
+
+/**
+ * How one call reaches the student's interface (see grader/bindings/): keyword arguments, conversions to the
+ * handout's types, module globals set before and read after, the adapter's namespace instead of the student's.
+ */
+export interface CallShape {
+  readonly scope?: 'adapter';
+  /** Per positional argument: 'tuple', 'list', 'int', 'float', 'tensor', 'tensor32', 'array', or null. */
+  readonly convert?: readonly (string | null)[];
+  readonly kwargs?: Readonly<Record<string, Value>>;
+  readonly kwconvert?: Readonly<Record<string, string>>;
+  readonly setGlobals?: Readonly<Record<string, Value>>;
+  readonly globalsConvert?: Readonly<Record<string, string>>;
+  /** Answer { result, globals: { name: value } } with these module globals as they are after the call. */
+  readonly readGlobals?: readonly string[];
+  /** The function updates its arguments in place by contract (no mutated_input failure). */
+  readonly inPlace?: boolean;
+  /** For a class: 'torch' (step() reads .grad) or 'numpy' (step(grads)); unset: read off step's signature. */
+  readonly form?: 'torch' | 'numpy';
+}
+
 export interface ProcessSubjectOptions {
+  /** The adapter and the handout's provided names. */
+  readonly binding?: ChildBinding;
   readonly limits?: Partial<Limits>;
   /** Integer-valued arguments by function (e.g. class labels): sent as int64 arrays to Python. */
   readonly intArgs?: Readonly<Record<string, readonly number[]>>;
@@ -260,7 +295,7 @@ export class ProcessSubject implements Subject {
       subject.mode = options.sandbox ?? sandboxMode();
       subject.launch =
         subject.mode === 'isolated'
-          ? isolatedLaunch(subject.language, subject.submission, subject.language === 'python' ? pythonExecutable() : process.execPath, subject.limits, options.cwd, options.isolation)
+          ? isolatedLaunch(subject.language, subject.submission, subject.language === 'python' ? pythonExecutable() : process.execPath, subject.limits, options.cwd, { ...options.isolation, ...(options.binding?.adapter ? { adapter: options.binding.adapter } : {}) })
           : { ...command(subject.language, subject.submission, subject.limits), cwd: options.cwd };
     } catch (error) {
       subject.infrastructureFailure = error instanceof SandboxError ? error : new SandboxError(`cannot prepare the submission's process: ${(error as Error).message}`);
@@ -290,7 +325,7 @@ export class ProcessSubject implements Subject {
     let greeted = false;
     const child = spawn(cmd, args, {
       cwd,
-      env: scrubbedEnv(this.limits, this.options.seed ?? 0),
+      env: scrubbedEnv(this.limits, this.options.seed ?? 0, this.childBinding),
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true, // its own process group, so a kill takes its children too
       // The isolated launcher drops to a fresh uid itself; --run-as is the scrubbed mode's separate user.
@@ -333,7 +368,7 @@ export class ProcessSubject implements Subject {
           if (message.op === HELLO) {
             greeted = true;
           } else if (message.op === 'ready') {
-            this.ready = { defined: message.defined ?? [], loadErrors: message.loadErrors ?? [] };
+            this.ready = { defined: message.defined ?? [], loadErrors: message.loadErrors ?? [], missingModules: message.missingModules ?? [] };
             resolve();
           } else {
             this.settle(message, child);
@@ -454,11 +489,23 @@ export class ProcessSubject implements Subject {
   }
 
   call(fn: string, args: readonly Value[]): Promise<Value> {
-    return this.request({ op: 'call', fn, args: encodeWire(args as Value), intArgs: this.options.intArgs?.[fn] ?? [] }, { fn, args });
+    return this.callShaped(fn, args, {});
   }
 
-  async create(cls: string, args: readonly Value[]): Promise<Handle> {
-    const answer = await this.request({ op: 'new', cls, args: encodeWire(args as Value) }, { fn: cls, args });
+  /**
+   * Calls `fn` as a binding shapes the call. `intArgs` are those of `catalogName` (the catalog function the
+   * call stands for), by position in `args`.
+   */
+  callShaped(fn: string, args: readonly Value[], shape: CallShape, catalogName = fn): Promise<Value> {
+    return this.request({ op: 'call', fn, args: encodeWire(args as Value), intArgs: this.options.intArgs?.[catalogName] ?? [], ...wireShape(shape) }, { fn, args });
+  }
+
+  create(cls: string, args: readonly Value[]): Promise<Handle> {
+    return this.createShaped(cls, args, {});
+  }
+
+  async createShaped(cls: string, args: readonly Value[], shape: CallShape): Promise<Handle> {
+    const answer = await this.request({ op: 'new', cls, args: encodeWire(args as Value), ...wireShape(shape) }, { fn: cls, args });
     const handle = { id: Number(answer), cls };
     this.live.add(handle.id);
     return handle;
@@ -473,6 +520,12 @@ export class ProcessSubject implements Subject {
     this.requireAlive(handle);
     const answer = await this.request({ op: 'inspect', handle: handle.id }, { fn: `${handle.cls} (parameters)`, args: [] });
     return Array.isArray(answer) ? (answer as Value[]) : [answer];
+  }
+
+  /** The adapter as the child sees it: copied into the isolated sandbox, or read where it lies. */
+  private get childBinding(): ChildBinding {
+    const b = this.options.binding ?? {};
+    return this.mode === 'isolated' && b.adapter ? { ...b, adapter: ISOLATED_ADAPTER_PATH } : b;
   }
 
   /** Instances die with their process: a handle from before a restart is gone. */

@@ -13,10 +13,11 @@
 // set up); the default, auto, picks isolated where it works.
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stageFolder } from './submission.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const runners = path.join(here, 'runners');
@@ -119,35 +120,25 @@ function extraBind(executable: string): string | undefined {
   return prefix;
 }
 
-/** Files beside a submission that it may import or load (a helper module, saved weights), copied with it. */
-const SIBLING_EXTENSIONS = ['.py', '.js', '.mjs', '.cjs', '.ts', '.mts', '.json', '.npy', '.npz', '.csv', '.txt'];
-const SIBLING_MAX_BYTES = 8 * 1024 * 1024;
-const SIBLING_MAX_FILES = 200;
-
-/**
- * The regular files beside `submission` to copy with it: none when its folder holds the grader (the
- * repository) or the assignment, or when `fileOnly` (a folder of many students' files).
- */
-function siblingsOf(submission: string, fileOnly: boolean, assignmentFile: string | undefined): string[] {
-  const dir = path.dirname(submission);
-  const inside = (p: string) => `${path.resolve(p)}/`.startsWith(`${dir}/`);
-  if (fileOnly || inside(repoRoot) || (assignmentFile !== undefined && inside(assignmentFile))) return [];
-  return readdirSync(dir)
-    .filter((f) => SIBLING_EXTENSIONS.includes(path.extname(f).toLowerCase()) && path.join(dir, f) !== submission)
-    .map((f) => path.join(dir, f))
-    .filter((f) => {
-      const st = statSync(f, { throwIfNoEntry: false });
-      return st !== undefined && st.isFile() && st.size <= SIBLING_MAX_BYTES;
-    })
-    .slice(0, SIBLING_MAX_FILES);
-}
-
 export interface IsolatedLaunchOptions {
   /** Copy only the submission, not the files beside it (a folder of many students' files). */
   readonly fileOnly?: boolean;
   /** Never copied, even when it lies beside the submission. */
   readonly assignmentFile?: string;
+  /** The assignment's adapter, copied to ISOLATED_ADAPTER_PATH. */
+  readonly adapter?: string;
 }
+
+/** Makes the staged files and their folders readable by the child's uid. */
+function readableTree(root: string, files: readonly string[]): void {
+  for (const file of files) {
+    chmodSync(path.join(root, file), 0o644);
+    for (let dir = path.dirname(file); dir !== '.'; dir = path.dirname(dir)) chmodSync(path.join(root, dir), 0o755);
+  }
+}
+
+/** Where an isolated child finds the assignment's adapter. */
+export const ISOLATED_ADAPTER_PATH = '/gradecheck/adapter.py';
 
 /**
  * Prepares `stage` (the grader's private temp dir) for an isolated child: the harness and a copy of the
@@ -169,6 +160,11 @@ export function isolatedLaunch(
   chmodSync(path.join(inside, 'submission'), 0o755);
   const harness = language === 'python' ? 'harness.py' : 'harness.mjs';
   copyFileSync(path.join(runners, harness), path.join(inside, harness));
+  // The submission with the helper modules, packages and data beside it (grader/submission.ts).
+  const staged = stageFolder(submission, path.join(inside, 'submission'), {
+    fileOnly: options.fileOnly ?? false,
+    ...(options.assignmentFile ? { exclude: [options.assignmentFile] } : {}),
+  });
   let name = path.basename(submission);
   const target = () => path.join(inside, 'submission', name);
   if (language === 'node' && /\.m?ts$/i.test(name)) {
@@ -181,13 +177,11 @@ export function isolatedLaunch(
     }
     name = name.replace(/\.m?ts$/i, '.mjs');
     writeFileSync(target(), code);
-  } else {
-    copyFileSync(submission, target());
   }
-  for (const sibling of siblingsOf(submission, options.fileOnly ?? false, options.assignmentFile)) {
-    const copy = path.join(inside, 'submission', path.basename(sibling));
-    copyFileSync(sibling, copy);
-    chmodSync(copy, 0o644);
+  readableTree(path.join(inside, 'submission'), staged);
+  if (options.adapter) {
+    copyFileSync(options.adapter, path.join(stage, ISOLATED_ADAPTER_PATH));
+    chmodSync(path.join(stage, ISOLATED_ADAPTER_PATH), 0o644);
   }
   chmodSync(path.join(inside, harness), 0o644);
   chmodSync(target(), 0o644);

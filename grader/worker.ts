@@ -8,7 +8,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Assignment, loadAssignment } from './assignment.ts';
-import { type GradeReport, grade } from './grade.ts';
+import { grade } from './grade.ts';
+import type { GradeReport } from './report.ts';
 import { writeReport } from './write.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { Assignment } from './assignment.ts';
+import { type Assignment, adapterPath } from './assignment.ts';
 import { writeAtomic } from './write.ts';
 
 export interface WorkflowOptions {
@@ -69,8 +69,11 @@ export function classroomWorkflow(options: WorkflowOptions): string {
 
 /** Writes the workflow and the assignment it reads into `repoDir`; returns the paths written. */
 export function writeClassroomWorkflow(options: WorkflowOptions, repoDir: string): string[] {
+  const adapter = adapterPath(options.assignment);
   const files: [string, string][] = [
     [path.join(repoDir, WORKFLOW_ASSIGNMENT), readFileSync(options.assignment.file, 'utf8')],
+    // The adapter beside the assignment, where the assignment names it.
+    ...(adapter && options.assignment.adapter ? [[path.join(repoDir, path.dirname(WORKFLOW_ASSIGNMENT), options.assignment.adapter), readFileSync(adapter, 'utf8')] as [string, string]] : []),
     [path.join(repoDir, WORKFLOW_FILE), classroomWorkflow(options)],
   ];
   for (const [file, text] of files) writeAtomic(file, text);

@@ -3,7 +3,7 @@
 
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { GradeReport } from './grade.ts';
+import type { GradeReport } from './report.ts';
 import { toGradescope } from './render/gradescope.ts';
 import { toJunit } from './render/junit.ts';
 import { reportHtml } from './render/html.ts';

@@ -6,7 +6,7 @@ export { affineLsGrad, affineLsLoss } from './affine-ls.ts';
 export { huberFit, huberGrad, huberLoss } from './huber.ts';
 export { bce, bceGrad, crossEntropy, crossEntropyGrad, mse, mseGrad } from './losses.ts';
 export { reluGrad, sigmoid, sigmoidGrad, tanhGrad } from './activations.ts';
-export { SimpleGradientDescent, momentumStep, sgdStep } from './sgd.ts';
+export { SimpleGradientDescent, SimpleGradientDescentPenaltyOverLr, momentumStep, sgdStep } from './sgd.ts';
 export { emaUpdate, gradMeanRms } from './moments.ts';
 export { ADAMOptimizer, adamStep, adamTwoSteps, adamwStep } from './adam.ts';
 export { backprop, feedForward } from './mlp.ts';

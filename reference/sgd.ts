@@ -59,3 +59,18 @@ export class SimpleGradientDescent {
     this.params.forEach((p, i) => assignInPlace(p, sgdStep(flatten(p), flatten(grads[i]!), this.lr, this.weightDecay)));
   }
 }
+
+/**
+ * Seed 003's own weight decay (part II): the penalty is lambda/(2 nu) ||p||^2 with nu the learning rate, so the
+ * learning rate cancels in the decay term and the update is p <- (1 - weight_decay) p - lr g, i.e.
+ * `x -= lr * x.grad + weight_decay * x`. Not torch.optim.SGD's rule (that one scales the decay by lr too).
+ */
+export class SimpleGradientDescentPenaltyOverLr extends SimpleGradientDescent {
+  override step(grads: ParamArray[]): void {
+    requireGradsLike(this.params, grads);
+    this.params.forEach((p, i) => {
+      const g = flatten(grads[i]!);
+      assignInPlace(p, flatten(p).map((x, j) => x - this.lr * g[j]! - this.weightDecay * x));
+    });
+  }
+}

@@ -15,7 +15,7 @@ import type { Problem } from '../src/problem.ts';
 import { tolerance } from '../src/tolerance.ts';
 import { ADAMOptimizer, adamStep } from '../reference/adam.ts';
 import { type ParamArray, assignInPlace, flatten, requireGradsLike, shapeOf } from '../reference/params.ts';
-import { SimpleGradientDescent } from '../reference/sgd.ts';
+import { SimpleGradientDescent, SimpleGradientDescentPenaltyOverLr } from '../reference/sgd.ts';
 import { epsilon, learningRate, weightDecay } from './optim-inputs.ts';
 import { mistake } from './subjects.ts';
 
@@ -70,39 +70,96 @@ interface SgdHyper {
   readonly wd: number;
 }
 
-export const sgdWeightDecay: Problem = {
+/** Every parameter after each step of a random sequence of step(grads), against `Reference` (a rule of decay). */
+const sgdTrajectory = (id: string, title: string, Reference: typeof SimpleGradientDescent) =>
+  trajectoryMatchesOracle({
+    id,
+    title,
+    arbitrary: scenario<SgdHyper>(fc.record({ lr: learningRate, wd: weightDecay })),
+    cls: 'SimpleGradientDescent',
+    args: (s) => [s.params, s.hyper.lr, s.hyper.wd],
+    steps: (s) => s.grads,
+    oracle: (s) => referenceTrajectory((p) => new Reference(p, s.hyper.lr, s.hyper.wd), s),
+    tolerance: OPTIMIZER_TOLERANCES.trajectory,
+  });
+
+const SGD_SIGNATURES = ['class SimpleGradientDescent(params, lr=0.1, weight_decay=0.0)', 'SimpleGradientDescent.step(grads)'];
+
+/**
+ * Seed 003's own rule: its penalty lambda/(2 nu) ||theta||^2 makes the update theta -= nu g + lambda theta (the
+ * handout's `x -= lr * x.grad + weight_decay * x`, and the answer of its question 1.E). Relative to it, torch's
+ * rule is the mistake.
+ */
+const penaltyOverLr: Problem = {
   id: 'sgd-weight-decay',
-  title: 'Gradient descent with weight decay (SimpleGradientDescent)',
+  title: "Gradient descent with seed 003's weight decay (SimpleGradientDescent)",
   source: 'seed 003, tasks 1.3, 1.D, 1.E',
-  signatures: ['class SimpleGradientDescent(params, lr=0.1, weight_decay=0.0)', 'SimpleGradientDescent.step(grads)'],
+  signatures: SGD_SIGNATURES,
   checks: [
-    trajectoryMatchesOracle({
-      id: 'matches-torch-sgd',
-      title: 'step(grads) updates every parameter in place by p -= lr * (g + weight_decay * p), as torch.optim.SGD',
-      arbitrary: scenario<SgdHyper>(fc.record({ lr: learningRate, wd: weightDecay })),
-      cls: 'SimpleGradientDescent',
-      args: (s) => [s.params, s.hyper.lr, s.hyper.wd],
-      steps: (s) => s.grads,
-      oracle: (s) => referenceTrajectory((p) => new SimpleGradientDescent(p, s.hyper.lr, s.hyper.wd), s),
-      tolerance: OPTIMIZER_TOLERANCES.trajectory,
-    }),
+    sgdTrajectory(
+      'matches-handout-rule',
+      "step(grads) updates every parameter in place by p -= lr * g + weight_decay * p (seed 003's penalty weight_decay/(2 lr) ||p||^2)",
+      SimpleGradientDescentPenaltyOverLr,
+    ),
   ],
   mistakes: [
     mistake({
-      id: 'decay-not-scaled-by-lr',
-      title: 'weight decay not scaled by the learning rate (p -= lr*g + wd*p)',
-      hint: 'The decay is part of the gradient: p -= lr * (g + weight_decay * p), so it is scaled by lr too (seed 003 task 1.3).',
+      id: 'decay-scaled-by-lr',
+      title: "weight decay scaled by the learning rate (torch's p -= lr * (g + wd * p), not this handout's rule)",
+      hint: 'Here the penalty is weight_decay/(2 lr) ||p||^2: its gradient times lr is weight_decay * p, so p -= lr * g + weight_decay * p (tasks 1.D, 1.E).',
+      implementation: { SimpleGradientDescent },
+    }),
+    mistake({
+      id: 'decay-uses-abs',
+      title: 'decay term weight_decay * |p| instead of weight_decay * p',
+      hint: 'The gradient of ||p||^2 / 2 is p itself, with its sign (task 1.D).',
       implementation: {
         SimpleGradientDescent: class extends SimpleGradientDescent {
           override step(grads: ParamArray[]): void {
             requireGradsLike(this.params, grads);
             this.params.forEach((p, i) => {
               const g = flatten(grads[i]!);
-              assignInPlace(p, flatten(p).map((x, j) => x - this.lr * g[j]! - this.weightDecay * x));
+              assignInPlace(p, flatten(p).map((x, j) => x - this.lr * g[j]! - this.weightDecay * Math.abs(x)));
             });
           }
         },
       },
+    }),
+    mistake({
+      id: 'decay-ignored',
+      title: 'weight decay ignored',
+      hint: 'Subtract weight_decay * p as well as lr * g in each step.',
+      implementation: {
+        SimpleGradientDescent: class extends SimpleGradientDescent {
+          constructor(params: ParamArray[], lr = 0.1) {
+            super(params, lr, 0);
+          }
+        },
+      },
+    }),
+  ],
+};
+
+export const sgdWeightDecay: Problem = {
+  id: 'sgd-weight-decay',
+  title: 'Gradient descent with weight decay (SimpleGradientDescent)',
+  source: 'seed 003, tasks 1.3, 1.D, 1.E',
+  signatures: SGD_SIGNATURES,
+  checks: [sgdTrajectory('matches-torch-sgd', 'step(grads) updates every parameter in place by p -= lr * (g + weight_decay * p), as torch.optim.SGD', SimpleGradientDescent)],
+  conventions: [
+    {
+      id: 'penalty-over-lr',
+      title: "seed 003's decay: penalty weight_decay/(2 lr) ||p||^2, so p -= lr * g + weight_decay * p",
+      implementation: { SimpleGradientDescent: SimpleGradientDescentPenaltyOverLr },
+      problem: penaltyOverLr,
+    },
+  ],
+  mistakes: [
+    mistake({
+      id: 'decay-not-scaled-by-lr',
+      title: 'weight decay not scaled by the learning rate (p -= lr*g + wd*p)',
+      hint: 'The decay is part of the gradient: p -= lr * (g + weight_decay * p), so it is scaled by lr too (torch.optim.SGD).',
+      implementation: { SimpleGradientDescent: SimpleGradientDescentPenaltyOverLr },
     }),
     mistake({
       id: 'decay-uses-abs',
@@ -247,6 +304,12 @@ export const adamOptimizer: Problem = {
           return adamStep(decayed, g, o.m[i]!, o.v[i]!, o.t, o.lr, o.beta1, o.beta2, o.eps, 0);
         }),
       },
+    }),
+    mistake({
+      id: 'optimizer-decay-ignored',
+      title: 'weight decay ignored (g = x.grad alone)',
+      hint: 'Adam as torch.optim.Adam adds weight_decay * p to the gradient before updating m and v (seed 003 task 2.3: g = x.grad + weight_decay * x).',
+      implementation: { ADAMOptimizer: adamVariant((o, i, w, g) => adamStep(w, g, o.m[i]!, o.v[i]!, o.t, o.lr, o.beta1, o.beta2, o.eps, 0)) },
     }),
   ],
 };

@@ -19,6 +19,11 @@ export interface Check {
   /** The tolerance its comparisons use (documented beside the problem). */
   readonly tolerance?: Tolerance;
   /**
+   * A variant the catalog offers beyond what the homeworks require (the uniform initialisations): it counts only
+   * where an assignment gives it a weight, never in a self-check without an assignment.
+   */
+  readonly optional?: boolean;
+  /**
    * How diagnosis compares the subject's answer with a named-mistake variant's answer to the failing call, for
    * checks whose answers are random (compare distributions, not numbers). Default: within the failure's tolerance.
    */
@@ -48,6 +53,7 @@ export interface CheckSpec<I> {
   /** Resolves when the subject satisfies the property on `input`; throws a CheckFailure otherwise. */
   readonly run: (subject: Subject, input: I, context: CheckContext) => Promise<void>;
   readonly sameAnswer?: (received: Value, variant: Value) => boolean;
+  readonly optional?: boolean;
 }
 
 export function defineCheck<I>(spec: CheckSpec<I>): Check {
@@ -57,6 +63,7 @@ export function defineCheck<I>(spec: CheckSpec<I>): Check {
     numRuns: spec.numRuns ?? DEFAULT_RUNS,
     ...(spec.tolerance ? { tolerance: spec.tolerance } : {}),
     ...(spec.sameAnswer ? { sameAnswer: spec.sameAnswer } : {}),
+    ...(spec.optional ? { optional: true } : {}),
     property: (subject, context = PLAIN_CONTEXT) =>
       fc.asyncProperty(spec.arbitrary, async (input) => {
         await spec.run(subject, input, context);
@@ -75,6 +82,22 @@ export interface Mistake {
   readonly implementation: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A handout's own definition of a problem (seed 003 defines weight decay by the penalty lambda/(2 nu) ||theta||^2,
+ * so its update is theta -= nu g + lambda theta): the same interface graded against another reference, with the
+ * named mistakes judged relative to it. An assignment selects it by id (`convention:`).
+ */
+export interface Convention {
+  /** Stable id within the problem, e.g. "decay-outside-lr". */
+  readonly id: string;
+  /** The rule in a few words, as the handout states it. */
+  readonly title: string;
+  /** The reference as the handout defines it: the exports that differ from the catalog's. */
+  readonly implementation: Readonly<Record<string, unknown>>;
+  /** The problem under this convention: checks whose oracles follow it, and its own named mistakes. */
+  readonly problem: Problem;
+}
+
 export interface Problem {
   /** The catalog id, e.g. "softmax-jacobian". */
   readonly id: string;
@@ -87,4 +110,6 @@ export interface Problem {
   readonly intArgs?: Readonly<Record<string, readonly number[]>>;
   readonly checks: readonly Check[];
   readonly mistakes: readonly Mistake[];
+  /** The handouts' own definitions of this problem, if any differ from the catalog's. */
+  readonly conventions?: readonly Convention[];
 }

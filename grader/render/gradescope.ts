@@ -2,7 +2,7 @@
 // declared as a typed schema so what we write is validated, not assumed.
 
 import { z } from 'zod';
-import type { GradeReport } from '../grade.ts';
+import type { GradeReport } from '../report.ts';
 import { VISIBILITIES } from '../assignment.ts';
 import { cellSummary } from '../notebook.ts';
 import { checkFeedback, reportMarkdown } from './markdown.ts';

@@ -12,7 +12,7 @@ import katex from 'katex';
 import type { FailureData, Value } from '../../src/failure.ts';
 import { codeLabel, formatCall, formatNumber, formatValue, replayHint } from '../../src/format.ts';
 import type { CheckResult } from '../../src/runner.ts';
-import type { GradeReport } from '../grade.ts';
+import type { GradeReport } from '../report.ts';
 import type { NotebookReport } from '../notebook.ts';
 import type { ScoredQuestion } from '../questions.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';

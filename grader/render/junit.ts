@@ -1,7 +1,7 @@
 // junit.xml for CI systems: a test suite per problem, a test case per check.
 
 import { formatCheckResult } from '../../src/format.ts';
-import type { GradeReport } from '../grade.ts';
+import type { GradeReport } from '../report.ts';
 import { questionFeedback, questionPassed } from './question.ts';
 
 const escape = (s: string) =>

@@ -2,7 +2,7 @@
 // visible show their verdict and the named mistake, never their inputs or expected values.
 
 import { formatCheckResult } from '../../src/format.ts';
-import type { GradeReport } from '../grade.ts';
+import type { GradeReport } from '../report.ts';
 import { type NotebookReport, cellSummary } from '../notebook.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
 import { checkView } from './visibility.ts';

@@ -1,7 +1,7 @@
 // The terminal view of a report (gradecheck check / grade).
 
 import { formatCheckResult } from '../../src/format.ts';
-import type { GradeReport } from '../grade.ts';
+import type { GradeReport } from '../report.ts';
 import { notebookSentence } from './markdown.ts';
 import { questionFeedback, questionPassed } from './question.ts';
 
@@ -14,6 +14,7 @@ export function reportTerminal(report: GradeReport): string {
     out.push(`! the submission did not load cleanly: ${e.message}`);
     if (e.traceback) out.push(...e.traceback.trim().split('\n').slice(-6).map((l) => `  | ${l}`));
   }
+  if (report.missingModules?.length) out.push(`note: not installed where this is graded, so code using it could not run: ${report.missingModules.join(', ')}`);
   if (report.notebook) out.push(notebookSentence(report.notebook));
   for (const p of report.problems) {
     const passed = p.checks.filter((c) => c.result.passed).length;

@@ -182,6 +182,99 @@ def relevant_traceback(exc, filename):
     return (text + "".join(traceback.format_exception_only(type(exc), exc)))[-4000:]
 
 
+class MissingModule(types.ModuleType):
+    """Stands in for a module the submission imports that this machine does not have (tensorflow, medmnist,
+    torchvision): importing it works, using it raises. Code that never uses it (a data loader the grader does
+    not call) costs nothing; code that does fails with a message that names the module."""
+
+    def __init__(self, name):
+        super().__init__(name)
+        self.__path__ = []  # a package, so `from tensorflow.keras import datasets` imports too
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return MissingAttribute(self.__name__ + "." + attr)
+
+
+class MissingAttribute:
+    def __init__(self, name):
+        self._name = name
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return MissingAttribute(self._name + "." + attr)
+
+    def __call__(self, *args, **kwargs):
+        root = self._name.split(".")[0]
+        USED_MISSING.add(root)
+        raise ModuleNotFoundError(f"{self._name} needs the module '{root}', which is not installed where this is graded")
+
+    def __mro_entries__(self, bases):
+        return (object,)
+
+
+# Modules the submission imported that are not installed, and those of them its graded code tried to use.
+STUBBED_MISSING, USED_MISSING = set(), set()
+# Never stubbed: without them nothing can be graded, and their absence is the environment's failure.
+ESSENTIAL_MODULES = {"numpy"}
+
+
+class MissingModuleFinder:
+    """A last-resort import finder: a module that no other finder has, imported by the submission's own code
+    (never by a library: numpy's and torch's optional imports must keep failing as they expect), becomes a
+    MissingModule."""
+
+    folder = None
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        import importlib.machinery
+        root = name.split(".")[0]
+        if root in ESSENTIAL_MODULES or root in sys.builtin_module_names or not MissingModuleFinder.imported_by_submission():
+            return None
+        STUBBED_MISSING.add(root)
+        return importlib.machinery.ModuleSpec(name, MissingModuleFinder, is_package=True)
+
+    @staticmethod
+    def imported_by_submission():
+        frame = sys._getframe(2)
+        while frame is not None and (frame.f_code.co_filename.startswith("<frozen") or frame.f_code.co_filename == __file__):
+            frame = frame.f_back
+        if frame is None or MissingModuleFinder.folder is None:
+            return False
+        return os.path.abspath(frame.f_code.co_filename).startswith(MissingModuleFinder.folder + os.sep)
+
+    @staticmethod
+    def create_module(spec):
+        return MissingModule(spec.name)
+
+    @staticmethod
+    def exec_module(module):
+        pass
+
+
+def written_by_submission(obj, folder, provided):
+    """Whether a callable is the student's own work: defined in a file of the submission's folder (the
+    submission, its helper modules, its packages), not imported from a library (sklearn's confusion_matrix)
+    and not one of the helpers the handout provides (seed 002's sigmoid)."""
+    if getattr(obj, "__name__", None) in provided:
+        return False
+    module = sys.modules.get(getattr(obj, "__module__", None) or "")
+    if module is None:
+        return False
+    if module.__name__ == "submission":
+        return True
+    source = getattr(module, "__file__", None)
+    return bool(source) and os.path.abspath(source).startswith(folder + os.sep)
+
+
+def library_origin(obj):
+    module = getattr(obj, "__module__", None) or "a library"
+    return module.split(".")[0] if module != "submission" else "the handout"
+
+
 def load_submission(path):
     """Imports the submission. If a top-level statement fails (a missing module, a stray training loop that
     raises), runs the remaining statements one by one so that what it does define can still be graded."""
@@ -190,7 +283,11 @@ def load_submission(path):
     sys.modules["submission"] = module
     with open(path, encoding="utf-8", errors="replace") as f:
         source = f.read()
-    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    # The submission's folder is importable: helper modules and packages with relative imports (mytorch/).
+    folder = os.path.dirname(os.path.abspath(path))
+    sys.path.insert(0, folder)
+    MissingModuleFinder.folder = folder
+    sys.meta_path.append(MissingModuleFinder)
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
@@ -204,7 +301,7 @@ def load_submission(path):
         problems.append({"kind": "import", "message": f"{type(exc).__name__}: {exc}",
                          "traceback": relevant_traceback(exc, path)})
     module.__dict__.clear()
-    module.__file__ = path
+    module.__name__, module.__file__ = "submission", path  # functions defined below record their module by it
     for stmt in tree.body:
         try:
             exec(compile(ast.Module(body=[stmt], type_ignores=[]), path, "exec"), module.__dict__)
@@ -245,12 +342,17 @@ def main():
 
     send({"op": "hello"})  # before any student code runs: the process started as it should
     module, load_problems = load_submission(path)
-    session = Session(module)
+    provided = set(filter(None, os.environ.get("GRADECHECK_PROVIDED", "").split(",")))
+    session = Session(module, os.path.dirname(os.path.abspath(path)), provided)
+    adapter_file = os.environ.get("GRADECHECK_ADAPTER")
+    if adapter_file:
+        session.adapter, adapter_problems = load_adapter(adapter_file, module)
+        load_problems += adapter_problems
     torch_seeded = _torch() is not None
     if torch_seeded:
         seed_student_rngs(seed, torch_only=True)
-    defined = sorted(k for k, v in module.__dict__.items() if callable(v) and not k.startswith("_"))
-    send({"op": "ready", "defined": defined, "loadErrors": load_problems,
+    defined = sorted(k for k, v in module.__dict__.items() if callable(v) and not k.startswith("_") and session.owns(v))
+    send({"op": "ready", "defined": defined, "loadErrors": load_problems, "missingModules": sorted(STUBBED_MISSING),
           "numpy": _np() is not None, "torch": _torch() is not None})
 
     def answer(request):
@@ -276,12 +378,49 @@ def main():
 
 
 class Session:
-    """The instances a submission's classes made, by handle, with the arguments they were built from."""
+    """The instances a submission's classes made, by handle, with the arguments they were built from; the
+    staff's adapter module, if the assignment has one; what counts as the student's own code."""
 
-    def __init__(self, module):
+    def __init__(self, module, folder, provided):
         self.module = module
+        self.folder = folder
+        self.provided = provided
+        self.adapter = None
         self.instances = {}
         self.next_handle = 1
+
+    def owns(self, obj):
+        return written_by_submission(obj, self.folder, self.provided)
+
+    def lookup(self, name, scope):
+        """The callable a request names, or an error response's (type, message) when there is none the
+        student wrote: a name bound to a library's function or to a helper the handout provides is not theirs."""
+        if scope == "adapter":
+            target = getattr(self.adapter, name, None) if self.adapter is not None else None
+            return (target, None) if callable(target) else (None, ("harness", f"the assignment's adapter defines no {name}"))
+        target = getattr(self.module, name, None)
+        if not callable(target):
+            return None, ("missing", f"{name} is not defined")
+        if not self.owns(target):
+            origin = "a helper the handout provides" if name in self.provided else f"imported from {library_origin(target)}"
+            return None, ("missing", f"{name} is not defined by the submission ({origin}, not the student's own code)")
+        return target, None
+
+
+def load_adapter(path, submission):
+    """Runs the staff's adapter (a Python file next to the assignment that exposes catalog functions built from
+    the handout's interface) with the student's module importable as `submission`."""
+    adapter = types.ModuleType("gradecheck_adapter")
+    adapter.__file__ = path
+    adapter.submission = submission
+    sys.modules["gradecheck_adapter"] = adapter
+    try:
+        with open(path, encoding="utf-8") as f:
+            exec(compile(f.read(), path, "exec"), adapter.__dict__)
+    except BaseException as exc:  # noqa: BLE001
+        return adapter, [{"kind": "adapter", "message": f"the assignment's adapter failed: {type(exc).__name__}: {exc}",
+                          "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-4000:]}]
+    return adapter, []
 
 
 def error_response(rid, exc, module):
@@ -293,12 +432,13 @@ def handle(request, session, send):
     op = request.get("op", "call")
     rid = request.get("id")
     module = session.module
+    missing = None
     if op == "call":
         target_name = request.get("fn")
-        target = getattr(module, target_name, None)
+        target, missing = session.lookup(target_name, request.get("scope"))
     elif op == "new":
         target_name = request.get("cls")
-        target = getattr(module, target_name, None)
+        target, missing = session.lookup(target_name, request.get("scope"))
     elif op in ("invoke", "inspect"):
         entry = session.instances.get(request.get("handle"))
         if entry is None:
@@ -312,8 +452,9 @@ def handle(request, session, send):
     else:
         send({"id": rid, "ok": False, "error": {"type": "harness", "message": f"unknown op {op}"}})
         return
-    if not callable(target):
-        send({"id": rid, "ok": False, "error": {"type": "missing", "message": f"{target_name} is not defined"}})
+    if missing is not None or not callable(target):
+        kind, message = missing or ("missing", f"{target_name} is not defined")
+        send({"id": rid, "ok": False, "error": {"type": kind, "message": message}})
         return
     int_args = set(request.get("intArgs", []))
     try:
@@ -323,24 +464,57 @@ def handle(request, session, send):
             args = [[decode(p) for p in raw[0]]] + [decode(a) for a in raw[1:]]
         else:
             args = [decode(a, i in int_args) for i, a in enumerate(raw)]
+        args = [convert(a, c) for a, c in zip(args, request.get("convert") or [None] * len(args))]
+        kwargs = {k: convert(decode(v), (request.get("kwconvert") or {}).get(k)) for k, v in (request.get("kwargs") or {}).items()}
+        set_globals = {k: convert(decode(v), (request.get("globalsConvert") or {}).get(k)) for k, v in (request.get("setGlobals") or {}).items()}
     except Exception as exc:  # noqa: BLE001
         send({"id": rid, "ok": False, "error": {"type": "harness", "message": f"cannot decode arguments: {exc}"}})
         return
-    before = snapshot(args) if op == "call" else None
+    before = snapshot(args) if op == "call" and not request.get("inPlace") else None
     try:
         if op == "new":
-            entry = Instance.create(target, args)
+            entry = Instance.create(target, args, request.get("form"))
             session.instances[session.next_handle] = entry
             send({"id": rid, "ok": True, "value": session.next_handle})
             session.next_handle += 1
             return
+        for name, value in set_globals.items():
+            setattr(module, name, value)
         started = time.perf_counter()
-        result = target(*args)
+        result = target(*args, **kwargs)
         compute_ms = (time.perf_counter() - started) * 1000
+        if request.get("readGlobals"):
+            result = {"result": result, "globals": {name: getattr(module, name, None) for name in request["readGlobals"]}}
     except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt, custom BaseExceptions
         send(error_response(rid, exc, module))
         return
     respond(rid, result, before, args, send, compute_ms)
+
+
+def convert(value, how):
+    """An argument in the type the handout's interface takes (the assignment's binding says which): a Python
+    tuple of ints for a shape, a torch tensor, a plain list, a Python scalar. None leaves the numpy form."""
+    if how is None:
+        return value
+    np = _np()
+    if how == "tuple":
+        items = value.tolist() if np is not None and isinstance(value, np.ndarray) else list(value)
+        return tuple(int(x) if float(x).is_integer() else x for x in items) if all(_is_number(x) for x in items) else tuple(items)
+    if how == "list":
+        return value.tolist() if np is not None and isinstance(value, np.ndarray) else list(value)
+    if how == "int":
+        return int(value)
+    if how == "float":
+        return float(value)
+    if how in ("tensor", "tensor32"):
+        import torch
+        dtype = torch.float32 if how == "tensor32" else torch.float64
+        if isinstance(value, list):
+            return [torch.as_tensor(v, dtype=dtype) for v in value]
+        return torch.as_tensor(value, dtype=dtype)
+    if how == "array":
+        return np.asarray(value, dtype=np.float64)
+    raise ValueError(f"unknown conversion {how!r}")
 
 
 def respond(rid, result, before, args, send, compute_ms=0.0):
@@ -367,9 +541,11 @@ class Instance:
         self.torch_params = torch_params
 
     @staticmethod
-    def create(cls, args):
+    def create(cls, args, form=None):
+        """form: "torch" or "numpy" as the assignment says; None guesses it from step's signature."""
         torch_params = None
-        if args and isinstance(args[0], list) and Instance.takes_no_step_argument(cls):
+        torch_form = form == "torch" if form is not None else Instance.takes_no_step_argument(cls)
+        if args and isinstance(args[0], list) and torch_form:
             import torch
             torch_params = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in args[0]]
             obj = cls(torch_params, *args[1:])

@@ -1,0 +1,61 @@
+// `gradecheck coverage`: the handout's code tasks with their points, which of them gradecheck grades and through
+// which interface, and which are left to a person, with the share of points graded automatically.
+
+import type { Assignment } from './assignment.ts';
+import { problemOf } from './assignment.ts';
+import { catalogCallables, studentName } from './bindings/schema.ts';
+
+export interface CoverageRow {
+  readonly task: string;
+  readonly points: number;
+  readonly what: string;
+  /** How it is graded ("problem ema: function ema_update"), or undefined when a person grades it. */
+  readonly how?: string;
+  readonly left?: string;
+}
+
+export interface Coverage {
+  readonly rows: readonly CoverageRow[];
+  readonly codePoints: number;
+  readonly gradedPoints: number;
+}
+
+/** How the student's code is reached for one problem: its bound names, conventions and adapter. */
+function interfaceOf(assignment: Assignment, id: string): string {
+  const settings = assignment.problems.find((p) => p.id === id);
+  if (!settings) return `written answer ${id}`;
+  const problem = problemOf(settings);
+  const names = [...catalogCallables(problem)].map(([name, { isClass }]) => {
+    const entry = settings.bind?.[name];
+    const student = studentName(name, entry);
+    const form = typeof entry === 'object' && 'optimizer' in entry && entry.optimizer ? ` (${entry.optimizer} optimizer)` : '';
+    return student === undefined ? `${name} through the adapter` : `${isClass ? 'class' : 'function'} ${student}${form}`;
+  });
+  return `problem ${id}: ${names.join(', ')}${settings.convention ? `; the handout's convention ${settings.convention}` : ''}`;
+}
+
+export function coverageOf(assignment: Assignment): Coverage {
+  const rows = assignment.handout.map((t) => ({
+    task: t.task,
+    points: t.points,
+    what: t.what,
+    ...(t.graded_by !== undefined ? { how: interfaceOf(assignment, t.graded_by) } : {}),
+    ...(t.left !== undefined ? { left: t.left } : {}),
+  }));
+  const sum = (r: readonly CoverageRow[]) => r.reduce((s, x) => s + x.points, 0);
+  return { rows, codePoints: sum(rows), gradedPoints: sum(rows.filter((r) => r.how !== undefined)) };
+}
+
+export function formatCoverage(assignment: Assignment, coverage: Coverage): string {
+  if (coverage.rows.length === 0) return `${assignment.file}: the assignment lists no handout tasks (add a handout: section)`;
+  const pct = coverage.codePoints > 0 ? Math.round((100 * coverage.gradedPoints) / coverage.codePoints) : 0;
+  return [
+    `${assignment.name}`,
+    '',
+    '| task | points | deliverable | graded |',
+    '|---|---|---|---|',
+    ...coverage.rows.map((r) => `| ${r.task} | ${r.points} | ${r.what} | ${r.how ?? `by a person: ${r.left}`} |`),
+    '',
+    `graded automatically: ${coverage.gradedPoints} of ${coverage.codePoints} code points (${pct}%)`,
+  ].join('\n');
+}

@@ -1,0 +1,69 @@
+// The seed homeworks graded through the interface their handouts ask for (shared/handouts/): a solution written
+// exactly as the handout asks gets full marks on its code tasks, and each typical mistake (a fixture
+// `bug-<mistake>.<ext>` beside it) loses exactly the assignment's deduction on the task that prices it, with the
+// mistake named. Expected scores come from the assignment, never from a run.
+
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type Assignment, loadAssignment } from './assignment.ts';
+import { grade } from './grade.ts';
+
+const root = path.join(import.meta.dirname, '..');
+
+interface HandoutSeed {
+  readonly assignment: string;
+  /** Folder of fixtures/submissions holding `correct.*` and `bug-<mistake>.*`. */
+  readonly fixtures: string;
+  /**
+   * Where the handout's own code makes one task call another, a mistake in the first costs the second too
+   * (seed 003's ADAMOptimizer calls the student's ema_update, as its template says).
+   */
+  readonly carriesInto?: Readonly<Record<string, readonly string[]>>;
+}
+
+const SEEDS: readonly HandoutSeed[] = [
+  { assignment: 'seed-000.yaml', fixtures: 'seed-000-handout' },
+  { assignment: 'seed-003.yaml', fixtures: 'seed-003-handout', carriesInto: { ema: ['adam-optimizer'] } },
+];
+
+const codePoints = (a: Assignment) => a.problems.reduce((s, p) => s + p.points, 0);
+
+describe.each(SEEDS)('$assignment through its handout', ({ assignment: file, fixtures, carriesInto = {} }) => {
+  const assignment = loadAssignment(path.join(root, 'fixtures', 'assignments', file));
+  const dir = path.join(root, 'fixtures', 'submissions', fixtures);
+  const files = readdirSync(dir);
+  const correct = files.find((f) => f.startsWith('correct.'))!;
+
+  it(`${correct} gets full marks on every code task`, async () => {
+    const report = await grade({ assignment, submission: path.join(dir, correct) });
+    const failed = report.problems.flatMap((p) => p.checks.filter((c) => !c.result.passed).map((c) => `${p.id}/${c.result.check}: ${c.result.failure?.message}`));
+    expect(failed).toEqual([]);
+    expect(report.problems.reduce((s, p) => s + p.score, 0)).toBe(codePoints(assignment));
+    expect(report.loadErrors).toEqual([]);
+  });
+
+  const priced = assignment.problems.flatMap((p) => Object.entries(p.mistakes).map(([mistake, { deduct }]) => ({ owner: p.id, mistake, deduct })));
+  const cases = files.filter((f) => f.startsWith('bug-')).map((f) => {
+    const mistake = path.basename(f, path.extname(f)).slice('bug-'.length);
+    return [f, priced.find((p) => p.mistake === mistake)] as const;
+  });
+
+  it('prices the mistake of every bug fixture, and has a fixture for every mistake it prices', () => {
+    expect(cases.filter(([, p]) => p === undefined).map(([f]) => f)).toEqual([]);
+    expect(priced.filter((p) => !cases.some(([, c]) => c?.mistake === p.mistake)).map((p) => p.mistake)).toEqual([]);
+  });
+
+  it.concurrent.each(cases.filter(([, p]) => p !== undefined))('%s loses its deduction on its task, named', async (fixture, pricing) => {
+    const { owner, mistake, deduct } = pricing!;
+    const carried = carriesInto[owner] ?? [];
+    // The owner and what it carries into are graded; the other tasks are shown full in the correct-solution test.
+    const graded = { ...assignment, problems: assignment.problems.filter((p) => p.id === owner || carried.includes(p.id)) };
+    const report = await grade({ assignment: graded, submission: path.join(dir, fixture) });
+    const problem = report.problems.find((p) => p.id === owner)!;
+    const points = assignment.problems.find((p) => p.id === owner)!.points;
+    expect(problem.score).toBeCloseTo(points - deduct, 6);
+    expect(problem.mistake?.id).toBe(mistake);
+    for (const other of report.problems.filter((p) => p.id !== owner)) expect(other.score, `${other.id} carries ${owner}'s mistake`).toBeLessThanOrEqual(other.points);
+  });
+});

@@ -1,0 +1,39 @@
+// The grade report: what grading one submission found, as data. The grader makes it (grader/grade.ts); the
+// renderers (grader/render/), batch and the CLI read it.
+
+import type { LoadError, SubjectTiming } from './process-subject.ts';
+import type { NotebookReport } from './notebook.ts';
+import type { ScoredQuestion } from './questions.ts';
+import type { ScoredProblem } from './score.ts';
+
+export interface GradeReport {
+  readonly assignment: string;
+  readonly assignmentFile: string;
+  readonly submission: string;
+  readonly seed: number;
+  /** After the late factor. */
+  readonly score: number;
+  readonly maxScore: number;
+  readonly lateFactor: number;
+  readonly daysLate: number;
+  readonly problems: readonly ScoredProblem[];
+  /** Written answers, one per question of the assignment (visible ones only in a self-check). */
+  readonly questions: readonly ScoredQuestion[];
+  /** The answers file graded, if any. */
+  readonly answersFile?: string;
+  /** Answers for questions the assignment does not have (ignored). */
+  readonly unknownAnswers?: readonly string[];
+  readonly loadErrors: readonly LoadError[];
+  /** Modules the submission imports that are not installed where it was graded (only code using them failed). */
+  readonly missingModules?: readonly string[];
+  /** For a notebook: which cells were used and which skipped (and why). */
+  readonly notebook?: NotebookReport;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly executionTimeMs: number;
+  /** Where the time went (the submission's process: start, calls, compute inside it); absent when it never started. */
+  readonly timing?: SubjectTiming;
+  /** Set when grading itself failed: the score is not a grade. */
+  readonly ungradable?: string;
+}
+
