@@ -22,21 +22,25 @@ export interface ScoredProblem {
   readonly checks: readonly ScoredCheck[];
   /** The priced mistake that explains every failure, if any. */
   readonly mistake?: MistakeMatch & { readonly deduct: number };
+  /**
+   * Other priced mistakes that explain every failure as well: the shrunk input cannot tell them apart (decay
+   * ignored and decay decoupled agree on a parameter that starts at 0), so the student is told each.
+   */
+  readonly alsoFits?: readonly (MistakeMatch & { readonly deduct: number })[];
   /** Why the problem could not be run at all (nothing defined, the submission did not load). */
   readonly notice?: string;
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
-/** The one mistake named on every failed check, if the assignment prices it. */
-function pricedMistake(settings: ProblemSettings, failed: readonly CheckResult[]): (MistakeMatch & { deduct: number }) | undefined {
-  if (failed.length === 0) return undefined;
+/** The mistakes named on every failed check that the assignment prices, in the problem's order. */
+function pricedMistakes(settings: ProblemSettings, failed: readonly CheckResult[]): (MistakeMatch & { deduct: number })[] {
+  if (failed.length === 0) return [];
   const [first, ...rest] = failed;
-  for (const candidate of first?.diagnosis ?? []) {
+  return (first?.diagnosis ?? []).flatMap((candidate) => {
     const rubric = settings.mistakes[candidate.id];
-    if (rubric && rest.every((c) => c.diagnosis?.some((d) => d.id === candidate.id))) return { ...candidate, deduct: rubric.deduct };
-  }
-  return undefined;
+    return rubric && rest.every((c) => c.diagnosis?.some((d) => d.id === candidate.id)) ? [{ ...candidate, deduct: rubric.deduct }] : [];
+  });
 }
 
 export function scoreProblem(settings: ProblemSettings, result: ProblemResult, index: number, notice?: string): ScoredProblem {
@@ -44,7 +48,7 @@ export function scoreProblem(settings: ProblemSettings, result: ProblemResult, i
   const totalWeight = weights.reduce((s, w) => s + w, 0) || 1;
   const shares = weights.map((w) => (settings.points * w) / totalWeight);
   const failed = result.checks.filter((c) => !c.passed);
-  const mistake = pricedMistake(settings, failed);
+  const [mistake, ...alsoFits] = pricedMistakes(settings, failed);
   const passedShare = result.checks.reduce((s, c, i) => s + (c.passed ? shares[i]! : 0), 0);
   const failedShare = settings.points - passedShare;
   // With a priced mistake the problem earns points - deduct, spread over its checks in proportion.
@@ -70,6 +74,7 @@ export function scoreProblem(settings: ProblemSettings, result: ProblemResult, i
     score: round(target),
     checks,
     ...(mistake ? { mistake } : {}),
+    ...(alsoFits.length > 0 ? { alsoFits } : {}),
     ...(notice ? { notice } : {}),
   };
 }

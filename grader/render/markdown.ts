@@ -15,6 +15,7 @@ export function checkFeedback(problem: ScoredProblem, check: ScoredCheck): strin
   if (view.kind === 'passed') return `Passed (${view.numRuns} random cases).`;
   const lines: string[] = [];
   if (problem.mistake) lines.push(`**Named mistake: ${problem.mistake.title}** (−${fmt(problem.mistake.deduct)} points). ${problem.mistake.hint}`);
+  for (const other of problem.alsoFits ?? []) lines.push(`The failing input fits this mistake too: ${other.title}. ${other.hint}`);
   if (view.kind === 'hidden') {
     const diagnosis = view.diagnosis.map((d) => `Likely mistake: ${d.title}. ${d.hint}`);
     lines.push(`Failed: ${view.label}. This check's inputs are hidden.`, ...diagnosis);

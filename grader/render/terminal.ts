@@ -21,6 +21,7 @@ export function reportTerminal(report: GradeReport): string {
     out.push(`${p.score === p.points ? '✓' : '✗'} ${p.id}: ${fmt(p.score)} / ${fmt(p.points)} points, ${passed}/${p.checks.length} checks passed`);
     if (p.notice) out.push(`  ${p.notice}`);
     if (p.mistake) out.push(`  named mistake: ${p.mistake.title} (−${fmt(p.mistake.deduct)}). ${p.mistake.hint}`);
+    for (const other of p.alsoFits ?? []) out.push(`  the failing input fits this mistake too: ${other.title}. ${other.hint}`);
     // A problem whose functions are not there at all: the notice says it, one line per check would repeat it.
     const nothingDefined = p.notice !== undefined && p.checks.every((c) => c.result.failure?.code === 'missing');
     for (const c of p.checks) {
