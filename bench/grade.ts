@@ -1,6 +1,8 @@
 // Benchmark: grading one homework (fixtures/assignments/catalog-seed-003.yaml) for one Python and one TypeScript
-// submission (fixtures/submissions/seed-003/correct.{py,ts}), with where the time goes. Prints figures;
-// asserts nothing about speed. Run with `npx tsx bench/grade.ts [REPS]` (or `npm run bench`).
+// submission (fixtures/submissions/seed-003/correct.{py,ts}, with fixtures/answers/seed-003/correct.yaml), with
+// where the time goes, and the CLI's own start (`--help`, `list`). Prints figures and asserts nothing about
+// speed, but exits non-zero when a submission meant to be correct does not get full marks: a figure for a
+// grade that went wrong measures nothing. Run with `npx tsx bench/grade.ts [REPS]` (or `npm run bench`).
 //
 // What is timed, per repetition:
 // - `cli`: `node bin/gradecheck.mjs grade --json` from spawn to exit, what one `gradecheck grade` costs;
@@ -10,7 +12,7 @@
 //     top level), summed over restarts (ProcessSubject.timing.startupMs);
 //   - `compute`: time inside the student's functions, measured in the child around each call
 //     (the `computeMs` of each response);
-//   - `wire`: the round trips minus that compute: encoding, the pipes both ways, decoding, the harness's
+//   - `wire`: the time the child had calls to answer, minus that compute: encoding, the pipes both ways, decoding, the harness's
 //     no-mutation copy, and the wait for the scheduler to run the other process;
 //   - `grader`: the rest: fast-check, the reference, numerical differentiation, diagnosis and scoring.
 // - CPU: this process's user+sys time and the reaped children's (/proc/self/stat utime+stime and
@@ -34,7 +36,11 @@ const run = promisify(execFile);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ASSIGNMENT = path.join(root, 'fixtures', 'assignments', 'catalog-seed-003.yaml');
 const SUBMISSIONS = ['correct.py', 'correct.ts'].map((f) => path.join(root, 'fixtures', 'submissions', 'seed-003', f));
-const TARGET_S: Record<string, number> = { '.py': 3, '.ts': 1.5 };
+const ANSWERS = path.join(root, 'fixtures', 'answers', 'seed-003', 'correct.yaml');
+/** Issue 17's targets for one `gradecheck grade`, CLI start included, in seconds. */
+const TARGET_S: Record<string, number> = { '.py': 1.0, '.ts': 0.8 };
+/** Issue 17's targets for the CLI's own start, in seconds. */
+const CLI_TARGET_S: Record<string, number> = { '--help': 0.25, list: 0.4 };
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 
 /** CPU ms of this process and of its reaped children, from /proc/self/stat. */
@@ -56,23 +62,25 @@ interface Sample {
   wireMs: number;
   graderMs: number;
   calls: number;
+  messages: number;
   cpuSelfMs: number;
   cpuChildMs: number;
   score: string;
+  full: boolean;
 }
 
 async function sample(submission: string): Promise<Sample> {
   const assignment = loadAssignment(ASSIGNMENT);
   const t0 = performance.now();
-  const { stdout } = await run(process.execPath, [path.join(root, 'bin', 'gradecheck.mjs'), 'grade', '--json', '-a', ASSIGNMENT, '--submission', submission, '-o', path.join(os.tmpdir(), 'gradecheck-bench-grade')], { maxBuffer: 64 << 20 });
+  const { stdout } = await run(process.execPath, [path.join(root, 'bin', 'gradecheck.mjs'), 'grade', '--json', '-a', ASSIGNMENT, '--submission', submission, '--answers', ANSWERS, '-o', path.join(os.tmpdir(), 'gradecheck-bench-grade')], { maxBuffer: 64 << 20 });
   const cliMs = performance.now() - t0;
   const cliReport = JSON.parse(stdout) as GradeReport;
   const cpu0 = cpuMs();
   const t1 = performance.now();
-  const report = await grade({ assignment, submission });
+  const report = await grade({ assignment, submission, answers: ANSWERS });
   const gradeMs = performance.now() - t1;
   const cpu1 = cpuMs();
-  const t = report.timing ?? { startupMs: 0, calls: 0, roundTripMs: 0, computeMs: 0 };
+  const t = report.timing ?? { startupMs: 0, calls: 0, roundTripMs: 0, computeMs: 0, messages: 0 };
   return {
     cliMs,
     cliStartMs: cliMs - cliReport.executionTimeMs,
@@ -82,21 +90,40 @@ async function sample(submission: string): Promise<Sample> {
     wireMs: t.roundTripMs - t.computeMs,
     graderMs: gradeMs - t.startupMs - t.roundTripMs,
     calls: t.calls,
+    messages: t.messages,
     cpuSelfMs: cpu1.self - cpu0.self,
     cpuChildMs: cpu1.children - cpu0.children,
     score: report.ungradable ? `ungradable: ${report.ungradable}` : `${report.score}/${report.maxScore}`,
+    full: !report.ungradable && report.score === report.maxScore && cliReport.score === cliReport.maxScore,
   };
 }
 
-export async function benchGrade(reps = 3): Promise<void> {
+/** Wall seconds of `gradecheck ARGS` from spawn to exit (the median of REPS after a warm-up). */
+async function cliSeconds(args: readonly string[], reps: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i <= reps; i++) {
+    const t0 = performance.now();
+    await run(process.execPath, [path.join(root, 'bin', 'gradecheck.mjs'), ...args], { maxBuffer: 64 << 20 });
+    if (i > 0) times.push((performance.now() - t0) / 1000);
+  }
+  return median(times);
+}
+
+/** Prints the figures; resolves false when a submission meant to be correct did not get full marks. */
+export async function benchGrade(reps = 3): Promise<boolean> {
   console.log(`bench grade: ${path.relative(root, ASSIGNMENT)}, one submission at a time; load average ${load()}, ${os.availableParallelism()} cores`);
-  const cols = ['submission', 'score', 'cli s', 'cli start', 'grade s', 'proc start', 'compute', 'wire', 'grader', 'calls', 'wire/call', 'overhead', 'cpu grader', 'cpu child', 'target'];
+  for (const [args, target] of [[['--help'], CLI_TARGET_S['--help']!], [['list'], CLI_TARGET_S['list']!]] as const) {
+    const s = await cliSeconds(args, reps);
+    console.log(`gradecheck ${args.join(' ')}: ${s.toFixed(2)} s (target ${target} s: ${s <= target ? 'met' : 'missed'})`);
+  }
+  const cols = ['submission', 'score', 'cli s', 'cli start', 'grade s', 'proc start', 'compute', 'wire', 'grader', 'calls', 'messages', 'wire/call', 'overhead', 'cpu grader', 'cpu child', 'target'];
   console.log(cols.join(' | '));
+  const wrong: string[] = [];
   for (const submission of SUBMISSIONS) {
     await sample(submission); // warm-up: tsx's transform cache, the page cache
     const samples: Sample[] = [];
     for (let i = 0; i < reps; i++) samples.push(await sample(submission));
-    const m = (k: keyof Omit<Sample, 'score'>) => median(samples.map((s) => s[k]));
+    const m = (k: keyof Omit<Sample, 'score' | 'full'>) => median(samples.map((s) => s[k]));
     const s = (ms: number) => (ms / 1000).toFixed(2);
     const ext = path.extname(submission);
     const wall = m('gradeMs');
@@ -112,6 +139,7 @@ export async function benchGrade(reps = 3): Promise<void> {
         s(m('wireMs')),
         s(m('graderMs')),
         String(m('calls')),
+        String(m('messages')),
         `${((m('wireMs') / Math.max(1, m('calls'))) * 1000).toFixed(0)} us`,
         `${((wall - m('computeMs')) / Math.max(1e-9, m('computeMs'))).toFixed(1)}x`,
         s(m('cpuSelfMs')),
@@ -119,8 +147,13 @@ export async function benchGrade(reps = 3): Promise<void> {
         `${TARGET_S[ext]} s: ${m('cliMs') / 1000 <= TARGET_S[ext]! ? 'met' : 'missed'}`,
       ].join(' | '),
     );
+    if (!samples.every((x) => x.full)) {
+      wrong.push(`${path.relative(root, submission)} scored ${samples.map((x) => x.score).join(', ')}, not full marks`);
+    }
   }
   console.log(`load average after: ${load()}`);
+  for (const w of wrong) console.error(`bench grade: ${w}: its figures time a grade that went wrong`);
+  return wrong.length === 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await benchGrade(Number(process.argv[2] ?? 3));
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && !(await benchGrade(Number(process.argv[2] ?? 3)))) process.exitCode = 1;

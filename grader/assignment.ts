@@ -8,6 +8,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { formatFormError } from '../src/format.ts';
 import { problemIds, problems, isProblemId, type ProblemId } from '../spec/registry.ts';
+import { AssignmentError } from './assignment-error.ts';
 import type { Problem } from '../src/problem.ts';
 import { adapterIssues, bindingIssues } from './bindings/validate.ts';
 import { ProblemBinding } from './bindings/schema.ts';
@@ -170,21 +171,7 @@ export interface Assignment extends Omit<AssignmentFile, 'problems' | 'questions
   readonly questions: readonly QuestionSettings[];
 }
 
-export interface AssignmentIssue {
-  readonly file: string;
-  readonly line: number | undefined;
-  readonly path: string;
-  readonly message: string;
-}
-
-/** A malformed assignment: every issue with its file, line and field. */
-export class AssignmentError extends Error {
-  readonly code = 'assignment_invalid';
-  constructor(readonly issues: readonly AssignmentIssue[]) {
-    super(issues.map((i) => `${i.file}${i.line !== undefined ? `:${i.line}` : ''}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'));
-    this.name = 'AssignmentError';
-  }
-}
+export { type AssignmentIssue, AssignmentError } from './assignment-error.ts';
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');

@@ -6,16 +6,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { answersIn } from './answers.ts';
 import type { Assignment } from './assignment.ts';
 import type { GradeReport } from './report.ts';
 import { ACCEPTED_TYPES, isCodeFile, pickCodeFile } from './submission.ts';
+import { gradecheckVersion } from './version.ts';
 import { GradeWorker } from './worker.ts';
 import { writeAtomic } from './write.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const NO_SOURCE_FILE = `no source file (${ACCEPTED_TYPES}) or answers.yaml in the submission`;
 
 export interface Submission {
@@ -152,9 +151,6 @@ export function cacheKey(submissionFile: string | undefined, assignmentFile: str
   return h.digest('hex');
 }
 
-export function gradecheckVersion(): string {
-  return (JSON.parse(readFileSync(path.join(here, '..', 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 export interface BatchRow {
   readonly submission: Submission;

@@ -1,29 +1,20 @@
-// The gradecheck command line. Each command is a thin layer over the engine and the suites.
+// The gradecheck command line. Each command is a thin layer over the engine and the suites. What only some
+// commands need (the grader, math.js behind written answers, KaTeX behind the HTML report, batch, bundle) is
+// imported by those commands, so that `--help` or `list` loads none of it.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { prepareSubmission } from './notebook.ts';
-import { ProcessSubject } from './process-subject.ts';
 import { formatCheckResult, formatProblemResult } from '../src/format.ts';
-import { type Assignment, AssignmentError, assignmentForProblems, loadAssignment } from './assignment.ts';
-import { coverageOf, formatCoverage } from './coverage.ts';
-import { type BatchRow, gradecheckVersion, mergeShards, parseShard, runBatch, shardFromEnv, summarize } from './batch.ts';
+import type { Assignment } from './assignment.ts';
+import { AssignmentError } from './assignment-error.ts';
 import { isAnswersFile } from './answers.ts';
-import { writeBundle } from './bundle.ts';
-import { writeRelease } from './release.ts';
-import { canGrade, doctor, formatDoctor } from './doctor.ts';
-import { serveWorker } from './worker.ts';
-import { writeClassroomWorkflow } from './workflow.ts';
-import { grade } from './grade.ts';
+import type { BatchRow } from './batch.ts';
 import type { GradeReport } from './report.ts';
 import { ACCEPTED_TYPES, isCodeFile, submissionParts } from './submission.ts';
-import { reportTerminal } from './render/terminal.ts';
-import { reportHtml } from './render/html.ts';
-import { classroomPayload } from './render/classroom.ts';
-import { writeAtomic, writeReport } from './write.ts';
+import { gradecheckVersion } from './version.ts';
 import { diagnose, runCheck, runProblem } from '../src/runner.ts';
 import { isProblemId, problemIds, problems, type ProblemId } from '../spec/registry.ts';
 import { mistakeSubject, referenceSubject, variantsOf } from '../spec/subjects.ts';
@@ -55,8 +46,9 @@ interface SubjectOptions {
   readonly json?: boolean;
 }
 
-function chooseAssignment(options: SubjectOptions): Assignment {
+async function chooseAssignment(options: SubjectOptions): Promise<Assignment> {
   if (options.assignment && options.problems) throw new InvalidArgumentError('give either --assignment or --problems, not both');
+  const { assignmentForProblems, loadAssignment } = await import('./assignment.ts');
   if (options.assignment) return loadAssignment(options.assignment);
   return assignmentForProblems(options.problems ?? problemIds, options.seed);
 }
@@ -70,6 +62,11 @@ function requireSubmissionPath(option: string, submission: string): void {
   if (!isCodeFile(submission)) {
     throw new InvalidArgumentError(`${option}: ${submission} cannot be graded (${ext || 'no extension'}): give a ${ACCEPTED_TYPES} file, an answers .yaml, or a folder`);
   }
+}
+
+/** Loads an assignment file (the schema and math.js come with it). */
+async function loadAssignmentFile(file: string): Promise<Assignment> {
+  return (await import('./assignment.ts')).loadAssignment(file);
 }
 
 function write(text: string): void {
@@ -118,7 +115,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('doctor')
     .description('what this machine can grade: node, the Python chosen and why, numpy, torch, matplotlib, Chromium, the sandbox; a fix for each missing piece')
-    .action(() => {
+    .action(async () => {
+      const { canGrade, doctor, formatDoctor } = await import('./doctor.ts');
       const items = doctor();
       write(formatDoctor(items));
       exitCode = canGrade(items) ? EXIT.ok : EXIT.ungradable;
@@ -163,6 +161,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (options.mistake !== undefined && !m) throw new InvalidArgumentError(`problem ${problem.id} has no mistake "${options.mistake}"`);
       if (options.submission !== undefined) requireSubmissionPath('--submission', options.submission);
       const workDir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-replay-'));
+      const { ProcessSubject } = await import('./process-subject.ts');
+      const { prepareSubmission } = await import('./notebook.ts');
       const student = options.submission === undefined ? undefined : await ProcessSubject.start(prepareSubmission(options.submission, workDir).file, { cwd: workDir, ...(problem.intArgs ? { intArgs: problem.intArgs } : {}) });
       try {
         const subject = student ?? (m ? mistakeSubject(m) : referenceSubject);
@@ -195,10 +195,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--classroom <file>', "also write GitHub Classroom's autograding result (base64 JSON for autograding-grading-reporter)")
     .action(async (submission: string, options: SubjectOptions & { answers?: string; html?: string; classroom?: string }) => {
       requireSubmissionPath('submission', submission);
-      const assignment = chooseAssignment(options);
+      const assignment = await chooseAssignment(options);
+      const { grade } = await import('./grade.ts');
+      const { reportTerminal } = await import('./render/terminal.ts');
       const report = await grade({ assignment, submission, visibleOnly: true, ...(options.answers !== undefined ? { answers: options.answers } : {}) });
-      if (options.html !== undefined) writeAtomic(options.html, reportHtml(report));
-      if (options.classroom !== undefined) writeAtomic(options.classroom, classroomPayload(report));
+      if (options.html !== undefined || options.classroom !== undefined) {
+        const { writeAtomic } = await import('./write.ts');
+        if (options.html !== undefined) writeAtomic(options.html, (await import('./render/html.ts')).reportHtml(report));
+        if (options.classroom !== undefined) writeAtomic(options.classroom, (await import('./render/classroom.ts')).classroomPayload(report));
+      }
       write(options.json ? JSON.stringify(report, null, 2) : `${reportTerminal(report)}${options.html !== undefined ? `\nwrote ${options.html}` : ''}`);
       const allPassed = report.problems.every((p) => p.checks.every((c) => c.result.passed)) && report.questions.every((q) => q.score === q.points);
       exitCode = report.ungradable ? EXIT.ungradable : allPassed ? EXIT.ok : EXIT.failed;
@@ -221,8 +226,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(async (options: SubjectOptions & { submission: string; out: string; submittedAt?: string; answers?: string; fileOnly?: boolean; runAs?: string; gradescope?: boolean }) => {
       let report: GradeReport;
       requireSubmissionPath('--submission', options.submission);
+      const { grade } = await import('./grade.ts');
       try {
-        const assignment = chooseAssignment(options);
+        const assignment = await chooseAssignment(options);
         const lateApplies = !options.gradescope || assignment.late_policy?.on_gradescope === true;
         const submittedAt = options.submittedAt === undefined || !lateApplies ? undefined : new Date(options.submittedAt);
         if (submittedAt && Number.isNaN(submittedAt.getTime())) throw new InvalidArgumentError(`--submitted-at: not a date: ${options.submittedAt}`);
@@ -245,6 +251,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         report = ungradableReport(options, error.message);
         process.stderr.write(`${error.message}\n`);
       }
+      const { writeReport } = await import('./write.ts');
+      const { reportTerminal } = await import('./render/terminal.ts');
       const files = writeReport(report, options.out);
       write(options.json ? JSON.stringify(report, null, 2) : `${reportTerminal(report)}\nwrote ${files.join(', ')}`);
       exitCode = report.ungradable ? EXIT.ungradable : EXIT.ok;
@@ -259,8 +267,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-j, --jobs <n>', 'submissions graded at once (default: the number of cores)', parseInteger)
     .option('--shard <i/n|auto>', 'grade only the i-th of n deterministic slices (0-based), for array jobs; auto: from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or GRADECHECK_SHARD_INDEX (docs/scale.md)')
     .action(async (options: { assignment: string; submissions: string; out: string; jobs?: number; shard?: string }) => {
-      const assignment = loadAssignment(options.assignment);
-      const shard = options.shard === undefined ? undefined : parseShardOption(options.shard);
+      const assignment = await loadAssignmentFile(options.assignment);
+      const { runBatch, summarize } = await import('./batch.ts');
+      const shard = options.shard === undefined ? undefined : await parseShardOption(options.shard);
       const started = Date.now();
       const tty = process.stderr.isTTY === true;
       let cachedSoFar = 0;
@@ -288,7 +297,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('worker', { hidden: true })
     .description('a grading process of `batch` (grades the submissions it is sent over its IPC channel)')
     .action(async () => {
-      await serveWorker();
+      await (await import('./worker.ts')).serveWorker();
       // The batch has gone: leave now, even in the middle of a grade (the student's process sees its pipes close).
       process.exit(0);
     });
@@ -300,8 +309,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('--submissions <dir>', 'the submissions folder the shards graded')
     .requiredOption('-o, --out <dir>', 'output directory')
     .argument('<shardDirs...>', 'the out dirs of the shards')
-    .action((shardDirs: string[], options: { assignment: string; submissions: string; out: string }) => {
-      const assignment = loadAssignment(options.assignment);
+    .action(async (shardDirs: string[], options: { assignment: string; submissions: string; out: string }) => {
+      const assignment = await loadAssignmentFile(options.assignment);
+      const { mergeShards, summarize } = await import('./batch.ts');
       const rows = mergeShards(assignment, options.submissions, shardDirs, options.out);
       const summary = summarize(assignment, rows);
       write(`merged ${shardDirs.length} shard(s): ${summary.graded}/${summary.submissions} graded, mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}`);
@@ -312,8 +322,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('coverage')
     .description("list the handout's code tasks with their points: which are graded automatically and how, which by a person")
     .requiredOption('-a, --assignment <file>', 'assignment YAML')
-    .action((options: { assignment: string }) => {
-      const assignment = loadAssignment(options.assignment);
+    .action(async (options: { assignment: string }) => {
+      const assignment = await loadAssignmentFile(options.assignment);
+      const { coverageOf, formatCoverage } = await import('./coverage.ts');
       write(formatCoverage(assignment, coverageOf(assignment)));
     });
 
@@ -322,9 +333,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('build a Gradescope autograder zip (setup.sh, run_autograder, the assignment and gradecheck)')
     .requiredOption('-a, --assignment <file>', 'assignment YAML')
     .requiredOption('-o, --out <zip>', 'the zip to write, e.g. autograder.zip')
-    .action((options: { assignment: string; out: string }) => {
-      const assignment = loadAssignment(options.assignment);
-      const { entries, bytes } = writeBundle(assignment, options.out);
+    .action(async (options: { assignment: string; out: string }) => {
+      const assignment = await loadAssignmentFile(options.assignment);
+      const { entries, bytes } = (await import('./bundle.ts')).writeBundle(assignment, options.out);
       write(`wrote ${options.out} (${entries} files, ${Math.round(bytes / 1024)} KiB): upload it as the assignment's autograder on Gradescope (docs/scale.md)`);
     });
 
@@ -333,8 +344,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("write what students may see of an assignment (visible checks only, no answer key): the assignment `check` runs, an answers.yaml to fill in, a README")
     .requiredOption('-a, --assignment <file>', 'assignment YAML (the staff one)')
     .requiredOption('-o, --out <dir>', 'the folder to write, e.g. the student template repository')
-    .action((options: { assignment: string; out: string }) => {
-      const files = writeRelease(loadAssignment(options.assignment), options.out);
+    .action(async (options: { assignment: string; out: string }) => {
+      const files = (await import('./release.ts')).writeRelease(await loadAssignmentFile(options.assignment), options.out);
       write(`wrote ${files.join(', ')}: give these to students; keep ${options.assignment} to grade`);
     });
 
@@ -346,11 +357,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--gradecheck-repo <owner/name>', 'a gradecheck repository students may read (no token goes into their repositories)', 'your-course/gradecheck')
     .option('--ref <ref>', 'the gradecheck tag or branch (default: v<this version>)')
     .option('-o, --out <dir>', 'the repository (template) to write into', '.')
-    .action((options: { assignment: string; submission: string; gradecheckRepo: string; ref?: string; out: string }) => {
+    .action(async (options: { assignment: string; submission: string; gradecheckRepo: string; ref?: string; out: string }) => {
       if (path.isAbsolute(options.submission)) throw new InvalidArgumentError('--submission: give the path relative to the repository root');
+      const { writeClassroomWorkflow } = await import('./workflow.ts');
       const files = writeClassroomWorkflow(
         {
-          assignment: loadAssignment(options.assignment),
+          assignment: await loadAssignmentFile(options.assignment),
           submission: options.submission,
           gradecheckRepo: options.gradecheckRepo,
           ref: options.ref ?? `v${gradecheckVersion()}`,
@@ -390,7 +402,8 @@ function userIds(user: string): { uid: number; gid: number } {
   }
 }
 
-function parseShardOption(text: string): { index: number; count: number } {
+async function parseShardOption(text: string): Promise<{ index: number; count: number }> {
+  const { parseShard, shardFromEnv } = await import('./batch.ts');
   try {
     if (text === 'auto') {
       const shard = shardFromEnv(process.env);

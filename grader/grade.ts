@@ -95,11 +95,15 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   const startSubject = async (file: string): Promise<ProcessSubject> => {
     const cwd = tempDir();
     if (options.runAs) chownSync(cwd, options.runAs.uid, options.runAs.gid);
+    // One total time for the submission: a later process (the hidden checks') gets what the earlier ones left.
+    const limits = limitsOf(assignment, options.limits);
+    const used = subjects.at(-1)?.usedMs ?? 0; // each process carries on from the one before
     const subject = await ProcessSubject.start(file, {
       cwd,
       ...(options.runAs ? { runAs: options.runAs } : {}),
       seed: assignment.seed,
-      limits: limitsOf(assignment, options.limits),
+      limits,
+      usedMs: used,
       intArgs,
       binding: { ...(adapter ? { adapter } : {}), provided: assignment.provided },
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
@@ -234,7 +238,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
 /** Where the time of all the submission's processes went (bench/grade.ts). */
 function totalTiming(subjects: readonly ProcessSubject[]): SubjectTiming {
   const sum = (k: keyof SubjectTiming) => subjects.reduce((s, p) => s + p.timing[k], 0);
-  return { startupMs: sum('startupMs'), calls: sum('calls'), roundTripMs: sum('roundTripMs'), computeMs: sum('computeMs') };
+  return { startupMs: sum('startupMs'), calls: sum('calls'), roundTripMs: sum('roundTripMs'), computeMs: sum('computeMs'), messages: sum('messages') };
 }
 
 /** What the submission's processes printed, in order (staff-only: results.json hides stdout from students). */

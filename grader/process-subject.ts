@@ -1,7 +1,9 @@
 // A student's submission as a Subject living in a child process (Python or Node), under limits.
 // The grader and the child speak JSON lines over fds 3 (requests) and 4 (responses); see docs/protocol.md.
 // A call that times out kills the child, which is restarted for the next call, so one infinite loop costs
-// one check, not the submission.
+// one check, not the submission. Calls issued in the same tick (a check's cases run at once, src/first-pass.ts)
+// leave as one `batch` message; the child answers each as it finishes, and each call has its own time limit
+// from the moment the call before it was answered.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -24,7 +26,10 @@ export interface Limits {
   readonly callTimeoutMs: number;
   /** Wall time for the child to import the submission (PyTorch takes a few seconds). */
   readonly startupTimeoutMs: number;
-  /** Total wall time of all calls to this submission. */
+  /**
+   * Total wall time of the submission: its calls and its processes' starts. Once used up, no further call is
+   * made (the checks left report `not_run`), and a call in progress is stopped when it runs out.
+   */
   readonly totalTimeMs: number;
   /** Address-space limit (Python) / old-space limit (Node), in MiB. */
   readonly memoryMb: number;
@@ -97,8 +102,16 @@ interface Pending {
   readonly call: Call;
   readonly resolve: (v: Value) => void;
   readonly reject: (e: unknown) => void;
-  readonly timer: NodeJS.Timeout;
+  /** Armed when the child starts on this call: when it was sent, or when the call before it was answered. */
+  timer?: NodeJS.Timeout;
 }
+
+/** How often a call's time limit is checked, and the most one check charges (the grader may have been busy). */
+const TICK_MS = 50;
+const LAG_ALLOWANCE_MS = 2 * TICK_MS;
+
+/** Largest batch message, in bytes: more calls leave as further messages (the child reads a message whole). */
+const MAX_BATCH_BYTES = 1 << 20;
 
 interface Response {
   readonly op?: string;
@@ -203,6 +216,8 @@ export interface ProcessSubjectOptions {
   readonly sandbox?: SandboxMode;
   /** Isolated: what else the child gets beside the submission file (see isolatedLaunch). */
   readonly isolation?: IsolatedLaunchOptions;
+  /** What the submission's earlier processes used of its total time (`limits.totalTimeMs`). */
+  readonly usedMs?: number;
   /** Scrubbed mode: run the child as this unprivileged user (the grader must be root; `cwd` must be theirs). */
   readonly runAs?: { readonly uid: number; readonly gid: number };
 }
@@ -216,6 +231,8 @@ export interface SubjectTiming {
   readonly roundTripMs: number;
   /** Inside the submission's functions, as the child measured it. */
   readonly computeMs: number;
+  /** Messages written to the child: a batch of calls counts once. */
+  readonly messages: number;
 }
 
 export class ProcessSubject implements Subject {
@@ -238,6 +255,15 @@ export class ProcessSubject implements Subject {
   private computeMs = 0;
   private calls = 0;
   private roundTripMs = 0;
+  private messages = 0;
+  /** Calls waiting for this tick's batch, in order. */
+  private outbox: { readonly id: number; readonly line: string }[] = [];
+  private flushScheduled = false;
+  /** Calls written to the current child and not yet answered, in the order it runs them. */
+  private inflight: number[] = [];
+  /** Since when the child has had a call to work on (performance.now()). */
+  private busySince: number | undefined;
+  private respawn: Promise<void> | undefined;
   private lastDeath: SubjectError | undefined;
   private killReason: SubjectError | undefined;
   private launch: { cmd: string; args: readonly string[]; cwd: string } | undefined;
@@ -256,6 +282,7 @@ export class ProcessSubject implements Subject {
     this.language = languageOf(submission);
     this.label = `student:${path.basename(submission)}`;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.spentMs = options.usedMs ?? 0;
     this.stdout = new CappedText(this.limits.maxOutputBytes);
     this.stderr = new CappedText(this.limits.maxOutputBytes);
   }
@@ -278,8 +305,13 @@ export class ProcessSubject implements Subject {
     return subject;
   }
 
+  /** The submission's time used so far against `limits.totalTimeMs`: this process's and `usedMs` before it. */
+  get usedMs(): number {
+    return this.spentMs;
+  }
+
   get timing(): SubjectTiming {
-    return { startupMs: this.startupMs, calls: this.calls, roundTripMs: this.roundTripMs, computeMs: this.computeMs };
+    return { startupMs: this.startupMs, calls: this.calls, roundTripMs: this.roundTripMs, computeMs: this.computeMs, messages: this.messages };
   }
 
   private async spawnChild(): Promise<void> {
@@ -340,7 +372,7 @@ export class ProcessSubject implements Subject {
             this.noteEnvironment(message);
             resolve();
           } else {
-            this.settle(message);
+            this.settle(message, child);
           }
         }
       });
@@ -354,6 +386,8 @@ export class ProcessSubject implements Subject {
         const reason = this.killReason ?? this.deathReason(code, signal);
         this.lastDeath = reason;
         if (this.child === child) this.child = undefined;
+        this.inflight = [];
+        this.idle();
         for (const [id, p] of this.pending) {
           clearTimeout(p.timer);
           p.reject(reason);
@@ -373,6 +407,7 @@ export class ProcessSubject implements Subject {
     });
     const outcome = await Promise.race([readyPromise.then(() => 'ready' as const), exited.then(() => 'exited' as const), timeout]);
     this.startupMs += Date.now() - spawnedAt;
+    this.spentMs += Date.now() - spawnedAt;
     if (outcome === 'timeout' && !greeted) {
       this.infrastructureFailure = new SandboxError(`the submission's process did not start within ${this.limits.startupTimeoutMs} ms`);
     }
@@ -406,7 +441,7 @@ export class ProcessSubject implements Subject {
   }
 
   private kill(child: ChildProcess, reason: SubjectError): void {
-    this.killReason = reason;
+    this.killReason ??= reason; // the first reason is the true one (a dying child may still break a rule)
     try {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
     } catch {
@@ -414,11 +449,23 @@ export class ProcessSubject implements Subject {
     }
   }
 
-  private settle(message: Response): void {
-    const p = message.id === undefined ? undefined : this.pending.get(message.id);
+  private settle(message: Response, child: ChildProcess): void {
+    // A child being killed has had its say: its calls end with the reason it is killed for.
+    if (this.child !== child || this.killReason !== undefined || message.id === undefined) return;
+    // The harness answers every call once, in the order it was sent: an answer for a call made but not the one
+    // the child is on (a later call of the batch, or one answered already) was forged by the submission, and
+    // the channel can no longer be trusted. An answer for a call never made is ignored.
+    if (message.id !== this.inflight[0]) {
+      if (Number.isInteger(message.id) && message.id > 0 && message.id < this.nextId) {
+        this.kill(child, new SubjectError('crashed', 'the submission corrupted the protocol channel (an answer out of turn)'));
+      }
+      return;
+    }
+    const p = this.pending.get(message.id);
     if (!p) return;
     this.pending.delete(message.id!);
     clearTimeout(p.timer);
+    this.answered(message.id!);
     this.computeMs += typeof message.computeMs === 'number' && Number.isFinite(message.computeMs) ? message.computeMs : 0;
     if (message.ok) {
       const value = decodeWire(message.value);
@@ -505,35 +552,107 @@ export class ProcessSubject implements Subject {
   }
 
   private async request(message: Record<string, unknown>, call: Call): Promise<Value> {
-    if (this.spentMs > this.limits.totalTimeMs) {
-      throw new SubjectError('timeout', `the submission used up its total time limit of ${this.limits.totalTimeMs} ms`);
+    if (this.spentMs >= this.limits.totalTimeMs) {
+      throw new SubjectError('not_run', `the submission used up its total time limit of ${this.limits.totalTimeMs} ms (total_time_ms) on earlier checks`);
     }
     if (this.infrastructureFailure) throw this.infrastructureFailure;
     if (!this.child) {
-      if (this.restarts >= this.limits.maxRestarts) {
-        throw this.lastDeath ?? new SubjectError('crashed', 'the submission process is gone');
+      // Calls issued together wait for one restart, not one each.
+      if (!this.respawn) {
+        if (this.restarts >= this.limits.maxRestarts) {
+          throw this.lastDeath ?? new SubjectError('crashed', 'the submission process is gone');
+        }
+        this.respawn = this.spawnChild().finally(() => (this.respawn = undefined));
       }
-      await this.spawnChild();
+      await this.respawn;
       if (!this.child) throw this.lastDeath ?? new SubjectError('crashed', 'the submission could not be restarted');
     }
-    const child = this.child;
     const id = this.nextId++;
-    const started = Date.now();
-    const startedPrecise = performance.now();
     this.calls++;
-    const answer = new Promise<Value>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.kill(child, new SubjectError('timeout', `${call.fn} did not return within ${this.limits.callTimeoutMs} ms`));
-      }, this.limits.callTimeoutMs);
-      this.pending.set(id, { call, resolve, reject, timer });
-    });
-    (child.stdio[3] as NodeJS.WritableStream).write(`${JSON.stringify({ id, ...message })}\n`);
-    try {
-      return await answer;
-    } finally {
-      this.spentMs += Date.now() - started;
-      this.roundTripMs += performance.now() - startedPrecise;
+    const answer = new Promise<Value>((resolve, reject) => this.pending.set(id, { call, resolve, reject }));
+    this.outbox.push({ id, line: JSON.stringify({ id, ...message }) });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // After every microtask of this tick: the calls the other cases issue now leave in the same message.
+      setImmediate(() => this.flush());
     }
+    return answer;
+  }
+
+  /** Writes this tick's calls to the child: one message, or a batch of them (a few when they are large). */
+  private flush(): void {
+    this.flushScheduled = false;
+    // A call whose child died before it left was rejected with the death (the exit handler).
+    const queued = this.outbox.filter((q) => this.pending.has(q.id));
+    this.outbox = [];
+    const child = this.child;
+    if (!child || queued.length === 0) return;
+    const stream = child.stdio[3] as NodeJS.WritableStream;
+    for (let start = 0; start < queued.length; ) {
+      let end = start + 1;
+      let bytes = queued[start]!.line.length;
+      while (end < queued.length && bytes + queued[end]!.line.length < MAX_BATCH_BYTES) bytes += queued[end++]!.line.length;
+      const group = queued.slice(start, end);
+      const text = group.length === 1 ? group[0]!.line : `{"op":"batch","requests":[${group.map((q) => q.line).join(',')}]}`;
+      if (this.inflight.length === 0) this.busySince = performance.now();
+      this.inflight.push(...group.map((q) => q.id));
+      this.messages++;
+      stream.write(`${text}\n`);
+      start = end;
+    }
+    this.armHead(child);
+  }
+
+  /** Starts the time limit of the call the child is working on. */
+  private armHead(child: ChildProcess): void {
+    const head = this.inflight[0];
+    if (head === undefined) return;
+    const p = this.pending.get(head);
+    if (!p || p.timer) return;
+    // The call's time counts only while the grader could read the child's pipes: while it is busy judging other
+    // cases' answers, a child writing a large answer or much output waits for it, and that wait is not the
+    // child's. A tick that comes late is charged at most LAG_ALLOWANCE_MS.
+    // The submission's total time left caps the call's own limit.
+    const left = this.limits.totalTimeMs - this.spentMs - (this.busySince === undefined ? 0 : performance.now() - this.busySince);
+    const limit = Math.max(0, Math.min(this.limits.callTimeoutMs, left));
+    const reason = () =>
+      limit < this.limits.callTimeoutMs
+        ? new SubjectError('timeout', `${p.call.fn} was stopped when the submission's total time limit of ${this.limits.totalTimeMs} ms (total_time_ms) ran out`)
+        : new SubjectError('timeout', `${p.call.fn} did not return within ${this.limits.callTimeoutMs} ms`);
+    let charged = 0;
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      charged += Math.min(now - last, LAG_ALLOWANCE_MS);
+      last = now;
+      if (charged < limit) {
+        p.timer = setTimeout(tick, Math.min(TICK_MS, limit - charged));
+        return;
+      }
+      // Timers run before the event loop reads the pipes: read what is there first, then kill only if the child
+      // is still on this call.
+      setImmediate(() => {
+        if (this.inflight[0] === head && this.pending.has(head)) this.kill(child, reason());
+      });
+    };
+    p.timer = setTimeout(tick, Math.min(TICK_MS, limit));
+  }
+
+  /** A call was answered: the child moves on to the next one, whose time limit starts now. */
+  private answered(id: number): void {
+    const at = this.inflight.indexOf(id);
+    if (at >= 0) this.inflight.splice(at, 1);
+    if (this.inflight.length === 0) this.idle();
+    else if (this.child) this.armHead(this.child);
+  }
+
+  /** The child has nothing left to work on: its busy time counts toward the total limit. */
+  private idle(): void {
+    if (this.busySince === undefined) return;
+    const busy = performance.now() - this.busySince;
+    this.busySince = undefined;
+    this.spentMs += busy;
+    this.roundTripMs += busy;
   }
 
   /** Stops the child (and anything it started). */

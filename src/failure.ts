@@ -72,7 +72,14 @@ export type SubjectFailureCode =
   | 'raised' // it threw / raised
   | 'timeout'
   | 'limit_exceeded' // memory or output size
-  | 'crashed'; // the process died
+  | 'crashed' // the process died
+  | 'not_run'; // not called: the submission had used up its total time on earlier checks
+
+/**
+ * Failures not worth repeating: those that cost a kill and a restart (shrinking would repeat the cost at
+ * every step), and a missing function (it is missing on every input).
+ */
+export const COSTLY: ReadonlySet<SubjectFailureCode> = new Set(['timeout', 'limit_exceeded', 'crashed', 'missing', 'not_run']);
 
 /** A bug in a check or the grader: never the student's fault, never shown as a wrong answer. */
 export type InternalFailureCode = 'check_error';

@@ -19,6 +19,7 @@ const CODE_LABELS: Record<FailureCode, string> = {
   timeout: 'time limit exceeded',
   limit_exceeded: 'resource limit exceeded',
   crashed: 'process crashed',
+  not_run: 'not run',
   check_error: 'internal grader error (not your fault; please report it)',
 };
 

@@ -3,7 +3,8 @@
 // replayed on the problem's named-mistake variants to name the mistake.
 
 import fc from 'fast-check';
-import { type FailureData, SubjectError, type Value, toFailure } from './failure.ts';
+import { COSTLY, type FailureData, SubjectError, type Value, toFailure } from './failure.ts';
+import { firstPass, generatedInputs } from './first-pass.ts';
 import type { Check, CheckContext, Mistake, Problem } from './problem.ts';
 import { hashSeed } from './rng.ts';
 import { type Subject, lookupExport } from './subject.ts';
@@ -22,6 +23,11 @@ export interface RunOptions {
   readonly timeLimitMs?: number;
   /** Replaces the check's declared tolerance (an assignment's override, with its reason). */
   readonly override?: Tolerance;
+  /**
+   * False: run the cases one after the other only (fast-check's own run). By default they first run all at
+   * once (src/first-pass.ts), which a subject in a child process answers in a few messages.
+   */
+  readonly concurrent?: boolean;
   /** True once the subject has answered in float32: every tolerance is widened to FLOAT32_FLOOR. */
   readonly lowPrecision?: () => boolean;
 }
@@ -68,12 +74,6 @@ export interface ProblemResult {
 export function checkSeed(baseSeed: number, problemId: string, checkId: string): number {
   return hashSeed(baseSeed, problemId, checkId);
 }
-
-/**
- * Failures not worth shrinking: those that cost a kill and a restart (shrinking would repeat the cost at
- * every step), and a missing function (it is missing on every input).
- */
-const COSTLY: ReadonlySet<string> = new Set(['timeout', 'limit_exceeded', 'crashed', 'missing']);
 
 /** How many recent answers a run keeps, to find the answer behind a failure. */
 const REMEMBERED_ANSWERS = 256;
@@ -149,17 +149,30 @@ export async function runCheck(
   options: RunOptions,
 ): Promise<CheckResult> {
   const seed = options.checkSeed ?? checkSeed(options.seed, problemId, check.id);
+  const numRuns = options.numRuns ?? check.numRuns;
+  const context = contextFor(check, options);
+  const base = { problem: problemId, check: check.id, title: check.title, seed };
+  // A replay runs one case as fast-check does; otherwise every case runs at once first, and the sequential
+  // run below (with its shrinking) only repeats a check in which a case failed.
+  if (options.path === undefined && options.concurrent !== false) {
+    const bind = (s: Subject) => check.property(s, context);
+    const pass = await firstPass(bind, subject, await generatedInputs(bind(subject), seed, numRuns));
+    if (pass.kind === 'passed') return { ...base, numRuns: pass.numRuns, passed: true };
+    if (pass.kind === 'costly') {
+      // As the sequential run reports a costly failure: the input that failed, not shrunk.
+      return { ...base, numRuns: pass.index + 1, passed: false, path: String(pass.index), counterexample: pass.input[0], failure: toFailure(pass.error) };
+    }
+  }
   const guarded = guard(subject);
-  const property = withShrinkBudget(check.property(guarded, contextFor(check, options)), SHRINK_BUDGET);
+  const property = withShrinkBudget(check.property(guarded, context), SHRINK_BUDGET);
   const details = await fc.check(property, {
     seed,
-    numRuns: options.numRuns ?? check.numRuns,
+    numRuns,
     verbose: fc.VerbosityLevel.Verbose, // keeps the first failing input for costly failures
     ...(options.path !== undefined ? { path: options.path } : {}),
     ...(options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false } : {}),
   });
-  const base = { problem: problemId, check: check.id, title: check.title, seed, numRuns: details.numRuns };
-  if (!details.failed) return { ...base, passed: true };
+  if (!details.failed) return { ...base, numRuns: details.numRuns, passed: true };
   const path = details.counterexamplePath ?? undefined;
   const reported = toFailure(details.errorInstance);
   const answer = reported.call && reported.answer === undefined ? guarded.answerTo(reported.call.fn, reported.call.args) : undefined;
@@ -168,6 +181,7 @@ export async function runCheck(
     // Not shrunk: report the original failing run (the first segment of the path is its index).
     return {
       ...base,
+      numRuns: details.numRuns,
       passed: false,
       ...(path !== undefined ? { path: path.split(':')[0]! } : {}),
       counterexample: details.failures[0]?.[0],
@@ -176,6 +190,7 @@ export async function runCheck(
   }
   return {
     ...base,
+    numRuns: details.numRuns,
     passed: false,
     ...(path !== undefined ? { path } : {}),
     counterexample: details.counterexample?.[0],
