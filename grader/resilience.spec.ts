@@ -67,7 +67,7 @@ describe('ungradable, never a 0', () => {
     writeFileSync(docx, 'not code');
     const wrong = await gradecheck(['check', docx, '--assignment', assignmentFile]);
     expect(wrong.code).toBe(EXIT.usage);
-    expect(wrong.stderr).toMatch(/hw1\.docx cannot be graded \(\.docx\): give a \.py, \.ipynb/);
+    expect(wrong.stderr).toMatch(/hw1\.docx cannot be graded \(\.docx\): give a \.py \.ipynb/);
     expect(wrong.stdout).not.toMatch(/UNGRADABLE/);
   });
 

@@ -99,7 +99,7 @@ const STAGED_MAX_DEPTH = 4;
 export interface StagingOptions {
   /** Copy the submission alone: its folder holds other students' files (a batch of one file per student). */
   readonly fileOnly?: boolean;
-  /** Never copied (an assignment lying beside the submission). */
+  /** Staff files (the assignment): a folder that holds one is staff's, and the submission is copied alone. */
   readonly exclude?: readonly string[];
 }
 
@@ -119,8 +119,9 @@ export function stageFolder(file: string, stage: string, options: StagingOptions
   };
   copy(path.basename(file));
   const holdsGrader = `${path.resolve(repoRoot)}/`.startsWith(`${dir}/`);
-  if (options.fileOnly || holdsGrader) return copied;
-  const excluded = new Set((options.exclude ?? []).map((f) => path.resolve(f)));
+  // A folder that holds the assignment is staff's (hidden checks, answer key nearby): the file goes alone.
+  const holdsExcluded = (options.exclude ?? []).some((f) => path.resolve(f).startsWith(`${dir}/`));
+  if (options.fileOnly || holdsGrader || holdsExcluded) return copied;
   const walk = (relative: string, depth: number) => {
     let entries: string[];
     try {
@@ -133,7 +134,7 @@ export function stageFolder(file: string, stage: string, options: StagingOptions
       const rel = path.join(relative, name);
       const absolute = path.join(dir, rel);
       const st = statSync(absolute, { throwIfNoEntry: false });
-      if (!st || excluded.has(absolute) || rel === path.basename(file)) continue;
+      if (!st || rel === path.basename(file)) continue;
       if (st.isDirectory() && depth < STAGED_MAX_DEPTH) walk(rel, depth + 1);
       else if (st.isFile() && st.size <= STAGED_MAX_BYTES && STAGED_EXTENSIONS.includes(path.extname(name).toLowerCase())) copy(rel);
     }
