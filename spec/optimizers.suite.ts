@@ -73,6 +73,13 @@ interface SgdHyper {
   readonly wd: number;
 }
 
+/** Weight decay ignored: the same mistake under either rule of decay. */
+class SimpleGradientDescentWithoutDecay extends SimpleGradientDescent {
+  constructor(params: ParamArray[], lr = 0.1) {
+    super(params, lr, 0);
+  }
+}
+
 /** Every parameter after each step of a random sequence of step(grads), against `Reference` (a rule of decay). */
 const sgdTrajectory = (id: string, title: string, Reference: typeof SimpleGradientDescent) =>
   trajectoryMatchesOracle({
@@ -133,11 +140,7 @@ const penaltyOverLr: Problem = {
       title: 'weight decay ignored',
       hint: 'Subtract weight_decay * p as well as lr * g in each step.',
       implementation: {
-        SimpleGradientDescent: class extends SimpleGradientDescent {
-          constructor(params: ParamArray[], lr = 0.1) {
-            super(params, lr, 0);
-          }
-        },
+        SimpleGradientDescent: SimpleGradientDescentWithoutDecay,
       },
     }),
   ],
@@ -185,11 +188,7 @@ export const sgdWeightDecay: Problem = {
       title: 'weight decay ignored',
       hint: 'Add weight_decay * p to the gradient before the step.',
       implementation: {
-        SimpleGradientDescent: class extends SimpleGradientDescent {
-          constructor(params: ParamArray[], lr = 0.1) {
-            super(params, lr, 0);
-          }
-        },
+        SimpleGradientDescent: SimpleGradientDescentWithoutDecay,
       },
     }),
   ],
