@@ -4,12 +4,11 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Assignment, adapterPath } from './assignment.ts';
+import { repoRoot as root } from './paths.ts';
 import { writeAtomic } from './write.ts';
 import { type ZipEntry, writeZip } from './zip.ts';
 
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** What of gradecheck the autograder needs: the CLI and everything it imports, and the golden values. */
 const SOURCE_DIRS = ['bin', 'grader', 'src', 'spec', 'reference', path.join('fixtures', 'golden')];

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { formatCheckResult, formatProblemResult } from '../src/format.ts';
 import type { Assignment } from './assignment.ts';
 import { AssignmentError } from './assignment-error.ts';
 import { isAnswersFile } from './answers.ts';
@@ -15,9 +14,7 @@ import type { BatchRow } from './batch.ts';
 import type { GradeReport } from './report.ts';
 import { ACCEPTED_TYPES, isCodeFile, submissionParts } from './submission.ts';
 import { gradecheckVersion } from './version.ts';
-import { diagnose, runCheck, runProblem } from '../src/runner.ts';
-import { isProblemId, problemIds, problems, type ProblemId } from '../spec/registry.ts';
-import { mistakeSubject, referenceSubject, variantsOf } from '../spec/subjects.ts';
+import type { ProblemId } from '../spec/registry.ts';
 
 const DEFAULT_SEED = 20261122;
 
@@ -30,18 +27,36 @@ function parseInteger(value: string): number {
   return n;
 }
 
-function parseProblem(value: string, previous: ProblemId[] = []): ProblemId[] {
-  if (!isProblemId(value)) throw new InvalidArgumentError(`unknown problem "${value}"; known problems: ${problemIds.join(', ')}`);
+// Problem ids are collected as given and checked against the registry by the commands that use them: loading
+// every suite to parse arguments would make `--help` pay for all of them.
+function collectProblem(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-function parseProblemList(value: string): ProblemId[] {
-  return value.split(',').map((v) => v.trim()).filter(Boolean).reduce<ProblemId[]>((acc, id) => parseProblem(id, acc), []);
+function parseProblemList(value: string): string[] {
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+/** The suites and what runs them, loaded by the commands that need them. */
+async function suites() {
+  const [registry, subjects, runner, format] = await Promise.all([
+    import('../spec/registry.ts'),
+    import('../spec/subjects.ts'),
+    import('../src/runner.ts'),
+    import('../src/format.ts'),
+  ]);
+  /** The given ids, each a known problem (a usage error otherwise); all problems when none are given. */
+  const known = (ids: readonly string[] | undefined): ProblemId[] =>
+    (ids ?? registry.problemIds).map((id) => {
+      if (!registry.isProblemId(id)) throw new InvalidArgumentError(`unknown problem "${id}"; known problems: ${registry.problemIds.join(', ')}`);
+      return id;
+    });
+  return { ...registry, ...subjects, ...runner, ...format, known };
 }
 
 interface SubjectOptions {
   readonly assignment?: string;
-  readonly problems?: ProblemId[];
+  readonly problems?: string[];
   readonly seed: number;
   readonly json?: boolean;
 }
@@ -50,7 +65,7 @@ async function chooseAssignment(options: SubjectOptions): Promise<Assignment> {
   if (options.assignment && options.problems) throw new InvalidArgumentError('give either --assignment or --problems, not both');
   const { assignmentForProblems, loadAssignment } = await import('./assignment.ts');
   if (options.assignment) return loadAssignment(options.assignment);
-  return assignmentForProblems(options.problems ?? problemIds, options.seed);
+  return assignmentForProblems((await suites()).known(options.problems), options.seed);
 }
 
 /** A submission path that is not there or cannot be a submission is the caller's mistake: a usage error (exit 2). */
@@ -74,7 +89,7 @@ function write(text: string): void {
 }
 
 interface VerifyOptions {
-  readonly problem?: ProblemId[];
+  readonly problem?: string[];
   readonly seed: number;
   readonly runs?: number;
   readonly mistakes?: boolean;
@@ -82,8 +97,9 @@ interface VerifyOptions {
 
 /** Runs the suites on the reference (and, with --mistakes, on every named mistake). Returns failures. */
 async function verify(options: VerifyOptions): Promise<number> {
+  const { known, problems, runProblem, referenceSubject, mistakeSubject, variantsOf, formatProblemResult, formatCheckResult } = await suites();
   let failures = 0;
-  for (const id of options.problem ?? problemIds) {
+  for (const id of known(options.problem)) {
     const problem = problems[id];
     const run = { seed: options.seed, ...(options.runs !== undefined ? { numRuns: options.runs } : {}) };
     const result = await runProblem(problem, referenceSubject, run);
@@ -125,7 +141,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('list')
     .description('list the problems gradecheck can grade')
-    .action(() => {
+    .action(async () => {
+      const { problemIds, problems } = await suites();
       for (const id of problemIds) {
         const p = problems[id];
         write(`${id}  (${p.source}; ${p.checks.length} checks, ${p.mistakes.length} named mistakes)`);
@@ -136,7 +153,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('verify')
     .description('run the property suites on the reference implementation')
-    .option('-p, --problem <id>', 'only this problem (repeatable)', parseProblem)
+    .option('-p, --problem <id>', 'only this problem (repeatable)', collectProblem)
     .option('-s, --seed <n>', 'base seed', parseInteger, DEFAULT_SEED)
     .option('-r, --runs <n>', 'runs per property (default: each check\'s own)', parseInteger)
     .option('-m, --mistakes', 'also run every named mistake and show which checks catch it')
@@ -147,14 +164,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('replay')
     .description('replay exactly the case a failure printed, on a submission, the reference or a named mistake')
-    .requiredOption('-p, --problem <id>', 'problem id', (v) => parseProblem(v)[0]!)
+    .requiredOption('-p, --problem <id>', 'problem id')
     .requiredOption('-c, --check <id>', 'check id')
     .requiredOption('-s, --seed <n>', 'the seed the failure printed', parseInteger)
     .option('--path <path>', 'the path the failure printed')
     .option('--submission <file>', 'run on this submission (default: the reference)')
     .option('--mistake <id>', 'run on this named mistake instead of the reference')
-    .action(async (options: { problem: ProblemId; check: string; seed: number; path?: string; mistake?: string; submission?: string }) => {
-      const problem = problems[options.problem];
+    .action(async (options: { problem: string; check: string; seed: number; path?: string; mistake?: string; submission?: string }) => {
+      const { known, problems, runCheck, diagnose, referenceSubject, mistakeSubject, variantsOf, formatCheckResult } = await suites();
+      const problem = problems[known([options.problem])[0]!];
       const check = problem.checks.find((c) => c.id === options.check);
       if (!check) throw new InvalidArgumentError(`problem ${problem.id} has no check "${options.check}"; its checks: ${problem.checks.map((c) => c.id).join(', ')}`);
       const m = options.mistake === undefined ? undefined : problem.mistakes.find((x) => x.id === options.mistake);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../src/problem.ts';
 import { problemIds, problems } from '../spec/registry.ts';
+import { repoRoot } from './paths.ts';
 
 export function problemsMarkdown(): string {
   const out = [
@@ -41,7 +42,7 @@ export function problemsMarkdown(): string {
   return `${out.join('\n')}\n`;
 }
 
-export const PROBLEMS_DOC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'problems.md');
+export const PROBLEMS_DOC = path.join(repoRoot, 'docs', 'problems.md');
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(PROBLEMS_DOC, problemsMarkdown());

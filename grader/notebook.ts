@@ -5,13 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type LoadError, pythonExecutable } from './process-subject.ts';
+import { runnersDir } from './paths.ts';
 import { isNotebook } from './submission.ts';
 import { CHILD_BASE_ENV, requirePython } from './python.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 const Statement = z.object({ line: z.number(), what: z.string() });
 
@@ -51,7 +50,7 @@ export interface PreparedSubmission {
 /** Runs the extractor on a notebook (it parses, never executes). */
 export function extractNotebook(file: string): z.infer<typeof ExtractionSchema> {
   requirePython(pythonExecutable());
-  const out = execFileSync(pythonExecutable(), ['-I', path.join(here, 'runners', 'notebook.py'), path.resolve(file)], {
+  const out = execFileSync(pythonExecutable(), ['-I', path.join(runnersDir, 'notebook.py'), path.resolve(file)], {
     encoding: 'utf8',
     timeout: 30_000,
     maxBuffer: 64 * 1024 * 1024,

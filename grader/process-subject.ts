@@ -9,16 +9,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Value } from '../src/failure.ts';
 import type { Handle, Subject } from '../src/subject.ts';
 import { CHILD_BASE_ENV, EnvironmentFailure, missingEnvironmentModule, numpyMissing, pythonExecutable, requirePython } from './python.ts';
 import { ISOLATED_ADAPTER_PATH, type IsolatedLaunchOptions, type SandboxMode, SandboxError, isolatedLaunch, sandboxMode, withParentDeathSignal } from './sandbox.ts';
+import { runnersDir } from './paths.ts';
 import { type Language, languageOf } from './submission.ts';
 
 export { pythonExecutable } from './python.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 
 export interface Limits {
@@ -67,12 +66,12 @@ export interface ReadyInfo {
 }
 
 function command(language: Language, submission: string, limits: Limits): { cmd: string; args: readonly string[] } {
-  if (language === 'python') return { cmd: pythonExecutable(), args: ['-u', path.join(here, 'runners', 'harness.py'), submission] };
+  if (language === 'python') return { cmd: pythonExecutable(), args: ['-u', path.join(runnersDir, 'harness.py'), submission] };
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const loader = path.join(path.dirname(tsx), 'esm', 'index.mjs');
   return {
     cmd: process.execPath,
-    args: [`--max-old-space-size=${limits.memoryMb}`, '--import', pathToUrl(loader), path.join(here, 'runners', 'harness.mjs'), submission],
+    args: [`--max-old-space-size=${limits.memoryMb}`, '--import', pathToUrl(loader), path.join(runnersDir, 'harness.mjs'), submission],
   };
 }
 

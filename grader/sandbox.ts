@@ -16,12 +16,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot, runnersDir as runners } from './paths.ts';
 import { stageFolder } from './submission.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const runners = path.join(here, 'runners');
-const repoRoot = path.resolve(here, '..');
 
 export type SandboxMode = 'isolated' | 'scrubbed';
 

@@ -5,12 +5,11 @@
 
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SubjectError } from '../src/failure.ts';
 import { answersIn, isAnswersFile } from './answers.ts';
+import { repoRoot } from './paths.ts';
 
 /** The grader's own folder: never staged as part of a submission. */
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The code files a submission may be, in the order a folder's candidates are preferred. */
 export const SUBMISSION_EXTENSIONS = ['.ipynb', '.py', '.ts', '.mts', '.mjs', '.js'] as const;

@@ -5,14 +5,12 @@
 // worker. Workers are recycled after RECYCLE_AFTER submissions to bound what a long batch accumulates.
 
 import { type ChildProcess, fork } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Assignment, loadAssignment } from './assignment.ts';
 import { grade } from './grade.ts';
+import { cliEntry } from './paths.ts';
 import type { GradeReport } from './report.ts';
 import { writeReport } from './write.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const RECYCLE_AFTER = 100;
 
 export interface GradeJob {
@@ -100,7 +98,7 @@ export class GradeWorker {
   }
 
   private start(): ChildProcess {
-    const child = fork(path.join(here, '..', 'bin', 'gradecheck.mjs'), ['worker'], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(cliEntry, ['worker'], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     // A send to a worker that just died: its exit handler rejects the job.
     child.on('error', () => {});
     // A worker that dies between two submissions is replaced at the next one.
