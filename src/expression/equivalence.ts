@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { MathNode } from 'mathjs';
 import { type NumericTree, type Tolerance, type WorstEntry, compare, tolerance } from '../tolerance.ts';
-import { math } from './math.ts';
+import { mathjs } from './math.ts';
 import { type Point, type VariableSpec, pointArbitrary } from './variables.ts';
 
 /**
@@ -38,7 +38,7 @@ export interface EquivalenceOptions {
 /** Point values as math.js values: vectors as column matrices. */
 function scopeOf(point: Point): Map<string, unknown> {
   return new Map(
-    Object.entries(point).map(([k, v]) => [k, typeof v === 'number' ? v : math.matrix(Array.isArray(v[0]) ? (v as number[][]) : (v as number[]).map((x) => [x]))]),
+    Object.entries(point).map(([k, v]) => [k, typeof v === 'number' ? v : mathjs().matrix(Array.isArray(v[0]) ? (v as number[][]) : (v as number[]).map((x) => [x]))]),
   );
 }
 
@@ -46,16 +46,16 @@ function scopeOf(point: Point): Map<string, unknown> {
 function toValue(result: unknown): Value {
   if (typeof result === 'number') return { shape: [], value: result };
   if (typeof result === 'boolean') return { shape: [], value: result ? 1 : 0 };
-  if (math.isMatrix(result)) {
+  if (mathjs().isMatrix(result)) {
     const shape = result.size();
     const data = result.toArray() as NumericTree;
-    if (shape.every((d) => d === 1)) return toValue(math.flatten(result).get([0]));
+    if (shape.every((d) => d === 1)) return toValue(mathjs().flatten(result).get([0]));
     // A 1-D result is a column vector.
     if (shape.length === 1) return { shape: [shape[0]!, 1], value: (data as number[]).map((x) => [x]) };
     return { shape, value: data };
   }
-  if (math.isComplex(result)) return { shape: [], value: NaN };
-  throw new Error(`the expression evaluates to ${math.typeOf(result)}, not a number, vector or matrix`);
+  if (mathjs().isComplex(result)) return { shape: [], value: NaN };
+  throw new Error(`the expression evaluates to ${mathjs().typeOf(result)}, not a number, vector or matrix`);
 }
 
 function allFinite(v: NumericTree): boolean {
@@ -111,7 +111,7 @@ export function equivalence(expected: MathNode, received: MathNode, variables: r
 
 function symbolicOpinion(expected: MathNode, received: MathNode, points: number): Verdict {
   try {
-    if (math.symbolicEqual(expected, received)) return { kind: 'equivalent', method: 'symbolic', points };
+    if (mathjs().symbolicEqual(expected, received)) return { kind: 'equivalent', method: 'symbolic', points };
   } catch {
     // Matrices and piecewise forms are beyond math.js simplification: undecided.
   }

@@ -4,7 +4,7 @@
 
 import type { MathNode } from 'mathjs';
 import { LatexError, translate } from './latex.ts';
-import { math } from './math.ts';
+import { mathjs } from './math.ts';
 import type { VariableSpec } from './variables.ts';
 
 export type FormError =
@@ -153,7 +153,7 @@ export function parseForm(input: string, context: FormContext): ParsedForm {
   if (text === '') return { ok: false, error: { kind: 'empty' } };
   let node: MathNode;
   try {
-    node = math.parse(text);
+    node = mathjs().parse(text);
   } catch (error) {
     return { ok: false, error: { kind: 'unparseable', message: (error as Error).message, text } };
   }

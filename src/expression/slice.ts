@@ -5,7 +5,7 @@
 import type { MathNode } from 'mathjs';
 import type { Plot } from '../failure.ts';
 import type { WorstEntry } from '../tolerance.ts';
-import { math } from './math.ts';
+import { mathjs } from './math.ts';
 import type { Point, VariableSpec } from './variables.ts';
 
 const SAMPLES = 41;
@@ -14,10 +14,10 @@ const SAMPLES = 41;
 function entryAt(code: { evaluate: (scope: Map<string, unknown>) => unknown }, point: Point, index: readonly number[]): number {
   try {
     const scope = new Map(
-      Object.entries(point).map(([k, v]) => [k, typeof v === 'number' ? v : math.matrix(Array.isArray(v[0]) ? (v as number[][]) : (v as number[]).map((x) => [x]))]),
+      Object.entries(point).map(([k, v]) => [k, typeof v === 'number' ? v : mathjs().matrix(Array.isArray(v[0]) ? (v as number[][]) : (v as number[]).map((x) => [x]))]),
     );
     let r: unknown = code.evaluate(scope);
-    if (math.isMatrix(r)) r = r.toArray();
+    if (mathjs().isMatrix(r)) r = r.toArray();
     for (const i of index) r = Array.isArray(r) ? r[i] : r;
     while (Array.isArray(r)) r = r[0]; // a 1 x 1 result
     return typeof r === 'number' && Number.isFinite(r) ? r : NaN;
