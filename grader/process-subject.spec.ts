@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ProcessSubject } from './process-subject.ts';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'submissions', 'protocol');
@@ -30,6 +30,15 @@ describe.each(['echo.py', 'echo.mjs'])('%s', (file) => {
     expect(s.lowPrecision).toBe(false);
   });
 
+  it('round-trips large float arrays exactly (binary on the Python wire), special values and 3-d shapes included', async () => {
+    const s = await start(file);
+    const specials = [NaN, Infinity, -Infinity, 5e-324, -1e-300, 1 / 3, 1.7976931348623157e308, 0.1];
+    const matrix = Array.from({ length: 12 }, (_, i) => Array.from({ length: 10 }, (_, j) => specials[(i + j) % specials.length]! * (i + 1)));
+    expect(await s.call('echo', [matrix])).toEqual(matrix);
+    const cube = [matrix.slice(0, 6), matrix.slice(6, 12)];
+    expect(await s.call('echo', [cube])).toEqual(cube);
+  });
+
   it('carries NaN and infinities both ways and maps other types to JSON values', async () => {
     const s = await start(file);
     expect(await s.call('echo', [[NaN, Infinity, -Infinity]])).toEqual([NaN, Infinity, -Infinity]);
@@ -46,7 +55,8 @@ describe.each(['echo.py', 'echo.mjs'])('%s', (file) => {
   it('keeps the submission\'s prints out of the protocol', async () => {
     const s = await start(file);
     expect(await s.call('chatty', [])).toBe(1);
-    expect(s.stdout.toString()).toContain('"value": 42');
+    // The print and the answer leave on different pipes: the print may be read a moment after the answer.
+    await vi.waitFor(() => expect(s.stdout.toString()).toContain('"value": 42'));
   });
 
   it('reports a process that exits mid-call, then restarts for the next call', async () => {
@@ -70,6 +80,13 @@ describe.each(['echo.py', 'echo.mjs'])('%s', (file) => {
 });
 
 describe('python specifics', () => {
+  it('sends large float arrays as base64 float64: a 100 x 100 answer fits a limit its JSON text would exceed', async () => {
+    // Full-precision values take about 19 characters each as JSON text (190 KB here) and 10.7 as base64 (107 KB).
+    const s = await start('echo.py', 150_000);
+    const matrix = Array.from({ length: 100 }, (_, i) => Array.from({ length: 100 }, (_, j) => Math.sin(i * 100 + j) / 7));
+    expect(await s.call('echo', [matrix])).toEqual(matrix);
+  });
+
   it('sends integer arguments as int64 arrays, everything else as float64', async () => {
     const s = await start('echo.py');
     expect(await s.call('labels_dtype', [[0, 2, 1]])).toBe('int64');

@@ -153,12 +153,30 @@ class CappedText {
   }
 }
 
-/** Decodes the harness's tags ({"$float": "nan"}, {"$unsupported": "..."}) into plain values. */
+/** A float64 array sent as base64 of its little-endian bytes, as nested arrays of `shape`. */
+function decodeBinary(base64: string, shape: readonly unknown[]): Value {
+  const bytes = Buffer.from(base64, 'base64');
+  const dims = shape.map(Number);
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (!dims.every((d) => Number.isInteger(d) && d >= 0) || bytes.length !== 8 * count) return '<unsupported value: a malformed binary array>';
+  // Copied into an aligned buffer: a Buffer from the pool may start at any byte.
+  const flat = new Float64Array(new Uint8Array(bytes).buffer);
+  const nest = (offset: number, axis: number): Value => {
+    const n = dims[axis]!;
+    if (axis === dims.length - 1) return Array.from(flat.subarray(offset, offset + n));
+    const stride = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+    return Array.from({ length: n }, (_, i) => nest(offset + i * stride, axis + 1));
+  };
+  return dims.length === 0 ? flat[0]! : nest(0, 0);
+}
+
+/** Decodes the harness's tags ({"$float": "nan"}, {"$f64": base64, "shape"}, {"$unsupported": "..."}) into plain values. */
 export function decodeWire(v: unknown): Value {
   if (Array.isArray(v)) return v.map(decodeWire);
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if (typeof o['$float'] === 'string') return o['$float'] === 'nan' ? NaN : o['$float'] === 'inf' ? Infinity : -Infinity;
+    if (typeof o['$f64'] === 'string' && Array.isArray(o['shape'])) return decodeBinary(o['$f64'], o['shape']);
     if (typeof o['$unsupported'] === 'string') return `<unsupported value: ${o['$unsupported']}>`;
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeWire(x)]));
   }

@@ -7,6 +7,7 @@ parses them, so nothing a submission prints can pass for a protocol message.
 """
 
 import ast
+import base64
 import json
 import math
 import os
@@ -42,6 +43,16 @@ def encode_float(x):
     if math.isinf(x):
         return {"$float": "inf" if x > 0 else "-inf"}
     return x
+
+
+# Float arrays of at least this many entries travel as base64 of their little-endian float64 bytes
+# ({"$f64": ..., "shape": [...]}): exact like JSON's repr, NaN and infinities included, and about 40x cheaper
+# to encode than json.dumps of a 256 x 256 list (docs/protocol.md).
+BINARY_MIN_ENTRIES = 64
+
+
+def encode_binary(wide):
+    return {"$f64": base64.b64encode(wide.astype("<f8").tobytes()).decode("ascii"), "shape": list(wide.shape)}
 
 
 class ResponseTooLarge(Exception):
@@ -86,6 +97,8 @@ class Encoder:
                     return v.tolist()  # ints and bools only: nothing to tag
                 if v.dtype.kind == "f":
                     wide = v.astype(np.float64)
+                    if wide.ndim >= 1 and wide.size >= BINARY_MIN_ENTRIES:
+                        return encode_binary(wide)
                     # Fast path: all finite, so tolist() is already the JSON (per-element encoding costs 25x more).
                     return wide.tolist() if bool(np.isfinite(wide).all()) else self.encode(wide.tolist())
                 if v.dtype.kind == "c":
