@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { formatFormError } from '../src/format.ts';
 import { problemIds, problems, isProblemId, type ProblemId } from '../spec/registry.ts';
 import { AssignmentError } from './assignment-error.ts';
+import { COMMAND_LINE } from './report.ts';
 import type { Problem } from '../src/problem.ts';
 import { adapterIssues, bindingIssues } from './bindings/validate.ts';
 import { ProblemBinding } from './bindings/schema.ts';
@@ -232,7 +233,7 @@ export function loadAssignment(file: string): Assignment {
 /** An ad-hoc assignment over the given problems (for `--problems`): every check visible, 1 point each. */
 export function assignmentForProblems(ids: readonly ProblemId[], seed: number): Assignment {
   return {
-    file: '(command line)',
+    file: COMMAND_LINE,
     name: `problems ${ids.join(', ')}`,
     seed,
     limits: {},

@@ -3,7 +3,7 @@
 // imported by those commands, so that `--help` or `list` loads none of it.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -14,6 +14,7 @@ import type { BatchRow } from './batch.ts';
 import type { GradeReport } from './report.ts';
 import { ACCEPTED_TYPES, isCodeFile, submissionParts } from './submission.ts';
 import { gradecheckVersion } from './version.ts';
+import type { Problem } from '../src/problem.ts';
 import type { ProblemId } from '../spec/registry.ts';
 
 const DEFAULT_SEED = 20261122;
@@ -120,6 +121,68 @@ async function verify(options: VerifyOptions): Promise<number> {
   return failures;
 }
 
+interface ReplayOptions {
+  readonly problem: string;
+  readonly check: string;
+  readonly seed: number;
+  readonly path?: string;
+  readonly mistake?: string;
+  readonly submission?: string;
+  readonly assignment?: string;
+}
+
+/**
+ * Replays one case. With the assignment a failure was graded with, the case reaches the submission exactly as it
+ * did then: through the handout's names and types, with the handout's convention, the adapter and the
+ * assignment's tolerance for the check; without it, through the catalog's interface.
+ */
+async function replay(options: ReplayOptions): Promise<number> {
+  const { known, problems, runCheck, diagnose, referenceSubject, mistakeSubject, variantsOf, formatCheckResult } = await suites();
+  const assignment = options.assignment === undefined ? undefined : await loadAssignmentFile(options.assignment);
+  const settings = assignment?.problems.find((p) => p.id === options.problem);
+  if (assignment && !settings) throw new InvalidArgumentError(`${options.assignment} grades no problem "${options.problem}"; its problems: ${assignment.problems.map((p) => p.id).join(', ')}`);
+  const { problemOf } = await import('./assignment.ts');
+  const problem = settings ? problemOf(settings) : problems[known([options.problem])[0]!];
+  const check = problem.checks.find((c) => c.id === options.check);
+  if (!check) throw new InvalidArgumentError(`problem ${problem.id} has no check "${options.check}"; its checks: ${problem.checks.map((c) => c.id).join(', ')}`);
+  const m = options.mistake === undefined ? undefined : problem.mistakes.find((x) => x.id === options.mistake);
+  if (options.mistake !== undefined && !m) throw new InvalidArgumentError(`problem ${problem.id} has no mistake "${options.mistake}"`);
+  if (options.submission !== undefined) requireSubmissionPath('--submission', options.submission);
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-replay-'));
+  const student = options.submission === undefined ? undefined : await startReplayed(options.submission, workDir, problem, assignment);
+  try {
+    const { boundSubject } = await import('./bindings/bound-subject.ts');
+    const subject = student ? boundSubject(student, problem, settings?.bind) : m ? mistakeSubject(m) : referenceSubject;
+    const override = settings?.checks[check.id]?.tolerance;
+    // The printed seed is the check's own: replay with it directly rather than deriving it again.
+    const result = await runCheck(problem.id, check, subject, {
+      seed: 0,
+      checkSeed: options.seed,
+      ...(options.path !== undefined ? { path: options.path } : {}),
+      ...(override ? { override } : {}),
+      ...(student ? { lowPrecision: () => student.lowPrecision } : {}),
+    });
+    const diagnosis = result.failure ? await diagnose(result.failure, variantsOf(problem)) : [];
+    write(formatCheckResult(diagnosis.length ? { ...result, diagnosis } : result, { ...(options.submission !== undefined ? { submission: options.submission } : {}), ...(options.assignment !== undefined ? { assignment: options.assignment } : {}) }));
+    return result.passed ? EXIT.ok : EXIT.failed;
+  } finally {
+    await student?.close();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The submission's process for a replay: staged and started as `grade` does with the assignment. */
+async function startReplayed(submission: string, workDir: string, problem: Problem, assignment: Assignment | undefined) {
+  const [{ ProcessSubject }, { prepareSubmission }, { childOptions, stageSubmission }] = await Promise.all([import('./process-subject.ts'), import('./notebook.ts'), import('./grade.ts')]);
+  const stage = path.join(workDir, 'stage');
+  const cwd = path.join(workDir, 'run');
+  mkdirSync(stage);
+  mkdirSync(cwd);
+  const code = submissionParts(submission, undefined, assignment?.files ?? []).code ?? submission;
+  const prepared = assignment ? stageSubmission(code, stage, assignment) : prepareSubmission(code, stage);
+  return ProcessSubject.start(prepared.file, { cwd, ...(assignment ? childOptions(assignment) : problem.intArgs ? { intArgs: problem.intArgs } : {}) });
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command()
@@ -169,35 +232,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('-s, --seed <n>', 'the seed the failure printed', parseInteger)
     .option('--path <path>', 'the path the failure printed')
     .option('--submission <file>', 'run on this submission (default: the reference)')
+    .option('-a, --assignment <file>', "the assignment it was graded with: the handout's names and types (bindings), its conventions, adapter and tolerances")
     .option('--mistake <id>', 'run on this named mistake instead of the reference')
-    .action(async (options: { problem: string; check: string; seed: number; path?: string; mistake?: string; submission?: string }) => {
-      const { known, problems, runCheck, diagnose, referenceSubject, mistakeSubject, variantsOf, formatCheckResult } = await suites();
-      const problem = problems[known([options.problem])[0]!];
-      const check = problem.checks.find((c) => c.id === options.check);
-      if (!check) throw new InvalidArgumentError(`problem ${problem.id} has no check "${options.check}"; its checks: ${problem.checks.map((c) => c.id).join(', ')}`);
-      const m = options.mistake === undefined ? undefined : problem.mistakes.find((x) => x.id === options.mistake);
-      if (options.mistake !== undefined && !m) throw new InvalidArgumentError(`problem ${problem.id} has no mistake "${options.mistake}"`);
-      if (options.submission !== undefined) requireSubmissionPath('--submission', options.submission);
-      const workDir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-replay-'));
-      const { ProcessSubject } = await import('./process-subject.ts');
-      const { prepareSubmission } = await import('./notebook.ts');
-      const student = options.submission === undefined ? undefined : await ProcessSubject.start(prepareSubmission(options.submission, workDir).file, { cwd: workDir, ...(problem.intArgs ? { intArgs: problem.intArgs } : {}) });
-      try {
-        const subject = student ?? (m ? mistakeSubject(m) : referenceSubject);
-        // The printed seed is the check's own: replay with it directly rather than deriving it again.
-        const result = await runCheck(problem.id, check, subject, {
-          seed: 0,
-          checkSeed: options.seed,
-          ...(options.path !== undefined ? { path: options.path } : {}),
-          ...(student ? { lowPrecision: () => student.lowPrecision } : {}),
-        });
-        const diagnosis = result.failure ? await diagnose(result.failure, variantsOf(problem)) : [];
-        write(formatCheckResult(diagnosis.length ? { ...result, diagnosis } : result));
-        exitCode = result.passed ? EXIT.ok : EXIT.failed;
-      } finally {
-        await student?.close();
-        rmSync(workDir, { recursive: true, force: true });
-      }
+    .action(async (options: { problem: string; check: string; seed: number; path?: string; mistake?: string; submission?: string; assignment?: string }) => {
+      exitCode = await replay(options);
     });
 
   program

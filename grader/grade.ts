@@ -16,7 +16,7 @@ import { type NotebookReport, prepareSubmission } from './notebook.ts';
 import { type ScoredQuestion, gradeQuestions } from './questions.ts';
 import { withSuggestions } from './names.ts';
 import { EnvironmentFailure } from './python.ts';
-import { type LoadError, ProcessSubject, type Limits, type SubjectTiming } from './process-subject.ts';
+import { type LoadError, ProcessSubject, type Limits, type ProcessSubjectOptions, type SubjectTiming } from './process-subject.ts';
 import type { SandboxMode } from './sandbox.ts';
 import { stageFolder, submissionParts } from './submission.ts';
 import type { GradeReport } from './report.ts';
@@ -66,12 +66,32 @@ function limitsOf(assignment: Assignment, overrides: Partial<Limits> | undefined
 
 const NO_CODE: Subject = moduleSubject('(no code submitted)', {});
 
+/**
+ * The graded file of a submission, ready for a child process: its folder copied into `stage` (helper modules,
+ * packages, data), a notebook reduced to a .py of its definitions there. Grading and replaying share it.
+ */
+export function stageSubmission(code: string, stage: string, assignment: Assignment, fileOnly = false): ReturnType<typeof prepareSubmission> {
+  requireReadableFile(code);
+  stageFolder(code, stage, { fileOnly, exclude: [assignment.file] });
+  return prepareSubmission(path.join(stage, path.basename(code)), stage);
+}
+
+/** How the assignment starts a submission's process: its seed, limits, integer arguments and bindings. */
+export function childOptions(assignment: Assignment, overrides?: Partial<Limits>): Pick<ProcessSubjectOptions, 'seed' | 'limits' | 'intArgs' | 'binding'> {
+  const adapter = adapterPath(assignment);
+  return {
+    seed: assignment.seed,
+    limits: limitsOf(assignment, overrides),
+    intArgs: Object.assign({}, ...assignment.problems.map((p) => problemOf(p).intArgs ?? {})) as Record<string, number[]>,
+    binding: { ...(adapter ? { adapter } : {}), provided: assignment.provided },
+  };
+}
+
 export async function grade(options: GradeOptions): Promise<GradeReport> {
   const { assignment } = options;
   const started = Date.now();
   const maxScore = assignment.problems.reduce((s, p) => s + p.points, 0) + assignment.questions.filter((q) => !options.visibleOnly || q.visibility === 'visible').reduce((s, q) => s + q.points, 0);
   const parts = submissionParts(options.submission, options.answers, assignment.files);
-  const adapter = adapterPath(assignment);
   const base = {
     assignment: assignment.name,
     assignmentFile: assignment.file,
@@ -90,22 +110,17 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   };
   let notebook: NotebookReport | undefined;
   let extractionErrors: readonly LoadError[] = [];
-  const intArgs = Object.assign({}, ...assignment.problems.map((p) => problemOf(p).intArgs ?? {})) as Record<string, number[]>;
   /** A fresh process for the submission's code, in a fresh private directory. */
   const startSubject = async (file: string): Promise<ProcessSubject> => {
     const cwd = tempDir();
     if (options.runAs) chownSync(cwd, options.runAs.uid, options.runAs.gid);
     // One total time for the submission: a later process (the hidden checks') gets what the earlier ones left.
-    const limits = limitsOf(assignment, options.limits);
     const used = subjects.at(-1)?.usedMs ?? 0; // each process carries on from the one before
     const subject = await ProcessSubject.start(file, {
       cwd,
       ...(options.runAs ? { runAs: options.runAs } : {}),
-      seed: assignment.seed,
-      limits,
+      ...childOptions(assignment, options.limits),
       usedMs: used,
-      intArgs,
-      binding: { ...(adapter ? { adapter } : {}), provided: assignment.provided },
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       isolation: { fileOnly: options.fileOnly ?? false, assignmentFile: assignment.file },
     });
@@ -118,13 +133,8 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     const questions = gradeQuestions(assignment.questions, answers, assignment.seed, options.visibleOnly);
     let code: string | undefined;
     if (assignment.problems.length > 0 && parts.code !== undefined) {
-      requireReadableFile(parts.code);
-      // The submission's folder is copied once (helper modules, packages, data beside it); a notebook becomes a
-      // .py of its definitions in that copy; every process grades that file.
-      const stage = tempDir();
-      stageFolder(parts.code, stage, { fileOnly: options.fileOnly ?? false, exclude: [assignment.file] });
-      const staged = path.join(stage, path.basename(parts.code));
-      const prepared = prepareSubmission(staged, stage);
+      // The submission's folder is copied once; every process grades the staged file.
+      const prepared = stageSubmission(parts.code, tempDir(), assignment, options.fileOnly);
       notebook = prepared.notebook && { ...prepared.notebook, file: parts.code };
       extractionErrors = prepared.loadErrors;
       code = prepared.file;

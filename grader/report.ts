@@ -1,6 +1,7 @@
 // The grade report: what grading one submission found, as data. The grader makes it (grader/grade.ts); the
 // renderers (grader/render/), batch and the CLI read it.
 
+import type { ReplayContext } from '../src/format.ts';
 import type { LoadError, SubjectTiming } from './process-subject.ts';
 import type { NotebookReport } from './notebook.ts';
 import type { ScoredQuestion } from './questions.ts';
@@ -39,3 +40,10 @@ export interface GradeReport {
   readonly environmentFailure?: { readonly cause: string; readonly fix: string };
 }
 
+/** The assignment file of a grade made from `--problems`: there is no file to name. */
+export const COMMAND_LINE = '(command line)';
+
+/** How a failure in this report is replayed: on its submission, through the assignment it was graded with. */
+export function replayContext(report: GradeReport): ReplayContext {
+  return { submission: report.submission, ...(report.assignmentFile !== COMMAND_LINE ? { assignment: report.assignmentFile } : {}) };
+}

@@ -60,13 +60,21 @@ export function formatCall(fn: string, args: readonly Value[]): string {
 /** A path as one shell word (quoted only when it needs to be). */
 const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-/** The replay instruction printed with every failure, with the submission's path where the caller knows it. */
-export function replayHint(result: CheckResult, submission?: string): string {
-  const path = result.path !== undefined ? ` --path ${result.path}` : '';
-  return `replay: npx gradecheck replay --problem ${result.problem} --check ${result.check} --seed ${result.seed}${path} --submission ${submission === undefined ? 'FILE' : shellWord(submission)}`;
+/** Where a failure came from, for its replay instruction: the submission and the assignment file, where known. */
+export interface ReplayContext {
+  readonly submission?: string;
+  /** The assignment file it was graded with (its bindings decide how the case reaches the submission). */
+  readonly assignment?: string;
 }
 
-export function formatCheckResult(result: CheckResult, options: { readonly submission?: string } = {}): string {
+/** The replay instruction printed with every failure. */
+export function replayHint(result: CheckResult, context: ReplayContext = {}): string {
+  const path = result.path !== undefined ? ` --path ${result.path}` : '';
+  const assignment = context.assignment === undefined ? '' : ` --assignment ${shellWord(context.assignment)}`;
+  return `replay: npx gradecheck replay --problem ${result.problem} --check ${result.check} --seed ${result.seed}${path}${assignment} --submission ${context.submission === undefined ? 'FILE' : shellWord(context.submission)}`;
+}
+
+export function formatCheckResult(result: CheckResult, options: ReplayContext = {}): string {
   const head = `${result.passed ? 'PASS' : 'FAIL'} ${result.problem} › ${result.check}: ${result.title}`;
   if (result.passed) return `${head} (${result.numRuns} runs)`;
   const f = result.failure;
@@ -92,7 +100,7 @@ export function formatCheckResult(result: CheckResult, options: { readonly submi
   const anyInput = f?.code === 'missing';
   if (result.counterexample !== undefined && !anyInput) lines.push(`  input:    ${formatValue(result.counterexample)}`);
   for (const m of result.diagnosis ?? []) lines.push(`  likely mistake: ${m.title}. ${m.hint}`);
-  if (!anyInput) lines.push(`  ${replayHint(result, options.submission)}`);
+  if (!anyInput) lines.push(`  ${replayHint(result, options)}`);
   return lines.join('\n');
 }
 

@@ -1,7 +1,7 @@
 // The terminal view of a report (gradecheck check / grade).
 
 import { formatCheckResult } from '../../src/format.ts';
-import type { GradeReport } from '../report.ts';
+import { type GradeReport, replayContext } from '../report.ts';
 import { notebookSentence } from './markdown.ts';
 import { questionFeedback, questionPassed } from './question.ts';
 
@@ -40,7 +40,7 @@ export function reportTerminal(report: GradeReport): string {
         continue;
       }
       if (key !== undefined) said.set(key, c.result.check);
-      out.push(formatCheckResult(c.result, { submission: report.submission }).replace(/^/gm, '    '));
+      out.push(formatCheckResult(c.result, replayContext(report)).replace(/^/gm, '    '));
     }
   }
   for (const q of report.questions ?? []) {
