@@ -194,9 +194,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('doctor')
     .description('what this machine can grade: node, the Python chosen and why, numpy, torch, matplotlib, Chromium, the sandbox; a fix for each missing piece')
-    .action(async () => {
-      const { canGrade, doctor, formatDoctor } = await import('./doctor.ts');
-      const items = doctor();
+    .option('--fix', "install what is missing with Debian's packages (as root, where apt-get is), then check again")
+    .option('--dry-run', 'with --fix: say what would be installed, install nothing')
+    .action(async (options: { fix?: boolean; dryRun?: boolean }) => {
+      const { applyFix, canGrade, doctor, fixPlan, formatDoctor, thisMachine } = await import('./doctor.ts');
+      let items = doctor();
+      if (options.fix) {
+        const plan = fixPlan(items, thisMachine());
+        write(`doctor --fix: ${plan.says}${options.dryRun && plan.command ? ` (dry run: would run ${plan.command.join(' ')})` : ''}`);
+        if (plan.command && !options.dryRun) {
+          if (!applyFix(plan)) write('doctor --fix: the installation failed (its output is above)');
+          items = doctor();
+        }
+      }
       write(formatDoctor(items));
       exitCode = canGrade(items) ? EXIT.ok : EXIT.ungradable;
     });

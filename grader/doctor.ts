@@ -1,8 +1,9 @@
 // `gradecheck doctor`: what this machine can grade, and how to fix what is missing. Each line is data
 // (what, found or not, the fix), worded by formatDoctor; the CLI exits 3 when Python submissions cannot be graded.
 
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { type PythonChoice, type PythonProbe, pythonChoice, probePython } from './python.ts';
+import { type PythonChoice, type PythonProbe, forgetPythonChoice, pythonChoice, probePython } from './python.ts';
 import { SandboxError, isolationAvailable, sandboxMode } from './sandbox.ts';
 
 /** The browser the HTML report's tests drive (Debian's; nothing is downloaded), and its flags there. */
@@ -73,4 +74,45 @@ export function formatDoctor(items: readonly DoctorItem[]): string {
   const lines = items.map((i) => `${i.ok ? 'ok     ' : i.required ? 'MISSING' : 'missing'} ${i.what.padEnd(10)} ${i.found}${i.fix ? `\n        ${''.padEnd(10)} fix: ${i.fix}` : ''}`);
   lines.push(canGrade(items) ? 'gradecheck can grade Python, notebook and TS/JS submissions here.' : 'gradecheck cannot grade Python submissions here: grade, check and batch would stop as ungradable (exit 3). Fix the MISSING lines.');
   return lines.join('\n');
+}
+
+/** The Debian packages that give the default Python (/usr/bin/python3) what a doctor item misses. */
+const DEBIAN_PACKAGES: Readonly<Record<string, string>> = { python: 'python3-numpy', numpy: 'python3-numpy', torch: 'python3-torch', matplotlib: 'python3-matplotlib' };
+
+export interface FixPlan {
+  /** The command that installs what is missing, when this machine can run it (root, apt-get, no forced Python). */
+  readonly command?: readonly string[];
+  /** Why nothing is installed, or what to run instead. */
+  readonly says: string;
+}
+
+/**
+ * What `doctor --fix` would do: install Debian's packages for the missing Python pieces, as .ci/run does, where the
+ * grader runs as root on a machine with apt-get; the default Python has them afterwards and is chosen (grader/python.ts).
+ */
+export function fixPlan(items: readonly DoctorItem[], machine: { readonly root: boolean; readonly apt: boolean; readonly forcedPython: boolean }): FixPlan {
+  const missing = items.filter((i) => !i.ok && DEBIAN_PACKAGES[i.what]);
+  const packages = [...new Set(missing.map((i) => DEBIAN_PACKAGES[i.what]!))];
+  if (packages.length === 0) return { says: 'nothing to install: the Python pieces are all here' };
+  const line = `apt-get install -y ${packages.join(' ')}`;
+  if (machine.forcedPython) return { says: `GRADECHECK_PYTHON names the Python: install ${missing.map((i) => i.what).join(', ')} into it (pip), or unset it and run ${line}` };
+  if (!machine.apt) return { says: `no apt-get here: install ${packages.join(', ')} with your system's package manager or pip, or set GRADECHECK_PYTHON` };
+  if (!machine.root) return { says: `run as root (sudo) to install: ${line}` };
+  return { command: ['apt-get', 'install', '-y', '-qq', ...packages], says: `installing ${packages.join(' ')} (Debian's packages, as .ci/run does)` };
+}
+
+/** Runs a fix plan's command (after apt-get update); true when it succeeded. */
+export function applyFix(plan: FixPlan): boolean {
+  if (!plan.command) return false;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  if (update.status !== 0) return false;
+  const installed = spawnSync(plan.command[0]!, plan.command.slice(1), { stdio: 'inherit', env }).status === 0;
+  forgetPythonChoice(); // the default Python may now be the one to choose
+  return installed;
+}
+
+/** The facts fixPlan needs about this machine. */
+export function thisMachine(): { root: boolean; apt: boolean; forcedPython: boolean } {
+  return { root: process.getuid?.() === 0, apt: existsSync('/usr/bin/apt-get'), forcedPython: (process.env['GRADECHECK_PYTHON'] ?? '') !== '' };
 }

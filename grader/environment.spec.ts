@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from './cli.ts';
-import { canGrade, doctor, formatDoctor } from './doctor.ts';
+import { canGrade, doctor, fixPlan, formatDoctor } from './doctor.ts';
 import { FALLBACK_PYTHON, choosePython } from './python.ts';
 import { GradescopeResultsSchema } from './render/gradescope.ts';
 
@@ -90,6 +90,27 @@ describe('gradecheck doctor', () => {
     const version = await gradecheck(['--version'], {});
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version);
+  });
+});
+
+describe('gradecheck doctor --fix', () => {
+  const noNumpyItems = () => doctor(choosePython({ GRADECHECK_PYTHON: noNumpy }));
+
+  it('installs Debian packages for what the Python lacks, only as root where apt-get is, and never for a forced Python', () => {
+    const items = noNumpyItems();
+    expect(fixPlan(items, { root: true, apt: true, forcedPython: false }).command).toEqual(['apt-get', 'install', '-y', '-qq', 'python3-numpy', 'python3-torch', 'python3-matplotlib']);
+    expect(fixPlan(items, { root: false, apt: true, forcedPython: false })).toEqual({ says: 'run as root (sudo) to install: apt-get install -y python3-numpy python3-torch python3-matplotlib' });
+    expect(fixPlan(items, { root: true, apt: false, forcedPython: false }).command).toBeUndefined();
+    expect(fixPlan(items, { root: true, apt: true, forcedPython: true }).says).toMatch(/^GRADECHECK_PYTHON names the Python: install numpy, torch, matplotlib into it/);
+    const fine = doctor(choosePython({ GRADECHECK_PYTHON: FALLBACK_PYTHON })).filter((i) => i.what !== 'chromium');
+    expect(fixPlan(fine, { root: true, apt: true, forcedPython: false })).toEqual({ says: 'nothing to install: the Python pieces are all here' });
+  });
+
+  it('--dry-run says what it would do and still exits 3 where nothing can be graded', async () => {
+    const run = await gradecheck(['doctor', '--fix', '--dry-run'], { GRADECHECK_PYTHON: noNumpy });
+    expect(run.code).toBe(EXIT.ungradable);
+    expect(run.stdout).toMatch(/doctor --fix: GRADECHECK_PYTHON names the Python: install numpy/);
+    expect(run.stdout).toMatch(/MISSING numpy/);
   });
 });
 

@@ -103,6 +103,11 @@ export function choosePython(env: Readonly<Record<string, string | undefined>>):
 
 let chosen: { key: string; choice: PythonChoice } | undefined;
 
+/** Probes again at the next pythonChoice() (after `doctor --fix` installed packages). */
+export function forgetPythonChoice(): void {
+  chosen = undefined;
+}
+
 /** The Python this process runs submissions with (probed once per GRADECHECK_PYTHON and PATH). */
 export function pythonChoice(): PythonChoice {
   const key = `${process.env['GRADECHECK_PYTHON'] ?? ''}\0${process.env['PATH'] ?? ''}`;
