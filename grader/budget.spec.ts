@@ -53,3 +53,17 @@ describe('the total time of a submission', () => {
     expect(wall).toBeLessThan(TOTAL_TIME_MS + 8000);
   }, 60_000);
 });
+
+describe('the restart allowance of a submission', () => {
+  it('is per problem: a function that kills its process on every call costs its own problem, not the next one', async () => {
+    // os-exit.py's softmax exits on every call: each of softmax-temperature's checks costs a restart, more than
+    // the allowance of 2 given here. softmax_jacobian is correct and must keep every point.
+    const yaml = ['name: restarts', 'seed: 7', 'problems:', '  - { id: softmax-temperature, points: 6 }', '  - { id: softmax-jacobian, points: 4 }'].join('\n');
+    const report = await grade({ assignment: parseAssignment(yaml, path.join(tmp, 'restarts.yaml')), submission: path.join(root, 'fixtures', 'submissions', 'hostile', 'os-exit.py'), limits: { maxRestarts: 2 } });
+    const [temperature, jacobian] = report.problems;
+    expect(temperature!.score).toBe(0);
+    expect(temperature!.checks.filter((c) => !c.result.passed).length).toBeGreaterThan(2);
+    expect(jacobian!.checks.map((c) => c.result.failure?.message)).toEqual(jacobian!.checks.map(() => undefined));
+    expect(jacobian!.score).toBe(4);
+  });
+});

@@ -172,6 +172,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         const student = await startSubject(file);
         for (const plan of plans) {
           if (plan[phase].length === 0) continue;
+          student.renewRestartBudget();
           results.set(
             plan.problem.id,
             await runProblem(plan.problem, boundSubject(student, plan.problem, plan.settings.bind), {

@@ -36,7 +36,10 @@ export interface Limits {
   readonly maxResponseBytes: number;
   /** stdout/stderr kept per stream, in bytes (the rest is counted and dropped). */
   readonly maxOutputBytes: number;
-  /** How many times a killed or crashed child is restarted before every call fails fast. */
+  /**
+   * How many times a killed or crashed child is restarted before every call fails fast; counted per problem
+   * (restartBudgetPerProblem), so one problem's crashes never cost another its checks.
+   */
   readonly maxRestarts: number;
 }
 
@@ -267,6 +270,8 @@ export class ProcessSubject implements Subject {
   private live = new Set<number>();
   private nextId = 1;
   private restarts = -1;
+  /** `restarts` when the current problem began (see renewRestartBudget). */
+  private restartsBefore = 0;
   private spentMs = 0;
   private startupMs = 0;
   private computeMs = 0;
@@ -562,6 +567,15 @@ export class ProcessSubject implements Subject {
   }
 
   /** Instances die with their process: a handle from before a restart is gone. */
+  /**
+   * A new problem begins: it gets the full restart allowance. A submission that crashes, or corrupts the channel,
+   * on every call of one problem (and exhausts the allowance while its failures shrink) must not take the next
+   * problem's checks down with it; the total time limit still bounds what the crashes cost together.
+   */
+  renewRestartBudget(): void {
+    this.restartsBefore = Math.max(this.restarts, 0);
+  }
+
   private requireAlive(handle: Handle): void {
     if (!this.live.has(handle.id) || !this.child) {
       throw this.lastDeath ?? new SubjectError('crashed', `the instance of ${handle.cls} was lost when the process restarted`);
@@ -576,7 +590,7 @@ export class ProcessSubject implements Subject {
     if (!this.child) {
       // Calls issued together wait for one restart, not one each.
       if (!this.respawn) {
-        if (this.restarts >= this.limits.maxRestarts) {
+        if (this.restarts - this.restartsBefore >= this.limits.maxRestarts) {
           throw this.lastDeath ?? new SubjectError('crashed', 'the submission process is gone');
         }
         this.respawn = this.spawnChild().finally(() => (this.respawn = undefined));
