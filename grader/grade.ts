@@ -13,6 +13,7 @@ import { type Assignment, adapterPath, problemOf } from './assignment.ts';
 import { boundSubject } from './bindings/bound-subject.ts';
 import { type ProblemBinding, studentName } from './bindings/schema.ts';
 import { type NotebookReport, prepareSubmission } from './notebook.ts';
+import { type ExecutionSummary, gradeExecution } from './execution/grade-execution.ts';
 import { type ScoredQuestion, gradeQuestions } from './questions.ts';
 import { withSuggestions } from './names.ts';
 import { EnvironmentFailure } from './python.ts';
@@ -69,7 +70,11 @@ const NO_CODE: Subject = moduleSubject('(no code submitted)', {});
 export async function grade(options: GradeOptions): Promise<GradeReport> {
   const { assignment } = options;
   const started = Date.now();
-  const maxScore = assignment.problems.reduce((s, p) => s + p.points, 0) + assignment.questions.filter((q) => !options.visibleOnly || q.visibility === 'visible').reduce((s, q) => s + q.points, 0);
+  const executed = (assignment.execute?.checks ?? []).filter((c) => !options.visibleOnly || c.visibility === 'visible');
+  const maxScore =
+    assignment.problems.reduce((s, p) => s + p.points, 0) +
+    assignment.questions.filter((q) => !options.visibleOnly || q.visibility === 'visible').reduce((s, q) => s + q.points, 0) +
+    executed.reduce((s, c) => s + c.points, 0);
   const parts = submissionParts(options.submission, options.answers, assignment.files);
   const adapter = adapterPath(assignment);
   const base = {
@@ -92,11 +97,11 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   let extractionErrors: readonly LoadError[] = [];
   const intArgs = Object.assign({}, ...assignment.problems.map((p) => problemOf(p).intArgs ?? {})) as Record<string, number[]>;
   /** A fresh process for the submission's code, in a fresh private directory. */
-  const startSubject = async (file: string): Promise<ProcessSubject> => {
+  const startSubject = async (file: string, extraLimits: Partial<Limits> = {}): Promise<ProcessSubject> => {
     const cwd = tempDir();
     if (options.runAs) chownSync(cwd, options.runAs.uid, options.runAs.gid);
     // One total time for the submission: a later process (the hidden checks') gets what the earlier ones left.
-    const limits = limitsOf(assignment, options.limits);
+    const limits = { ...limitsOf(assignment, options.limits), ...extraLimits };
     const used = subjects.at(-1)?.usedMs ?? 0; // each process carries on from the one before
     const subject = await ProcessSubject.start(file, {
       cwd,
@@ -117,13 +122,14 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     const answers = loadAnswers(parts.answers, assignment.questions.map((q) => q.id));
     const questions = gradeQuestions(assignment.questions, answers, assignment.seed, options.visibleOnly);
     let code: string | undefined;
-    if (assignment.problems.length > 0 && parts.code !== undefined) {
+    let staged: string | undefined;
+    if ((assignment.problems.length > 0 || assignment.execute) && parts.code !== undefined) {
       requireReadableFile(parts.code);
       // The submission's folder is copied once (helper modules, packages, data beside it); a notebook becomes a
       // .py of its definitions in that copy; every process grades that file.
       const stage = tempDir();
       stageFolder(parts.code, stage, { fileOnly: options.fileOnly ?? false, exclude: [assignment.file] });
-      const staged = path.join(stage, path.basename(parts.code));
+      staged = path.join(stage, path.basename(parts.code));
       const prepared = prepareSubmission(staged, stage);
       notebook = prepared.notebook && { ...prepared.notebook, file: parts.code };
       extractionErrors = prepared.loadErrors;
@@ -195,6 +201,21 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         return scoreProblem(settings, result, index, notice);
       });
     }
+    // Executing the notebook cell by cell, in a process of its own, after the problems' checks.
+    let execution: ExecutionSummary | undefined;
+    if (assignment.execute && staged !== undefined) {
+      const outcome = await gradeExecution({
+        settings: assignment.execute,
+        assignmentFile: assignment.file,
+        submission: staged,
+        start: (limits) => startSubject(code!, limits),
+        firstNumber: scored.length + 1,
+        seed: assignment.seed,
+        visibleOnly: options.visibleOnly ?? false,
+      });
+      scored = [...scored, ...outcome.problems];
+      execution = outcome.summary;
+    }
     const late = lateFactor(assignment, options.submittedAt);
     const raw = scored.reduce((s, p) => s + p.score, 0) + questions.reduce((s, q) => s + q.score, 0);
     return {
@@ -208,6 +229,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       loadErrors: [...extractionErrors, ...(first?.ready.loadErrors ?? [])],
       ...(first?.ready.missingModules?.length ? { missingModules: first.ready.missingModules } : {}),
       ...(notebook ? { notebook } : {}),
+      ...(execution ? { execution } : {}),
       stdout: outputOf(subjects, 'stdout'),
       stderr: outputOf(subjects, 'stderr'),
       executionTimeMs: Date.now() - started,

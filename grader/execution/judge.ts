@@ -1,0 +1,233 @@
+// Judging what an executed notebook left behind against an assignment's `execute:` checks. Each check becomes
+// one scored entry of the report (its aspects are its checks, sharing its points equally), so every renderer
+// shows it as it shows a problem; every failure names the cell it is about and what was expected and found.
+
+import type { FailureCode, FailureData, Value } from '../../src/failure.ts';
+import type { CheckResult } from '../../src/runner.ts';
+import type { ScoredCheck, ScoredProblem } from '../score.ts';
+import { REFERENCES } from './references.ts';
+import type { CellReport, Described, ExecutionResult, FigureDescription, ModuleDescription, NotebookCellSource, RecordedCall } from './run.ts';
+import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, PrintedCheck, ValueCheck } from './schema.ts';
+
+/** One judged aspect of a check: passed, or why not. */
+interface Aspect {
+  readonly id: string;
+  readonly title: string;
+  readonly failure?: FailureData;
+}
+
+const fail = (code: FailureCode, message: string, extra: Partial<FailureData> = {}): FailureData => ({ code, message, ...extra });
+
+/** Where the execution went wrong, in words: the cells that raised, timed out or were not run. */
+export function troubleSentence(cells: readonly CellReport[]): string {
+  const troubled = cells.filter((c) => c.status === 'raised' || c.status === 'timed out' || c.status === 'not run');
+  if (troubled.length === 0) return '';
+  return troubled
+    .map((c) => `cell ${c.cell} ${c.status === 'raised' ? `raised ${c.error?.type}: ${c.error?.message}` : c.status === 'timed out' ? `timed out (${c.reason})` : `was not run (${c.reason})`}`)
+    .join('; ');
+}
+
+/** The cells whose source assigns `name` at top level (name = ..., name, other = ...). */
+function assigningCells(name: string, sources: readonly NotebookCellSource[]): number[] {
+  const assign = new RegExp(`^[ \\t]*(?:[\\w.]+\\s*,\\s*)*${name}\\s*(?:,\\s*[\\w.]+\\s*)*(?::[^=\\n]*)?=(?!=)`, 'm');
+  return sources.filter((s) => assign.test(s.source)).map((s) => s.cell);
+}
+
+function cellPhrase(cells: readonly number[], report: readonly CellReport[]): string {
+  if (cells.length === 0) return 'no cell assigns it';
+  return cells
+    .map((n) => {
+      const c = report.find((r) => r.cell === n);
+      const what = c === undefined ? '' : c.status === 'ran' ? ' (it ran)' : c.status === 'raised' ? ` (it raised ${c.error?.type}: ${c.error?.message})` : ` (it ${c.status === 'timed out' ? 'timed out' : `was ${c.status}`}${c.reason ? `: ${c.reason}` : ''})`;
+      return `cell ${n}${what}`;
+    })
+    .join(', ');
+}
+
+function flatNumbers(v: unknown): number[] | undefined {
+  if (typeof v === 'number') return [v];
+  if (Array.isArray(v)) {
+    const parts = v.map(flatNumbers);
+    return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
+  }
+  return undefined;
+}
+
+const short = (xs: readonly number[]) => `[${xs.map((x) => Number(x.toPrecision(6))).join(', ')}]`;
+
+function judgeValue(check: ValueCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
+  const title = `${check.value} after running the notebook`;
+  const where = cellPhrase(assigningCells(check.value, sources), result.cells);
+  const found = result.values[check.value];
+  const expected = typeof check.expected === 'number' ? [check.expected] : Array.isArray(check.expected) ? check.expected : REFERENCES[check.expected.reference]();
+  const tolerance = { ...check.tolerance };
+  if (found === undefined) return [{ id: 'value', title, failure: fail('missing', `${check.value} is not defined after the notebook ran; ${where}`) }];
+  const received = found.kind === 'array' || found.kind === 'scalar' ? flatNumbers(found.value) : undefined;
+  if (received === undefined) return [{ id: 'value', title, failure: fail('wrong_type', `${check.value} (${where}) is a ${'type' in found ? found.type : found.kind}, not numbers`) }];
+  if (received.length !== expected.length) {
+    return [{ id: 'value', title, failure: fail('wrong_shape', `${check.value} (${where}) has ${received.length} numbers, expected ${expected.length}`, { expected: expected as Value, received: received as Value }) }];
+  }
+  let worst: { index: number; delta: number; allowed: number } | undefined;
+  received.forEach((r, i) => {
+    const e = expected[i]!;
+    const delta = Math.abs(r - e);
+    const allowed = tolerance.atol + tolerance.rtol * Math.abs(e);
+    if (!(delta <= allowed) && (worst === undefined || delta - allowed > worst.delta - worst.allowed)) worst = { index: i, delta: Number.isFinite(delta) ? delta : Infinity, allowed };
+  });
+  if (worst === undefined) return [{ id: 'value', title }];
+  return [
+    {
+      id: 'value',
+      title,
+      failure: fail('value_mismatch', `${check.value} (${where}) is ${short(received)}, expected ${short(expected)}: entry ${worst.index} is off by ${worst.delta.toPrecision(3)} (allowed ${worst.allowed.toPrecision(3)}: ${tolerance.reason})`, {
+        expected: expected as Value,
+        received: received as Value,
+        tolerance,
+      }),
+    },
+  ];
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A layer pattern as a regular expression: whitespace ignored, `*` any size, `...` any layers (or none). */
+export function layerPattern(pattern: string): RegExp {
+  const squeezed = pattern.replace(/\s+/g, '');
+  return new RegExp(`^${squeezed.split('...').map((part) => part.split('*').map(escape).join('\\d+')).join('.*')}$`);
+}
+
+function networkOf(arg: Described | undefined): ModuleDescription | undefined {
+  if (arg?.kind !== 'module') return undefined;
+  return arg.parts?.['net'] ?? Object.values(arg.parts ?? {}).find((p) => !p.type.endsWith('Loss')) ?? arg;
+}
+
+function lossOf(arg: Described | undefined): string | undefined {
+  if (arg?.kind !== 'module') return undefined;
+  return Object.values(arg.parts ?? {}).find((p) => p.type.endsWith('Loss'))?.type;
+}
+
+const sameNumber = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+
+/** The aspects of one recorded call against a call check (each aspect the check states). */
+function callAspects(check: CallCheck, call: RecordedCall): Aspect[] {
+  const at = `cell ${call.cell ?? '?'}`;
+  const [model, factory] = call.args;
+  const net = networkOf(model);
+  const aspects: Aspect[] = [];
+  if (check.wrapper !== undefined) {
+    const found = model?.kind === 'module' ? model.type : 'nothing';
+    aspects.push({ id: 'wrapper', title: `${check.call} is given a ${check.wrapper}`, ...(found === check.wrapper ? {} : { failure: fail('value_mismatch', `${at}: ${check.call} is given a ${found}, expected a ${check.wrapper}`, { expected: check.wrapper, received: found }) }) });
+  }
+  if (check.network !== undefined) {
+    const found = net?.layers ?? 'no network';
+    const ok = net !== undefined && layerPattern(check.network).test(found.replace(/\s+/g, ''));
+    aspects.push({ id: 'network', title: `the network's layers: ${check.network}`, ...(ok ? {} : { failure: fail('value_mismatch', `${at}: the network is ${found}; expected ${check.network} (* is any size, ... any layers)`, { expected: check.network, received: found }) }) });
+  }
+  if (check.parameters !== undefined) {
+    const found = net?.parameters;
+    aspects.push({ id: 'parameters', title: `the network has ${check.parameters} parameters`, ...(found === check.parameters ? {} : { failure: fail('value_mismatch', `${at}: the network has ${found ?? 'no'} parameters, expected ${check.parameters}`, { expected: check.parameters, received: found ?? null }) }) });
+  }
+  if (check.loss !== undefined) {
+    const found = lossOf(model) ?? 'no loss';
+    aspects.push({ id: 'loss', title: `the loss is ${check.loss}`, ...(found === check.loss ? {} : { failure: fail('value_mismatch', `${at}: the loss is ${found}, expected ${check.loss}`, { expected: check.loss, received: found }) }) });
+  }
+  if (check.optimizer !== undefined) {
+    const { builds, ...hyper } = check.optimizer;
+    const title = `the optimizer: ${builds}(${Object.entries(hyper).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+    let failure: FailureData | undefined;
+    if (factory?.kind !== 'factory') failure = fail('value_mismatch', `${at}: ${check.call}'s second argument is not an optimizer factory (lambda p: ...)`);
+    else if (factory.error !== undefined) failure = fail('raised', `${at}: the optimizer factory raised ${factory.error}`);
+    else if (factory.builds !== builds) failure = fail('value_mismatch', `${at}: the factory builds a ${factory.builds}, expected a ${builds}`, { expected: builds, received: factory.builds ?? null });
+    else {
+      const wrong = Object.entries(hyper).filter(([k, v]) => {
+        const got = factory.hyperparameters?.[k];
+        const want = flatNumbers(v)!;
+        const have = flatNumbers(got);
+        return have === undefined || have.length !== want.length || have.some((h, i) => !sameNumber(h, want[i]!));
+      });
+      if (wrong.length > 0) {
+        failure = fail('value_mismatch', `${at}: ${builds} gets ${wrong.map(([k, v]) => `${k}=${JSON.stringify(factory.hyperparameters?.[k] ?? 'unset')} (expected ${JSON.stringify(v)})`).join(', ')}`, {
+          expected: Object.fromEntries(wrong) as Value,
+          received: Object.fromEntries(wrong.map(([k]) => [k, factory.hyperparameters?.[k] ?? null])) as Value,
+        });
+      }
+    }
+    aspects.push({ id: 'optimizer', title, ...(failure ? { failure } : {}) });
+  }
+  return aspects;
+}
+
+function judgeCall(check: CallCheck, result: ExecutionResult): Aspect[] {
+  const calls = result.calls.filter((c) => c.helper === check.call);
+  if (calls.length === 0) {
+    const trouble = troubleSentence(result.cells);
+    const none = callAspects(check, { helper: check.call, cell: null, args: [], kwargs: {} });
+    return none.map((a) => ({ id: a.id, title: a.title, failure: fail('missing', `no cell calls ${check.call}${trouble ? `; ${trouble}` : ''}`) }));
+  }
+  // The call the notebook meant for this task: the one matching the most aspects (the first on a tie).
+  const judged = calls.map((call) => callAspects(check, call));
+  const passing = judged.map((aspects) => aspects.filter((a) => a.failure === undefined).length);
+  return judged[passing.indexOf(Math.max(...passing))]!;
+}
+
+function figureSummary(f: FigureDescription): string {
+  return `cell ${f.cell}: ${f.axes.length} subplot${f.axes.length === 1 ? '' : 's'} with ${f.axes.map((a) => a.lines.length).join('/')} lines`;
+}
+
+function judgeFigure(check: FigureCheck, result: ExecutionResult): Aspect[] {
+  const want = check.figure;
+  const title = `a figure of ${want.subplots} subplot${want.subplots === 1 ? '' : 's'}${want.lines !== undefined ? ` with ${want.lines} lines each` : ''}`;
+  const matches = (f: FigureDescription) =>
+    f.axes.length === want.subplots &&
+    (want.lines === undefined || f.axes.every((a) => a.lines.length === want.lines)) &&
+    (want.titles ?? []).every((t) => [f.title, ...f.axes.map((a) => a.title)].some((x) => x.toLowerCase().includes(t.toLowerCase())));
+  if (result.figures.some(matches)) return [{ id: 'figure', title }];
+  const found = result.figures.length === 0 ? 'no figures' : result.figures.map(figureSummary).join('; ');
+  const trouble = troubleSentence(result.cells);
+  return [{ id: 'figure', title, failure: fail(result.figures.length === 0 ? 'missing' : 'value_mismatch', `expected ${title}${want.titles ? ` titled ${want.titles.join(', ')}` : ''}; found ${found}${trouble ? `; ${trouble}` : ''}`) }];
+}
+
+function judgePrinted(check: PrintedCheck, result: ExecutionResult): Aspect[] {
+  const pattern = new RegExp(check.printed, 'm');
+  const title = `printed output matching /${check.printed}/`;
+  if (result.cells.some((c) => c.printed !== undefined && pattern.test(c.printed))) return [{ id: 'printed', title }];
+  const trouble = troubleSentence(result.cells);
+  return [{ id: 'printed', title, failure: fail('missing', `no cell printed text matching /${check.printed}/${trouble ? `; ${trouble}` : ''}`) }];
+}
+
+function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
+  if ('value' in check) return judgeValue(check, result, sources);
+  if ('call' in check) return judgeCall(check, result);
+  if ('figure' in check) return judgeFigure(check, result);
+  return judgePrinted(check, result);
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** One check's aspects as a scored report entry, numbered after the assignment's problems. */
+function scored(check: ExecutionCheck, aspects: readonly Aspect[], number: number, seed: number): ScoredProblem {
+  const share = check.points / Math.max(1, aspects.length);
+  const checks = aspects.map((a, i): ScoredCheck => {
+    const result: CheckResult = { problem: check.id, check: a.id, title: a.title, passed: a.failure === undefined, numRuns: 1, seed, ...(a.failure ? { failure: a.failure } : {}) };
+    return { result, number: `${number}.${i + 1}`, weight: 1, maxScore: round(share), score: a.failure ? 0 : round(share), visibility: check.visibility };
+  });
+  return { id: check.id, title: check.title, points: check.points, score: round(share * aspects.filter((a) => a.failure === undefined).length), checks };
+}
+
+/**
+ * The execute: checks judged on an execution's result; `firstNumber` is the report number of the first (after
+ * the problems). When the execution itself failed (the process died or overran everything), each check fails
+ * with that reason.
+ */
+export function judgeExecution(
+  settings: ExecuteSettings,
+  outcome: { readonly result: ExecutionResult } | { readonly failure: string },
+  sources: readonly NotebookCellSource[],
+  firstNumber: number,
+  seed: number,
+): ScoredProblem[] {
+  return settings.checks.map((check, i) => {
+    const aspects = 'result' in outcome ? aspectsOf(check, outcome.result, sources) : [{ id: 'executed', title: 'the notebook ran', failure: fail('not_run', `the notebook could not be executed: ${outcome.failure}`) }];
+    return scored(check, aspects, firstNumber + i, seed);
+  });
+}
