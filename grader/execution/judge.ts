@@ -33,15 +33,17 @@ function assigningCells(name: string, sources: readonly NotebookCellSource[]): n
   return sources.filter((s) => assign.test(s.source)).map((s) => s.cell);
 }
 
+/** Where a value comes from: "assigned in cell 5, which raised AttributeError: ...". */
 function cellPhrase(cells: readonly number[], report: readonly CellReport[]): string {
   if (cells.length === 0) return 'no cell assigns it';
-  return cells
-    .map((n) => {
-      const c = report.find((r) => r.cell === n);
-      const what = c === undefined ? '' : c.status === 'ran' ? ' (it ran)' : c.status === 'raised' ? ` (it raised ${c.error?.type}: ${c.error?.message})` : ` (it ${c.status === 'timed out' ? 'timed out' : `was ${c.status}`}${c.reason ? `: ${c.reason}` : ''})`;
-      return `cell ${n}${what}`;
-    })
-    .join(', ');
+  const one = (n: number) => {
+    const c = report.find((r) => r.cell === n);
+    if (c === undefined) return `cell ${n}`;
+    if (c.status === 'ran') return `cell ${n}, which ran`;
+    if (c.status === 'raised') return `cell ${n}, which raised ${c.error?.type}: ${c.error?.message}`;
+    return `cell ${n}, which ${c.status === 'timed out' ? 'timed out' : `was ${c.status}`}${c.reason ? ` (${c.reason})` : ''}`;
+  };
+  return `assigned in ${cells.map(one).join('; ')}`;
 }
 
 function flatNumbers(v: unknown): number[] | undefined {
@@ -61,7 +63,7 @@ function judgeValue(check: ValueCheck, result: ExecutionResult, sources: readonl
   const found = result.values[check.value];
   const expected = typeof check.expected === 'number' ? [check.expected] : Array.isArray(check.expected) ? check.expected : REFERENCES[check.expected.reference]();
   const tolerance = { ...check.tolerance };
-  if (found === undefined) return [{ id: 'value', title, failure: fail('missing', `${check.value} is not defined after the notebook ran; ${where}`) }];
+  if (found === undefined) return [{ id: 'value', title, failure: fail('missing', `${check.value} is not defined after the notebook ran (${where})`) }];
   const received = found.kind === 'array' || found.kind === 'scalar' ? flatNumbers(found.value) : undefined;
   if (received === undefined) return [{ id: 'value', title, failure: fail('wrong_type', `${check.value} (${where}) is a ${'type' in found ? found.type : found.kind}, not numbers`) }];
   if (received.length !== expected.length) {
@@ -164,10 +166,30 @@ function judgeCall(check: CallCheck, result: ExecutionResult): Aspect[] {
     const none = callAspects(check, { helper: check.call, cell: null, args: [], kwargs: {} });
     return none.map((a) => ({ id: a.id, title: a.title, failure: fail('missing', `no cell calls ${check.call}${trouble ? `; ${trouble}` : ''}`) }));
   }
-  // The call the notebook meant for this task: the one matching the most aspects (the first on a tie).
-  const judged = calls.map((call) => callAspects(check, call));
-  const passing = judged.map((aspects) => aspects.filter((a) => a.failure === undefined).length);
-  return judged[passing.indexOf(Math.max(...passing))]!;
+  // The call the notebook meant for this task: the one matching the most aspects, then the one whose network
+  // shares the most layers with the pattern (the first on a tie).
+  const judged = calls.map((call) => ({ call, aspects: callAspects(check, call) }));
+  const rank = ({ call, aspects }: (typeof judged)[number]) => 1000 * aspects.filter((a) => a.failure === undefined).length + sharedLayers(check.network, networkOf(call.args[0])?.layers);
+  const best = judged.reduce((a, b) => (rank(b) > rank(a) ? b : a));
+  if (best.aspects.every((a) => a.failure === undefined) || calls.length === 1) return best.aspects;
+  const cells = calls.map((c) => c.cell).join(', ');
+  return best.aspects.map((a) => (a.failure ? { ...a, failure: { ...a.failure, message: `of the ${check.call} calls (cells ${cells}) none matches; the closest, ${a.failure.message}` } } : a));
+}
+
+/** How many of a pattern's layers (a `*` matching any size) a network has, counted with multiplicity. */
+function sharedLayers(pattern: string | undefined, layers: string | undefined): number {
+  if (pattern === undefined || layers === undefined) return 0;
+  const tokens = (text: string) => text.replace(/\s+/g, '').match(/\w+\([^()]*\)/g) ?? [];
+  const left = tokens(layers);
+  let shared = 0;
+  for (const want of tokens(pattern)) {
+    const k = left.findIndex((t) => layerPattern(want).test(t));
+    if (k >= 0) {
+      left.splice(k, 1);
+      shared++;
+    }
+  }
+  return shared;
 }
 
 function figureSummary(f: FigureDescription): string {

@@ -248,7 +248,9 @@ def _on_alarm(signum, frame):
 
 
 def cell_error(exc, filename):
-    frames = [f for f in traceback.extract_tb(exc.__traceback__, limit=-20) if f.filename not in (__file__, filename + "!")]
+    # The cell's own frames and the innermost one (where it failed): library internals in between are noise.
+    frames = [f for f in traceback.extract_tb(exc.__traceback__, limit=-20) if f.filename != __file__]
+    frames = [f for i, f in enumerate(frames) if f.filename.startswith("<notebook cell") or i == len(frames) - 1]
     text = "".join(traceback.format_list(frames)) + "".join(traceback.format_exception_only(type(exc), exc))
     return {"type": type(exc).__name__, "message": str(exc)[:500], "traceback": text[-2000:]}
 
