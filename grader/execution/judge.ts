@@ -92,10 +92,21 @@ function judgeValue(check: ValueCheck, result: ExecutionResult, sources: readonl
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** What `...` stands for where it lies in a list of layers: any layers, or none (with the commas they need). */
+const ELLIPSES: readonly (readonly [string, string, string])[] = [
+  [',...,', '\u0001', ',(?:.*,)?'],
+  ['[...,', '\u0002', '\\[(?:.*,)?'],
+  [',...]', '\u0003', '(?:,.*)?\\]'],
+  ['...', '\u0004', '.*'],
+];
+
 /** A layer pattern as a regular expression: whitespace ignored, `*` any size, `...` any layers (or none). */
 export function layerPattern(pattern: string): RegExp {
-  const squeezed = pattern.replace(/\s+/g, '');
-  return new RegExp(`^${squeezed.split('...').map((part) => part.split('*').map(escape).join('\\d+')).join('.*')}$`);
+  let text = pattern.replace(/\s+/g, '');
+  for (const [ellipsis, mark] of ELLIPSES) text = text.split(ellipsis).join(mark);
+  let regex = text.split('*').map(escape).join('\\d+');
+  for (const [, mark, meaning] of ELLIPSES) regex = regex.split(mark).join(meaning);
+  return new RegExp(`^${regex}$`);
 }
 
 function networkOf(arg: Described | undefined): ModuleDescription | undefined {
