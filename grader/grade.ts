@@ -187,17 +187,19 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       };
       const visible = await runPhase('visible');
       const hidden = await runPhase('hidden');
-      const loaded = subjects[0] ?? (await startSubject(file));
+      // (An assignment with execute: checks alone needs no process of definitions: the execution's reports its load.)
+      const loaded = subjects[0] ?? (plans.length > 0 ? await startSubject(file) : undefined);
       first = loaded;
       scored = plans.map((plan, index) => {
         const { problem, settings } = plan;
         const ran = [...(visible.get(problem.id)?.checks ?? []), ...(hidden.get(problem.id)?.checks ?? [])];
         const order = problem.checks.map((c) => c.id);
         const result: ProblemResult = { problem: problem.id, title: problem.title, checks: ran.sort((a, b) => order.indexOf(a.check) - order.indexOf(b.check)) };
-        const missing = studentNames(problem, settings.bind).filter((fn) => !loaded.ready.defined.includes(fn) && !loaded.ready.defined.includes(camelCase(fn)));
+        const defined = loaded?.ready.defined ?? [];
+        const missing = studentNames(problem, settings.bind).filter((fn) => !defined.includes(fn) && !defined.includes(camelCase(fn)));
         // Only worth saying when a check needed one of them (an assignment may leave some functions out).
         const neededMissing = result.checks.some((c) => c.failure?.code === 'missing');
-        const notice = missing.length > 0 && neededMissing ? missingNotice(withSuggestions(missing, loaded.ready.defined), loaded.ready.loadErrors) : undefined;
+        const notice = missing.length > 0 && neededMissing ? missingNotice(withSuggestions(missing, defined), loaded?.ready.loadErrors ?? []) : undefined;
         return scoreProblem(settings, result, index, notice);
       });
     }
@@ -215,6 +217,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       });
       scored = [...scored, ...outcome.problems];
       execution = outcome.summary;
+      first ??= subjects[0]; // the execution's process loaded the definitions too: its load errors are the report's
     }
     const late = lateFactor(assignment, options.submittedAt);
     const raw = scored.reduce((s, p) => s + p.score, 0) + questions.reduce((s, q) => s + q.score, 0);

@@ -85,6 +85,21 @@ describe('seed 003 executed as students run it', () => {
   });
 });
 
+describe('the total budget', () => {
+  it('cells past the notebook budget are not run, the checks on them fail naming why, and the grade still comes back', async () => {
+    const execute = { ...seed003.execute!, budget_s: 3, cell_budget_s: 2 };
+    const report = await grade({ assignment: { ...seed003, problems: [], questions: [], execute }, submission: path.join(fixtures, 'hostile-cells.ipynb') });
+    const notRun = report.execution!.cells.filter((c) => c.status === 'not run');
+    expect(notRun.length).toBeGreaterThan(0);
+    expect(notRun.every((c) => c.reason === "the notebook's time budget was used up")).toBe(true);
+    // The endless loop (cell 17, after ResidualSequence) used 2 s of 3: the cells after the next one never ran.
+    const failed = report.problems.flatMap((p) => p.checks.filter((c) => !c.result.passed).map((c) => c.result.failure!.message));
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((m) => /was not run|none matches|no cell calls/.test(m))).toBe(true);
+    expect(report.score).toBeLessThan(total(seed003));
+  });
+});
+
 describe('figures and printed output', () => {
   const yaml = `name: figures
 seed: 1

@@ -20,11 +20,12 @@ const fail = (code: FailureCode, message: string, extra: Partial<FailureData> = 
 
 /** Where the execution went wrong, in words: the cells that raised, timed out or were not run. */
 export function troubleSentence(cells: readonly CellReport[]): string {
-  const troubled = cells.filter((c) => c.status === 'raised' || c.status === 'timed out' || c.status === 'not run');
-  if (troubled.length === 0) return '';
-  return troubled
-    .map((c) => `cell ${c.cell} ${c.status === 'raised' ? `raised ${c.error?.type}: ${c.error?.message}` : c.status === 'timed out' ? `timed out (${c.reason})` : `was not run (${c.reason})`}`)
-    .join('; ');
+  const failed = cells
+    .filter((c) => c.status === 'raised' || c.status === 'timed out')
+    .map((c) => `cell ${c.cell} ${c.status === 'raised' ? `raised ${c.error?.type}: ${c.error?.message}` : `timed out (${c.reason})`}`);
+  const notRun = cells.filter((c) => c.status === 'not run');
+  if (notRun.length > 0) failed.push(`${notRun.length === 1 ? 'cell' : 'cells'} ${notRun.map((c) => c.cell).join(', ')} ${notRun.length === 1 ? 'was' : 'were'} not run (${notRun[0]!.reason})`);
+  return failed.join('; ');
 }
 
 /** The cells whose source assigns `name` at top level (name = ..., name, other = ...). */
@@ -182,9 +183,11 @@ function judgeCall(check: CallCheck, result: ExecutionResult): Aspect[] {
   const judged = calls.map((call) => ({ call, aspects: callAspects(check, call) }));
   const rank = ({ call, aspects }: (typeof judged)[number]) => 1000 * aspects.filter((a) => a.failure === undefined).length + sharedLayers(check.network, networkOf(call.args[0])?.layers);
   const best = judged.reduce((a, b) => (rank(b) > rank(a) ? b : a));
-  if (best.aspects.every((a) => a.failure === undefined) || calls.length === 1) return best.aspects;
+  if (best.aspects.every((a) => a.failure === undefined)) return best.aspects;
   const cells = calls.map((c) => c.cell).join(', ');
-  return best.aspects.map((a) => (a.failure ? { ...a, failure: { ...a.failure, message: `of the ${check.call} calls (cells ${cells}) none matches; the closest, ${a.failure.message}` } } : a));
+  const trouble = troubleSentence(result.cells);
+  const say = (message: string) => `${calls.length === 1 ? message : `of the ${check.call} calls (cells ${cells}) none matches; the closest, ${message}`}${trouble ? `; ${trouble}` : ''}`;
+  return best.aspects.map((a) => (a.failure ? { ...a, failure: { ...a.failure, message: say(a.failure.message) } } : a));
 }
 
 /** How many of a pattern's layers (a `*` matching any size) a network has, counted with multiplicity. */
