@@ -25,6 +25,7 @@ export interface Coverage {
 function executedWhat(check: ExecutionCheck): string {
   if ('value' in check) return `the value of ${check.value}`;
   if ('call' in check) return `the ${check.call} call (${['wrapper', 'network', 'parameters', 'loss', 'optimizer'].filter((k) => k in check).join(', ')})`;
+  if ('model' in check) return `the model ${check.model} (${['network', 'layers', 'parameters', 'forward'].filter((k) => k in check).join(', ')})`;
   if ('figure' in check) return `a figure of ${check.figure.subplots} subplots`;
   return `printed output /${check.printed}/`;
 }

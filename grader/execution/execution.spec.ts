@@ -26,6 +26,7 @@ function executedOnly(a: Assignment, cellBudget?: number): Assignment {
 /** How many aspects a check judges (each an equal share of its points). */
 function aspects(check: ExecutionCheck): number {
   if ('call' in check) return (['wrapper', 'network', 'parameters', 'loss', 'optimizer'] as const).filter((k) => check[k] !== undefined).length;
+  if ('model' in check) return (['network', 'layers', 'parameters', 'forward'] as const).filter((k) => check[k] !== undefined).length;
   return 1;
 }
 
@@ -51,8 +52,8 @@ describe('seed 003 executed as students run it', () => {
   const MISTAKES: readonly { fixture: string; fails: Record<string, string[]>; cell: RegExp }[] = [
     { fixture: 'bug-wrong-width', fails: { 'network-36-128-128-1': ['network', 'parameters'] }, cell: /closest, cell 22: .*Linear\(128, 64\)/ },
     { fixture: 'bug-missing-batchnorm', fails: { 'batchnorm-network': ['network'] }, cell: /none matches; the closest, cell \d+/ },
-    { fixture: 'bug-rms-as-std', fails: { 'rms-grads': ['value'] }, cell: /rms_grads \(assigned in cell 5, which ran\) is .* expected/ },
-    { fixture: 'bug-cell-raises', fails: { 'mean-grads': ['value'], 'rms-grads': ['value'] }, cell: /not defined after the notebook ran \(assigned in cell 5, which raised AttributeError/ },
+    { fixture: 'bug-rms-as-std', fails: { 'rms-grads': ['value'] }, cell: /rms_grads \(defined in cell 5, which ran\) is .* expected/ },
+    { fixture: 'bug-cell-raises', fails: { 'mean-grads': ['value'], 'rms-grads': ['value'] }, cell: /not defined after the notebook ran \(defined in cell 5, which raised AttributeError/ },
   ];
 
   it.each(MISTAKES)('$fixture fails exactly its checks, losing their aspects\' share, naming the cell', async ({ fixture, fails, cell }) => {
@@ -82,6 +83,27 @@ describe('seed 003 executed as students run it', () => {
     expect(report.execution!.cells[0]!.skippedLines).toEqual(['!pip install medmnist', '%matplotlib inline']);
     const feedback = reportMarkdown(report, { includeChecks: true });
     for (const [cell, status] of Object.entries(outcome)) expect(feedback).toContain(`cell ${cell} ${status === 'raised' ? 'raised URLError' : 'timed out (stopped after 2.0 s)'}`);
+  });
+});
+
+describe('seed 004 executed: the Autoencoder the notebook leaves', () => {
+  const seed004 = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-004.yaml'));
+  const assignment: Assignment = { ...seed004, questions: [] };
+  const dir = path.join(root, 'fixtures', 'submissions', 'seed-004-executed');
+  const check = checksOf(seed004).find((c) => c.id === 'autoencoder')!;
+
+  // The data cell needs torchvision (not installed here: stubbed) and the training cell its loader: both raise,
+  // the Autoencoder cell is graded all the same.
+  it.each([
+    { fixture: 'correct', fails: [] as string[] },
+    { fixture: 'bug-autoencoder-no-sigmoid', fails: ['forward'] },
+    { fixture: 'bug-autoencoder-bottleneck-32', fails: ['layers', 'parameters'] },
+  ])('$fixture fails $fails, losing their share, naming the cell', async ({ fixture, fails }) => {
+    const report = await grade({ assignment, submission: path.join(dir, `${fixture}.ipynb`) });
+    expect(failures(report)).toEqual(fails.length ? { autoencoder: fails } : {});
+    expect(report.score).toBeCloseTo(check.points * (1 - fails.length / aspects(check)), 6);
+    for (const p of report.problems) for (const c of p.checks) if (c.result.failure) expect(c.result.failure.message).toContain('Autoencoder (defined in cell 5, which ran)');
+    expect(report.execution!.cells.filter((c) => c.status === 'raised').map((c) => c.cell)).toEqual([3, 7]);
   });
 });
 

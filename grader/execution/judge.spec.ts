@@ -9,7 +9,7 @@ import { loadAssignment } from '../assignment.ts';
 import { judgeExecution } from './judge.ts';
 import { REFERENCES } from './references.ts';
 import type { ExecutionResult, RecordedCall } from './run.ts';
-import type { CallCheck, ExecutionCheck, ValueCheck } from './schema.ts';
+import type { CallCheck, ExecutionCheck, ModelCheck, ValueCheck } from './schema.ts';
 
 const assignment = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-003.yaml'));
 const settings = assignment.execute!;
@@ -20,7 +20,7 @@ const concrete = (pattern: string) => pattern.replace(/\.\.\.,\s*/g, '').replace
 
 function callFor(check: CallCheck, change?: string): RecordedCall {
   const net = concrete(check.network ?? 'Sequential[Linear(36, 32), Sigmoid()]');
-  const module = (type: string, layers: string, parameters: number) => ({ kind: 'module' as const, type, layers, parameters, trainable: parameters });
+  const module = (type: string, layers: string, parameters: number) => ({ kind: 'module' as const, type, layers, leaves: layers, parameters, trainable: parameters });
   const { builds, ...hyper } = check.optimizer ?? { builds: 'SGD' };
   const hyperparameters: Record<string, number | number[]> = Object.fromEntries(Object.entries(hyper as Record<string, number | number[]>).map(([k, v]) => [k, change === 'optimizer-hyper' && typeof v === 'number' ? v * 10 : v] as const));
   return {
@@ -40,7 +40,7 @@ function callFor(check: CallCheck, change?: string): RecordedCall {
   };
 }
 
-const empty: ExecutionResult = { cells: [{ cell: CELL, status: 'ran' }], calls: [], figures: [], values: {}, served: [], seconds: 0 };
+const empty: ExecutionResult = { cells: [{ cell: CELL, status: 'ran' }], calls: [], figures: [], values: {}, models: {}, served: [], seconds: 0 };
 
 const judgeOne = (check: ExecutionCheck, result: ExecutionResult) => judgeExecution({ ...settings, checks: [check] }, { result }, [{ cell: CELL, source: 'value = 1' }], 1, 1)[0]!;
 
@@ -83,5 +83,37 @@ describe.each(settings.checks.filter((c): c is ValueCheck => 'value' in c).map((
     expect(judgeOne(check, withValue(off)).checks[0]!.result.failure?.code).toBe('value_mismatch');
     expect(judgeOne(check, withValue(expected.slice(1))).checks[0]!.result.failure?.code).toBe('wrong_shape');
     expect(judgeOne(check, empty).checks[0]!.result.failure?.code).toBe('missing');
+  });
+});
+
+describe('model checks (seed 004 autoencoder)', () => {
+  const seed004 = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-004.yaml'));
+  const check = seed004.execute!.checks.find((c): c is ModelCheck => 'model' in c)!;
+  const forward = check.forward!;
+  const good = () => ({
+    kind: 'module' as const,
+    type: 'Autoencoder',
+    layers: 'Autoencoder[...]',
+    leaves: concrete(check.layers!),
+    parameters: check.parameters!,
+    trainable: check.parameters!,
+    forward: { shape: forward.output!, min: forward.range![0], max: forward.range![1], finite: true },
+  });
+  const judge = (model: ExecutionResult['models'][string] | undefined) => judgeOne(check, { ...empty, models: model === undefined ? {} : { [check.model]: model } });
+  const failed = (model: ExecutionResult['models'][string] | undefined) => judge(model).checks.filter((c) => !c.result.passed).map((c) => c.result.check);
+
+  it('a model built to satisfy it passes; each change fails its aspect alone', () => {
+    expect(failed(good())).toEqual([]);
+    expect(failed({ ...good(), leaves: good().leaves.replace('Linear(128, 64)', 'Linear(128, 32)') })).toEqual(['layers']);
+    expect(failed({ ...good(), parameters: check.parameters! + 1 })).toEqual(['parameters']);
+    expect(failed({ ...good(), forward: { ...good().forward, shape: [5, 28, 28] } })).toEqual(['forward']);
+    expect(failed({ ...good(), forward: { ...good().forward, max: 1.5 } })).toEqual(['forward']);
+    expect(failed({ ...good(), forward: { shape: forward.output!, min: null, max: null, finite: false } })).toEqual(['forward']);
+  });
+
+  it('a model that cannot be built, or is not there, fails every aspect, saying why', () => {
+    expect(judge({ error: 'TypeError: __init__() missing 1 required positional argument' }).checks.every((c) => c.result.failure?.code === 'raised')).toBe(true);
+    expect(judge(undefined).checks.every((c) => c.result.failure?.code === 'missing')).toBe(true);
+    expect(judge(undefined).checks[0]!.result.failure?.message).toContain(`${check.model} is not defined after the notebook ran`);
   });
 });

@@ -7,7 +7,7 @@ import type { CheckResult } from '../../src/runner.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
 import { REFERENCES } from './references.ts';
 import type { CellReport, Described, ExecutionResult, FigureDescription, ModuleDescription, NotebookCellSource, RecordedCall } from './run.ts';
-import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, PrintedCheck, ValueCheck } from './schema.ts';
+import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, ModelCheck, PrintedCheck, ValueCheck } from './schema.ts';
 
 /** One judged aspect of a check: passed, or why not. */
 interface Aspect {
@@ -28,13 +28,13 @@ export function troubleSentence(cells: readonly CellReport[]): string {
   return failed.join('; ');
 }
 
-/** The cells whose source assigns `name` at top level (name = ..., name, other = ...). */
+/** The cells whose source binds `name` at top level (name = ..., name, other = ..., class name, def name). */
 function assigningCells(name: string, sources: readonly NotebookCellSource[]): number[] {
-  const assign = new RegExp(`^[ \\t]*(?:[\\w.]+\\s*,\\s*)*${name}\\s*(?:,\\s*[\\w.]+\\s*)*(?::[^=\\n]*)?=(?!=)`, 'm');
+  const assign = new RegExp(`^[ \\t]*(?:[\\w.]+\\s*,\\s*)*${name}\\s*(?:,\\s*[\\w.]+\\s*)*(?::[^=\\n]*)?=(?!=)|^(?:class|def)\\s+${name}\\b`, 'm');
   return sources.filter((s) => assign.test(s.source)).map((s) => s.cell);
 }
 
-/** Where a value comes from: "assigned in cell 5, which raised AttributeError: ...". */
+/** Where a name comes from: "defined in cell 5, which raised AttributeError: ...". */
 function cellPhrase(cells: readonly number[], report: readonly CellReport[]): string {
   if (cells.length === 0) return 'no cell assigns it';
   const one = (n: number) => {
@@ -44,7 +44,7 @@ function cellPhrase(cells: readonly number[], report: readonly CellReport[]): st
     if (c.status === 'raised') return `cell ${n}, which raised ${c.error?.type}: ${c.error?.message}`;
     return `cell ${n}, which ${c.status === 'timed out' ? 'timed out' : `was ${c.status}`}${c.reason ? ` (${c.reason})` : ''}`;
   };
-  return `assigned in ${cells.map(one).join('; ')}`;
+  return `defined in ${cells.map(one).join('; ')}`;
 }
 
 function flatNumbers(v: unknown): number[] | undefined {
@@ -206,6 +206,40 @@ function sharedLayers(pattern: string | undefined, layers: string | undefined): 
   return shared;
 }
 
+function judgeModel(check: ModelCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
+  const where = cellPhrase(assigningCells(check.model, sources), result.cells);
+  const found = result.models[check.model];
+  const wanted: Aspect[] = [
+    ...(check.network !== undefined ? [{ id: 'network', title: `${check.model}'s layers: ${check.network}` }] : []),
+    ...(check.layers !== undefined ? [{ id: 'layers', title: `${check.model}'s layers in order: ${check.layers}` }] : []),
+    ...(check.parameters !== undefined ? [{ id: 'parameters', title: `${check.model} has ${check.parameters} parameters` }] : []),
+    ...(check.forward !== undefined ? [{ id: 'forward', title: `${check.model} maps a batch of shape [${check.forward.input.join(', ')}] to ${check.forward.output ? `[${check.forward.output.join(', ')}]` : 'an output'}${check.forward.range ? ` in [${check.forward.range.join(', ')}]` : ''}` }] : []),
+  ];
+  if (found === undefined) return wanted.map((a) => ({ ...a, failure: fail('missing', `${check.model} is not defined after the notebook ran (${where})`) }));
+  if ('error' in found) return wanted.map((a) => ({ ...a, failure: fail('raised', `${check.model} (${where}): ${found.error}`) }));
+  const judge = (a: Aspect): Aspect => {
+    const at = `${check.model} (${where})`;
+    if (a.id === 'network' || a.id === 'layers') {
+      const pattern = a.id === 'network' ? check.network! : check.layers!;
+      const text = a.id === 'network' ? found.layers : found.leaves;
+      return layerPattern(pattern).test(text.replace(/\s+/g, '')) ? a : { ...a, failure: fail('value_mismatch', `${at} has the layers ${text}; expected ${pattern} (* is any size, ... any layers)`, { expected: pattern, received: text }) };
+    }
+    if (a.id === 'parameters') return found.parameters === check.parameters ? a : { ...a, failure: fail('value_mismatch', `${at} has ${found.parameters} parameters, expected ${check.parameters}`, { expected: check.parameters!, received: found.parameters }) };
+    const forward = found.forward;
+    const want = check.forward!;
+    if (forward === undefined) return { ...a, failure: fail('raised', `${at}: its forward pass gave nothing`) };
+    if (want.output && (forward.shape.length !== want.output.length || forward.shape.some((d, i) => d !== want.output![i]))) {
+      return { ...a, failure: fail('wrong_shape', `${at} maps [${want.input.join(', ')}] to [${forward.shape.join(', ')}], expected [${want.output.join(', ')}]`, { expected: want.output, received: forward.shape }) };
+    }
+    if (!forward.finite) return { ...a, failure: fail('not_finite', `${at} gives NaN or infinite outputs on inputs in [0, 1)`) };
+    if (want.range && (forward.min! < want.range[0] || forward.max! > want.range[1])) {
+      return { ...a, failure: fail('value_mismatch', `${at}'s outputs span [${forward.min!.toPrecision(4)}, ${forward.max!.toPrecision(4)}], outside [${want.range.join(', ')}]`, { expected: want.range, received: [forward.min, forward.max] }) };
+    }
+    return a;
+  };
+  return wanted.map(judge);
+}
+
 function figureSummary(f: FigureDescription): string {
   return `cell ${f.cell}: ${f.axes.length} subplot${f.axes.length === 1 ? '' : 's'} with ${f.axes.map((a) => a.lines.length).join('/')} lines`;
 }
@@ -234,6 +268,7 @@ function judgePrinted(check: PrintedCheck, result: ExecutionResult): Aspect[] {
 function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
   if ('value' in check) return judgeValue(check, result, sources);
   if ('call' in check) return judgeCall(check, result);
+  if ('model' in check) return judgeModel(check, result, sources);
   if ('figure' in check) return judgeFigure(check, result);
   return judgePrinted(check, result);
 }

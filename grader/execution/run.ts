@@ -25,14 +25,24 @@ const CellReport = z.object({
   skippedLines: z.array(z.string()).optional(),
 });
 
-const ModuleDescription = z.object({
+const Module = z.object({
   kind: z.literal('module'),
   type: z.string(),
+  /** Nested: Sequential[Linear(36, 128), ReLU(), ...]. */
   layers: z.string(),
+  /** The leaf modules in order, nesting left out: Linear(784, 128), ReLU(), ... */
+  leaves: z.string(),
   parameters: z.number(),
   trainable: z.number(),
-  parts: z.record(z.string(), z.object({ kind: z.literal('module'), type: z.string(), layers: z.string(), parameters: z.number(), trainable: z.number() })).optional(),
 });
+
+const ModuleDescription = Module.extend({ parts: z.record(z.string(), Module).optional() });
+
+/** A model the notebook left (grader/runners/execute.py's model_report). */
+const ModelReport = z.union([
+  Module.extend({ forward: z.object({ shape: z.array(z.number()), min: z.number().nullable(), max: z.number().nullable(), finite: z.boolean() }).optional() }),
+  z.object({ error: z.string() }),
+]);
 
 const Described = z.union([
   ModuleDescription,
@@ -49,6 +59,7 @@ export const ExecutionResultSchema = z.object({
   calls: z.array(z.object({ helper: z.string(), cell: z.number().int().nullable(), args: z.array(Described), kwargs: z.record(z.string(), Described) })),
   figures: z.array(z.object({ cell: z.number().int(), title: z.string(), axes: z.array(z.object({ title: z.string(), xlabel: z.string(), ylabel: z.string(), lines: z.array(Line) })) })),
   values: z.record(z.string(), Described),
+  models: z.record(z.string(), ModelReport),
   served: z.array(z.string()),
   seconds: z.number(),
 });
@@ -57,6 +68,7 @@ export type ExecutionResult = z.infer<typeof ExecutionResultSchema>;
 export type CellReport = z.infer<typeof CellReport>;
 export type Described = z.infer<typeof Described>;
 export type ModuleDescription = z.infer<typeof ModuleDescription>;
+export type ModelReport = z.infer<typeof ModelReport>;
 export type RecordedCall = ExecutionResult['calls'][number];
 export type FigureDescription = ExecutionResult['figures'][number];
 
@@ -82,7 +94,8 @@ export async function executeCells(
   shims: string | null,
 ): Promise<ExecutionResult> {
   const values = [...new Set(settings.checks.flatMap((c) => ('value' in c ? [c.value] : [])))];
-  const config = { budget_s: settings.budget_s, cell_budget_s: settings.cell_budget_s, record: settings.record, values, shims };
+  const models = settings.checks.flatMap((c) => ('model' in c ? [{ name: c.model, input: c.forward?.input ?? null }] : []));
+  const config = { budget_s: settings.budget_s, cell_budget_s: settings.cell_budget_s, record: settings.record, values, models, shims };
   const answer = await subject.callShaped('execute', [cells as unknown as Value, config as unknown as Value], { scope: 'execution' });
   return ExecutionResultSchema.parse(answer);
 }

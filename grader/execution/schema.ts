@@ -45,6 +45,30 @@ const CallCheck = z
   .strict()
   .refine((c) => c.wrapper ?? c.network ?? c.parameters ?? c.loss ?? c.optimizer, { message: 'say what to check of the call: wrapper, network, parameters, loss or optimizer' });
 
+/**
+ * A model the notebook leaves: a top-level nn.Module, or a class built with no arguments (seed 004's
+ * Autoencoder): its layers (nested `network`, or the flat `layers` of its leaf modules in order), parameter count,
+ * and the shape and value range of its output on a batch of uniform [0, 1) inputs of `forward.input`.
+ */
+const ModelCheck = z
+  .object({
+    ...Common,
+    model: z.string().regex(/^[A-Za-z_]\w*$/),
+    network: z.string().min(1).optional(),
+    layers: z.string().min(1).optional(),
+    parameters: z.number().int().nonnegative().optional(),
+    forward: z
+      .object({
+        input: z.array(z.number().int().positive()).min(1),
+        output: z.array(z.number().int().positive()).optional(),
+        range: z.tuple([z.number(), z.number()]).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((c) => c.network ?? c.layers ?? c.parameters ?? c.forward, { message: 'say what to check of the model: network, layers, parameters or forward' });
+
 /** A figure the cells drew: its number of subplots and lines per subplot, and titles where the handout asks. */
 const FigureCheck = z
   .object({
@@ -58,10 +82,11 @@ const FigureCheck = z
 /** What some cell printed, matched against a regular expression. */
 const PrintedCheck = z.object({ ...Common, printed: z.string().min(1) }).strict();
 
-export const ExecutionCheck = z.union([ValueCheck, CallCheck, FigureCheck, PrintedCheck]);
+export const ExecutionCheck = z.union([ValueCheck, CallCheck, ModelCheck, FigureCheck, PrintedCheck]);
 export type ExecutionCheck = z.infer<typeof ExecutionCheck>;
 export type ValueCheck = z.infer<typeof ValueCheck>;
 export type CallCheck = z.infer<typeof CallCheck>;
+export type ModelCheck = z.infer<typeof ModelCheck>;
 export type FigureCheck = z.infer<typeof FigureCheck>;
 export type PrintedCheck = z.infer<typeof PrintedCheck>;
 

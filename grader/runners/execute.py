@@ -135,9 +135,17 @@ def layer(module):
     return f"{name}()"
 
 
+def leaves(module):
+    """The leaf modules in registration order (nesting left out): Linear(784, 128), ReLU(), Linear(128, 64), ..."""
+    children = list(module.children())
+    if not children or isinstance(module, (_torch().nn.Linear, _torch().nn.modules.batchnorm._BatchNorm)):
+        return [layer(module)]
+    return [leaf for child in children for leaf in leaves(child)]
+
+
 def describe_module(module):
     params = list(module.parameters())
-    return {"kind": "module", "type": type(module).__name__, "layers": layer(module),
+    return {"kind": "module", "type": type(module).__name__, "layers": layer(module), "leaves": ", ".join(leaves(module)),
             "parameters": int(sum(p.numel() for p in params)),
             "trainable": int(sum(p.numel() for p in params if p.requires_grad))}
 
@@ -323,5 +331,43 @@ def execute(cells, config, session):
     for name in config.get("values", []):
         if name in module.__dict__ and not isinstance(module.__dict__[name], Recorder):
             values[name] = describe(module.__dict__[name])
-    return {"cells": report, "calls": log, "figures": figures, "values": values, "served": served,
+    models = {}
+    for request in config.get("models", []):
+        if request["name"] in module.__dict__:
+            models[request["name"]] = model_report(module.__dict__[request["name"]], request.get("input"), cell_budget)
+    return {"cells": report, "calls": log, "figures": figures, "values": values, "models": models, "served": served,
             "seconds": round(time.monotonic() - started, 3)}
+
+
+def model_report(obj, input_shape, budget):
+    """A model the notebook left: a module, or a class built with no arguments; its layers, parameters, and the
+    shape and range of its output on a batch of uniform [0, 1) inputs (image-like) of `input_shape`."""
+    torch = _torch()
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        _arm(budget)
+        try:
+            model = obj() if isinstance(obj, type) else obj
+            if not is_module(model):
+                return {"error": f"{type(model).__name__} is not a torch nn.Module"}
+            report = describe_module(model)
+            if input_shape is not None:
+                input_shape = [int(d) for d in input_shape]  # arrives as a numpy array (the harness decodes lists)
+                model.eval()
+                with torch.no_grad():
+                    out = model(torch.rand(*input_shape, generator=torch.Generator().manual_seed(0)))
+                if isinstance(out, (tuple, list)):
+                    out = out[0]
+                out = out.detach().double()
+                finite = bool(torch.isfinite(out).all())
+                report["forward"] = {"shape": list(out.shape), "min": float(out.min()) if finite else None,
+                                     "max": float(out.max()) if finite else None, "finite": finite}
+            return report
+        finally:
+            _disarm()
+    except CellTimeout:
+        return {"error": f"building or running it took longer than {budget:.1f} s"}
+    except BaseException as exc:  # noqa: BLE001
+        return {"error": f"{type(exc).__name__}: {exc}"[:500]}
+    finally:
+        signal.signal(signal.SIGALRM, previous)
