@@ -36,6 +36,8 @@ import types
 HERE = os.path.dirname(os.path.abspath(__file__))
 PRINTED_CAP = 4000
 SERIES_CAP = 2000
+# Figures are described up to this many of each (a figure checked by gradecheck has a handful).
+FIGURES_CAP, AXES_CAP, LINES_CAP = 50, 20, 50
 RUN_BODY_MAGICS = {"time", "capture"}
 
 
@@ -47,6 +49,28 @@ def _load_sibling(name):
 
 
 _notebook = _load_sibling("notebook")
+
+
+class CappedText(io.TextIOBase):
+    """What a cell prints, kept up to PRINTED_CAP characters (a cell printing in a loop must not fill memory)."""
+
+    def __init__(self):
+        self.parts, self.kept, self.dropped = [], 0, 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        room = PRINTED_CAP - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def getvalue(self):
+        return "".join(self.parts) + (f"\n[... {self.dropped} more characters]" if self.dropped else "")
 
 
 class CellTimeout(BaseException):
@@ -189,12 +213,12 @@ def describe_figures(plt, cell):
     if plt is None:
         return []
     figures = []
-    for number in plt.get_fignums():
+    for number in plt.get_fignums()[:FIGURES_CAP]:
         fig = plt.figure(number)
         axes = []
-        for ax in fig.get_axes():
+        for ax in fig.get_axes()[:AXES_CAP]:
             lines = []
-            for line in ax.get_lines():
+            for line in ax.get_lines()[:LINES_CAP]:
                 x = [float(v) for v in list(line.get_xdata())[:SERIES_CAP]]
                 y = [float(v) for v in list(line.get_ydata())[:SERIES_CAP]]
                 lines.append({"label": str(line.get_label()), "x": [v if math.isfinite(v) else None for v in x],
@@ -237,6 +261,8 @@ class Recorder:
             probe = [torch.nn.Parameter(torch.zeros(2))] if torch is not None else []
             built = make(probe)
             return {"kind": "factory", "builds": type(built).__name__, "hyperparameters": hyperparameters(built)}
+        except CellTimeout:
+            raise  # the cell's budget ran out inside the factory: the cell is stopped
         except BaseException as exc:  # noqa: BLE001
             return {"kind": "factory", "error": f"{type(exc).__name__}: {exc}"[:300]}
 
@@ -299,7 +325,7 @@ def execute(cells, config, session):
                 report.append(entry)
                 continue
             allowed = min(cell_budget, left)
-            printed = io.StringIO()
+            printed = CappedText()
             cell_started = time.monotonic()
             filename = f"<notebook cell {number}>"
             try:
@@ -320,7 +346,7 @@ def execute(cells, config, session):
             entry["seconds"] = round(time.monotonic() - cell_started, 3)
             text = printed.getvalue()
             if text:
-                entry["printed"] = text[:PRINTED_CAP]
+                entry["printed"] = text
             figures += describe_figures(plt, number)
             report.append(entry)
             # A cell that (re)defines a recorded helper gets the stub back for the next cell.
