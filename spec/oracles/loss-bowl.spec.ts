@@ -16,13 +16,9 @@ import { bowlGradient, bowlSgdGradientStatistics } from '../../reference/index.t
 const CLOSE = 1e-13;
 
 describe('the loss bowl of seed 003 against PyTorch float64', () => {
-  it('the gradient of ||B x|| at the start is autograd\'s', () => {
-    // B x0 = [-3.81, 0.99]; B^T B x0 / ||B x0||.
-    const [g0, g1] = bowlGradient([-1.5, 1.2]);
-    const bx = [2.3 * -1.5 - 0.3 * 1.2, -0.5 * -1.5 + 0.2 * 1.2];
-    const norm = Math.hypot(bx[0]!, bx[1]!);
-    expect(g0).toBeCloseTo((2.3 * bx[0]! - 0.5 * bx[1]!) / norm, 15);
-    expect(g1).toBeCloseTo((-0.3 * bx[0]! + 0.2 * bx[1]!) / norm, 15);
+  it("the gradient of ||B x|| at the start is autograd's", () => {
+    const torchGrad = [-2.351822657145572, 0.3406561010188175];
+    bowlGradient([-1.5, 1.2]).forEach((g, i) => expect(Math.abs(g - torchGrad[i]!)).toBeLessThan(CLOSE));
   });
 
   it('mean and RMS of the 50 gradients of torch.optim.SGD(lr=0.1) from [-1.5, 1.2]', () => {
