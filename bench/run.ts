@@ -2,6 +2,7 @@
 // also runs on its own with `npx tsx bench/<name>.ts`; add new ones to the list below.
 
 import { benchBatch } from './batch.ts';
+import { benchExecute } from './execute.ts';
 import { benchGrade } from './grade.ts';
 import { benchJacobian } from './jacobian.ts';
 
@@ -15,6 +16,12 @@ const benches: readonly { readonly name: string; readonly run: () => Promise<unk
     },
   },
   { name: 'batch', run: () => benchBatch() },
+  {
+    name: 'execute',
+    run: async () => {
+      if (!(await benchExecute())) process.exitCode = 1;
+    },
+  },
 ];
 
 for (const [i, bench] of benches.entries()) {

@@ -2,7 +2,7 @@
 // which tolerances overridden (with a reason), what a named mistake costs, and the late policy.
 // Validated with zod; every error names the file, the line and the field.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -14,6 +14,7 @@ import type { Problem } from '../src/problem.ts';
 import { adapterIssues, bindingIssues } from './bindings/validate.ts';
 import { ProblemBinding } from './bindings/schema.ts';
 import { QuestionEntry, type QuestionSettings, questionIssues } from './questions.ts';
+import { ExecuteSettings } from './execution/schema.ts';
 
 export const VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;
 const Visibility = z.enum(VISIBILITIES);
@@ -114,10 +115,12 @@ const AssignmentSchema = z
     problems: z.array(ProblemEntry).default([]),
     /** Written answers: closed forms graded from the student's answers.yaml. */
     questions: z.array(QuestionEntry).default([]),
+    /** Execute the notebook cell by cell and check what it leaves behind (grader/execution/, docs/notebooks.md). */
+    execute: ExecuteSettings.optional(),
   })
   .strict()
   .superRefine((a, ctx) => {
-    if (a.problems.length === 0 && a.questions.length === 0) ctx.addIssue({ code: 'custom', path: ['problems'], message: 'an assignment needs at least one problem or question' });
+    if (a.problems.length === 0 && a.questions.length === 0 && a.execute === undefined) ctx.addIssue({ code: 'custom', path: ['problems'], message: 'an assignment needs at least one problem, question or execute: check' });
     const questionIds = new Set<string>();
     a.questions.forEach((q, i) => {
       if (questionIds.has(q.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `question "${q.id}" is listed twice` });
@@ -153,9 +156,12 @@ const AssignmentSchema = z
         }
       }
     });
-    const gradable = new Set([...a.problems.map((p) => p.id), ...a.questions.map((q) => q.id)]);
+    const gradable = new Set([...a.problems.map((p) => p.id), ...a.questions.map((q) => q.id), ...(a.execute?.checks.map((c) => c.id) ?? [])]);
+    a.execute?.checks.forEach((c, i) => {
+      if (a.problems.some((p) => p.id === c.id) || questionIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['execute', 'checks', i, 'id'], message: `"${c.id}" is also a problem or question id` });
+    });
     a.handout.forEach((t, i) => {
-      if (t.graded_by !== undefined && !gradable.has(t.graded_by)) ctx.addIssue({ code: 'custom', path: ['handout', i, 'graded_by'], message: `no problem or question "${t.graded_by}" in this assignment` });
+      if (t.graded_by !== undefined && !gradable.has(t.graded_by)) ctx.addIssue({ code: 'custom', path: ['handout', i, 'graded_by'], message: `no problem, question or execute: check "${t.graded_by}" in this assignment` });
     });
     const seen = new Set<string>();
     a.problems.forEach((p, i) => {
@@ -202,11 +208,19 @@ export function parseAssignment(text: string, file: string): Assignment {
   }
   const assignment: Assignment = { ...parsed.data, file, problems: parsed.data.problems as ProblemSettings[] };
   // What needs the file's place on disk: the adapter, read and parsed before any student is graded.
-  const fileIssues = adapterIssues(assignment);
+  const fileIssues = [...adapterIssues(assignment), ...shimsIssues(assignment)];
   if (fileIssues.length > 0) {
     throw new AssignmentError(fileIssues.map((issue) => ({ file: issue.file ?? file, line: issue.line ?? lineOf((doc.getIn(issue.path, true) as { range?: [number] } | undefined)?.range?.[0]) ?? 1, path: formatPath(issue.path), message: issue.message })));
   }
   return assignment;
+}
+
+/** The execute: section's stand-ins file must be there (it is read for every student). */
+function shimsIssues(assignment: Assignment): { path: (string | number)[]; message: string; file?: string; line?: number }[] {
+  const shims = assignment.execute?.shims;
+  if (shims === undefined) return [];
+  const file = path.resolve(path.dirname(assignment.file), shims);
+  return existsSync(file) ? [] : [{ path: ['execute', 'shims'], message: `the stand-ins file ${shims} is not there (looked for ${file})` }];
 }
 
 /** The adapter file of an assignment, as an absolute path. */

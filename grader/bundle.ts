@@ -34,6 +34,8 @@ export function bundleEntries(assignment: Assignment): ZipEntry[] {
     { name: 'assignment.yaml', data: readFileSync(assignment.file) },
     // The adapter travels beside the assignment, at the relative path the assignment names it by.
     ...(assignment.adapter ? [{ name: path.posix.normalize(assignment.adapter.split(path.sep).join('/')), data: readFileSync(adapterPath(assignment)!) }] : []),
+    // So do the execute: section's stand-ins for course modules and data (grader/execution/).
+    ...(assignment.execute?.shims ? [{ name: path.posix.normalize(assignment.execute.shims.split(path.sep).join('/')), data: readFileSync(path.resolve(path.dirname(assignment.file), assignment.execute.shims)) }] : []),
     ...sourceFiles().map((f): ZipEntry => {
       // The CLI, the autograder scripts and the sandbox launcher (grader/runners/sandbox.sh) are executed directly.
       const isScript = f.startsWith(`bin${path.sep}`) || f.endsWith('.sh') || f === path.join('grader', 'autograder', 'run_autograder');

@@ -19,6 +19,13 @@ describe.each(seeds)('%s', (file) => {
     expect(coverage.rows.length).toBeGreaterThan(0);
     const named = new Set(assignment.handout.flatMap((t) => t.graded_by ?? []));
     expect(assignment.problems.map((p) => p.id).filter((id) => !named.has(id))).toEqual([]);
+    expect((assignment.execute?.checks ?? []).map((c) => c.id).filter((id) => !named.has(id))).toEqual([]);
+  });
+
+  it("gives the graded tasks' points to the execute: checks that grade them", () => {
+    const checks = assignment.execute?.checks ?? [];
+    const executed = assignment.handout.filter((t) => checks.some((c) => c.id === t.graded_by)).reduce((s, t) => s + t.points, 0);
+    expect(executed).toBe(checks.reduce((s, c) => s + c.points, 0));
   });
 
   it("gives the graded tasks' points to the problems that grade them", () => {

@@ -4,6 +4,7 @@
 import type { Assignment } from './assignment.ts';
 import { problemOf } from './assignment.ts';
 import { catalogCallables, studentName } from './bindings/schema.ts';
+import type { ExecutionCheck } from './execution/schema.ts';
 
 export interface CoverageRow {
   readonly task: string;
@@ -20,8 +21,19 @@ export interface Coverage {
   readonly gradedPoints: number;
 }
 
+/** What an execute: check looks at, in a few words. */
+function executedWhat(check: ExecutionCheck): string {
+  if ('value' in check) return `the value of ${check.value}`;
+  if ('call' in check) return `the ${check.call} call (${['wrapper', 'network', 'parameters', 'loss', 'optimizer'].filter((k) => k in check).join(', ')})`;
+  if ('model' in check) return `the model ${check.model} (${['network', 'layers', 'parameters', 'forward'].filter((k) => k in check).join(', ')})`;
+  if ('figure' in check) return `a figure of ${check.figure.subplots} subplots`;
+  return `printed output /${check.printed}/`;
+}
+
 /** How the student's code is reached for one problem: its bound names, conventions and adapter. */
 function interfaceOf(assignment: Assignment, id: string): string {
+  const executed = assignment.execute?.checks.find((c) => c.id === id);
+  if (executed) return `executed notebook, check ${id}: ${executedWhat(executed)}`;
   const settings = assignment.problems.find((p) => p.id === id);
   if (!settings) return `written answer ${id}`;
   const problem = problemOf(settings);

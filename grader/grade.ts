@@ -13,6 +13,7 @@ import { type Assignment, adapterPath, problemOf } from './assignment.ts';
 import { boundSubject } from './bindings/bound-subject.ts';
 import { type ProblemBinding, studentName } from './bindings/schema.ts';
 import { type NotebookReport, prepareSubmission } from './notebook.ts';
+import { type ExecutionSummary, gradeExecution } from './execution/grade-execution.ts';
 import { type ScoredQuestion, gradeQuestions } from './questions.ts';
 import { withSuggestions } from './names.ts';
 import { EnvironmentFailure } from './python.ts';
@@ -70,10 +71,11 @@ const NO_CODE: Subject = moduleSubject('(no code submitted)', {});
  * The graded file of a submission, ready for a child process: its folder copied into `stage` (helper modules,
  * packages, data), a notebook reduced to a .py of its definitions there. Grading and replaying share it.
  */
-export function stageSubmission(code: string, stage: string, assignment: Assignment, fileOnly = false): ReturnType<typeof prepareSubmission> {
+export function stageSubmission(code: string, stage: string, assignment: Assignment, fileOnly = false): ReturnType<typeof prepareSubmission> & { readonly staged: string } {
   requireReadableFile(code);
   stageFolder(code, stage, { fileOnly, exclude: [assignment.file] });
-  return prepareSubmission(path.join(stage, path.basename(code)), stage);
+  const staged = path.join(stage, path.basename(code));
+  return { ...prepareSubmission(staged, stage), staged };
 }
 
 /** How the assignment starts a submission's process: its seed, limits, integer arguments and bindings. */
@@ -90,7 +92,11 @@ export function childOptions(assignment: Assignment, overrides?: Partial<Limits>
 export async function grade(options: GradeOptions): Promise<GradeReport> {
   const { assignment } = options;
   const started = Date.now();
-  const maxScore = assignment.problems.reduce((s, p) => s + p.points, 0) + assignment.questions.filter((q) => !options.visibleOnly || q.visibility === 'visible').reduce((s, q) => s + q.points, 0);
+  const executed = (assignment.execute?.checks ?? []).filter((c) => !options.visibleOnly || c.visibility === 'visible');
+  const maxScore =
+    assignment.problems.reduce((s, p) => s + p.points, 0) +
+    assignment.questions.filter((q) => !options.visibleOnly || q.visibility === 'visible').reduce((s, q) => s + q.points, 0) +
+    executed.reduce((s, c) => s + c.points, 0);
   const parts = submissionParts(options.submission, options.answers, assignment.files);
   const base = {
     assignment: assignment.name,
@@ -111,7 +117,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   let notebook: NotebookReport | undefined;
   let extractionErrors: readonly LoadError[] = [];
   /** A fresh process for the submission's code, in a fresh private directory. */
-  const startSubject = async (file: string): Promise<ProcessSubject> => {
+  const startSubject = async (file: string, extraLimits: Partial<Limits> = {}): Promise<ProcessSubject> => {
     const cwd = tempDir();
     if (options.runAs) chownSync(cwd, options.runAs.uid, options.runAs.gid);
     // One total time for the submission: a later process (the hidden checks') gets what the earlier ones left.
@@ -119,7 +125,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     const subject = await ProcessSubject.start(file, {
       cwd,
       ...(options.runAs ? { runAs: options.runAs } : {}),
-      ...childOptions(assignment, options.limits),
+      ...childOptions(assignment, { ...options.limits, ...extraLimits }),
       usedMs: used,
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       isolation: { fileOnly: options.fileOnly ?? false, assignmentFile: assignment.file },
@@ -132,9 +138,12 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
     const answers = loadAnswers(parts.answers, assignment.questions.map((q) => q.id));
     const questions = gradeQuestions(assignment.questions, answers, assignment.seed, options.visibleOnly);
     let code: string | undefined;
-    if (assignment.problems.length > 0 && parts.code !== undefined) {
-      // The submission's folder is copied once; every process grades the staged file.
+    let staged: string | undefined;
+    if ((assignment.problems.length > 0 || assignment.execute) && parts.code !== undefined) {
+      // The submission's folder is copied once; every process grades the staged file (a notebook reduced to its
+      // definitions), and an execution runs the staged notebook itself.
       const prepared = stageSubmission(parts.code, tempDir(), assignment, options.fileOnly);
+      staged = prepared.staged;
       notebook = prepared.notebook && { ...prepared.notebook, file: parts.code };
       extractionErrors = prepared.loadErrors;
       code = prepared.file;
@@ -192,19 +201,37 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       };
       const visible = await runPhase('visible');
       const hidden = await runPhase('hidden');
-      const loaded = subjects[0] ?? (await startSubject(file));
+      // (An assignment with execute: checks alone needs no process of definitions: the execution's reports its load.)
+      const loaded = subjects[0] ?? (plans.length > 0 ? await startSubject(file) : undefined);
       first = loaded;
       scored = plans.map((plan, index) => {
         const { problem, settings } = plan;
         const ran = [...(visible.get(problem.id)?.checks ?? []), ...(hidden.get(problem.id)?.checks ?? [])];
         const order = problem.checks.map((c) => c.id);
         const result: ProblemResult = { problem: problem.id, title: problem.title, checks: ran.sort((a, b) => order.indexOf(a.check) - order.indexOf(b.check)) };
-        const missing = studentNames(problem, settings.bind).filter((fn) => !loaded.ready.defined.includes(fn) && !loaded.ready.defined.includes(camelCase(fn)));
+        const defined = loaded?.ready.defined ?? [];
+        const missing = studentNames(problem, settings.bind).filter((fn) => !defined.includes(fn) && !defined.includes(camelCase(fn)));
         // Only worth saying when a check needed one of them (an assignment may leave some functions out).
         const neededMissing = result.checks.some((c) => c.failure?.code === 'missing');
-        const notice = missing.length > 0 && neededMissing ? missingNotice(withSuggestions(missing, loaded.ready.defined), loaded.ready.loadErrors) : undefined;
+        const notice = missing.length > 0 && neededMissing ? missingNotice(withSuggestions(missing, defined), loaded?.ready.loadErrors ?? []) : undefined;
         return scoreProblem(settings, result, index, notice);
       });
+    }
+    // Executing the notebook cell by cell, in a process of its own, after the problems' checks.
+    let execution: ExecutionSummary | undefined;
+    if (assignment.execute && staged !== undefined) {
+      const outcome = await gradeExecution({
+        settings: assignment.execute,
+        assignmentFile: assignment.file,
+        submission: staged,
+        start: (limits) => startSubject(code!, limits),
+        firstNumber: scored.length + 1,
+        seed: assignment.seed,
+        visibleOnly: options.visibleOnly ?? false,
+      });
+      scored = [...scored, ...outcome.problems];
+      execution = outcome.summary;
+      first ??= subjects[0]; // the execution's process loaded the definitions too: its load errors are the report's
     }
     const late = lateFactor(assignment, options.submittedAt);
     const raw = scored.reduce((s, p) => s + p.score, 0) + questions.reduce((s, q) => s + q.score, 0);
@@ -219,6 +246,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       loadErrors: [...extractionErrors, ...(first?.ready.loadErrors ?? [])],
       ...(first?.ready.missingModules?.length ? { missingModules: first.ready.missingModules } : {}),
       ...(notebook ? { notebook } : {}),
+      ...(execution ? { execution } : {}),
       stdout: outputOf(subjects, 'stdout'),
       stderr: outputOf(subjects, 'stderr'),
       executionTimeMs: Date.now() - started,

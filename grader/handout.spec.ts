@@ -27,7 +27,8 @@ const SEEDS: readonly HandoutSeed[] = [
   { assignment: 'seed-003.yaml', fixtures: 'seed-003-handout', carriesInto: { ema: ['adam-optimizer'] } },
 ];
 
-const codePoints = (a: Assignment) => a.problems.reduce((s, p) => s + p.points, 0);
+// The problems and, where the assignment executes the notebook, its execute: checks.
+const codePoints = (a: Assignment) => a.problems.reduce((s, p) => s + p.points, 0) + (a.execute?.checks ?? []).reduce((s, c) => s + c.points, 0);
 
 describe.each(SEEDS)('$assignment through its handout', ({ assignment: file, fixtures, carriesInto = {} }) => {
   const assignment = loadAssignment(path.join(root, 'fixtures', 'assignments', file));
@@ -58,7 +59,9 @@ describe.each(SEEDS)('$assignment through its handout', ({ assignment: file, fix
     const { owner, mistake, deduct } = pricing!;
     const carried = carriesInto[owner] ?? [];
     // The owner and what it carries into are graded; the other tasks are shown full in the correct-solution test.
-    const graded = { ...assignment, problems: assignment.problems.filter((p) => p.id === owner || carried.includes(p.id)) };
+    // (Execution is graded on its own fixtures: grader/execution/execution.spec.ts.)
+    const { execute: _executed, ...rest } = assignment;
+    const graded = { ...rest, problems: assignment.problems.filter((p) => p.id === owner || carried.includes(p.id)) };
     const report = await grade({ assignment: graded, submission: path.join(dir, fixture) });
     const problem = report.problems.find((p) => p.id === owner)!;
     const points = assignment.problems.find((p) => p.id === owner)!.points;

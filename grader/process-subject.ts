@@ -207,7 +207,7 @@ export interface ChildBinding {
  * handout's types, module globals set before and read after, the adapter's namespace instead of the student's.
  */
 export interface CallShape {
-  readonly scope?: 'adapter';
+  readonly scope?: 'adapter' | 'execution';
   /** Per positional argument: 'tuple', 'list', 'int', 'float', 'tensor', 'tensor32', 'array', or null. */
   readonly convert?: readonly (string | null)[];
   readonly kwargs?: Readonly<Record<string, Value>>;

@@ -4,6 +4,7 @@
 import type { ReplayContext } from '../src/format.ts';
 import type { LoadError, SubjectTiming } from './process-subject.ts';
 import type { NotebookReport } from './notebook.ts';
+import type { ExecutionSummary } from './execution/grade-execution.ts';
 import type { ScoredQuestion } from './questions.ts';
 import type { ScoredProblem } from './score.ts';
 
@@ -29,6 +30,8 @@ export interface GradeReport {
   readonly missingModules?: readonly string[];
   /** For a notebook: which cells were used and which skipped (and why). */
   readonly notebook?: NotebookReport;
+  /** For an assignment that executes the notebook: each cell's outcome (ran, raised, timed out, skipped, not run). */
+  readonly execution?: ExecutionSummary;
   readonly stdout: string;
   readonly stderr: string;
   readonly executionTimeMs: number;

@@ -157,6 +157,12 @@ export function isolatedLaunch(
   chmodSync(path.join(inside, 'submission'), 0o755);
   const harness = language === 'python' ? 'harness.py' : 'harness.mjs';
   copyFileSync(path.join(runners, harness), path.join(inside, harness));
+  // What the Python harness loads from its own folder: notebook execution (execute.py) and its magic stripping.
+  const siblings = language === 'python' ? ['execute.py', 'notebook.py'] : [];
+  for (const file of siblings) {
+    copyFileSync(path.join(runners, file), path.join(inside, file));
+    chmodSync(path.join(inside, file), 0o644);
+  }
   // The submission with the helper modules, packages and data beside it (grader/submission.ts).
   const staged = stageFolder(submission, path.join(inside, 'submission'), {
     fileOnly: options.fileOnly ?? false,

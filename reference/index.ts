@@ -20,3 +20,5 @@ export { backwardGradVariance, linearOutputVariance, productVariance, reluSecond
 export { meanFieldStats } from './mean-field.ts';
 // The dense-network trainer behind the training-dynamics properties (seed 000 Q5.3; not a catalog problem).
 export { initNetwork, lossAndGradients, networkAccuracy, predictClasses, sgdTrainStep, trainSgd } from './train.ts';
+// Seed 003's loss bowl and the gradient statistics of its SGD run (2.A/2.B, graded on the executed notebook).
+export { bowlGradient, bowlSgdGradientStatistics, bowlSgdGradients } from './loss-bowl.ts';

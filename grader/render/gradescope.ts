@@ -104,6 +104,7 @@ export function toGradescope(report: GradeReport): GradescopeResults {
         late_factor: report.lateFactor,
         days_late: report.daysLate,
         ...(report.notebook ? { notebook: { cells_used: cellSummary(report.notebook).used, cells_skipped: cellSummary(report.notebook).skipped } } : {}),
+        ...(report.execution ? { execution: { seconds: report.execution.seconds, cells: report.execution.cells.map((c) => ({ cell: c.cell, status: c.status })) } } : {}),
         ...(report.ungradable ? { ungradable: true, reason: report.ungradable } : {}),
       },
     },

@@ -17,6 +17,7 @@ import type { NotebookReport } from '../notebook.ts';
 import type { ScoredQuestion } from '../questions.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
 import { notebookSentence } from './markdown.ts';
+import { executionSentence } from './execution.ts';
 import { escapeXml, renderPlot } from './plots.ts';
 import { questionFeedback, questionPassed } from './question.ts';
 import { type CheckView, checkView } from './visibility.ts';
@@ -245,6 +246,7 @@ export function reportHtml(report: GradeReport): string {
       body.push(`<div class="notice">The submission did not load cleanly: <code>${escapeHtml(e.message)}</code>${e.traceback ? `<pre>${escapeHtml(e.traceback.trim().split('\n').slice(-10).join('\n'))}</pre>` : ''}</div>`);
     }
     if (report.notebook) body.push(notebookHtml(report.notebook));
+    if (report.execution) body.push(`<section class="execution"><h2>Executed notebook</h2><p>${escapeHtml(executionSentence(report.execution))}</p></section>`);
     body.push(
       '<table class="summary"><tr><th>problem</th><th>score</th><th>checks passed</th></tr>',
       ...report.problems.map(

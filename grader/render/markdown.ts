@@ -4,6 +4,7 @@
 import { formatCheckResult } from '../../src/format.ts';
 import type { GradeReport } from '../report.ts';
 import { type NotebookReport, cellSummary } from '../notebook.ts';
+import { executionSentence, executionTable } from './execution.ts';
 import type { Visibility } from '../assignment.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
 import { checkView } from './visibility.ts';
@@ -80,6 +81,10 @@ export function reportMarkdown(report: GradeReport, options: { includeChecks: bo
   if (report.notebook) {
     out.push(notebookSentence(report.notebook), '');
     if (options.includeChecks) out.push(...notebookTable(report.notebook), '');
+  }
+  if (report.execution) {
+    out.push(executionSentence(report.execution), '');
+    if (options.includeChecks) out.push(...executionTable(report.execution), '');
   }
   out.push(`| problem | score | ${everythingShown ? 'checks passed' : 'visible checks passed'} |`, '|---|---|---|');
   for (const p of report.problems) {

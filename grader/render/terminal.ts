@@ -3,6 +3,7 @@
 import { formatCheckResult } from '../../src/format.ts';
 import { type GradeReport, replayContext } from '../report.ts';
 import { notebookSentence } from './markdown.ts';
+import { executionSentence } from './execution.ts';
 import { questionFeedback, questionPassed } from './question.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
@@ -16,6 +17,7 @@ export function reportTerminal(report: GradeReport): string {
   }
   if (report.missingModules?.length) out.push(`note: not installed where this is graded, so code using it could not run: ${report.missingModules.join(', ')}`);
   if (report.notebook) out.push(notebookSentence(report.notebook));
+  if (report.execution) out.push(executionSentence(report.execution));
   for (const p of report.problems) {
     const passed = p.checks.filter((c) => c.result.passed).length;
     out.push(`${p.score === p.points ? '✓' : '✗'} ${p.id}: ${fmt(p.score)} / ${fmt(p.points)} points, ${passed}/${p.checks.length} checks passed`);

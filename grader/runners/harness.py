@@ -409,6 +409,8 @@ class Session:
     def lookup(self, name, scope):
         """The callable a request names, or an error response's (type, message) when there is none the
         student wrote: a name bound to a library's function or to a helper the handout provides is not theirs."""
+        if scope == "execution":  # executing a notebook cell by cell (execute.py)
+            return execution_entry(name, self)
         if scope == "adapter":
             target = getattr(self.adapter, name, None) if self.adapter is not None else None
             return (target, None) if callable(target) else (None, ("harness", f"the assignment's adapter defines no {name}"))
@@ -419,6 +421,17 @@ class Session:
             origin = "a helper the handout provides" if name in self.provided else f"imported from {library_origin(target)}"
             return None, ("missing", f"{name} is not defined by the submission ({origin}, not the student's own code)")
         return target, None
+
+
+def execution_entry(name, session):
+    """The call `execute(cells, config)` of grader/execution/: runs the notebook's cells in this process."""
+    if name != "execute":
+        return None, ("harness", f"no execution request {name}")
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("gradecheck_execute", os.path.join(os.path.dirname(os.path.abspath(__file__)), "execute.py"))
+    execute = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(execute)
+    return (lambda cells, config: execute.execute(cells, config, session)), None
 
 
 def load_adapter(path, submission):

@@ -1,0 +1,63 @@
+// Benchmark: executing a seed notebook cell by cell (grader/execution/) as `gradecheck grade` does for an
+// assignment with an execute: section. Grades fixtures/submissions/seed-003-handout/correct.ipynb and
+// seed-003-executed/hostile-cells.ipynb (an endless loop and a long training loop, each stopped at the cell
+// budget) against fixtures/assignments/seed-003.yaml's execute: checks alone, and prints per notebook: the wall
+// time of the grade, the cells' own time as the child measured it, the budget used, the slowest cell, and the
+// time outside the cells (the process start with torch's import, the stand-ins, describing the leftovers).
+// Asserts nothing about speed, but exits non-zero when the correct notebook does not get full marks.
+// Run with `npx tsx bench/execute.ts [REPS]` (medians over REPS, default 3, after one warm-up).
+
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Assignment, loadAssignment } from '../grader/assignment.ts';
+import { grade } from '../grader/grade.ts';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const seed003 = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-003.yaml'));
+/** The hostile notebook's loops are stopped at this cell budget (the assignment's is 20 s). */
+const HOSTILE_CELL_BUDGET_S = 5;
+const NOTEBOOKS = [
+  { label: 'seed 003, correct', file: path.join(root, 'fixtures', 'submissions', 'seed-003-handout', 'correct.ipynb'), cellBudget: undefined, full: true },
+  { label: `seed 003, hostile (cell budget ${HOSTILE_CELL_BUDGET_S} s)`, file: path.join(root, 'fixtures', 'submissions', 'seed-003-executed', 'hostile-cells.ipynb'), cellBudget: HOSTILE_CELL_BUDGET_S, full: true },
+] as const;
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function executedOnly(cellBudget: number | undefined): Assignment {
+  const execute = seed003.execute!;
+  return { ...seed003, problems: [], questions: [], execute: cellBudget === undefined ? execute : { ...execute, cell_budget_s: cellBudget } };
+}
+
+/** Returns false when a notebook meant to pass every check did not. */
+export async function benchExecute(reps = 3): Promise<boolean> {
+  let ok = true;
+  console.log(`notebook execution (grader/execution/), medians over ${reps} after a warm-up`);
+  for (const notebook of NOTEBOOKS) {
+    const assignment = executedOnly(notebook.cellBudget);
+    const runs: { wall: number; cells: number; slowest: string; count: number; budget: number }[] = [];
+    for (let i = 0; i <= reps; i++) {
+      const started = performance.now();
+      const report = await grade({ assignment, submission: notebook.file });
+      const wall = (performance.now() - started) / 1000;
+      if (notebook.full && report.score !== report.maxScore) {
+        console.log(`  ${notebook.label}: ${report.score} / ${report.maxScore}, not full marks: ${report.ungradable ?? ''}`);
+        ok = false;
+      }
+      const cells = report.execution?.cells ?? [];
+      const slowest = cells.reduce((a, c) => ((c.seconds ?? 0) > (a.seconds ?? 0) ? c : a), cells[0] ?? { cell: 0, seconds: 0 });
+      if (i > 0) runs.push({ wall, cells: report.execution?.seconds ?? 0, slowest: `cell ${slowest.cell} ${(slowest.seconds ?? 0).toFixed(2)} s`, count: cells.length, budget: report.execution?.budgetSeconds ?? 0 });
+    }
+    const wall = median(runs.map((r) => r.wall));
+    const cells = median(runs.map((r) => r.cells));
+    const last = runs.at(-1)!;
+    console.log(
+      `  ${notebook.label}: ${last.count} code cells, grade ${wall.toFixed(2)} s, cells ${cells.toFixed(2)} s (${((100 * cells) / last.budget).toFixed(1)}% of the ${last.budget} s budget), outside the cells ${(wall - cells).toFixed(2)} s, slowest ${last.slowest}`,
+    );
+  }
+  return ok;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (!(await benchExecute(Number(process.argv[2] ?? 3)))) process.exitCode = 1;
+}

@@ -1,0 +1,60 @@
+// The execution step of grading (grader/grade.ts calls it): a fresh student process with a call time limit that
+// covers the notebook's budget, the cells executed there, the checks judged, and what the report shows of it.
+
+import { readFileSync } from 'node:fs';
+import type { Limits, ProcessSubject } from '../process-subject.ts';
+import type { ScoredProblem } from '../score.ts';
+import { isNotebook } from '../submission.ts';
+import { judgeExecution } from './judge.ts';
+import { type CellReport, EXECUTION_MARGIN_MS, type NotebookCellSource, executeCells, notebookCells, shimsSource } from './run.ts';
+import type { ExecuteSettings } from './schema.ts';
+
+/** What the report says about an executed notebook: each cell's outcome (the printed text stays with the checks). */
+export interface ExecutionSummary {
+  readonly cells: readonly Omit<CellReport, 'printed'>[];
+  /** Wall time of the cells, in seconds, and the budget they had. */
+  readonly seconds: number;
+  readonly budgetSeconds: number;
+  /** Course modules and data files served by the assignment's stand-ins. */
+  readonly served: readonly string[];
+  /** Set when the execution as a whole failed (the process died or overran every budget). */
+  readonly failure?: string;
+}
+
+/** The cells of a submission: a notebook's code cells, or a script's `# %%` sections (the whole script as cell 1). */
+export function submissionCells(file: string): NotebookCellSource[] {
+  if (isNotebook(file)) return notebookCells(file);
+  const parts = readFileSync(file, 'utf8').split(/^# %%.*$/m);
+  return parts.map((source, i) => ({ cell: i + 1, source })).filter((c) => c.source.trim() !== '');
+}
+
+export async function gradeExecution(options: {
+  readonly settings: ExecuteSettings;
+  readonly assignmentFile: string;
+  /** The staged copy of the submission (the notebook itself, not its extracted definitions). */
+  readonly submission: string;
+  readonly start: (limits: Partial<Limits>) => Promise<ProcessSubject>;
+  readonly firstNumber: number;
+  readonly seed: number;
+  readonly visibleOnly: boolean;
+}): Promise<{ problems: ScoredProblem[]; summary: ExecutionSummary }> {
+  const { settings } = options;
+  const counted = { ...settings, checks: settings.checks.filter((c) => !options.visibleOnly || c.visibility === 'visible') };
+  const cells = submissionCells(options.submission);
+  const subject = await options.start({ callTimeoutMs: settings.budget_s * 1000 + EXECUTION_MARGIN_MS });
+  let outcome: Parameters<typeof judgeExecution>[1];
+  try {
+    outcome = { result: await executeCells(subject, cells, counted, shimsSource(settings, options.assignmentFile)) };
+  } catch (error) {
+    if (subject.infrastructureFailure) throw subject.infrastructureFailure;
+    outcome = { failure: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await subject.close();
+  }
+  const problems = judgeExecution(counted, outcome, cells, options.firstNumber, options.seed);
+  const summary: ExecutionSummary =
+    'result' in outcome
+      ? { cells: outcome.result.cells.map(({ printed: _printed, ...rest }) => rest), seconds: outcome.result.seconds, budgetSeconds: settings.budget_s, served: outcome.result.served }
+      : { cells: [], seconds: 0, budgetSeconds: settings.budget_s, served: [], failure: outcome.failure };
+  return { problems, summary };
+}

@@ -1,0 +1,304 @@
+// Judging what an executed notebook left behind against an assignment's `execute:` checks. Each check becomes
+// one scored entry of the report (its aspects are its checks, sharing its points equally), so every renderer
+// shows it as it shows a problem; every failure names the cell it is about and what was expected and found.
+
+import type { FailureCode, FailureData, Value } from '../../src/failure.ts';
+import type { CheckResult } from '../../src/runner.ts';
+import type { ScoredCheck, ScoredProblem } from '../score.ts';
+import { REFERENCES } from './references.ts';
+import type { CellReport, Described, ExecutionResult, FigureDescription, ModuleDescription, NotebookCellSource, RecordedCall } from './run.ts';
+import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, ModelCheck, PrintedCheck, ValueCheck } from './schema.ts';
+
+/** One judged aspect of a check: passed, or why not. */
+interface Aspect {
+  readonly id: string;
+  readonly title: string;
+  readonly failure?: FailureData;
+}
+
+const fail = (code: FailureCode, message: string, extra: Partial<FailureData> = {}): FailureData => ({ code, message, ...extra });
+
+/** Where the execution went wrong, in words: the cells that raised, timed out or were not run. */
+export function troubleSentence(cells: readonly CellReport[]): string {
+  const failed = cells
+    .filter((c) => c.status === 'raised' || c.status === 'timed out')
+    .map((c) => `cell ${c.cell} ${c.status === 'raised' ? `raised ${c.error?.type}: ${c.error?.message}` : `timed out (${c.reason})`}`);
+  const notRun = cells.filter((c) => c.status === 'not run');
+  if (notRun.length > 0) failed.push(`${notRun.length === 1 ? 'cell' : 'cells'} ${notRun.map((c) => c.cell).join(', ')} ${notRun.length === 1 ? 'was' : 'were'} not run (${notRun[0]!.reason})`);
+  return failed.join('; ');
+}
+
+/** The cells whose source binds `name` at top level (name = ..., name, other = ..., class name, def name). */
+function assigningCells(name: string, sources: readonly NotebookCellSource[]): number[] {
+  const assign = new RegExp(`^[ \\t]*(?:[\\w.]+\\s*,\\s*)*${name}\\s*(?:,\\s*[\\w.]+\\s*)*(?::[^=\\n]*)?=(?!=)|^(?:class|def)\\s+${name}\\b`, 'm');
+  return sources.filter((s) => assign.test(s.source)).map((s) => s.cell);
+}
+
+/** Where a name comes from: "defined in cell 5, which raised AttributeError: ...". */
+function cellPhrase(cells: readonly number[], report: readonly CellReport[]): string {
+  if (cells.length === 0) return 'no cell assigns it';
+  const one = (n: number) => {
+    const c = report.find((r) => r.cell === n);
+    if (c === undefined) return `cell ${n}`;
+    if (c.status === 'ran') return `cell ${n}, which ran`;
+    if (c.status === 'raised') return `cell ${n}, which raised ${c.error?.type}: ${c.error?.message}`;
+    return `cell ${n}, which ${c.status === 'timed out' ? 'timed out' : `was ${c.status}`}${c.reason ? ` (${c.reason})` : ''}`;
+  };
+  return `defined in ${cells.map(one).join('; ')}`;
+}
+
+function flatNumbers(v: unknown): number[] | undefined {
+  if (typeof v === 'number') return [v];
+  if (Array.isArray(v)) {
+    const parts = v.map(flatNumbers);
+    return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
+  }
+  return undefined;
+}
+
+const short = (xs: readonly number[]) => `[${xs.map((x) => Number(x.toPrecision(6))).join(', ')}]`;
+
+function judgeValue(check: ValueCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
+  const title = `${check.value} after running the notebook`;
+  const where = cellPhrase(assigningCells(check.value, sources), result.cells);
+  const found = result.values[check.value];
+  const expected = typeof check.expected === 'number' ? [check.expected] : Array.isArray(check.expected) ? check.expected : REFERENCES[check.expected.reference]();
+  const tolerance = { ...check.tolerance };
+  if (found === undefined) return [{ id: 'value', title, failure: fail('missing', `${check.value} is not defined after the notebook ran (${where})`) }];
+  const received = found.kind === 'array' || found.kind === 'scalar' ? flatNumbers(found.value) : undefined;
+  if (received === undefined) return [{ id: 'value', title, failure: fail('wrong_type', `${check.value} (${where}) is a ${'type' in found ? found.type : found.kind}, not numbers`) }];
+  if (received.length !== expected.length) {
+    return [{ id: 'value', title, failure: fail('wrong_shape', `${check.value} (${where}) has ${received.length} numbers, expected ${expected.length}`, { expected: expected as Value, received: received as Value }) }];
+  }
+  let worst: { index: number; delta: number; allowed: number } | undefined;
+  received.forEach((r, i) => {
+    const e = expected[i]!;
+    const delta = Math.abs(r - e);
+    const allowed = tolerance.atol + tolerance.rtol * Math.abs(e);
+    if (!(delta <= allowed) && (worst === undefined || delta - allowed > worst.delta - worst.allowed)) worst = { index: i, delta: Number.isFinite(delta) ? delta : Infinity, allowed };
+  });
+  if (worst === undefined) return [{ id: 'value', title }];
+  return [
+    {
+      id: 'value',
+      title,
+      failure: fail('value_mismatch', `${check.value} (${where}) is ${short(received)}, expected ${short(expected)}: entry ${worst.index} is off by ${worst.delta.toPrecision(3)} (allowed ${worst.allowed.toPrecision(3)}: ${tolerance.reason})`, {
+        expected: expected as Value,
+        received: received as Value,
+        tolerance,
+      }),
+    },
+  ];
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** What `...` stands for where it lies in a list of layers: any layers, or none (with the commas they need). */
+const ELLIPSES: readonly (readonly [string, string, string])[] = [
+  [',...,', '\u0001', ',(?:.*,)?'],
+  ['[...,', '\u0002', '\\[(?:.*,)?'],
+  [',...]', '\u0003', '(?:,.*)?\\]'],
+  ['...', '\u0004', '.*'],
+];
+
+/** A layer pattern as a regular expression: whitespace ignored, `*` any size, `...` any layers (or none). */
+export function layerPattern(pattern: string): RegExp {
+  let text = pattern.replace(/\s+/g, '');
+  for (const [ellipsis, mark] of ELLIPSES) text = text.split(ellipsis).join(mark);
+  let regex = text.split('*').map(escape).join('\\d+');
+  for (const [, mark, meaning] of ELLIPSES) regex = regex.split(mark).join(meaning);
+  return new RegExp(`^${regex}$`);
+}
+
+function networkOf(arg: Described | undefined): ModuleDescription | undefined {
+  if (arg?.kind !== 'module') return undefined;
+  return arg.parts?.['net'] ?? Object.values(arg.parts ?? {}).find((p) => !p.type.endsWith('Loss')) ?? arg;
+}
+
+function lossOf(arg: Described | undefined): string | undefined {
+  if (arg?.kind !== 'module') return undefined;
+  return Object.values(arg.parts ?? {}).find((p) => p.type.endsWith('Loss'))?.type;
+}
+
+const sameNumber = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+
+/** The aspects of one recorded call against a call check (each aspect the check states). */
+function callAspects(check: CallCheck, call: RecordedCall): Aspect[] {
+  const at = `cell ${call.cell ?? '?'}`;
+  const [model, factory] = call.args;
+  const net = networkOf(model);
+  const aspects: Aspect[] = [];
+  if (check.wrapper !== undefined) {
+    const found = model?.kind === 'module' ? model.type : 'nothing';
+    aspects.push({ id: 'wrapper', title: `${check.call} is given a ${check.wrapper}`, ...(found === check.wrapper ? {} : { failure: fail('value_mismatch', `${at}: ${check.call} is given a ${found}, expected a ${check.wrapper}`, { expected: check.wrapper, received: found }) }) });
+  }
+  if (check.network !== undefined) {
+    const found = net?.layers ?? 'no network';
+    const ok = net !== undefined && layerPattern(check.network).test(found.replace(/\s+/g, ''));
+    aspects.push({ id: 'network', title: `the network's layers: ${check.network}`, ...(ok ? {} : { failure: fail('value_mismatch', `${at}: the network is ${found}; expected ${check.network} (* is any size, ... any layers)`, { expected: check.network, received: found }) }) });
+  }
+  if (check.parameters !== undefined) {
+    const found = net?.parameters;
+    aspects.push({ id: 'parameters', title: `the network has ${check.parameters} parameters`, ...(found === check.parameters ? {} : { failure: fail('value_mismatch', `${at}: the network has ${found ?? 'no'} parameters, expected ${check.parameters}`, { expected: check.parameters, received: found ?? null }) }) });
+  }
+  if (check.loss !== undefined) {
+    const found = lossOf(model) ?? 'no loss';
+    aspects.push({ id: 'loss', title: `the loss is ${check.loss}`, ...(found === check.loss ? {} : { failure: fail('value_mismatch', `${at}: the loss is ${found}, expected ${check.loss}`, { expected: check.loss, received: found }) }) });
+  }
+  if (check.optimizer !== undefined) {
+    const { builds, ...hyper } = check.optimizer;
+    const title = `the optimizer: ${builds}(${Object.entries(hyper).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+    let failure: FailureData | undefined;
+    if (factory?.kind !== 'factory') failure = fail('value_mismatch', `${at}: ${check.call}'s second argument is not an optimizer factory (lambda p: ...)`);
+    else if (factory.error !== undefined) failure = fail('raised', `${at}: the optimizer factory raised ${factory.error}`);
+    else if (factory.builds !== builds) failure = fail('value_mismatch', `${at}: the factory builds a ${factory.builds}, expected a ${builds}`, { expected: builds, received: factory.builds ?? null });
+    else {
+      const wrong = Object.entries(hyper).filter(([k, v]) => {
+        const got = factory.hyperparameters?.[k];
+        const want = flatNumbers(v)!;
+        const have = flatNumbers(got);
+        return have === undefined || have.length !== want.length || have.some((h, i) => !sameNumber(h, want[i]!));
+      });
+      if (wrong.length > 0) {
+        failure = fail('value_mismatch', `${at}: ${builds} gets ${wrong.map(([k, v]) => `${k}=${JSON.stringify(factory.hyperparameters?.[k] ?? 'unset')} (expected ${JSON.stringify(v)})`).join(', ')}`, {
+          expected: Object.fromEntries(wrong) as Value,
+          received: Object.fromEntries(wrong.map(([k]) => [k, factory.hyperparameters?.[k] ?? null])) as Value,
+        });
+      }
+    }
+    aspects.push({ id: 'optimizer', title, ...(failure ? { failure } : {}) });
+  }
+  return aspects;
+}
+
+function judgeCall(check: CallCheck, result: ExecutionResult): Aspect[] {
+  const calls = result.calls.filter((c) => c.helper === check.call);
+  if (calls.length === 0) {
+    const trouble = troubleSentence(result.cells);
+    const none = callAspects(check, { helper: check.call, cell: null, args: [], kwargs: {} });
+    return none.map((a) => ({ id: a.id, title: a.title, failure: fail('missing', `no cell calls ${check.call}${trouble ? `; ${trouble}` : ''}`) }));
+  }
+  // The call the notebook meant for this task: the one matching the most aspects, then the one whose network
+  // shares the most layers with the pattern (the first on a tie).
+  const judged = calls.map((call) => ({ call, aspects: callAspects(check, call) }));
+  const rank = ({ call, aspects }: (typeof judged)[number]) => 1000 * aspects.filter((a) => a.failure === undefined).length + sharedLayers(check.network, networkOf(call.args[0])?.layers);
+  const best = judged.reduce((a, b) => (rank(b) > rank(a) ? b : a));
+  if (best.aspects.every((a) => a.failure === undefined)) return best.aspects;
+  const cells = calls.map((c) => c.cell).join(', ');
+  const trouble = troubleSentence(result.cells);
+  const say = (message: string) => `${calls.length === 1 ? message : `of the ${check.call} calls (cells ${cells}) none matches; the closest, ${message}`}${trouble ? `; ${trouble}` : ''}`;
+  return best.aspects.map((a) => (a.failure ? { ...a, failure: { ...a.failure, message: say(a.failure.message) } } : a));
+}
+
+/** How many of a pattern's layers (a `*` matching any size) a network has, counted with multiplicity. */
+function sharedLayers(pattern: string | undefined, layers: string | undefined): number {
+  if (pattern === undefined || layers === undefined) return 0;
+  const tokens = (text: string) => text.replace(/\s+/g, '').match(/\w+\([^()]*\)/g) ?? [];
+  const left = tokens(layers);
+  let shared = 0;
+  for (const want of tokens(pattern)) {
+    const k = left.findIndex((t) => layerPattern(want).test(t));
+    if (k >= 0) {
+      left.splice(k, 1);
+      shared++;
+    }
+  }
+  return shared;
+}
+
+function judgeModel(check: ModelCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
+  const where = cellPhrase(assigningCells(check.model, sources), result.cells);
+  const found = result.models[check.model];
+  const wanted: Aspect[] = [
+    ...(check.network !== undefined ? [{ id: 'network', title: `${check.model}'s layers: ${check.network}` }] : []),
+    ...(check.layers !== undefined ? [{ id: 'layers', title: `${check.model}'s layers in order: ${check.layers}` }] : []),
+    ...(check.parameters !== undefined ? [{ id: 'parameters', title: `${check.model} has ${check.parameters} parameters` }] : []),
+    ...(check.forward !== undefined ? [{ id: 'forward', title: `${check.model} maps a batch of shape [${check.forward.input.join(', ')}] to ${check.forward.output ? `[${check.forward.output.join(', ')}]` : 'an output'}${check.forward.range ? ` in [${check.forward.range.join(', ')}]` : ''}` }] : []),
+  ];
+  if (found === undefined) return wanted.map((a) => ({ ...a, failure: fail('missing', `${check.model} is not defined after the notebook ran (${where})`) }));
+  if ('error' in found) return wanted.map((a) => ({ ...a, failure: fail('raised', `${check.model} (${where}): ${found.error}`) }));
+  const judge = (a: Aspect): Aspect => {
+    const at = `${check.model} (${where})`;
+    if (a.id === 'network' || a.id === 'layers') {
+      const pattern = a.id === 'network' ? check.network! : check.layers!;
+      const text = a.id === 'network' ? found.layers : found.leaves;
+      return layerPattern(pattern).test(text.replace(/\s+/g, '')) ? a : { ...a, failure: fail('value_mismatch', `${at} has the layers ${text}; expected ${pattern} (* is any size, ... any layers)`, { expected: pattern, received: text }) };
+    }
+    if (a.id === 'parameters') return found.parameters === check.parameters ? a : { ...a, failure: fail('value_mismatch', `${at} has ${found.parameters} parameters, expected ${check.parameters}`, { expected: check.parameters!, received: found.parameters }) };
+    const forward = found.forward;
+    const want = check.forward!;
+    if (forward === undefined) return { ...a, failure: fail('raised', `${at}: its forward pass gave nothing`) };
+    if (want.output && (forward.shape.length !== want.output.length || forward.shape.some((d, i) => d !== want.output![i]))) {
+      return { ...a, failure: fail('wrong_shape', `${at} maps [${want.input.join(', ')}] to [${forward.shape.join(', ')}], expected [${want.output.join(', ')}]`, { expected: want.output, received: forward.shape }) };
+    }
+    if (!forward.finite) return { ...a, failure: fail('not_finite', `${at} gives NaN or infinite outputs on inputs in [0, 1)`) };
+    if (want.range && (forward.min! < want.range[0] || forward.max! > want.range[1])) {
+      return { ...a, failure: fail('value_mismatch', `${at}'s outputs span [${forward.min!.toPrecision(4)}, ${forward.max!.toPrecision(4)}], outside [${want.range.join(', ')}]`, { expected: want.range, received: [forward.min, forward.max] }) };
+    }
+    return a;
+  };
+  return wanted.map(judge);
+}
+
+function figureSummary(f: FigureDescription): string {
+  return `cell ${f.cell}: ${f.axes.length} subplot${f.axes.length === 1 ? '' : 's'} with ${f.axes.map((a) => a.lines.length).join('/')} lines`;
+}
+
+function judgeFigure(check: FigureCheck, result: ExecutionResult): Aspect[] {
+  const want = check.figure;
+  const title = `a figure of ${want.subplots} subplot${want.subplots === 1 ? '' : 's'}${want.lines !== undefined ? ` with ${want.lines} lines each` : ''}`;
+  const matches = (f: FigureDescription) =>
+    f.axes.length === want.subplots &&
+    (want.lines === undefined || f.axes.every((a) => a.lines.length === want.lines)) &&
+    (want.titles ?? []).every((t) => [f.title, ...f.axes.map((a) => a.title)].some((x) => x.toLowerCase().includes(t.toLowerCase())));
+  if (result.figures.some(matches)) return [{ id: 'figure', title }];
+  const found = result.figures.length === 0 ? 'no figures' : result.figures.map(figureSummary).join('; ');
+  const trouble = troubleSentence(result.cells);
+  return [{ id: 'figure', title, failure: fail(result.figures.length === 0 ? 'missing' : 'value_mismatch', `expected ${title}${want.titles ? ` titled ${want.titles.join(', ')}` : ''}; found ${found}${trouble ? `; ${trouble}` : ''}`) }];
+}
+
+function judgePrinted(check: PrintedCheck, result: ExecutionResult): Aspect[] {
+  const pattern = new RegExp(check.printed, 'm');
+  const title = `printed output matching /${check.printed}/`;
+  if (result.cells.some((c) => c.printed !== undefined && pattern.test(c.printed))) return [{ id: 'printed', title }];
+  const trouble = troubleSentence(result.cells);
+  return [{ id: 'printed', title, failure: fail('missing', `no cell printed text matching /${check.printed}/${trouble ? `; ${trouble}` : ''}`) }];
+}
+
+function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
+  if ('value' in check) return judgeValue(check, result, sources);
+  if ('call' in check) return judgeCall(check, result);
+  if ('model' in check) return judgeModel(check, result, sources);
+  if ('figure' in check) return judgeFigure(check, result);
+  return judgePrinted(check, result);
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** One check's aspects as a scored report entry, numbered after the assignment's problems. */
+function scored(check: ExecutionCheck, aspects: readonly Aspect[], number: number, seed: number): ScoredProblem {
+  const share = check.points / Math.max(1, aspects.length);
+  const checks = aspects.map((a, i): ScoredCheck => {
+    const result: CheckResult = { problem: check.id, check: a.id, title: a.title, passed: a.failure === undefined, numRuns: 1, seed, ...(a.failure ? { failure: a.failure } : {}) };
+    return { result, number: `${number}.${i + 1}`, weight: 1, maxScore: round(share), score: a.failure ? 0 : round(share), visibility: check.visibility };
+  });
+  return { id: check.id, title: check.title, points: check.points, score: round(share * aspects.filter((a) => a.failure === undefined).length), checks };
+}
+
+/**
+ * The execute: checks judged on an execution's result; `firstNumber` is the report number of the first (after
+ * the problems). When the execution itself failed (the process died or overran everything), each check fails
+ * with that reason.
+ */
+export function judgeExecution(
+  settings: ExecuteSettings,
+  outcome: { readonly result: ExecutionResult } | { readonly failure: string },
+  sources: readonly NotebookCellSource[],
+  firstNumber: number,
+  seed: number,
+): ScoredProblem[] {
+  return settings.checks.map((check, i) => {
+    const aspects = 'result' in outcome ? aspectsOf(check, outcome.result, sources) : [{ id: 'executed', title: 'the notebook ran', failure: fail('not_run', `the notebook could not be executed: ${outcome.failure}`) }];
+    return scored(check, aspects, firstNumber + i, seed);
+  });
+}

@@ -1,0 +1,101 @@
+// Executing a notebook in the student's process: the code cells read here (in notebook order, numbered by
+// position with markdown cells counted, as the extraction report numbers them), sent with the assignment's
+// budgets, recorded helpers and stand-ins to grader/runners/execute.py, and its answer read back as data.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Value } from '../../src/failure.ts';
+import type { ProcessSubject } from '../process-subject.ts';
+import type { ExecuteSettings } from './schema.ts';
+
+export interface NotebookCellSource {
+  /** 1-based position in the notebook, markdown cells counted. */
+  readonly cell: number;
+  readonly source: string;
+}
+
+const CellReport = z.object({
+  cell: z.number().int(),
+  status: z.enum(['ran', 'raised', 'timed out', 'skipped', 'not run']),
+  reason: z.string().optional(),
+  error: z.object({ type: z.string(), message: z.string(), traceback: z.string() }).optional(),
+  seconds: z.number().optional(),
+  printed: z.string().optional(),
+  skippedLines: z.array(z.string()).optional(),
+});
+
+const Module = z.object({
+  kind: z.literal('module'),
+  type: z.string(),
+  /** Nested: Sequential[Linear(36, 128), ReLU(), ...]. */
+  layers: z.string(),
+  /** The leaf modules in order, nesting left out: Linear(784, 128), ReLU(), ... */
+  leaves: z.string(),
+  parameters: z.number(),
+  trainable: z.number(),
+});
+
+const ModuleDescription = Module.extend({ parts: z.record(z.string(), Module).optional() });
+
+/** A model the notebook left (grader/runners/execute.py's model_report). */
+const ModelReport = z.union([
+  Module.extend({ forward: z.object({ shape: z.array(z.number()), min: z.number().nullable(), max: z.number().nullable(), finite: z.boolean() }).optional() }),
+  z.object({ error: z.string() }),
+]);
+
+const Described = z.union([
+  ModuleDescription,
+  z.object({ kind: z.literal('array'), dtype: z.string(), shape: z.array(z.number()), value: z.unknown() }),
+  z.object({ kind: z.literal('scalar'), type: z.string(), value: z.unknown() }),
+  z.object({ kind: z.literal('other'), type: z.string() }),
+  z.object({ kind: z.literal('factory'), builds: z.string().optional(), hyperparameters: z.record(z.string(), z.union([z.number(), z.array(z.number())])).optional(), error: z.string().optional() }),
+]);
+
+const Line = z.object({ label: z.string(), x: z.array(z.number().nullable()), y: z.array(z.number().nullable()) });
+
+export const ExecutionResultSchema = z.object({
+  cells: z.array(CellReport),
+  calls: z.array(z.object({ helper: z.string(), cell: z.number().int().nullable(), args: z.array(Described), kwargs: z.record(z.string(), Described) })),
+  figures: z.array(z.object({ cell: z.number().int(), title: z.string(), axes: z.array(z.object({ title: z.string(), xlabel: z.string(), ylabel: z.string(), lines: z.array(Line) })) })),
+  values: z.record(z.string(), Described),
+  models: z.record(z.string(), ModelReport),
+  served: z.array(z.string()),
+  seconds: z.number(),
+});
+
+export type ExecutionResult = z.infer<typeof ExecutionResultSchema>;
+export type CellReport = z.infer<typeof CellReport>;
+export type Described = z.infer<typeof Described>;
+export type ModuleDescription = z.infer<typeof ModuleDescription>;
+export type ModelReport = z.infer<typeof ModelReport>;
+export type RecordedCall = ExecutionResult['calls'][number];
+export type FigureDescription = ExecutionResult['figures'][number];
+
+/** The code cells of a notebook, numbered by position (markdown cells counted). */
+export function notebookCells(file: string): NotebookCellSource[] {
+  const nb = JSON.parse(readFileSync(file, 'utf8')) as { cells?: { cell_type?: string; source?: string | string[] }[] };
+  return (nb.cells ?? []).flatMap((c, i) => (c.cell_type === 'code' ? [{ cell: i + 1, source: Array.isArray(c.source) ? c.source.join('') : (c.source ?? '') }] : []));
+}
+
+/** The assignment's stand-ins file, read (it travels to the child as text: the sandbox needs no extra file). */
+export function shimsSource(settings: ExecuteSettings, assignmentFile: string): string | null {
+  return settings.shims === undefined ? null : readFileSync(path.resolve(path.dirname(assignmentFile), settings.shims), 'utf8');
+}
+
+/** What the execution needs beyond the cells' own time: starting the call and describing the leftovers. */
+export const EXECUTION_MARGIN_MS = 20_000;
+
+/** Runs the cells in the student's process. Rejects (a SubjectError) when the process died or overran the whole budget. */
+export async function executeCells(
+  subject: ProcessSubject,
+  cells: readonly NotebookCellSource[],
+  settings: ExecuteSettings,
+  shims: string | null,
+): Promise<ExecutionResult> {
+  const values = [...new Set(settings.checks.flatMap((c) => ('value' in c ? [c.value] : [])))];
+  const models = settings.checks.flatMap((c) => ('model' in c ? [{ name: c.model, input: c.forward?.input ?? null }] : []));
+  const config = { budget_s: settings.budget_s, cell_budget_s: settings.cell_budget_s, record: settings.record, values, models, shims };
+  const answer = await subject.callShaped('execute', [cells as unknown as Value, config as unknown as Value], { scope: 'execution' });
+  return ExecutionResultSchema.parse(answer);
+}

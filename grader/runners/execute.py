@@ -1,0 +1,399 @@
+"""gradecheck's notebook execution: runs a notebook's code cells in order in the student's (sandboxed) process
+and describes what they leave behind (docs/notebooks.md, "Executing a notebook").
+
+Loaded by harness.py from its own folder (never from the submission's, where a student file named
+execute.py could shadow it) and reached as the call `execute(cells, config)` with scope "execution".
+
+- cells: [{"cell": position in the notebook (markdown counted), "source": str}], code cells only, in order;
+- config: {"budget_s", "cell_budget_s", "record": [helper names], "values": [names], "shims": Python source or
+  None, "folder": the submission's folder}.
+
+Each cell runs with its shell and magic lines replaced by `pass` (notebook.py's strip_magics: `!pip install`
+never runs), cells under a cell magic other than %%time/%%capture skipped, under a per-cell time budget
+(an interval timer raises CellTimeout in the cell; it re-fires every 50 ms so a bare `except:` cannot swallow
+it) and what is left of the total budget. A raising or overrunning cell is recorded and the next cell runs.
+Network connections are refused, matplotlib draws on Agg, the figures a cell leaves are described and closed,
+what a cell prints is kept (capped), and the course helpers named in `record` are replaced by recording stubs
+that describe their arguments (a network's layers, its loss, the optimizer its factory builds) instead of
+training.
+
+The answer is plain data; the grader (grader/execution/) judges it against the assignment's checks.
+"""
+
+import contextlib
+import importlib.util
+import io
+import math
+import os
+import re
+import signal
+import socket
+import sys
+import time
+import traceback
+import types
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PRINTED_CAP = 4000
+SERIES_CAP = 2000
+# Figures are described up to this many of each (a figure checked by gradecheck has a handful).
+FIGURES_CAP, AXES_CAP, LINES_CAP = 50, 20, 50
+RUN_BODY_MAGICS = {"time", "capture"}
+
+
+def _load_sibling(name):
+    spec = importlib.util.spec_from_file_location("gradecheck_" + name, os.path.join(HERE, name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_notebook = _load_sibling("notebook")
+
+
+class CappedText(io.TextIOBase):
+    """What a cell prints, kept up to PRINTED_CAP characters (a cell printing in a loop must not fill memory)."""
+
+    def __init__(self):
+        self.parts, self.kept, self.dropped = [], 0, 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        room = PRINTED_CAP - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def getvalue(self):
+        return "".join(self.parts) + (f"\n[... {self.dropped} more characters]" if self.dropped else "")
+
+
+class CellTimeout(BaseException):
+    """Raised inside an overrunning cell (a BaseException: `except Exception` in student code does not catch it)."""
+
+
+# ---- the environment the cells run in -------------------------------------------------------------------
+
+def refuse_network():
+    """Grading never needs the internet: a download in a cell fails at once instead of hanging."""
+    def refused(self, *args, **kwargs):
+        raise OSError("network access is off while a notebook is graded")
+    socket.socket.connect = refused
+    socket.socket.connect_ex = refused
+    socket.create_connection = lambda *a, **k: refused(None)
+
+
+def quiet_matplotlib():
+    os.environ["MPLBACKEND"] = "Agg"
+    try:
+        import matplotlib
+        matplotlib.use("Agg", force=True)
+        import matplotlib.pyplot as plt
+        plt.show = lambda *a, **k: None  # students call plt.show(); on Agg it only warns
+        return plt
+    except Exception:  # noqa: BLE001 - no matplotlib: the figure checks find no figures
+        return None
+
+
+def install_shims(source, folder):
+    """The staff's stand-ins (a Python source defining MODULES = {module name: [names]} and FILES = {file name:
+    function returning a dict of arrays}): each module the submission's folder does not hold itself becomes
+    importable, and np.load of a missing course file returns generated data of the right shapes."""
+    if not source:
+        return []
+    shims = types.ModuleType("gradecheck_shims")
+    exec(compile(source, "<assignment shims>", "exec"), shims.__dict__)
+    served = []
+    for name, names in getattr(shims, "MODULES", {}).items():
+        if os.path.exists(os.path.join(folder, name + ".py")) or os.path.isdir(os.path.join(folder, name)):
+            continue  # the student's own copy of the course helper
+        module = types.ModuleType(name)
+        module.__file__ = "<stand-in for " + name + ">"
+        for attr in names:
+            setattr(module, attr, getattr(shims, attr))
+        sys.modules[name] = module
+        served.append(name)
+    files = getattr(shims, "FILES", {})
+    if files:
+        import numpy as np
+        real_load = np.load
+
+        def load(file, *args, **kwargs):
+            if isinstance(file, (str, os.PathLike)) and not os.path.exists(file) and os.path.basename(str(file)) in files:
+                return files[os.path.basename(str(file))]()
+            return real_load(file, *args, **kwargs)
+        np.load = load
+        served += sorted(files)
+    return served
+
+
+# ---- describing what the cells leave ------------------------------------------------------------------
+
+def _torch():
+    return sys.modules.get("torch")
+
+
+def is_module(obj):
+    torch = _torch()
+    return torch is not None and isinstance(obj, torch.nn.Module)
+
+
+def layer(module):
+    """One module as a compact signature: Linear(36, 128), BatchNorm1d(128), ReLU(), Sequential[...]."""
+    torch = _torch()
+    name = type(module).__name__
+    children = list(module.children())
+    if isinstance(module, torch.nn.Linear):
+        return f"{name}({module.in_features}, {module.out_features}{'' if module.bias is not None else ', bias=False'})"
+    if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+        return f"{name}({module.num_features})"
+    if isinstance(module, torch.nn.modules.conv._ConvNd):
+        return f"{name}({module.in_channels}, {module.out_channels}, kernel_size={tuple(module.kernel_size)})"
+    if children:
+        return f"{name}[{', '.join(layer(c) for c in children)}]"
+    return f"{name}()"
+
+
+def leaves(module):
+    """The leaf modules in registration order (nesting left out): Linear(784, 128), ReLU(), Linear(128, 64), ..."""
+    children = list(module.children())
+    if not children or isinstance(module, (_torch().nn.Linear, _torch().nn.modules.batchnorm._BatchNorm)):
+        return [layer(module)]
+    return [leaf for child in children for leaf in leaves(child)]
+
+
+def describe_module(module):
+    params = list(module.parameters())
+    return {"kind": "module", "type": type(module).__name__, "layers": layer(module), "leaves": ", ".join(leaves(module)),
+            "parameters": int(sum(p.numel() for p in params)),
+            "trainable": int(sum(p.numel() for p in params if p.requires_grad))}
+
+
+def hyperparameters(optimizer):
+    """torch.optim's defaults, or a student class's public number attributes (lr, weight_decay, betas, eps)."""
+    found = {}
+    source = getattr(optimizer, "defaults", None)
+    if not isinstance(source, dict):
+        source = {k: v for k, v in vars(optimizer).items() if not k.startswith("_")} if hasattr(optimizer, "__dict__") else {}
+    for key, value in source.items():
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, (int, float)):
+            found[key] = float(value)
+        elif isinstance(value, (list, tuple)) and value and all(isinstance(x, (int, float)) for x in value):
+            found[key] = [float(x) for x in value]
+    return found
+
+
+def describe(value):
+    """A top-level value as data: numbers and arrays as they are, a model by its layers, anything else by type."""
+    torch, np = _torch(), sys.modules.get("numpy")
+    if is_module(value):
+        return describe_module(value)
+    if torch is not None and isinstance(value, torch.Tensor):
+        return {"kind": "array", "dtype": str(value.dtype).replace("torch.", ""), "shape": list(value.shape),
+                "value": value.detach().cpu().double().numpy() if value.is_floating_point() else value.detach().cpu().numpy()}
+    if np is not None and isinstance(value, (np.ndarray, np.generic)):
+        return {"kind": "array", "dtype": str(value.dtype), "shape": list(np.shape(value)), "value": value}
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return {"kind": "scalar", "type": type(value).__name__, "value": value}
+    if isinstance(value, (int, float)):
+        return {"kind": "scalar", "type": type(value).__name__, "value": value}
+    if isinstance(value, (list, tuple)) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in value):
+        return {"kind": "array", "dtype": "python", "shape": [len(value)], "value": list(value)}
+    return {"kind": "other", "type": type(value).__name__}
+
+
+def describe_figures(plt, cell):
+    if plt is None:
+        return []
+    figures = []
+    for number in plt.get_fignums()[:FIGURES_CAP]:
+        fig = plt.figure(number)
+        axes = []
+        for ax in fig.get_axes()[:AXES_CAP]:
+            lines = []
+            for line in ax.get_lines()[:LINES_CAP]:
+                x = [float(v) for v in list(line.get_xdata())[:SERIES_CAP]]
+                y = [float(v) for v in list(line.get_ydata())[:SERIES_CAP]]
+                lines.append({"label": str(line.get_label()), "x": [v if math.isfinite(v) else None for v in x],
+                              "y": [v if math.isfinite(v) else None for v in y]})
+            axes.append({"title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(), "lines": lines})
+        figures.append({"cell": cell, "title": fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else "", "axes": axes})
+    plt.close("all")
+    return figures
+
+
+class Recorder:
+    """Stands in for a course helper (seed 003's run_test trains for minutes): records what it was given."""
+
+    def __init__(self, name, log):
+        self.__name__ = name
+        self.name = name
+        self.log = log
+        self.cell = None
+
+    def __call__(self, *args, **kwargs):
+        self.log.append({"helper": self.name, "cell": self.cell, "args": [self.argument(a) for a in args],
+                         "kwargs": {k: self.argument(v) for k, v in kwargs.items()}})
+
+    def argument(self, value):
+        if is_module(value):
+            described = describe_module(value)
+            # A wrapper such as Supervise(criterion, net): its network and its loss, named.
+            for attr, sub in vars(value).get("_modules", {}).items():
+                if is_module(sub):
+                    described.setdefault("parts", {})[attr] = describe_module(sub)
+            return described
+        if callable(value) and not isinstance(value, type):
+            return self.factory(value)
+        return describe(value)
+
+    def factory(self, make):
+        """An optimizer factory (lambda p: SGD(p, lr=0.5)): built on a throwaway parameter, described."""
+        torch = _torch()
+        try:
+            probe = [torch.nn.Parameter(torch.zeros(2))] if torch is not None else []
+            built = make(probe)
+            return {"kind": "factory", "builds": type(built).__name__, "hyperparameters": hyperparameters(built)}
+        except CellTimeout:
+            raise  # the cell's budget ran out inside the factory: the cell is stopped
+        except BaseException as exc:  # noqa: BLE001
+            return {"kind": "factory", "error": f"{type(exc).__name__}: {exc}"[:300]}
+
+
+# ---- running the cells ---------------------------------------------------------------------------------
+
+def _arm(seconds):
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001), 0.05)
+
+
+def _disarm():
+    signal.setitimer(signal.ITIMER_REAL, 0, 0)
+
+
+def _on_alarm(signum, frame):
+    raise CellTimeout()
+
+
+def cell_error(exc, filename):
+    # The cell's own frames and the innermost one (where it failed): library internals in between are noise.
+    frames = [f for f in traceback.extract_tb(exc.__traceback__, limit=-20) if f.filename != __file__]
+    frames = [f for i, f in enumerate(frames) if f.filename.startswith("<notebook cell") or i == len(frames) - 1]
+    text = "".join(traceback.format_list(frames)) + "".join(traceback.format_exception_only(type(exc), exc))
+    return {"type": type(exc).__name__, "message": str(exc)[:500], "traceback": text[-2000:]}
+
+
+def execute(cells, config, session):
+    module = session.module
+    refuse_network()
+    plt = quiet_matplotlib()
+    folder = config.get("folder") or session.folder
+    served = install_shims(config.get("shims"), folder)
+    log = []
+    recorders = {name: Recorder(name, log) for name in config.get("record", [])}
+    budget = float(config.get("budget_s", 60))
+    cell_budget = float(config.get("cell_budget_s", 10))
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    report, figures = [], []
+    try:
+        for cell in cells:
+            number, source = cell["cell"], cell["source"]
+            for name, recorder in recorders.items():
+                setattr(module, name, recorder)
+                recorder.cell = number
+            entry = {"cell": number}
+            magic = _notebook.CELL_MAGIC.match(source)
+            if magic and magic.group(1) not in RUN_BODY_MAGICS:
+                entry.update(status="skipped", reason=f"cell magic %%{magic.group(1)}")
+                report.append(entry)
+                continue
+            if magic:
+                source = source.split("\n", 1)[1] if "\n" in source else ""
+            stripped, skipped = _notebook.strip_magics(source)
+            if skipped:
+                entry["skippedLines"] = [s["what"] for s in skipped]
+            left = budget - (time.monotonic() - started)
+            if left <= 0:
+                entry.update(status="not run", reason="the notebook's time budget was used up")
+                report.append(entry)
+                continue
+            allowed = min(cell_budget, left)
+            printed = CappedText()
+            cell_started = time.monotonic()
+            filename = f"<notebook cell {number}>"
+            try:
+                code = compile(stripped, filename, "exec")
+                with contextlib.redirect_stdout(printed):
+                    _arm(allowed)
+                    try:
+                        exec(code, module.__dict__)
+                    finally:
+                        _disarm()
+                entry["status"] = "ran"
+            except CellTimeout:
+                _disarm()
+                entry.update(status="timed out", reason=f"stopped after {allowed:.1f} s")
+            except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt from a cell too
+                _disarm()
+                entry.update(status="raised", error=cell_error(exc, filename))
+            entry["seconds"] = round(time.monotonic() - cell_started, 3)
+            text = printed.getvalue()
+            if text:
+                entry["printed"] = text
+            figures += describe_figures(plt, number)
+            report.append(entry)
+            # A cell that (re)defines a recorded helper gets the stub back for the next cell.
+    finally:
+        _disarm()
+        signal.signal(signal.SIGALRM, previous)
+    values = {}
+    for name in config.get("values", []):
+        if name in module.__dict__ and not isinstance(module.__dict__[name], Recorder):
+            values[name] = describe(module.__dict__[name])
+    models = {}
+    for request in config.get("models", []):
+        if request["name"] in module.__dict__:
+            models[request["name"]] = model_report(module.__dict__[request["name"]], request.get("input"), cell_budget)
+    return {"cells": report, "calls": log, "figures": figures, "values": values, "models": models, "served": served,
+            "seconds": round(time.monotonic() - started, 3)}
+
+
+def model_report(obj, input_shape, budget):
+    """A model the notebook left: a module, or a class built with no arguments; its layers, parameters, and the
+    shape and range of its output on a batch of uniform [0, 1) inputs (image-like) of `input_shape`."""
+    torch = _torch()
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        _arm(budget)
+        try:
+            model = obj() if isinstance(obj, type) else obj
+            if not is_module(model):
+                return {"error": f"{type(model).__name__} is not a torch nn.Module"}
+            report = describe_module(model)
+            if input_shape is not None:
+                input_shape = [int(d) for d in input_shape]  # arrives as a numpy array (the harness decodes lists)
+                model.eval()
+                with torch.no_grad():
+                    out = model(torch.rand(*input_shape, generator=torch.Generator().manual_seed(0)))
+                if isinstance(out, (tuple, list)):
+                    out = out[0]
+                out = out.detach().double()
+                finite = bool(torch.isfinite(out).all())
+                report["forward"] = {"shape": list(out.shape), "min": float(out.min()) if finite else None,
+                                     "max": float(out.max()) if finite else None, "finite": finite}
+            return report
+        finally:
+            _disarm()
+    except CellTimeout:
+        return {"error": f"building or running it took longer than {budget:.1f} s"}
+    except BaseException as exc:  # noqa: BLE001
+        return {"error": f"{type(exc).__name__}: {exc}"[:500]}
+    finally:
+        signal.signal(signal.SIGALRM, previous)
