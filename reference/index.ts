@@ -20,3 +20,20 @@ export { backwardGradVariance, linearOutputVariance, productVariance, reluSecond
 export { meanFieldStats } from './mean-field.ts';
 // The dense-network trainer behind the training-dynamics properties (seed 000 Q5.3; not a catalog problem).
 export { initNetwork, lossAndGradients, networkAccuracy, predictClasses, sgdTrainStep, trainSgd } from './train.ts';
+// The mytorch package of seed 000, problem 6 (modules, Sequential, SGD, gradient checking).
+export {
+  gradientCheckError,
+  linearBackward,
+  linearForward,
+  linearInit,
+  reluBackward,
+  reluForward,
+  sequentialBackward,
+  sequentialForward,
+  sgdUpdate,
+  sigmoidBackward,
+  sigmoidForward,
+  softmaxCeBackward,
+  softmaxCeForward,
+  trainStep,
+} from './mytorch.ts';
