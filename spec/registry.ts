@@ -20,6 +20,7 @@ import { boxNetwork } from './box.suite.ts';
 import { paramCount } from './param-count.suite.ts';
 import { metrics } from './metrics.suite.ts';
 import { mytorchActivations, mytorchLinear, mytorchSoftmaxCe } from './mytorch-modules.suite.ts';
+import { mytorchGradientCheck, mytorchSequentialSgd } from './mytorch-training.suite.ts';
 
 export const problems = {
   'softmax-temperature': softmaxTemperature,
@@ -50,6 +51,8 @@ export const problems = {
   'mytorch-linear': mytorchLinear,
   'mytorch-activations': mytorchActivations,
   'mytorch-softmax-ce': mytorchSoftmaxCe,
+  'mytorch-sequential-sgd': mytorchSequentialSgd,
+  'mytorch-gradient-check': mytorchGradientCheck,
 } as const satisfies Record<string, Problem>;
 
 export type ProblemId = keyof typeof problems;
