@@ -43,4 +43,23 @@ describe('the mytorch package', () => {
     expect(report.problems.reduce((s, p) => s + p.score, 0)).toBeCloseTo(total - share, 6);
     expect(report.problems.find((p) => p.id === 'mytorch-activations')!.checks.find((c) => !c.result.passed)!.result.failure?.message).toMatch(/backward/);
   });
+
+  // Named mistakes the assignment does not price: numpy raises where their shapes disagree (G @ W.T on a layer that is
+  // not square, SGD pairing W with db), and a raise names no mistake, so the problem earns the share of the checks
+  // it passes; the failures numpy lets through are named.
+  const UNPRICED = [
+    { mistake: 'dx-uses-transpose', owner: 'mytorch-linear', fails: ['backward-matches-reference', 'backward-matches-finite-differences'] },
+    { mistake: 'gradients-out-of-order', owner: 'mytorch-sequential-sgd', fails: ['backward-is-the-reverse-chain', 'single-module-is-the-module', 'training-step-updates-the-modules'] },
+  ] as const;
+
+  it.each(UNPRICED)('with the unpriced mistake $mistake loses the checks it fails, named', async ({ mistake, owner, fails }) => {
+    const report = await grade({ assignment: mytorch, submission: path.join(dir, `unpriced-${mistake}`) });
+    const failed = report.problems.flatMap((p) => p.checks.filter((c) => !c.result.passed).map((c) => `${p.id}/${c.result.check}`));
+    expect(failed.sort()).toEqual(fails.map((c) => `${owner}/${c}`).sort());
+    const problem = report.problems.find((p) => p.id === owner)!;
+    const points = mytorch.problems.find((p) => p.id === owner)!.points;
+    const checks = problems[owner].checks.length;
+    expect(problem.score).toBeCloseTo((points * (checks - fails.length)) / checks, 6);
+    expect(problem.checks.some((c) => c.result.diagnosis?.some((d) => d.id === mistake))).toBe(true);
+  });
 });
