@@ -62,4 +62,13 @@ describe('the mytorch package', () => {
     expect(problem.score).toBeCloseTo((points * (checks - fails.length)) / checks, 6);
     expect(problem.checks.some((c) => c.result.diagnosis?.some((d) => d.id === mistake))).toBe(true);
   });
+
+  it("with a loss whose forward and backward disagree loses Q6.3's deduction only: the 3-argument gradient_check runs with the staff's loss", async () => {
+    const report = await grade({ assignment: mytorch, submission: path.join(dir, 'bug-forward-sum-backward-mean') });
+    const owner = report.problems.find((p) => p.id === 'mytorch-softmax-ce')!;
+    const settings = mytorch.problems.find((p) => p.id === 'mytorch-softmax-ce')!;
+    expect(owner.mistake?.id).toBe('forward-sum-backward-mean');
+    expect(owner.score).toBeCloseTo(settings.points - settings.mistakes['forward-sum-backward-mean']!.deduct, 6);
+    for (const other of report.problems.filter((p) => p.id !== owner.id)) expect(other.score, other.id).toBe(other.points);
+  });
 });

@@ -2,7 +2,10 @@
 // a student would in TypeScript (classes with the module protocol, the handout's layout), reached through
 // spec/mytorch-protocol.ts. The correct package and its starter variant (mean reduction, Xavier, the 4-argument
 // gradientCheck) pass every check of the five problems; each bug-<mistake> package fails the problem that owns
-// the mistake, with the mistake named, and passes the others.
+// the mistake, with the mistake named, and passes the others, except where the handout's code carries it: the text's
+// 3-argument gradientCheck builds its loss from the student's own SoftmaxCrossEntropy (an ES module's imports cannot
+// be swapped for the staff's, as the Python adapter does), so a loss whose forward and backward disagree makes a
+// correct gradientCheck report a large error, and Q6.6 fails with Q6.3.
 
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +21,8 @@ import { TEST_SEED } from './seed.ts';
 
 const MYTORCH: readonly ProblemId[] = ['mytorch-linear', 'mytorch-activations', 'mytorch-softmax-ce', 'mytorch-sequential-sgd', 'mytorch-gradient-check'];
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'submissions', 'seed-000-mytorch-ts');
+/** The problems a mistake's own problem carries it into through the handout's code (see above). */
+const CARRIES: Readonly<Record<string, readonly ProblemId[]>> = { 'forward-sum-backward-mean': ['mytorch-gradient-check'] };
 const packages = readdirSync(dir).filter((f) => f.startsWith('correct') || f.startsWith('bug-'));
 
 async function failuresOf(folder: string) {
@@ -41,7 +46,7 @@ describe('a TS mytorch package', () => {
     const mistake = folder.slice('bug-'.length);
     const owner = MYTORCH.find((id) => problems[id].mistakes.some((m) => m.id === mistake));
     expect(owner, `${mistake} is no named mistake of the mytorch problems`).toBeDefined();
-    const failed = await failuresOf(folder);
+    const failed = (await failuresOf(folder)).filter((f) => !(CARRIES[mistake] ?? []).includes(f.problem));
     expect([...new Set(failed.map((f) => f.problem))]).toEqual([owner]);
     const report = failed.map((f) => formatCheckResult(f.check)).join('\n');
     expect(failed.every((f) => f.check.diagnosis?.some((d) => d.id === mistake)), report).toBe(true);
