@@ -20,7 +20,7 @@ import { CheckFailure, type Value } from '../src/failure.ts';
 import { callLike, expectClose, expectFinite, expectThat, gradientMatchesFiniteDifferences, matchesOracle } from '../src/laws.ts';
 import { gradient } from '../src/numdiff.ts';
 import { type Matrix, type Vector, matmul, transpose } from '../src/numeric.ts';
-import { type Problem, defineCheck } from '../src/problem.ts';
+import { type Check, type Problem, defineCheck } from '../src/problem.ts';
 import { compareSamples, testNormalSample } from '../src/stats.ts';
 import { CLOSED_FORM, compare, tolerance } from '../src/tolerance.ts';
 import {
@@ -280,6 +280,20 @@ const elementwiseLoss = (f: (x: number) => number) => ({ X, G }: ActivationCase,
   return flat.reduce((s, x, k) => s + G[Math.floor(k / d)]![k % d]! * f(x), 0);
 };
 
+/** After forward(X), `name`.backward(G) equals central differences of sum(G * f(X)). */
+const backwardMatchesDifferences = (name: 'relu' | 'sigmoid', f: (x: number) => number, arbitrary: fc.Arbitrary<ActivationCase>, where: string): Check =>
+  gradientMatchesFiniteDifferences({
+    id: `${name}-backward-matches-finite-differences`,
+    title: `after forward(X), ${name === 'relu' ? 'ReLU' : 'Sigmoid'}.backward(G) equals central differences of sum(G * ${name}(X))${where}`,
+    arbitrary,
+    fn: `${name}_backward`,
+    args: ({ X, G }) => [X, G],
+    shape: ({ X }) => X,
+    forward: elementwiseLoss(f),
+    point: ({ X }) => X.flat(),
+    tolerance: MYTORCH_TOLERANCES.finiteDifferences,
+  });
+
 export const mytorchActivations: Problem = {
   id: 'mytorch-activations',
   title: 'mytorch ReLU (backward G * 1[x > 0]) and stable Sigmoid (backward G * s(x)(1 - s(x))) modules',
@@ -296,17 +310,7 @@ export const mytorchActivations: Problem = {
       independent: 'max(0, x) written out',
       tolerance: MYTORCH_TOLERANCES.value,
     }),
-    gradientMatchesFiniteDifferences({
-      id: 'relu-backward-matches-finite-differences',
-      title: 'after forward(X), ReLU.backward(G) equals central differences of sum(G * relu(X)) (away from the kink at 0)',
-      arbitrary: smoothActivation,
-      fn: 'relu_backward',
-      args: ({ X, G }) => [X, G],
-      shape: ({ X }) => X,
-      forward: elementwiseLoss((x) => Math.max(0, x)),
-      point: ({ X }) => X.flat(),
-      tolerance: MYTORCH_TOLERANCES.finiteDifferences,
-    }),
+    backwardMatchesDifferences('relu', (x) => Math.max(0, x), smoothActivation, ' (away from the kink at 0)'),
     matchesOracle({
       id: 'sigmoid-forward-matches-reference',
       title: 'Sigmoid.forward returns 1 / (1 + exp(-x)), finite for inputs up to 1000 in size (clip the input or branch on its sign)',
@@ -317,17 +321,7 @@ export const mytorchActivations: Problem = {
       independent: 'the logistic function written out, branching on the sign',
       tolerance: MYTORCH_TOLERANCES.value,
     }),
-    gradientMatchesFiniteDifferences({
-      id: 'sigmoid-backward-matches-finite-differences',
-      title: 'after forward(X), Sigmoid.backward(G) equals central differences of sum(G * sigmoid(X))',
-      arbitrary: activationCase,
-      fn: 'sigmoid_backward',
-      args: ({ X, G }) => [X, G],
-      shape: ({ X }) => X,
-      forward: elementwiseLoss(stableSigmoid),
-      point: ({ X }) => X.flat(),
-      tolerance: MYTORCH_TOLERANCES.finiteDifferences,
-    }),
+    backwardMatchesDifferences('sigmoid', stableSigmoid, activationCase, ''),
   ],
   mistakes: [
     mistake({
