@@ -71,4 +71,13 @@ describe('the mytorch package', () => {
     expect(owner.score).toBeCloseTo(settings.points - settings.mistakes['forward-sum-backward-mean']!.deduct, 6);
     for (const other of report.problems.filter((p) => p.id !== owner.id)) expect(other.score, other.id).toBe(other.points);
   });
+
+  it('that was not handed in is no load error: each mytorch check says the package is missing', async () => {
+    const report = await grade({ assignment: mytorch, submission: path.join(root, 'fixtures', 'submissions', 'seed-000-handout', 'correct.ipynb') });
+    expect(report.loadErrors).toEqual([]);
+    for (const problem of report.problems) {
+      expect(problem.score).toBe(0);
+      for (const check of problem.checks) expect(check.result.failure?.message, `${problem.id}/${check.result.check}`).toContain('no mytorch package');
+    }
+  });
 });
