@@ -111,6 +111,34 @@ const sgdCase: fc.Arbitrary<SgdCase> = fc
 const steppedBy = (params: Params, grads: Params, lr: number): Params =>
   params.map((p, i) => (p as (number | number[])[]).map((v, j) => (Array.isArray(v) ? v.map((x, k) => x - lr * (grads[i] as Matrix)[j]![k]!) : v - lr * (grads[i] as Vector)[j]!)) as Matrix | Vector);
 
+/**
+ * Sequential.backward with the modules' backwards called first to last (each Linear and ReLU with the input it cached
+ * in forward): the named mistake backward-in-forward-order. One width for every layer, so the shapes agree.
+ */
+function backwardInForwardOrder(weights: readonly Matrix[], biases: readonly Vector[], X: Matrix, G: Matrix): [Matrix, Params] {
+  const linearInputs: Matrix[] = [X];
+  const reluInputs: Matrix[] = [];
+  weights.forEach((W, l) => {
+    const z = linearForward(W, biases[l]!, linearInputs[l]!);
+    if (l < weights.length - 1) {
+      reluInputs.push(z);
+      linearInputs.push(reluForward(z));
+    }
+  });
+  const grads: Params = [];
+  let g = G;
+  weights.forEach((W, l) => {
+    const x = linearInputs[l]!;
+    grads.push(
+      W.map((_, k) => x[0]!.map((_, j) => g.reduce((s, row, i) => s + row[k]! * x[i]![j]!, 0))),
+      W.map((_, k) => g.reduce((s, row) => s + row[k]!, 0)),
+    );
+    g = g.map((row) => W[0]!.map((_, j) => row.reduce((s, gk, k) => s + gk * W[k]![j]!, 0)));
+    if (l < weights.length - 1) g = reluBackward(reluInputs[l]!, g);
+  });
+  return [g, grads];
+}
+
 export const mytorchSequentialSgd: Problem = {
   id: 'mytorch-sequential-sgd',
   title: 'mytorch Sequential(*modules) (forward in order, backward in reverse, parameters and gradients concatenated in order) and SGD(parameters, lr) updating the arrays in place',
@@ -197,31 +225,8 @@ export const mytorchSequentialSgd: Problem = {
       title: "Sequential.backward calls the modules' backwards in forward order",
       hint: 'The gradient flows from the loss back to the input: for module in reversed(self.modules): grad = module.backward(grad).',
       implementation: {
-        sequentialBackward: (weights, biases, X, G) => {
-          // Every module caches its forward input; backward then runs first to last.
-          const linearInputs: Matrix[] = [X];
-          const reluInputs: Matrix[] = [];
-          weights.forEach((W, l) => {
-            const z = linearForward(W, biases[l]!, linearInputs[l]!);
-            if (l < weights.length - 1) {
-              reluInputs.push(z);
-              linearInputs.push(reluForward(z));
-            }
-          });
-          const grads: Params = [];
-          let g = G;
-          weights.forEach((W, l) => {
-            const x = linearInputs[l]!;
-            grads.push(
-              W.map((_, k) => x[0]!.map((_, j) => g.reduce((s, row, i) => s + row[k]! * x[i]![j]!, 0))),
-              W.map((_, k) => g.reduce((s, row) => s + row[k]!, 0)),
-            );
-            g = g.map((row) => W[0]!.map((_, j) => row.reduce((s, gk, k) => s + gk * W[k]![j]!, 0)));
-            if (l < weights.length - 1) g = reluBackward(reluInputs[l]!, g);
-          });
-          return [g, grads];
-        },
-        trainStep: (weights, biases, X, G, lr) => sgdUpdate(weights.flatMap((W, l) => [W, biases[l]!]), forwardOrderGrads(weights, biases, X, G), lr),
+        sequentialBackward: backwardInForwardOrder,
+        trainStep: (weights, biases, X, G, lr) => sgdUpdate(weights.flatMap((W, l) => [W, biases[l]!]), backwardInForwardOrder(weights, biases, X, G)[1], lr),
       },
     }),
     mistake({
@@ -259,12 +264,6 @@ export const mytorchSequentialSgd: Problem = {
     }),
   ],
 };
-
-/** The gradients of the backward-in-forward-order variant. */
-function forwardOrderGrads(weights: readonly Matrix[], biases: readonly Vector[], X: Matrix, G: Matrix): Params {
-  const variant = mytorchSequentialSgd.mistakes.find((m) => m.id === 'backward-in-forward-order')!.implementation['sequentialBackward'] as typeof sequentialBackward;
-  return variant(weights, biases, X, G)[1];
-}
 
 // ---- gradient_check (6.6) ----------------------------------------------------------------------------------
 
