@@ -1,7 +1,10 @@
 // The seed homeworks graded through the interface their handouts ask for (shared/handouts/): a solution written
 // exactly as the handout asks gets full marks on its code tasks, and each typical mistake (a fixture
-// `bug-<mistake>.<ext>` beside it) loses exactly the assignment's deduction on the task that prices it, with the
-// mistake named. Expected scores come from the assignment, never from a run.
+// `bug-<mistake>.<ext>` beside it, or a folder `bug-<mistake>/` for a package) loses exactly the assignment's
+// deduction on the task that prices it, with the mistake named. Where the handout allows several solutions
+// (seed 000's mytorch: two reductions, two initialisations, two gradient_check signatures), each is a
+// `correct-<variant>` beside `correct` and gets full marks too. Expected scores come from the assignment, never
+// from a run.
 
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -13,8 +16,10 @@ const root = path.join(import.meta.dirname, '..');
 
 interface HandoutSeed {
   readonly assignment: string;
-  /** Folder of fixtures/submissions holding `correct.*` and `bug-<mistake>.*`. */
+  /** Folder of fixtures/submissions holding `correct.*` (or `correct/`, `correct-<variant>/`) and `bug-<mistake>.*`. */
   readonly fixtures: string;
+  /** The problems these fixtures are written for (default: all of the assignment's). */
+  readonly problems?: readonly string[];
   /**
    * Where the handout's own code makes one task call another, a mistake in the first costs the second too
    * (seed 003's ADAMOptimizer calls the student's ema_update, as its template says).
@@ -23,20 +28,28 @@ interface HandoutSeed {
 }
 
 const SEEDS: readonly HandoutSeed[] = [
-  { assignment: 'seed-000.yaml', fixtures: 'seed-000-handout' },
+  { assignment: 'seed-000.yaml', fixtures: 'seed-000-handout', problems: ['init-schemes'] },
+  {
+    assignment: 'seed-000.yaml',
+    fixtures: 'seed-000-mytorch',
+    problems: ['mytorch-linear', 'mytorch-activations', 'mytorch-softmax-ce', 'mytorch-sequential-sgd', 'mytorch-gradient-check'],
+  },
   { assignment: 'seed-003.yaml', fixtures: 'seed-003-handout', carriesInto: { ema: ['adam-optimizer'] } },
 ];
 
 // The problems and, where the assignment executes the notebook, its execute: checks.
 const codePoints = (a: Assignment) => a.problems.reduce((s, p) => s + p.points, 0) + (a.execute?.checks ?? []).reduce((s, c) => s + c.points, 0);
 
-describe.each(SEEDS)('$assignment through its handout', ({ assignment: file, fixtures, carriesInto = {} }) => {
-  const assignment = loadAssignment(path.join(root, 'fixtures', 'assignments', file));
+describe.each(SEEDS)('$assignment through its handout ($fixtures)', ({ assignment: file, fixtures, problems, carriesInto = {} }) => {
+  const loaded = loadAssignment(path.join(root, 'fixtures', 'assignments', file));
+  const assignment = problems ? { ...loaded, problems: loaded.problems.filter((p) => problems.includes(p.id)) } : loaded;
   const dir = path.join(root, 'fixtures', 'submissions', fixtures);
   const files = readdirSync(dir);
-  const correct = files.find((f) => f.startsWith('correct.'))!;
+  const corrects = files.filter((f) => f === 'correct' || f.startsWith('correct.') || f.startsWith('correct-'));
 
-  it(`${correct} gets full marks on every code task`, async () => {
+  it('has a correct solution', () => expect(corrects).not.toEqual([]));
+
+  it.each(corrects)('%s gets full marks on every code task', async (correct) => {
     const report = await grade({ assignment, submission: path.join(dir, correct) });
     const failed = report.problems.flatMap((p) => p.checks.filter((c) => !c.result.passed).map((c) => `${p.id}/${c.result.check}: ${c.result.failure?.message}`));
     expect(failed).toEqual([]);

@@ -22,3 +22,20 @@ export { meanFieldStats } from './mean-field.ts';
 export { initNetwork, lossAndGradients, networkAccuracy, predictClasses, sgdTrainStep, trainSgd } from './train.ts';
 // Seed 003's loss bowl and the gradient statistics of its SGD run (2.A/2.B, graded on the executed notebook).
 export { bowlGradient, bowlSgdGradientStatistics, bowlSgdGradients } from './loss-bowl.ts';
+// The mytorch package of seed 000, problem 6 (modules, Sequential, SGD, gradient checking).
+export {
+  gradientCheckError,
+  linearBackward,
+  linearForward,
+  linearInit,
+  reluBackward,
+  reluForward,
+  sequentialBackward,
+  sequentialForward,
+  sgdUpdate,
+  sigmoidBackward,
+  sigmoidForward,
+  softmaxCeBackward,
+  softmaxCeForward,
+  trainStep,
+} from './mytorch.ts';

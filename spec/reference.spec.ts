@@ -71,6 +71,7 @@ const INDEPENDENT_ORACLES: Readonly<Record<string, readonly string[]>> = {
   relu_second_moment: ['spec/variance.spec.ts'],
   product_variance: ['spec/variance.spec.ts'],
   uniform_variance: ['spec/variance.spec.ts'],
+  linear_backward: ['mytorch-linear/backward-matches-finite-differences'],
 };
 
 const comparedWithReference = [...new Set(problemIds.flatMap((id) => problems[id].checks.flatMap((c) => c.comparesWithReference ?? [])))];

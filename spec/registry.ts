@@ -19,6 +19,8 @@ import { residualBlock } from './residual.suite.ts';
 import { boxNetwork } from './box.suite.ts';
 import { paramCount } from './param-count.suite.ts';
 import { metrics } from './metrics.suite.ts';
+import { mytorchActivations, mytorchLinear, mytorchSoftmaxCe } from './mytorch-modules.suite.ts';
+import { mytorchGradientCheck, mytorchSequentialSgd } from './mytorch-training.suite.ts';
 
 export const problems = {
   'softmax-temperature': softmaxTemperature,
@@ -46,6 +48,11 @@ export const problems = {
   'metrics': metrics,
   'sgd-weight-decay': sgdWeightDecay,
   'adam-optimizer': adamOptimizer,
+  'mytorch-linear': mytorchLinear,
+  'mytorch-activations': mytorchActivations,
+  'mytorch-softmax-ce': mytorchSoftmaxCe,
+  'mytorch-sequential-sgd': mytorchSequentialSgd,
+  'mytorch-gradient-check': mytorchGradientCheck,
 } as const satisfies Record<string, Problem>;
 
 export type ProblemId = keyof typeof problems;

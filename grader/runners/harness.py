@@ -246,10 +246,18 @@ class MissingModuleFinder:
     def find_spec(name, path=None, target=None):
         import importlib.machinery
         root = name.split(".")[0]
-        if root in ESSENTIAL_MODULES or root in sys.builtin_module_names or not MissingModuleFinder.imported_by_submission():
+        if root in ESSENTIAL_MODULES or root in sys.builtin_module_names or MissingModuleFinder.in_folder(root) \
+                or not MissingModuleFinder.imported_by_submission():
             return None
         STUBBED_MISSING.add(root)
         return importlib.machinery.ModuleSpec(name, MissingModuleFinder, is_package=True)
+
+    @staticmethod
+    def in_folder(root):
+        """A module of the submission's own folder (its mytorch/ package) is never stubbed: a submodule missing
+        from it is the student's import error, to be reported with its file and line."""
+        folder = MissingModuleFinder.folder
+        return folder is not None and (os.path.isdir(os.path.join(folder, root)) or os.path.isfile(os.path.join(folder, root + ".py")))
 
     @staticmethod
     def imported_by_submission():
@@ -447,7 +455,8 @@ def load_adapter(path, submission):
     except BaseException as exc:  # noqa: BLE001
         return adapter, [{"kind": "adapter", "message": f"the assignment's adapter failed: {type(exc).__name__}: {exc}",
                           "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-4000:]}]
-    return adapter, []
+    # What the adapter found wrong with the student's code while loading it (a package that fails to import).
+    return adapter, list(getattr(adapter, "LOAD_ERRORS", []))
 
 
 def error_response(rid, exc, module):
