@@ -260,16 +260,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--html <file>', 'also write the report as a self-contained web page (plots, typeset formulas)')
     .option('--classroom <file>', "also write GitHub Classroom's autograding result (base64 JSON for autograding-grading-reporter)")
     .action(async (submission: string, options: SubjectOptions & { answers?: string; html?: string; classroom?: string }) => {
-      requireSubmissionPath('submission', submission);
-      const assignment = await chooseAssignment(options);
-      const { grade } = await import('./grade.ts');
-      const { reportTerminal } = await import('./render/terminal.ts');
-      const report = await grade({ assignment, submission, visibleOnly: true, ...(options.answers !== undefined ? { answers: options.answers } : {}) });
-      if (options.html !== undefined || options.classroom !== undefined) {
-        const { writeAtomic } = await import('./write.ts');
-        if (options.html !== undefined) writeAtomic(options.html, (await import('./render/html.ts')).reportHtml(report));
-        if (options.classroom !== undefined) writeAtomic(options.classroom, (await import('./render/classroom.ts')).classroomPayload(report));
+      const { writeAtomic } = await import('./write.ts');
+      let report: GradeReport;
+      try {
+        requireSubmissionPath('submission', submission);
+        const assignment = await chooseAssignment(options);
+        const { grade } = await import('./grade.ts');
+        report = await grade({ assignment, submission, visibleOnly: true, ...(options.answers !== undefined ? { answers: options.answers } : {}) });
+      } catch (error) {
+        // Classroom's reporter must still find a result, or it fails on an empty one and hides why.
+        if (options.classroom !== undefined) {
+          const { classroomError, encodeClassroom } = await import('./render/classroom.ts');
+          writeAtomic(options.classroom, encodeClassroom(classroomError(error instanceof Error ? error.message : String(error), 0)));
+        }
+        throw error;
       }
+      const { reportTerminal } = await import('./render/terminal.ts');
+      if (options.html !== undefined) writeAtomic(options.html, (await import('./render/html.ts')).reportHtml(report));
+      if (options.classroom !== undefined) writeAtomic(options.classroom, (await import('./render/classroom.ts')).classroomPayload(report));
       write(options.json ? JSON.stringify(report, null, 2) : `${reportTerminal(report)}${options.html !== undefined ? `\nwrote ${options.html}` : ''}`);
       const allPassed = report.problems.every((p) => p.checks.every((c) => c.result.passed)) && report.questions.every((q) => q.score === q.points);
       exitCode = report.ungradable ? EXIT.ungradable : allPassed ? EXIT.ok : EXIT.failed;

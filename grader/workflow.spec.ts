@@ -49,14 +49,17 @@ function studentRepo(file: string): { dir: string; workflow: Workflow } {
 }
 
 /** Runs the steps a runner would, except the installs (done on this machine) and the actions; then the reporter's sum. */
-async function runSteps(dir: string, steps: readonly Step[]): Promise<{ code: number; stdout: string; results: ClassroomResults; points: number }> {
+async function runSteps(dir: string, steps: readonly Step[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; results: ClassroomResults; points: number }> {
   let stdout = '';
+  let stderr = '';
   const output = path.join(dir, 'github-output');
   writeFileSync(output, '');
   for (const step of steps.filter((s) => s.run && !/apt-get install|npm ci/.test(s.run))) {
     const cwd = path.join(dir, step['working-directory'] ?? '.');
-    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, GITHUB_WORKSPACE: dir, GITHUB_OUTPUT: output, RUNNER_TEMP: dir, npm_config_offline: 'true', ...(process.env['GRADECHECK_PYTHON'] ? { GRADECHECK_PYTHON: process.env['GRADECHECK_PYTHON'] } : {}) };
-    stdout += (await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd, env })).stdout;
+    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, GITHUB_WORKSPACE: dir, GITHUB_OUTPUT: output, RUNNER_TEMP: dir, npm_config_offline: 'true', ...(process.env['GRADECHECK_PYTHON'] ? { GRADECHECK_PYTHON: process.env['GRADECHECK_PYTHON'] } : {}), ...extraEnv };
+    const done = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd, env });
+    stdout += done.stdout;
+    stderr += done.stderr;
   }
   // autograding-grading-reporter: <RUNNER>_RESULTS is the check step's output, base64 JSON; points are the sum.
   const reporter = steps.find((s) => s.uses?.startsWith('classroom-resources/autograding-grading-reporter@'))!;
@@ -65,7 +68,7 @@ async function runSteps(dir: string, steps: readonly Step[]): Promise<{ code: nu
   expect(reporter.env?.[`${runner.toUpperCase()}_RESULTS`]).toBe(`\${{ steps.${step.id}.outputs.result }}`);
   const encoded = /^result=(.*)$/m.exec(readFileSync(output, 'utf8'))?.[1] ?? '';
   const results = ClassroomResultsSchema.parse(JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')));
-  return { code: results.status === 'pass' ? 0 : 1, stdout, results, points: results.tests.reduce((s, t) => s + t.score, 0) };
+  return { code: results.status === 'pass' ? 0 : 1, stdout, stderr, results, points: results.tests.reduce((s, t) => s + t.score, 0) };
 }
 
 describe('gradecheck workflow (GitHub Classroom)', () => {
@@ -89,6 +92,8 @@ describe('gradecheck workflow (GitHub Classroom)', () => {
     const correct = studentRepo('correct.py');
     const buggy = studentRepo('bug-missing-inv-tau.py');
     const [pass, fail] = await Promise.all([runSteps(correct.dir, correct.workflow.jobs.check.steps), runSteps(buggy.dir, buggy.workflow.jobs.check.steps)]);
+    // Not graded is neither a pass nor a fail: say why (the steps' output) rather than compare points.
+    for (const { results, stdout, stderr } of [pass, fail]) expect(results.status, `${stdout}\n${stderr}`).not.toBe('error');
     expect(pass.code).toBe(0);
     expect(pass.results.max_score).toBe(5);
     expect(pass.points).toBe(5);
@@ -98,5 +103,22 @@ describe('gradecheck workflow (GitHub Classroom)', () => {
     expect(pass.stdout).not.toMatch(/Jacobian without the 1\/tau factor/);
     expect(fail.code).toBe(1);
     expect(fail.stdout).toMatch(/Jacobian without the 1\/tau factor/);
+  });
+
+  it('a check that stops before writing its result still reports, as an error with no points', async () => {
+    // A Node that dies at start stands for a check killed by the runner (out of memory, the job's timeout).
+    const { dir, workflow } = studentRepo('correct.py');
+    const killed = await runSteps(dir, workflow.jobs.check.steps, { NODE_OPTIONS: '--require /nonexistent-preload.cjs' });
+    expect(killed.results.status).toBe('error');
+    expect(killed.points).toBe(0);
+    expect(killed.results.tests[0]?.message).toMatch(/not graded \(not your mistake\)/);
+  });
+
+  it('a check that cannot grade (an assignment it cannot read) reports the reason, not an empty result', async () => {
+    const { dir, workflow } = studentRepo('correct.py');
+    writeFileSync(path.join(dir, WORKFLOW_ASSIGNMENT), 'problems: [\n');
+    const broken = await runSteps(dir, workflow.jobs.check.steps);
+    expect(broken.results.status).toBe('error');
+    expect(broken.results.tests[0]?.message).toMatch(/assignment|YAML/i);
   });
 });

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { type Assignment, adapterPath } from './assignment.ts';
+import { classroomError, encodeClassroom } from './render/classroom.ts';
 import { studentAssignmentYaml } from './release.ts';
 import { writeAtomic } from './write.ts';
 
@@ -61,6 +62,8 @@ export function classroomWorkflow(options: WorkflowOptions): string {
       'working-directory': GRADECHECK_CHECKOUT,
       run: [
         `npx gradecheck check "$GITHUB_WORKSPACE/${posix(options.submission)}" --assignment "$GITHUB_WORKSPACE/${posix(WORKFLOW_ASSIGNMENT)}" --classroom "$RUNNER_TEMP/gradecheck-result" || true`,
+        // A check killed before it wrote (out of memory, the job's timeout) still reports, as an error.
+        `test -s "$RUNNER_TEMP/gradecheck-result" || echo '${encodeClassroom(classroomError("gradecheck stopped before writing a result; this step's log says why", 0))}' > "$RUNNER_TEMP/gradecheck-result"`,
         'echo "result=$(cat "$RUNNER_TEMP/gradecheck-result")" >> "$GITHUB_OUTPUT"',
       ].join('\n'),
     },

@@ -29,9 +29,7 @@ export const ClassroomResultsSchema = z
 export type ClassroomResults = z.infer<typeof ClassroomResultsSchema>;
 
 export function toClassroom(report: GradeReport): ClassroomResults {
-  if (report.ungradable) {
-    return { version: 1, status: 'error', max_score: report.maxScore, tests: [{ name: 'gradecheck', status: 'error', score: 0, max_score: report.maxScore, message: `not graded (not your mistake): ${report.ungradable}` }] };
-  }
+  if (report.ungradable) return classroomError(report.ungradable, report.maxScore);
   const tests = [
     ...report.problems.flatMap((p) => [
       ...p.checks.map((c) => ({
@@ -48,5 +46,11 @@ export function toClassroom(report: GradeReport): ClassroomResults {
   return { version: 1, status: tests.every((t) => t.status === 'pass') ? 'pass' : 'fail', max_score: report.maxScore, tests };
 }
 
+/** Not graded, for a reason that is not the student's: an error with no points, which Classroom shows as such. */
+export function classroomError(reason: string, maxScore: number): ClassroomResults {
+  return { version: 1, status: 'error', max_score: maxScore, tests: [{ name: 'gradecheck', status: 'error', score: 0, max_score: maxScore, message: `not graded (not your mistake): ${reason}` }] };
+}
+
 /** What the reporter decodes: the results as base64 of their JSON. */
-export const classroomPayload = (report: GradeReport): string => Buffer.from(JSON.stringify(toClassroom(report))).toString('base64');
+export const encodeClassroom = (results: ClassroomResults): string => Buffer.from(JSON.stringify(results)).toString('base64');
+export const classroomPayload = (report: GradeReport): string => encodeClassroom(toClassroom(report));
