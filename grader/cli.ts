@@ -173,7 +173,7 @@ async function replay(options: ReplayOptions): Promise<number> {
 
 /** The submission's process for a replay: staged and started as `grade` does with the assignment. */
 async function startReplayed(submission: string, workDir: string, problem: Problem, assignment: Assignment | undefined) {
-  const [{ ProcessSubject }, { prepareSubmission }, { childOptions, stageSubmission }] = await Promise.all([import('./process-subject.ts'), import('./notebook.ts'), import('./grade.ts')]);
+  const [{ ProcessSubject }, { prepareSubmission }, { childOptions }, { stageSubmission }] = await Promise.all([import('./process-subject.ts'), import('./notebook.ts'), import('./child-options.ts'), import('./stage.ts')]);
   const stage = path.join(workDir, 'stage');
   const cwd = path.join(workDir, 'run');
   mkdirSync(stage);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PROBLEMS_DOC, problemsMarkdown } from '../grader/docs.ts';
-import { functionsOf } from '../grader/grade.ts';
+import { functionsOf } from '../grader/problem-plan.ts';
 import { lookupExport } from '../src/subject.ts';
 import * as reference from '../reference/index.ts';
 import { problemIds, problems } from './registry.ts';

@@ -1,0 +1,67 @@
+// What grading an assignment will run, decided before any student code starts: per problem, which checks count
+// (weight 0 and, in a self-check, non-visible ones do not), which run in the visible process and which in the
+// hidden one, their run counts and tolerance overrides; and the points at stake.
+
+import type { Problem } from '../src/problem.ts';
+import type { Tolerance } from '../src/tolerance.ts';
+import { type Assignment, type ProblemSettings, problemOf } from './assignment.ts';
+import { type ProblemBinding, studentName } from './bindings/schema.ts';
+
+export interface ProblemPlan {
+  readonly settings: ProblemSettings;
+  readonly problem: Problem;
+  /** Run counts the assignment sets per check. */
+  readonly runs: Readonly<Record<string, number>>;
+  /** Tolerances the assignment sets per check. */
+  readonly overrides: Readonly<Record<string, Tolerance>>;
+  /** The counted checks students see, run in a process of their own before the others. */
+  readonly visible: readonly string[];
+  readonly hidden: readonly string[];
+}
+
+export type Phase = 'visible' | 'hidden';
+
+export function planProblems(assignment: Assignment, visibleOnly: boolean): ProblemPlan[] {
+  return assignment.problems.map((settings) => {
+    const problem = problemOf(settings);
+    const visibility = (id: string) => settings.checks[id]?.visibility ?? settings.visibility;
+    const counted = problem.checks.filter((c) => settings.checks[c.id]?.weight !== 0 && (!visibleOnly || visibility(c.id) === 'visible'));
+    const runs = Object.fromEntries(
+      problem.checks.flatMap((c) => {
+        const n = settings.checks[c.id]?.runs ?? settings.runs;
+        return n === undefined ? [] : [[c.id, n]];
+      }),
+    );
+    const overrides = Object.fromEntries(Object.entries(settings.checks).flatMap(([id, c]) => (c.tolerance ? [[id, c.tolerance]] : [])));
+    return {
+      settings,
+      problem,
+      runs,
+      overrides,
+      visible: counted.filter((c) => visibility(c.id) === 'visible').map((c) => c.id),
+      hidden: counted.filter((c) => visibility(c.id) !== 'visible').map((c) => c.id),
+    };
+  });
+}
+
+/** The points at stake: problems, the questions and executed checks a self-check shows (all of them otherwise). */
+export function maxScoreOf(assignment: Assignment, visibleOnly: boolean): number {
+  const shown = <T extends { readonly visibility: string }>(items: readonly T[]) => items.filter((i) => !visibleOnly || i.visibility === 'visible');
+  return (
+    assignment.problems.reduce((s, p) => s + p.points, 0) +
+    shown(assignment.questions).reduce((s, q) => s + q.points, 0) +
+    shown(assignment.execute?.checks ?? []).reduce((s, c) => s + c.points, 0)
+  );
+}
+
+/** The function names a problem grades, from its catalog signatures. */
+export function functionsOf(problem: Problem): string[] {
+  return problem.signatures
+    .map((s) => s.slice(0, s.indexOf('(')).replace(/^class\s+/, '').trim())
+    .filter((name) => !name.includes('.')); // methods (`ADAMOptimizer.step`) belong to their class
+}
+
+/** The names the student's code must define for a problem: the catalog's, as the binding renames them. */
+export function studentNames(problem: Problem, binding: ProblemBinding | undefined): string[] {
+  return functionsOf(problem).flatMap((fn) => studentName(fn, binding?.[fn]) ?? []);
+}
