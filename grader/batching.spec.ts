@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type ProblemResult, runProblem } from '../src/runner.ts';
 import { problems } from '../spec/registry.ts';
 import { variantsOf } from '../spec/subjects.ts';
-import { type Limits, ProcessSubject } from './process-subject.ts';
+import type { Limits } from './child-launch.ts';
+import { ProcessSubject } from './process-subject.ts';
 
 const fixtures = path.join(import.meta.dirname, '..', 'fixtures', 'submissions');
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-test-'));

@@ -14,7 +14,7 @@ import { problems } from '../spec/registry.ts';
 import { mistakeSubject } from '../spec/subjects.ts';
 import { runProblem } from '../src/runner.ts';
 import { loadAssignment } from './assignment.ts';
-import { pythonExecutable } from './process-subject.ts';
+import { pythonExecutable } from './python.ts';
 import { GradescopeResultsSchema } from './render/gradescope.ts';
 import { expectIsolationWhereRequired } from './require-isolation.ts';
 

@@ -2,7 +2,8 @@
 // bindings' child side (the adapter, the provided names). Grading and replaying start processes the same way.
 
 import { type Assignment, adapterPath, problemOf } from './assignment.ts';
-import type { Limits, ProcessSubjectOptions } from './process-subject.ts';
+import type { Limits } from './child-launch.ts';
+import type { ProcessSubjectOptions } from './process-subject.ts';
 
 function limitsOf(assignment: Assignment, overrides: Partial<Limits> | undefined): Partial<Limits> {
   const l = assignment.limits;

@@ -12,7 +12,9 @@ import { type ExecutionSummary, gradeExecution } from './execution/grade-executi
 import { withSuggestions } from './names.ts';
 import type { NotebookReport } from './notebook.ts';
 import { type Phase, type ProblemPlan, maxScoreOf, planProblems, studentNames } from './problem-plan.ts';
-import type { LoadError, Limits, ProcessSubject } from './process-subject.ts';
+import type { Limits } from './child-launch.ts';
+import type { ProcessSubject } from './process-subject.ts';
+import type { LoadError } from './protocol.ts';
 import { EnvironmentFailure } from './python.ts';
 import { gradeQuestions } from './questions.ts';
 import type { GradeReport } from './report.ts';

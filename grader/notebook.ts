@@ -6,10 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { type LoadError, pythonExecutable } from './process-subject.ts';
+import type { LoadError } from './protocol.ts';
 import { runnersDir } from './paths.ts';
 import { isNotebook } from './submission.ts';
-import { CHILD_BASE_ENV, requirePython } from './python.ts';
+import { CHILD_BASE_ENV, pythonExecutable, requirePython } from './python.ts';
 
 
 const Statement = z.object({ line: z.number(), what: z.string() });

@@ -6,99 +6,15 @@
 // from the moment the call before it was answered.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Value } from '../src/failure.ts';
 import type { Handle, Subject } from '../src/subject.ts';
-import { CHILD_BASE_ENV, EnvironmentFailure, missingEnvironmentModule, numpyMissing, pythonExecutable, requirePython } from './python.ts';
+import { CappedText, type ChildBinding, DEFAULT_LIMITS, type Limits, command, scrubbedEnv } from './child-launch.ts';
+import { type CallShape, HELLO, MAX_BATCH_BYTES, type ReadyInfo, type Response, decodeWire, encodeWire, readLines, wireShape } from './protocol.ts';
+import { EnvironmentFailure, missingEnvironmentModule, numpyMissing, pythonExecutable, requirePython } from './python.ts';
 import { ISOLATED_ADAPTER_PATH, type IsolatedLaunchOptions, type SandboxMode, SandboxError, isolatedLaunch, sandboxMode, withParentDeathSignal } from './sandbox.ts';
-import { runnersDir } from './paths.ts';
 import { type Language, languageOf } from './submission.ts';
-
-export { pythonExecutable } from './python.ts';
-
-
-
-export interface Limits {
-  /** Wall time for one call. */
-  readonly callTimeoutMs: number;
-  /** Wall time for the child to import the submission (PyTorch takes a few seconds). */
-  readonly startupTimeoutMs: number;
-  /**
-   * Total wall time of the submission: its calls and its processes' starts. Once used up, no further call is
-   * made (the checks left report `not_run`), and a call in progress is stopped when it runs out.
-   */
-  readonly totalTimeMs: number;
-  /** Address-space limit (Python) / old-space limit (Node), in MiB. */
-  readonly memoryMb: number;
-  /** Largest single response, in bytes. */
-  readonly maxResponseBytes: number;
-  /** stdout/stderr kept per stream, in bytes (the rest is counted and dropped). */
-  readonly maxOutputBytes: number;
-  /**
-   * How many times a killed or crashed child is restarted before every call fails fast; counted per problem
-   * (restartBudgetPerProblem), so one problem's crashes never cost another its checks.
-   */
-  readonly maxRestarts: number;
-}
-
-export const DEFAULT_LIMITS: Limits = {
-  callTimeoutMs: 10_000,
-  startupTimeoutMs: 60_000,
-  totalTimeMs: 300_000,
-  memoryMb: 4096,
-  maxResponseBytes: 16 * 1024 * 1024,
-  maxOutputBytes: 64 * 1024,
-  maxRestarts: 20,
-};
-
-export interface LoadError {
-  readonly kind: 'syntax' | 'import' | 'adapter';
-  readonly message: string;
-  readonly traceback: string;
-}
-
-export interface ReadyInfo {
-  /** The callable names the submission defines. */
-  readonly defined: readonly string[];
-  /** Why (part of) the submission did not load. */
-  readonly loadErrors: readonly LoadError[];
-  /** Modules the submission imports that are not installed (stubbed: only code that uses them fails). */
-  readonly missingModules?: readonly string[];
-}
-
-function command(language: Language, submission: string, limits: Limits): { cmd: string; args: readonly string[] } {
-  if (language === 'python') return { cmd: pythonExecutable(), args: ['-u', path.join(runnersDir, 'harness.py'), submission] };
-  const tsx = createRequire(import.meta.url).resolve('tsx');
-  const loader = path.join(path.dirname(tsx), 'esm', 'index.mjs');
-  return {
-    cmd: process.execPath,
-    args: [`--max-old-space-size=${limits.memoryMb}`, '--import', pathToUrl(loader), path.join(runnersDir, 'harness.mjs'), submission],
-  };
-}
-
-function pathToUrl(p: string): string {
-  return new URL(`file://${p}`).href;
-}
-
-/** The environment a child sees: no secrets of the grader's, nothing but what an interpreter needs. */
-function scrubbedEnv(limits: Limits, seed: number, binding: ChildBinding): NodeJS.ProcessEnv {
-  return {
-    ...(binding.adapter ? { GRADECHECK_ADAPTER: binding.adapter } : {}),
-    ...(binding.provided?.length ? { GRADECHECK_PROVIDED: binding.provided.join(',') } : {}),
-    GRADECHECK_SEED: String(seed >>> 0),
-    ...CHILD_BASE_ENV,
-    PYTHONDONTWRITEBYTECODE: '1',
-    PYTHONHASHSEED: '0',
-    OMP_NUM_THREADS: '1',
-    OPENBLAS_NUM_THREADS: '1',
-    MKL_NUM_THREADS: '1',
-    GRADECHECK_MEMORY_MB: String(limits.memoryMb),
-    GRADECHECK_MAX_RESPONSE_BYTES: String(limits.maxResponseBytes),
-    ...(process.env['OPENBLAS_CORETYPE'] ? { OPENBLAS_CORETYPE: process.env['OPENBLAS_CORETYPE'] } : {}),
-  };
-}
 
 interface Pending {
   readonly call: Call;
@@ -111,116 +27,6 @@ interface Pending {
 /** How often a call's time limit is checked, and the most one check charges (the grader may have been busy). */
 const TICK_MS = 50;
 const LAG_ALLOWANCE_MS = 2 * TICK_MS;
-
-/** Largest batch message, in bytes: more calls leave as further messages (the child reads a message whole). */
-const MAX_BATCH_BYTES = 1 << 20;
-
-interface Response {
-  readonly op?: string;
-  readonly id?: number;
-  readonly ok?: boolean;
-  readonly value?: unknown;
-  readonly lowPrecision?: boolean;
-  readonly mutated?: boolean;
-  /** Time spent inside the submission's function, measured in the child. */
-  readonly computeMs?: number;
-  readonly error?: { type: string; message: string; traceback?: string };
-  readonly defined?: string[];
-  readonly loadErrors?: LoadError[];
-  readonly missingModules?: string[];
-  /** Whether the harness's Python has numpy (the ready message). */
-  readonly numpy?: boolean;
-}
-
-/** A CallShape on the wire: values encoded like arguments, absent fields left out. */
-function wireShape(shape: CallShape): Record<string, unknown> {
-  const { kwargs, setGlobals, ...rest } = shape;
-  const encode = (r: Readonly<Record<string, Value>>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, encodeWire(v)]));
-  return { ...rest, ...(kwargs ? { kwargs: encode(kwargs) } : {}), ...(setGlobals ? { setGlobals: encode(setGlobals) } : {}) };
-}
-
-/** The harness's first line, sent before any student code runs: the process started as it should. */
-const HELLO = 'hello';
-
-class CappedText {
-  private text = '';
-  dropped = 0;
-  constructor(private readonly cap: number) {}
-  add(chunk: string): void {
-    const room = this.cap - this.text.length;
-    if (room > 0) this.text += chunk.slice(0, room);
-    this.dropped += Math.max(0, chunk.length - Math.max(0, room));
-  }
-  toString(): string {
-    return this.dropped > 0 ? `${this.text}\n[... ${this.dropped} more characters dropped]` : this.text;
-  }
-}
-
-/** A float64 array sent as base64 of its little-endian bytes, as nested arrays of `shape`. */
-function decodeBinary(base64: string, shape: readonly unknown[]): Value {
-  const bytes = Buffer.from(base64, 'base64');
-  const dims = shape.map(Number);
-  const count = dims.reduce((a, b) => a * b, 1);
-  if (!dims.every((d) => Number.isInteger(d) && d >= 0) || bytes.length !== 8 * count) return '<unsupported value: a malformed binary array>';
-  // Copied into an aligned buffer: a Buffer from the pool may start at any byte.
-  const flat = new Float64Array(new Uint8Array(bytes).buffer);
-  const nest = (offset: number, axis: number): Value => {
-    const n = dims[axis]!;
-    if (axis === dims.length - 1) return Array.from(flat.subarray(offset, offset + n));
-    const stride = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
-    return Array.from({ length: n }, (_, i) => nest(offset + i * stride, axis + 1));
-  };
-  return dims.length === 0 ? flat[0]! : nest(0, 0);
-}
-
-/** Decodes the harness's tags ({"$float": "nan"}, {"$f64": base64, "shape"}, {"$unsupported": "..."}) into plain values. */
-export function decodeWire(v: unknown): Value {
-  if (Array.isArray(v)) return v.map(decodeWire);
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (typeof o['$float'] === 'string') return o['$float'] === 'nan' ? NaN : o['$float'] === 'inf' ? Infinity : -Infinity;
-    if (typeof o['$f64'] === 'string' && Array.isArray(o['shape'])) return decodeBinary(o['$f64'], o['shape']);
-    if (typeof o['$unsupported'] === 'string') return `<unsupported value: ${o['$unsupported']}>`;
-    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeWire(x)]));
-  }
-  return v as Value;
-}
-
-/** Encodes arguments for the wire: NaN and infinities as tags (JSON has no literal for them). */
-export function encodeWire(v: Value): unknown {
-  if (typeof v === 'number' && !Number.isFinite(v)) return { $float: Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf' };
-  if (Array.isArray(v)) return v.map((x) => encodeWire(x as Value));
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeWire(x as Value)]));
-  return v;
-}
-
-/** What the child needs to know of the assignment's bindings (never the answer key). */
-export interface ChildBinding {
-  /** The staff's adapter file (Python), loaded beside the submission. */
-  readonly adapter?: string;
-  /** Names the handout provides: never graded as the student's (seed 002's sigmoid). */
-  readonly provided?: readonly string[];
-}
-
-/**
- * How one call reaches the student's interface (see grader/bindings/): keyword arguments, conversions to the
- * handout's types, module globals set before and read after, the adapter's namespace instead of the student's.
- */
-export interface CallShape {
-  readonly scope?: 'adapter' | 'execution';
-  /** Per positional argument: 'tuple', 'list', 'int', 'float', 'tensor', 'tensor32', 'array', or null. */
-  readonly convert?: readonly (string | null)[];
-  readonly kwargs?: Readonly<Record<string, Value>>;
-  readonly kwconvert?: Readonly<Record<string, string>>;
-  readonly setGlobals?: Readonly<Record<string, Value>>;
-  readonly globalsConvert?: Readonly<Record<string, string>>;
-  /** Answer { result, globals: { name: value } } with these module globals as they are after the call. */
-  readonly readGlobals?: readonly string[];
-  /** The function updates its arguments in place by contract (no mutated_input failure). */
-  readonly inPlace?: boolean;
-  /** For a class: 'torch' (step() reads .grad) or 'numpy' (step(grads)); unset: read off step's signature. */
-  readonly form?: 'torch' | 'numpy';
-}
 
 export interface ProcessSubjectOptions {
   /** The adapter and the handout's provided names. */
@@ -361,31 +167,15 @@ export class ProcessSubject implements Subject {
     (child.stdio[3] as NodeJS.WritableStream).on('error', () => {});
     const responses = child.stdio[4] as NodeJS.ReadableStream;
     const readyPromise = new Promise<void>((resolve) => {
-      let buffer = '';
-      responses.setEncoding('utf8');
-      responses.on('data', (chunk: string) => {
-        buffer += chunk;
-        // Only the new chunk can end a line: scanning the whole buffer per chunk is quadratic in a large answer.
-        if (!chunk.includes('\n')) {
-          if (buffer.length > this.limits.maxResponseBytes) {
-            this.kill(child, new SubjectError('limit_exceeded', `a response exceeded ${this.limits.maxResponseBytes} bytes`));
-          }
-          return;
-        }
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          if (line.length > this.limits.maxResponseBytes) {
-            this.kill(child, new SubjectError('limit_exceeded', `a response exceeded ${this.limits.maxResponseBytes} bytes`));
-            return;
-          }
+      readLines(responses, this.limits.maxResponseBytes, {
+        tooLong: () => this.kill(child, new SubjectError('limit_exceeded', `a response exceeded ${this.limits.maxResponseBytes} bytes`)),
+        line: (line) => {
           let message: Response;
           try {
             message = JSON.parse(line) as Response;
           } catch {
             this.kill(child, new SubjectError('crashed', 'the submission corrupted the protocol channel'));
-            return;
+            return false;
           }
           if (message.op === HELLO) {
             greeted = true;
@@ -396,25 +186,13 @@ export class ProcessSubject implements Subject {
           } else {
             this.settle(message, child);
           }
-        }
+          return true;
+        },
       });
     });
     const exited = new Promise<void>((resolve) => {
       child.on('exit', (code, signal) => {
-        if (!greeted && this.killReason === undefined) {
-          const tail = this.stderr.toString().trim().split('\n').slice(-3).join(' ');
-          this.infrastructureFailure = new SandboxError(`the submission's process (${this.mode}) exited with ${signal ? `signal ${signal}` : `code ${code}`} before the harness started${tail ? `: ${tail}` : ''}`);
-        }
-        const reason = this.killReason ?? this.deathReason(code, signal);
-        this.lastDeath = reason;
-        if (this.child === child) this.child = undefined;
-        this.inflight = [];
-        this.idle();
-        for (const [id, p] of this.pending) {
-          clearTimeout(p.timer);
-          p.reject(reason);
-          this.pending.delete(id);
-        }
+        this.childExited(child, code, signal, greeted);
         resolve();
       });
       child.on('error', (error) => {
@@ -430,20 +208,42 @@ export class ProcessSubject implements Subject {
     const outcome = await Promise.race([readyPromise.then(() => 'ready' as const), exited.then(() => 'exited' as const), timeout]);
     this.startupMs += Date.now() - spawnedAt;
     this.spentMs += Date.now() - spawnedAt;
-    if (outcome === 'timeout' && !greeted) {
-      this.infrastructureFailure = new SandboxError(`the submission's process did not start within ${this.limits.startupTimeoutMs} ms`);
+    if (outcome !== 'ready') this.failedToLoad(child, outcome, greeted);
+  }
+
+  /** The child died: every call waiting on it fails with the reason, and the next call restarts it. */
+  private childExited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, greeted: boolean): void {
+    if (!greeted && this.killReason === undefined) {
+      const tail = this.stderr.toString().trim().split('\n').slice(-3).join(' ');
+      this.infrastructureFailure = new SandboxError(`the submission's process (${this.mode}) exited with ${signal ? `signal ${signal}` : `code ${code}`} before the harness started${tail ? `: ${tail}` : ''}`);
     }
+    const reason = this.killReason ?? this.deathReason(code, signal);
+    this.lastDeath = reason;
+    if (this.child === child) this.child = undefined;
+    this.inflight = [];
+    this.idle();
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(reason);
+      this.pending.delete(id);
+    }
+  }
+
+  /**
+   * The child never said it was ready: it exited or ran out of start-up time. Before the harness greeted, that is
+   * the sandbox's failure; after, the submission's load failed, and that is its load error.
+   */
+  private failedToLoad(child: ChildProcess, outcome: 'exited' | 'timeout', greeted: boolean): void {
     if (outcome === 'timeout') {
+      if (!greeted) this.infrastructureFailure = new SandboxError(`the submission's process did not start within ${this.limits.startupTimeoutMs} ms`);
       this.kill(child, new SubjectError('timeout', `loading the submission took longer than ${this.limits.startupTimeoutMs} ms`));
     }
-    if (outcome !== 'ready') {
-      const reason = this.killReason ?? this.lastDeath ?? new SubjectError('crashed', 'the submission exited while loading');
-      this.lastDeath = reason;
-      this.ready = {
-        defined: [],
-        loadErrors: [{ kind: 'import', message: reason.message, traceback: this.stderr.toString().slice(-4000) }],
-      };
-    }
+    const reason = this.killReason ?? this.lastDeath ?? new SubjectError('crashed', 'the submission exited while loading');
+    this.lastDeath = reason;
+    this.ready = {
+      defined: [],
+      loadErrors: [{ kind: 'import', message: reason.message, traceback: this.stderr.toString().slice(-4000) }],
+    };
   }
 
   /** The Python lacks numpy, or the submission imports a package the environment should have: not the student's 0. */
@@ -505,13 +305,16 @@ export class ProcessSubject implements Subject {
       p.resolve(value);
       return;
     }
-    const e = message.error ?? { type: 'unknown', message: 'no error description' };
+    p.reject(this.failureOf(message.error ?? { type: 'unknown', message: 'no error description' }, p.call));
+  }
+
+  /** What an error the harness reports means: the student's raise, a limit, a missing name, or the environment. */
+  private failureOf(e: NonNullable<Response['error']>, call: Call): SubjectError | EnvironmentFailure {
     // `import torch` inside the function, on a machine without torch.
     const environment = this.language === 'python' ? missingEnvironmentModule(e.type, e.message, pythonExecutable()) : undefined;
     if (environment) {
       this.infrastructureFailure ??= environment;
-      p.reject(environment);
-      return;
+      return environment;
     }
     const tooLarge = e.type === 'ResponseTooLarge';
     const code: SubjectFailureCode = e.type === 'missing' ? 'missing' : e.type === 'MemoryError' || tooLarge ? 'limit_exceeded' : 'raised';
@@ -519,11 +322,11 @@ export class ProcessSubject implements Subject {
       e.type === 'missing'
         ? e.message
         : tooLarge
-          ? `a response exceeded ${this.limits.maxResponseBytes} bytes: ${p.call.fn} returned ${e.message.replace(/^the answer has/, 'an answer with')}`
+          ? `a response exceeded ${this.limits.maxResponseBytes} bytes: ${call.fn} returned ${e.message.replace(/^the answer has/, 'an answer with')}`
           : e.type === 'harness'
-            ? `${p.call.fn}: ${e.message}` // the harness could not decode the arguments or encode the answer
-            : `${p.call.fn} raised ${e.type}: ${e.message}`;
-    p.reject(new SubjectError(code, text, e.traceback));
+            ? `${call.fn}: ${e.message}` // the harness could not decode the arguments or encode the answer
+            : `${call.fn} raised ${e.type}: ${e.message}`;
+    return new SubjectError(code, text, e.traceback);
   }
 
   call(fn: string, args: readonly Value[]): Promise<Value> {
@@ -566,7 +369,6 @@ export class ProcessSubject implements Subject {
     return this.mode === 'isolated' && b.adapter ? { ...b, adapter: ISOLATED_ADAPTER_PATH } : b;
   }
 
-  /** Instances die with their process: a handle from before a restart is gone. */
   /**
    * A new problem begins: it gets the full restart allowance. A submission that crashes, or corrupts the channel,
    * on every call of one problem (and exhausts the allowance while its failures shrink) must not take the next
@@ -576,6 +378,7 @@ export class ProcessSubject implements Subject {
     this.restartsBefore = Math.max(this.restarts, 0);
   }
 
+  /** Instances die with their process: a handle from before a restart is gone. */
   private requireAlive(handle: Handle): void {
     if (!this.live.has(handle.id) || !this.child) {
       throw this.lastDeath ?? new SubjectError('crashed', `the instance of ${handle.cls} was lost when the process restarted`);

@@ -2,7 +2,8 @@
 // renderers (grader/render/), batch and the CLI read it.
 
 import type { ReplayContext } from '../src/format.ts';
-import type { LoadError, SubjectTiming } from './process-subject.ts';
+import type { SubjectTiming } from './process-subject.ts';
+import type { LoadError } from './protocol.ts';
 import type { NotebookReport } from './notebook.ts';
 import type { ExecutionSummary } from './execution/grade-execution.ts';
 import type { ScoredQuestion } from './questions.ts';

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Assignment } from './assignment.ts';
 import { childOptions } from './child-options.ts';
-import { type Limits, ProcessSubject, type SubjectTiming } from './process-subject.ts';
+import type { Limits } from './child-launch.ts';
+import { ProcessSubject, type SubjectTiming } from './process-subject.ts';
 import type { SandboxMode } from './sandbox.ts';
 
 export interface ProcessSettings {

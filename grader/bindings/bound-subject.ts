@@ -5,7 +5,7 @@
 
 import { SubjectError, type Value } from '../../src/failure.ts';
 import type { Handle, Subject } from '../../src/subject.ts';
-import type { CallShape } from '../process-subject.ts';
+import type { CallShape } from '../protocol.ts';
 import type { Language } from '../submission.ts';
 import { type ArgSpec, type ClassBinding, type FunctionBinding, type ProblemBinding, catalogCallables } from './schema.ts';
 import type { Problem } from '../../src/problem.ts';

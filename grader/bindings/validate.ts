@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../../src/problem.ts';
-import { pythonExecutable } from '../process-subject.ts';
+import { pythonExecutable } from '../python.ts';
 import { type ArgSpec, type ProblemBinding, catalogCallables } from './schema.ts';
 
 export interface BindingIssue {

@@ -2,7 +2,8 @@
 // covers the notebook's budget, the cells executed there, the checks judged, and what the report shows of it.
 
 import { readFileSync } from 'node:fs';
-import type { Limits, ProcessSubject } from '../process-subject.ts';
+import type { Limits } from '../child-launch.ts';
+import type { ProcessSubject } from '../process-subject.ts';
 import type { ScoredProblem } from '../score.ts';
 import { isNotebook } from '../submission.ts';
 import { judgeExecution } from './judge.ts';
