@@ -22,7 +22,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml, stringify } from 'yaml';
 import { loadAssignment } from '../grader/assignment.ts';
-import { runBatch, summarize } from '../grader/batch.ts';
+import { runBatch } from '../grader/batch.ts';
+import { summarize } from '../grader/gradebook.ts';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const softmax = path.join(root, 'fixtures', 'submissions', 'softmax');

@@ -9,7 +9,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { problems } from '../spec/registry.ts';
 import { loadAssignment } from './assignment.ts';
-import { discoverSubmissions, mergeShards, parseShard, runBatch, shardOf } from './batch.ts';
+import { mergeShards, runBatch } from './batch.ts';
+import { discoverSubmissions } from './class-submissions.ts';
+import { parseShard, shardOf } from './shards.ts';
 
 const root = path.join(import.meta.dirname, '..');
 const assignmentFile = path.join(root, 'fixtures', 'assignments', 'catalog-seed-000.yaml');

@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { Assignment } from './assignment.ts';
 import { AssignmentError } from './assignment-error.ts';
 import { isAnswersFile } from './answers.ts';
-import type { BatchRow } from './batch.ts';
+import type { BatchRow } from './gradebook.ts';
 import type { GradeReport } from './report.ts';
 import { ACCEPTED_TYPES, isCodeFile, submissionParts } from './submission.ts';
 import { gradecheckVersion } from './version.ts';
@@ -342,7 +342,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--shard <i/n|auto>', 'grade only the i-th of n deterministic slices (0-based), for array jobs; auto: from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or GRADECHECK_SHARD_INDEX (docs/scale.md)')
     .action(async (options: { assignment: string; submissions: string; out: string; jobs?: number; shard?: string }) => {
       const assignment = await loadAssignmentFile(options.assignment);
-      const { runBatch, summarize } = await import('./batch.ts');
+      const [{ runBatch }, { summarize }] = await Promise.all([import('./batch.ts'), import('./gradebook.ts')]);
       const shard = options.shard === undefined ? undefined : await parseShardOption(options.shard);
       const started = Date.now();
       const tty = process.stderr.isTTY === true;
@@ -385,7 +385,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .argument('<shardDirs...>', 'the out dirs of the shards')
     .action(async (shardDirs: string[], options: { assignment: string; submissions: string; out: string }) => {
       const assignment = await loadAssignmentFile(options.assignment);
-      const { mergeShards, summarize } = await import('./batch.ts');
+      const [{ mergeShards }, { summarize }] = await Promise.all([import('./batch.ts'), import('./gradebook.ts')]);
       const rows = mergeShards(assignment, options.submissions, shardDirs, options.out);
       const summary = summarize(assignment, rows);
       write(`merged ${shardDirs.length} shard(s): ${summary.graded}/${summary.submissions} graded, mean ${summary.meanScore.toFixed(2)} / ${summary.maxScore}`);
@@ -477,7 +477,7 @@ function userIds(user: string): { uid: number; gid: number } {
 }
 
 async function parseShardOption(text: string): Promise<{ index: number; count: number }> {
-  const { parseShard, shardFromEnv } = await import('./batch.ts');
+  const { parseShard, shardFromEnv } = await import('./shards.ts');
   try {
     if (text === 'auto') {
       const shard = shardFromEnv(process.env);

@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { problems } from '../spec/registry.ts';
 import { loadAssignment } from './assignment.ts';
-import { ShardEnvError, runBatch, shardFromEnv } from './batch.ts';
+import { runBatch } from './batch.ts';
+import { ShardEnvError, shardFromEnv } from './shards.ts';
 
 const run = promisify(execFile);
 const root = path.join(import.meta.dirname, '..');
