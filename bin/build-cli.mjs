@@ -26,6 +26,8 @@ const result = await build({
   target: 'node20',
   packages: 'external',
   metafile: true,
+  // Stack traces and the coverage of CLI runs in child processes (npm test) point into the TypeScript sources.
+  sourcemap: 'linked',
   logLevel: 'warning',
 });
 // What bin/gradecheck.mjs checks for freshness: every source file of the build, and when it was built.
