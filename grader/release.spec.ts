@@ -2,7 +2,7 @@
 // mistake prices, hidden checks' settings, the grading seed, the late policy) and no file of reference/ is in
 // it, for every bundled assignment; it loads as an assignment, and `check` runs from it.
 
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,32 @@ describe('gradecheck release', () => {
     expect(report.ungradable).toBeUndefined();
     expect(report.problems.length).toBeGreaterThan(0);
     for (const p of report.problems) expect(p.score, p.id).toBe(p.points);
+  });
+
+  it("an executed notebook's visible checks travel with their stand-ins, except a value check whose expected number is the answer", () => {
+    const dir = path.join(tmp, 'execute');
+    const staffFile = path.join(dir, 'staff', 'hw.yaml');
+    writeRelease(loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-003.yaml')), path.join(dir, 'seed-003'));
+    const seed003 = loadAssignment(path.join(dir, 'seed-003', RELEASE_ASSIGNMENT));
+    expect(seed003.execute?.shims).toBe('seed-003.shims.py');
+    expect(readdirSync(path.join(dir, 'seed-003'))).toContain('seed-003.shims.py');
+    // A literal expected value is the answer key; a reference is computed by gradecheck, as the problems' checks are.
+    const staff = [
+      'name: "literal"',
+      'seed: 5',
+      'execute:',
+      '  checks:',
+      '    - { id: answer, title: "the final loss", points: 1, value: final_loss, expected: 0.123456789, tolerance: { rtol: 1.0e-3, atol: 0, reason: "float32 training" } }',
+      '    - { id: hidden-plot, title: "a plot", points: 1, visibility: hidden, figure: { subplots: 1 } }',
+      '    - { id: printed, title: "the accuracy line", points: 1, printed: "accuracy: [0-9]+" }',
+      '',
+    ].join('\n');
+    mkdirSync(path.dirname(staffFile), { recursive: true });
+    writeFileSync(staffFile, staff);
+    const written = writeRelease(loadAssignment(staffFile), path.join(dir, 'literal'));
+    const released = loadAssignment(path.join(dir, 'literal', RELEASE_ASSIGNMENT));
+    expect(released.execute?.checks.map((c) => c.id)).toEqual(['printed']);
+    for (const f of written) expect(readFileSync(f, 'utf8')).not.toMatch(/0\.123456789|final_loss|hidden-plot/);
   });
 
   it('an assignment whose visible part is only written questions is not released (their forms are the key)', async () => {

@@ -2,23 +2,38 @@
 // holds the answer key: written answers' expected and wrong forms, mistake prices, hidden checks' settings and
 // the grading seed (from which hidden checks' inputs follow). The release keeps the visible checks only, under
 // a seed of its own, and lists the written questions (ids, titles, variables) without their forms; no file of
-// gradecheck itself, and so none of reference/, is in it.
+// gradecheck itself, and so none of reference/, is in it. An executed notebook's visible checks travel too, but a
+// value check with a number written into the assignment does not: that number is the answer.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { hashSeed } from '../src/rng.ts';
 import { type Assignment, AssignmentError, adapterPath } from './assignment.ts';
+import type { ExecuteSettings, ExecutionCheck } from './execution/schema.ts';
 import { writeAtomic } from './write.ts';
 
 export const RELEASE_ASSIGNMENT = 'assignment.yaml';
 export const RELEASE_ANSWERS = 'answers.yaml';
 export const RELEASE_README = 'README.md';
 
+/** Problems with at least one check students see. */
+const visibleProblems = (assignment: Assignment) => assignment.problems.filter((p) => p.visibility === 'visible' || Object.values(p.checks).some((c) => c.visibility === 'visible'));
+
+/** A visible executed check students may run: not one whose expected value is a number of the staff's. */
+const releasable = (c: ExecutionCheck) => c.visibility === 'visible' && !('value' in c && !(typeof c.expected === 'object' && !Array.isArray(c.expected)));
+
+/** The execute: section of the release: its budgets, recorded helpers and stand-ins, and the releasable checks. */
+function releasedExecution(execute: ExecuteSettings | undefined): Record<string, unknown> | undefined {
+  const checks = (execute?.checks ?? []).filter(releasable);
+  if (!execute || checks.length === 0) return undefined;
+  const { checks: _all, ...settings } = execute;
+  return { ...settings, checks };
+}
+
 /** The assignment a student's `gradecheck check` runs: visible checks only, nothing of the answer key. */
 export function studentAssignment(assignment: Assignment): Record<string, unknown> {
-  const problems = assignment.problems
-    .filter((p) => p.visibility === 'visible' || Object.values(p.checks).some((c) => c.visibility === 'visible'))
+  const problems = visibleProblems(assignment)
     .map((p) => {
       // Checks not shown to students weigh 0 here: they do not run, and their settings stay with staff.
       const checks = Object.fromEntries(
@@ -49,7 +64,17 @@ export function studentAssignment(assignment: Assignment): Record<string, unknow
     ...(assignment.provided.length > 0 ? { provided: assignment.provided } : {}),
     ...(assignment.adapter !== undefined ? { adapter: assignment.adapter } : {}),
     problems,
+    ...(releasedExecution(assignment.execute) ? { execute: releasedExecution(assignment.execute) } : {}),
   };
+}
+
+/** The staff files a release carries beside its assignment.yaml (no answers in them): the adapter and the stand-ins. */
+export function releasedStaffFiles(assignment: Assignment): [name: string, text: string][] {
+  const shims = releasedExecution(assignment.execute) ? assignment.execute?.shims : undefined;
+  return [
+    ...(assignment.adapter !== undefined ? [[assignment.adapter, readFileSync(adapterPath(assignment)!, 'utf8')] as [string, string]] : []),
+    ...(shims !== undefined ? [[shims, readFileSync(path.resolve(path.dirname(assignment.file), shims), 'utf8')] as [string, string]] : []),
+  ];
 }
 
 /** An answers.yaml to fill in: one line per visible question, its title and variables as comments. */
@@ -89,17 +114,17 @@ export function studentAssignmentYaml(assignment: Assignment): string {
 
 /** Writes the release into `dir`; returns the files written. */
 export function writeRelease(assignment: Assignment, dir: string): string[] {
-  if (!assignment.problems.some((p) => p.visibility === 'visible' || Object.values(p.checks).some((c) => c.visibility === 'visible'))) {
+  if (visibleProblems(assignment).length === 0 && !releasedExecution(assignment.execute)) {
     // Its written questions cannot travel: their expected forms are the answer key.
-    throw new AssignmentError([{ file: assignment.file, line: undefined, path: 'problems', message: 'nothing to release: no visible code problem (the written questions stay with staff: their forms are the answer key)' }]);
+    throw new AssignmentError([{ file: assignment.file, line: undefined, path: 'problems', message: 'nothing to release: no visible code problem or executed check (the written questions stay with staff: their forms are the answer key)' }]);
   }
   const hasQuestions = assignment.questions.some((q) => q.visibility === 'visible');
   const files: [string, string][] = [
     [path.join(dir, RELEASE_ASSIGNMENT), studentAssignmentYaml(assignment)],
     [path.join(dir, RELEASE_README), readme(assignment, hasQuestions)],
     ...(hasQuestions ? [[path.join(dir, RELEASE_ANSWERS), answersTemplate(assignment)] as [string, string]] : []),
-    // The adapter (staff code that reaches the handout's interface, no answers) beside the assignment that names it.
-    ...(assignment.adapter !== undefined ? [[path.join(dir, assignment.adapter), readFileSync(adapterPath(assignment)!, 'utf8')] as [string, string]] : []),
+    // Staff code that reaches the handout's interface or stands in for course files, beside the assignment naming it.
+    ...releasedStaffFiles(assignment).map(([name, text]): [string, string] => [path.join(dir, name), text]),
   ];
   for (const [file, text] of files) writeAtomic(file, text);
   return files.map(([file]) => file);

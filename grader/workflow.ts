@@ -6,12 +6,11 @@
 // checks only, no answer key; grader/release.ts). No secret goes into a student repository: gradecheck is
 // checked out from a repository students may read.
 
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { type Assignment, adapterPath } from './assignment.ts';
+import type { Assignment } from './assignment.ts';
 import { classroomError, encodeClassroom } from './render/classroom.ts';
-import { studentAssignmentYaml } from './release.ts';
+import { releasedStaffFiles, studentAssignmentYaml } from './release.ts';
 import { writeAtomic } from './write.ts';
 
 export interface WorkflowOptions {
@@ -91,11 +90,10 @@ export function classroomWorkflow(options: WorkflowOptions): string {
 
 /** Writes the workflow and the assignment it reads into `repoDir`; returns the paths written. */
 export function writeClassroomWorkflow(options: WorkflowOptions, repoDir: string): string[] {
-  const adapter = adapterPath(options.assignment);
   const files: [string, string][] = [
     [path.join(repoDir, WORKFLOW_ASSIGNMENT), studentAssignmentYaml(options.assignment)],
-    // The adapter beside the assignment, where the assignment names it.
-    ...(adapter && options.assignment.adapter ? [[path.join(repoDir, path.dirname(WORKFLOW_ASSIGNMENT), options.assignment.adapter), readFileSync(adapter, 'utf8')] as [string, string]] : []),
+    // The adapter and stand-ins beside the assignment, where the assignment names them.
+    ...releasedStaffFiles(options.assignment).map(([name, text]): [string, string] => [path.join(repoDir, path.dirname(WORKFLOW_ASSIGNMENT), name), text]),
     [path.join(repoDir, WORKFLOW_FILE), classroomWorkflow(options)],
   ];
   for (const [file, text] of files) writeAtomic(file, text);
