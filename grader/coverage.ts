@@ -43,7 +43,8 @@ function interfaceOf(assignment: Assignment, id: string): string {
     const form = typeof entry === 'object' && 'optimizer' in entry && entry.optimizer ? ` (${entry.optimizer} optimizer)` : '';
     return student === undefined ? `${name} through the adapter` : `${isClass ? 'class' : 'function'} ${student}${form}`;
   });
-  return `problem ${id}: ${names.join(', ')}${settings.convention ? `; the handout's convention ${settings.convention}` : ''}`;
+  const conventions = typeof settings.convention === 'string' ? `; the handout's convention ${settings.convention}` : settings.convention ? `; any of the conventions ${settings.convention.join(', ')} (the one the code matches counts)` : '';
+  return `problem ${id}: ${names.join(', ')}${conventions}`;
 }
 
 export function coverageOf(assignment: Assignment): Coverage {

@@ -9,7 +9,7 @@ import { camelCase, moduleSubject, type Subject } from '../src/subject.ts';
 import type { Problem } from '../src/problem.ts';
 import { variantsOf } from '../spec/subjects.ts';
 import { loadAnswers } from './answers.ts';
-import { type Assignment, adapterPath, problemOf } from './assignment.ts';
+import { type AcceptedDefinition, type Assignment, acceptedDefinitions, adapterPath, problemOf } from './assignment.ts';
 import { boundSubject } from './bindings/bound-subject.ts';
 import { type ProblemBinding, studentName } from './bindings/schema.ts';
 import { type NotebookReport, prepareSubmission } from './notebook.ts';
@@ -149,7 +149,8 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       code = prepared.file;
     }
     const plans = assignment.problems.map((settings) => {
-      const problem = problemOf(settings);
+      const accepted = acceptedDefinitions(settings);
+      const problem = accepted[0]!.problem;
       const visibility = (id: string) => settings.checks[id]?.visibility ?? settings.visibility;
       const counted = problem.checks.filter((c) => settings.checks[c.id]?.weight !== 0 && (!options.visibleOnly || visibility(c.id) === 'visible'));
       const runs = Object.fromEntries(
@@ -159,8 +160,11 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         }),
       );
       const overrides = Object.fromEntries(Object.entries(settings.checks).flatMap(([id, c]) => (c.tolerance ? [[id, c.tolerance]] : [])));
-      return { settings, problem, runs, overrides, visible: counted.filter((c) => visibility(c.id) === 'visible').map((c) => c.id), hidden: counted.filter((c) => visibility(c.id) !== 'visible').map((c) => c.id) };
+      return { settings, problem, accepted, runs, overrides, visible: counted.filter((c) => visibility(c.id) === 'visible').map((c) => c.id), hidden: counted.filter((c) => visibility(c.id) !== 'visible').map((c) => c.id) };
     });
+    // Where the assignment accepts several definitions of a problem, the one the student's code matched (decided by
+    // the first phase that runs the problem, kept for the next).
+    const matched = new Map<string, AcceptedDefinition>();
     let scored: ScoredProblem[];
     let first: ProcessSubject | undefined;
     if (code === undefined) {
@@ -179,22 +183,48 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         const results = new Map<string, ProblemResult>();
         if (plans.every((p) => p[phase].length === 0)) return results;
         const student = await startSubject(file);
-        for (const plan of plans) {
+        for (const [index, plan] of plans.entries()) {
           if (plan[phase].length === 0) continue;
-          student.renewRestartBudget();
-          results.set(
-            plan.problem.id,
-            await runProblem(plan.problem, boundSubject(student, plan.problem, plan.settings.bind), {
+          const run = async (definition: AcceptedDefinition): Promise<ProblemResult> => {
+            student.renewRestartBudget();
+            const result = await runProblem(definition.problem, boundSubject(student, definition.problem, plan.settings.bind), {
               seed: assignment.seed,
-              variants: variantsOf(plan.problem),
+              variants: variantsOf(definition.problem),
               only: plan[phase],
               runs: plan.runs,
               overrides: plan.overrides,
               lowPrecision: () => student.lowPrecision,
-            }),
-          );
-          // The sandbox broke while restarting the child: what the checks saw is not the student's doing.
-          if (student.infrastructureFailure) throw student.infrastructureFailure;
+            });
+            // The sandbox broke while restarting the child: what the checks saw is not the student's doing.
+            if (student.infrastructureFailure) throw student.infrastructureFailure;
+            return result;
+          };
+          const decided = matched.get(plan.settings.id);
+          if (decided || plan.accepted.length === 1) {
+            results.set(plan.problem.id, await run(decided ?? plan.accepted[0]!));
+            continue;
+          }
+          // Each accepted definition in the assignment's order until one passes everything. The best score counts;
+          // on a tie, the definition under which a named mistake explains the failures (a sign flipped costs every
+          // point under either, but is recognised only under the student's own), then the most checks passed,
+          // then the assignment's order.
+          const rank = (result: ProblemResult) => {
+            const scored = scoreProblem(plan.settings, result, index);
+            return [scored.score, scored.mistake ? 1 : 0, result.checks.filter((c) => c.passed).length];
+          };
+          const better = (a: readonly number[], b: readonly number[]) => {
+            const k = a.findIndex((x, i) => x !== b[i]); // lexicographic: the first entry that differs decides
+            return k >= 0 && a[k]! > b[k]!;
+          };
+          let best: { definition: AcceptedDefinition; result: ProblemResult; rank: number[] } | undefined;
+          for (const definition of plan.accepted) {
+            const result = await run(definition);
+            const r = rank(result);
+            if (best === undefined || better(r, best.rank)) best = { definition, result, rank: r };
+            if (result.checks.every((c) => c.passed)) break;
+          }
+          matched.set(plan.settings.id, best!.definition);
+          results.set(plan.problem.id, best!.result);
         }
         await student.close();
         return results;
@@ -205,7 +235,9 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       const loaded = subjects[0] ?? (plans.length > 0 ? await startSubject(file) : undefined);
       first = loaded;
       scored = plans.map((plan, index) => {
-        const { problem, settings } = plan;
+        const { settings } = plan;
+        const definition = matched.get(settings.id);
+        const problem = definition?.problem ?? plan.problem;
         const ran = [...(visible.get(problem.id)?.checks ?? []), ...(hidden.get(problem.id)?.checks ?? [])];
         const order = problem.checks.map((c) => c.id);
         const result: ProblemResult = { problem: problem.id, title: problem.title, checks: ran.sort((a, b) => order.indexOf(a.check) - order.indexOf(b.check)) };
@@ -214,7 +246,8 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         // Only worth saying when a check needed one of them (an assignment may leave some functions out).
         const neededMissing = result.checks.some((c) => c.failure?.code === 'missing');
         const notice = missing.length > 0 && neededMissing ? missingNotice(withSuggestions(missing, defined), loaded?.ready.loadErrors ?? []) : undefined;
-        return scoreProblem(settings, result, index, notice);
+        const scoredProblem = scoreProblem(settings, result, index, notice);
+        return definition?.convention ? { ...scoredProblem, convention: { ...definition.convention, accepted: plan.accepted.flatMap((a) => a.convention?.id ?? []) } } : scoredProblem;
       });
     }
     // Executing the notebook cell by cell, in a process of its own, after the problems' checks.

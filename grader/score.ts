@@ -29,6 +29,11 @@ export interface ScoredProblem {
    * ignored and decay decoupled agree on a parameter that starts at 0), so the student is told each.
    */
   readonly alsoFits?: readonly (MistakeMatch & { readonly deduct: number })[];
+  /**
+   * Where the assignment accepts several definitions of the problem (the handout allows both, e.g. raw pixels or
+   * pixels divided by 255): the one the student's code matched best, which it was graded under, and all accepted.
+   */
+  readonly convention?: { readonly id: string; readonly title: string; readonly accepted: readonly string[] };
   /** Why the problem could not be run at all (nothing defined, the submission did not load). */
   readonly notice?: string;
   /**
