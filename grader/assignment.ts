@@ -167,6 +167,12 @@ const AssignmentSchema = z
     const gradable = new Set([...a.problems.map((p) => p.id), ...a.questions.map((q) => q.id), ...(a.execute?.checks.map((c) => c.id) ?? [])]);
     a.execute?.checks.forEach((c, i) => {
       if (a.problems.some((p) => p.id === c.id) || questionIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['execute', 'checks', i, 'id'], message: `"${c.id}" is also a problem or question id` });
+      // An initialised check prices init-schemes' named mistakes.
+      for (const [id, { deduct }] of Object.entries('mistakes' in c ? c.mistakes : {})) {
+        const known = problems['init-schemes'].mistakes.map((m) => m.id);
+        if (!known.includes(id)) ctx.addIssue({ code: 'custom', path: ['execute', 'checks', i, 'mistakes', id], message: `init-schemes has no named mistake "${id}"; its mistakes: ${known.join(', ')}` });
+        else if (deduct > c.points) ctx.addIssue({ code: 'custom', path: ['execute', 'checks', i, 'mistakes', id, 'deduct'], message: `deducts more than the check's ${c.points} points` });
+      }
     });
     a.handout.forEach((t, i) => {
       if (t.graded_by !== undefined && !gradable.has(t.graded_by)) ctx.addIssue({ code: 'custom', path: ['handout', i, 'graded_by'], message: `no problem, question or execute: check "${t.graded_by}" in this assignment` });

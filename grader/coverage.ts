@@ -27,6 +27,10 @@ function executedWhat(check: ExecutionCheck): string {
   if ('call' in check) return `the ${check.call} call (${['wrapper', 'network', 'parameters', 'loss', 'optimizer'].filter((k) => k in check).join(', ')})`;
   if ('model' in check) return `the model ${check.model} (${['network', 'layers', 'parameters', 'forward'].filter((k) => k in check).join(', ')})`;
   if ('figure' in check) return `a figure of ${check.figure.subplots} subplots`;
+  if ('initialised' in check) {
+    const { weights, biases, widths, method } = check.initialised;
+    return `the initial ${weights}${biases ? ` and ${biases}` : ''} of ${widths.join('-')} (${method}, statistically)`;
+  }
   return `printed output /${check.printed}/`;
 }
 

@@ -46,7 +46,7 @@ export interface ScoredProblem {
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** The mistakes named on every failed check that the assignment prices, in the problem's order. */
-function pricedMistakes(settings: ProblemSettings, failed: readonly CheckResult[]): (MistakeMatch & { deduct: number })[] {
+function pricedMistakes(settings: ScoringSettings, failed: readonly CheckResult[]): (MistakeMatch & { deduct: number })[] {
   if (failed.length === 0) return [];
   const [first, ...rest] = failed;
   return (first?.diagnosis ?? []).flatMap((candidate) => {
@@ -55,7 +55,10 @@ function pricedMistakes(settings: ProblemSettings, failed: readonly CheckResult[
   });
 }
 
-export function scoreProblem(settings: ProblemSettings, result: ProblemResult, index: number, notice?: string): ScoredProblem {
+/** What scoring needs of a problem's settings (an execute: check has them too). */
+export type ScoringSettings = Pick<ProblemSettings, 'points' | 'visibility' | 'checks' | 'mistakes'> & { readonly id: string };
+
+export function scoreProblem(settings: ScoringSettings, result: ProblemResult, index: number, notice?: string): ScoredProblem {
   const weights = result.checks.map((c) => settings.checks[c.check]?.weight ?? 1);
   const totalWeight = weights.reduce((s, w) => s + w, 0) || 1;
   const shares = weights.map((w) => (settings.points * w) / totalWeight);
