@@ -312,7 +312,7 @@ function sampleProblems(scale: Scale): { forward: Problem; train: Problem } {
     forward: {
       id: 'mlp-forward-sample',
       title: `feed_forward_sample of the seed 002 network: (loss, one-hot guess) over the globals weights, biases${suffix}`,
-      source: 'seed 002, problem 4 (Q4.2)',
+      source: 'seed 002, Q4.2',
       signatures: ['feed_forward_sample(weights, biases, sample, y)'],
       checks: forwardChecks,
       mistakes: mistakes.forward,
@@ -320,7 +320,7 @@ function sampleProblems(scale: Scale): { forward: Problem; train: Problem } {
     train: {
       id: 'mlp-train-sample',
       title: `train_one_sample of the seed 002 network: one SGD step on the globals weights, biases${suffix}`,
-      source: 'seed 002, problem 4 (Q4.3)',
+      source: 'seed 002, Q4.3',
       signatures: ['train_one_sample(weights, biases, sample, y, learning_rate=0.003)'],
       checks: [stepCheck('weights'), stepCheck('biases')],
       mistakes: mistakes.train,
