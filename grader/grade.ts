@@ -8,6 +8,7 @@ import { type ProblemResult, runProblem } from '../src/runner.ts';
 import { camelCase, moduleSubject, type Subject } from '../src/subject.ts';
 import type { Problem } from '../src/problem.ts';
 import { variantsOf } from '../spec/subjects.ts';
+import { matchDefinition } from './accepted.ts';
 import { loadAnswers } from './answers.ts';
 import { type AcceptedDefinition, type Assignment, acceptedDefinitions, adapterPath, problemOf } from './assignment.ts';
 import { boundSubject } from './bindings/bound-subject.ts';
@@ -204,27 +205,9 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
             results.set(plan.problem.id, await run(decided ?? plan.accepted[0]!));
             continue;
           }
-          // Each accepted definition in the assignment's order until one passes everything. The best score counts;
-          // on a tie, the definition under which a named mistake explains the failures (a sign flipped costs every
-          // point under either, but is recognised only under the student's own), then the most checks passed,
-          // then the assignment's order.
-          const rank = (result: ProblemResult) => {
-            const scored = scoreProblem(plan.settings, result, index);
-            return [scored.score, scored.mistake ? 1 : 0, result.checks.filter((c) => c.passed).length];
-          };
-          const better = (a: readonly number[], b: readonly number[]) => {
-            const k = a.findIndex((x, i) => x !== b[i]); // lexicographic: the first entry that differs decides
-            return k >= 0 && a[k]! > b[k]!;
-          };
-          let best: { definition: AcceptedDefinition; result: ProblemResult; rank: number[] } | undefined;
-          for (const definition of plan.accepted) {
-            const result = await run(definition);
-            const r = rank(result);
-            if (best === undefined || better(r, best.rank)) best = { definition, result, rank: r };
-            if (result.checks.every((c) => c.passed)) break;
-          }
-          matched.set(plan.settings.id, best!.definition);
-          results.set(plan.problem.id, best!.result);
+          const best = await matchDefinition(plan.accepted, run, (result) => scoreProblem(plan.settings, result, index));
+          matched.set(plan.settings.id, best.definition);
+          results.set(plan.problem.id, best.result);
         }
         await student.close();
         return results;
