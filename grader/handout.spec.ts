@@ -1,7 +1,8 @@
 // The seed homeworks graded through the interface their handouts ask for (shared/handouts/): a solution written
 // exactly as the handout asks gets full marks on its code tasks, and each typical mistake (a fixture
 // `bug-<mistake>.<ext>` beside it, or a folder `bug-<mistake>/` for a package) loses exactly the assignment's
-// deduction on the task that prices it, with the mistake named. Where the handout allows several solutions
+// deduction on the task that prices it (a problem, or an execute: check such as seed 002's initialised weights),
+// with the mistake named. Where the handout allows several solutions
 // (seed 000's mytorch: two reductions, two initialisations, two gradient_check signatures), each is a
 // `correct-<variant>` beside `correct` and gets full marks too. Expected scores come from the assignment, never
 // from a run.
