@@ -53,8 +53,12 @@ const ProblemEntry = z
     runs: z.number().int().positive().optional(),
     checks: z.record(z.string(), CheckSettings).default({}),
     mistakes: z.record(z.string(), MistakeRubric).default({}),
-    /** The handout's own definition of the problem, when it differs from the catalog's (a Convention id). */
-    convention: z.string().optional(),
+    /**
+     * The handout's own definition of the problem, when it differs from the catalog's (a Convention id), or several
+     * the handout allows (a list; the catalog's own is named by the problem's `definition` id): the student's code
+     * is graded under each, the best counts, and the report says which one it matched.
+     */
+    convention: z.union([z.string(), z.array(z.string()).min(1, 'list at least one convention')]).optional(),
     /** How the catalog's names reach the handout's interface (grader/bindings/). */
     bind: ProblemBinding.optional(),
   })
@@ -133,32 +137,42 @@ const AssignmentSchema = z
         return;
       }
       const catalog = problems[p.id] as Problem;
-      const convention = p.convention === undefined ? undefined : catalog.conventions?.find((c) => c.id === p.convention);
-      if (p.convention !== undefined && !convention) {
-        const known = catalog.conventions?.map((c) => c.id).join(', ');
-        ctx.addIssue({ code: 'custom', path: ['problems', i, 'convention'], message: `${p.id} has no convention "${p.convention}"; ${known ? `its conventions: ${known}` : 'it has none'}` });
+      const ids = conventionIds(p);
+      const unknown = ids.findIndex((id) => problemUnder(catalog, id) === undefined);
+      if (unknown >= 0) {
+        const known = [...(catalog.definition ? [`${catalog.definition.id} (the catalog's own)`] : []), ...(catalog.conventions ?? []).map((c) => c.id)].join(', ');
+        const where = typeof p.convention === 'string' ? ['problems', i, 'convention'] : ['problems', i, 'convention', unknown];
+        ctx.addIssue({ code: 'custom', path: where, message: `${p.id} has no convention "${ids[unknown]}"; ${known ? `its conventions: ${known}` : 'it has none'}` });
         return;
       }
-      const problem = convention?.problem ?? catalog;
-      for (const issue of bindingIssues(problem, p.bind, a.adapter !== undefined)) ctx.addIssue({ code: 'custom', path: ['problems', i, 'bind', ...issue.path], message: issue.message });
-      const checkIds = problem.checks.map((c) => c.id);
-      for (const id of Object.keys(p.checks)) {
-        if (!checkIds.includes(id)) {
-          ctx.addIssue({ code: 'custom', path: ['problems', i, 'checks', id], message: `${p.id} has no check "${id}"; its checks: ${checkIds.join(', ')}` });
+      // Every accepted definition must know what the entry names (they share the interface, checks and mistakes);
+      // an issue they share is reported once.
+      const accepted = ids.length === 0 ? [catalog] : ids.map((id) => problemUnder(catalog, id)!);
+      const issues = new Map<string, { path: (string | number)[]; message: string }>();
+      const add = (path: (string | number)[], message: string) => issues.set(JSON.stringify([path, message]), { path: ['problems', i, ...path], message });
+      for (const problem of accepted) {
+        for (const issue of bindingIssues(problem, p.bind, a.adapter !== undefined)) add(['bind', ...issue.path], issue.message);
+        const checkIds = problem.checks.map((c) => c.id);
+        for (const id of Object.keys(p.checks)) {
+          if (!checkIds.includes(id)) add(['checks', id], `${p.id} has no check "${id}"; its checks: ${checkIds.join(', ')}`);
+        }
+        const mistakeIds = problem.mistakes.map((m) => m.id);
+        for (const id of Object.keys(p.mistakes)) {
+          if (!mistakeIds.includes(id)) add(['mistakes', id], `${p.id} has no named mistake "${id}"; its mistakes: ${mistakeIds.join(', ')}`);
+          else if (p.mistakes[id]!.deduct > p.points) add(['mistakes', id, 'deduct'], `deducts more than the problem's ${p.points} points`);
         }
       }
-      const mistakeIds = problem.mistakes.map((m) => m.id);
-      for (const id of Object.keys(p.mistakes)) {
-        if (!mistakeIds.includes(id)) {
-          ctx.addIssue({ code: 'custom', path: ['problems', i, 'mistakes', id], message: `${p.id} has no named mistake "${id}"; its mistakes: ${mistakeIds.join(', ')}` });
-        } else if (p.mistakes[id]!.deduct > p.points) {
-          ctx.addIssue({ code: 'custom', path: ['problems', i, 'mistakes', id, 'deduct'], message: `deducts more than the problem's ${p.points} points` });
-        }
-      }
+      for (const issue of issues.values()) ctx.addIssue({ code: 'custom', ...issue });
     });
     const gradable = new Set([...a.problems.map((p) => p.id), ...a.questions.map((q) => q.id), ...(a.execute?.checks.map((c) => c.id) ?? [])]);
     a.execute?.checks.forEach((c, i) => {
       if (a.problems.some((p) => p.id === c.id) || questionIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['execute', 'checks', i, 'id'], message: `"${c.id}" is also a problem or question id` });
+      // An initialised check prices init-schemes' named mistakes.
+      for (const [id, { deduct }] of Object.entries('mistakes' in c ? c.mistakes : {})) {
+        const known = problems['init-schemes'].mistakes.map((m) => m.id);
+        if (!known.includes(id)) ctx.addIssue({ code: 'custom', path: ['execute', 'checks', i, 'mistakes', id], message: `init-schemes has no named mistake "${id}"; its mistakes: ${known.join(', ')}` });
+        else if (deduct > c.points) ctx.addIssue({ code: 'custom', path: ['execute', 'checks', i, 'mistakes', id, 'deduct'], message: `deducts more than the check's ${c.points} points` });
+      }
     });
     a.handout.forEach((t, i) => {
       if (t.graded_by !== undefined && !gradable.has(t.graded_by)) ctx.addIssue({ code: 'custom', path: ['handout', i, 'graded_by'], message: `no problem, question or execute: check "${t.graded_by}" in this assignment` });
@@ -228,10 +242,40 @@ export function adapterPath(assignment: Pick<Assignment, 'file' | 'adapter'>): s
   return assignment.adapter === undefined ? undefined : path.resolve(path.dirname(assignment.file), assignment.adapter);
 }
 
-/** The problem as the assignment's handout defines it: the catalog's, or the convention it selects. */
-export function problemOf(settings: Pick<ProblemSettings, 'id' | 'convention'>): Problem {
+/** The convention ids an entry names, in its order ([] for the catalog's definition alone). */
+function conventionIds(settings: { readonly convention?: string | readonly string[] | undefined }): readonly string[] {
+  return settings.convention === undefined ? [] : typeof settings.convention === 'string' ? [settings.convention] : settings.convention;
+}
+
+/** The problem under one of its conventions, or under its own definition's id; undefined for an unknown id. */
+function problemUnder(catalog: Problem, id: string): Problem | undefined {
+  return id === catalog.definition?.id ? catalog : catalog.conventions?.find((c) => c.id === id)?.problem;
+}
+
+/** One definition an assignment accepts for a problem: the problem under it, and its name when it has one. */
+export interface AcceptedDefinition {
+  readonly problem: Problem;
+  readonly convention?: { readonly id: string; readonly title: string };
+}
+
+/** Every definition the assignment accepts for a problem, in its order (the first is the one a replay uses by default). */
+export function acceptedDefinitions(settings: Pick<ProblemSettings, 'id' | 'convention'>): AcceptedDefinition[] {
   const catalog: Problem = problems[settings.id];
-  return catalog.conventions?.find((c) => c.id === settings.convention)?.problem ?? catalog;
+  const ids = conventionIds(settings);
+  if (ids.length === 0) return [{ problem: catalog }];
+  return ids.map((id) => {
+    const named = id === catalog.definition?.id ? catalog.definition : catalog.conventions?.find((c) => c.id === id);
+    return { problem: problemUnder(catalog, id) ?? catalog, ...(named ? { convention: { id: named.id, title: named.title } } : {}) };
+  });
+}
+
+/**
+ * The problem as the assignment's handout defines it: the catalog's, or the convention it selects (the first,
+ * when it accepts several; `convention` picks another by id, as a replay of a case graded under it does).
+ */
+export function problemOf(settings: Pick<ProblemSettings, 'id' | 'convention'>, convention?: string): Problem {
+  const accepted = acceptedDefinitions(settings);
+  return (convention === undefined ? accepted[0] : accepted.find((a) => a.convention?.id === convention))?.problem ?? accepted[0]!.problem;
 }
 
 export function loadAssignment(file: string): Assignment {

@@ -148,6 +148,27 @@ describe('the call forms, on Python and TS', () => {
   });
 });
 
+describe('a handout that allows several definitions: the one the code matches counts, and the report names it', () => {
+  // Seed 002's feed_forward_sample over the globals: the handout feeds raw pixels, its student divides by 255.
+  const FORWARD = (scale: string) =>
+    `import numpy as np\nweights = []\nbiases = []\n\ndef feed_forward_sample(sample, y):\n    a = sample.flatten()${scale}\n    for W, b in zip(weights[:-1], biases[:-1]):\n        a = 1 / (1 + np.exp(-(a @ W + b)))\n    z = a @ weights[-1] + biases[-1]\n    p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()\n    guess = np.zeros(10)\n    guess[np.argmax(p)] = 1\n    return -np.log(p[y]), guess\n`;
+  const forward = (convention: string) =>
+    assignment(`problems:\n  - id: mlp-forward-sample\n    points: 1\n    convention: ${convention}\n    bind:\n      feed_forward_sample: { args: [sample, y], globals: { weights: weights, biases: biases } }\n`);
+
+  it.each([
+    ['', 'raw-pixels'],
+    ['.astype(np.float32) / 255', 'pixels-over-255'],
+  ])('sample%s: full marks under [raw-pixels, pixels-over-255], graded as %s', async (scale, matched) => {
+    const dir = folder(`scale-${matched}`, { 'hw.py': FORWARD(scale) });
+    const { report, points } = await score(forward('[raw-pixels, pixels-over-255]'), path.join(dir, 'hw.py'));
+    expect(points).toBe(1);
+    expect(report.problems[0]!.convention).toMatchObject({ id: matched, accepted: ['raw-pixels', 'pixels-over-255'] });
+    // Accepting only the other definition, the same code fails.
+    const other = matched === 'raw-pixels' ? 'pixels-over-255' : 'raw-pixels';
+    expect((await score(forward(other), path.join(dir, 'hw.py'))).points).toBe(0);
+  });
+});
+
 describe('without an assignment, a self-check counts what the problem requires', () => {
   it('a perfect Q5.1 (four methods, no uniform variants) gets 1/1 on `check --problems init-schemes`', async () => {
     const dir = folder('q51', {
@@ -199,6 +220,16 @@ describe('bad bindings are the assignment’s errors, with file, line and field'
         expect.objectContaining({ line: 11, path: 'problems[1].bind.initialize_weights.args[0]', message: expect.stringContaining('no parameter "size"') }),
       ]),
     );
+  });
+
+  it('a convention of a list that does not exist, an execute: check pricing a mistake init-schemes does not name', () => {
+    expect(issuesOf(['problems:', '  - id: mlp-forward-sample', '    points: 1', '    convention: [raw-pixels, pixels-over-256]'].join('\n'))[0]).toMatchObject({
+      line: 6,
+      path: 'problems[0].convention[1]',
+      message: expect.stringContaining('no convention "pixels-over-256"; its conventions: raw-pixels (the catalog\'s own), pixels-over-255'),
+    });
+    const execute = ['execute:', '  checks:', '    - id: w', '      title: w', '      points: 1', '      initialised: { weights: weights, widths: [4, 2], method: max_fan }', '      mistakes:', '        std-is-variance: { deduct: 1 }'].join('\n');
+    expect(issuesOf(execute)[0]).toMatchObject({ line: 10, path: 'execute.checks[0].mistakes.std-is-variance', message: expect.stringContaining('init-schemes has no named mistake "std-is-variance"') });
   });
 
   it('an adapter that is missing, not Python, or lacks a bound function', () => {

@@ -129,6 +129,7 @@ interface ReplayOptions {
   readonly mistake?: string;
   readonly submission?: string;
   readonly assignment?: string;
+  readonly convention?: string;
 }
 
 /**
@@ -141,8 +142,11 @@ async function replay(options: ReplayOptions): Promise<number> {
   const assignment = options.assignment === undefined ? undefined : await loadAssignmentFile(options.assignment);
   const settings = assignment?.problems.find((p) => p.id === options.problem);
   if (assignment && !settings) throw new InvalidArgumentError(`${options.assignment} grades no problem "${options.problem}"; its problems: ${assignment.problems.map((p) => p.id).join(', ')}`);
-  const { problemOf } = await import('./assignment.ts');
-  const problem = settings ? problemOf(settings) : problems[known([options.problem])[0]!];
+  const { acceptedDefinitions, problemOf } = await import('./assignment.ts');
+  if (options.convention !== undefined && !(settings && acceptedDefinitions(settings).some((d) => d.convention?.id === options.convention))) {
+    throw new InvalidArgumentError(`--convention ${options.convention}: ${settings ? `${options.assignment} accepts for ${settings.id}: ${acceptedDefinitions(settings).flatMap((d) => d.convention?.id ?? []).join(', ') || 'no named convention'}` : 'give the --assignment that accepts it'}`);
+  }
+  const problem = settings ? problemOf(settings, options.convention) : problems[known([options.problem])[0]!];
   const check = problem.checks.find((c) => c.id === options.check);
   if (!check) throw new InvalidArgumentError(`problem ${problem.id} has no check "${options.check}"; its checks: ${problem.checks.map((c) => c.id).join(', ')}`);
   const m = options.mistake === undefined ? undefined : problem.mistakes.find((x) => x.id === options.mistake);
@@ -163,7 +167,7 @@ async function replay(options: ReplayOptions): Promise<number> {
       ...(student ? { lowPrecision: () => student.lowPrecision } : {}),
     });
     const diagnosis = result.failure ? await diagnose(result.failure, variantsOf(problem)) : [];
-    write(formatCheckResult(diagnosis.length ? { ...result, diagnosis } : result, { ...(options.submission !== undefined ? { submission: options.submission } : {}), ...(options.assignment !== undefined ? { assignment: options.assignment } : {}) }));
+    write(formatCheckResult(diagnosis.length ? { ...result, diagnosis } : result, { ...(options.submission !== undefined ? { submission: options.submission } : {}), ...(options.assignment !== undefined ? { assignment: options.assignment } : {}), ...(options.convention !== undefined ? { convention: options.convention } : {}) }));
     return result.passed ? EXIT.ok : EXIT.failed;
   } finally {
     await student?.close();
@@ -244,7 +248,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--submission <file>', 'run on this submission (default: the reference)')
     .option('-a, --assignment <file>', "the assignment it was graded with: the handout's names and types (bindings), its conventions, adapter and tolerances")
     .option('--mistake <id>', 'run on this named mistake instead of the reference')
-    .action(async (options: { problem: string; check: string; seed: number; path?: string; mistake?: string; submission?: string; assignment?: string }) => {
+    .option('--convention <id>', 'with --assignment: the convention the case was graded under, where the assignment accepts several')
+    .action(async (options: { problem: string; check: string; seed: number; path?: string; mistake?: string; submission?: string; assignment?: string; convention?: string }) => {
       exitCode = await replay(options);
     });
 

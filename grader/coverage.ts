@@ -27,6 +27,10 @@ function executedWhat(check: ExecutionCheck): string {
   if ('call' in check) return `the ${check.call} call (${['wrapper', 'network', 'parameters', 'loss', 'optimizer'].filter((k) => k in check).join(', ')})`;
   if ('model' in check) return `the model ${check.model} (${['network', 'layers', 'parameters', 'forward'].filter((k) => k in check).join(', ')})`;
   if ('figure' in check) return `a figure of ${check.figure.subplots} subplots`;
+  if ('initialised' in check) {
+    const { weights, biases, widths, method } = check.initialised;
+    return `the initial ${weights}${biases ? ` and ${biases}` : ''} of ${widths.join('-')} (${method}, statistically)`;
+  }
   return `printed output /${check.printed}/`;
 }
 
@@ -43,7 +47,8 @@ function interfaceOf(assignment: Assignment, id: string): string {
     const form = typeof entry === 'object' && 'optimizer' in entry && entry.optimizer ? ` (${entry.optimizer} optimizer)` : '';
     return student === undefined ? `${name} through the adapter` : `${isClass ? 'class' : 'function'} ${student}${form}`;
   });
-  return `problem ${id}: ${names.join(', ')}${settings.convention ? `; the handout's convention ${settings.convention}` : ''}`;
+  const conventions = typeof settings.convention === 'string' ? `; the handout's convention ${settings.convention}` : settings.convention ? `; any of the conventions ${settings.convention.join(', ')} (the one the code matches counts)` : '';
+  return `problem ${id}: ${names.join(', ')}${conventions}`;
 }
 
 export function coverageOf(assignment: Assignment): Coverage {

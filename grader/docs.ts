@@ -35,6 +35,8 @@ export function problemsMarkdown(): string {
     }
     out.push('', '| named mistake | what it is | hint |', '|---|---|---|');
     for (const m of p.mistakes) out.push(`| \`${m.id}\` | ${m.title.replace(/\|/g, '\\|')} | ${m.hint.replace(/\|/g, '\\|')} |`);
+    const own = (p as Problem).definition;
+    if (own) out.push('', `The catalog's own definition is named \`${own.id}\` (${own.title}): an assignment may accept it beside a convention, \`convention: [${[own.id, ...((p as Problem).conventions ?? []).map((c) => c.id)].join(', ')}]\`, and the report says which one the code matched.`);
     for (const c of (p as Problem).conventions ?? []) {
       out.push('', `Convention \`${c.id}\` (an assignment selects it with \`convention: ${c.id}\`): ${c.title}. Checks: ${c.problem.checks.map((k) => `\`${k.id}\``).join(', ')}; named mistakes: ${c.problem.mistakes.map((m) => `\`${m.id}\``).join(', ')}.`);
     }

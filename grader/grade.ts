@@ -5,8 +5,9 @@
 import { type ProblemResult, runProblem } from '../src/runner.ts';
 import { camelCase, moduleSubject, type Subject } from '../src/subject.ts';
 import { variantsOf } from '../spec/subjects.ts';
+import { matchDefinition } from './accepted.ts';
 import { loadAnswers } from './answers.ts';
-import type { Assignment } from './assignment.ts';
+import type { AcceptedDefinition, Assignment } from './assignment.ts';
 import { boundSubject } from './bindings/bound-subject.ts';
 import { type ExecutionSummary, gradeExecution } from './execution/grade-execution.ts';
 import { withSuggestions } from './names.ts';
@@ -143,37 +144,56 @@ function scoreWithoutCode(plans: readonly ProblemPlan[], seed: number): Promise<
   );
 }
 
+/** Where the assignment accepts several definitions of a problem, the one the student's code matched, by problem id. */
+type Matched = Map<string, AcceptedDefinition>;
+
 /**
  * Visible checks first, then the others in a fresh process: the process whose answers and errors students read
  * has never seen a hidden check's inputs, so it cannot echo them into visible feedback.
  */
 async function gradeProblems(plans: readonly ProblemPlan[], file: string, processes: SubmissionProcesses, seed: number): Promise<ScoredProblem[]> {
-  const visible = await runPhase('visible', plans, file, processes, seed);
-  const hidden = await runPhase('hidden', plans, file, processes, seed);
+  // The first phase that runs a problem decides its definition; the next one keeps it.
+  const matched: Matched = new Map();
+  const visible = await runPhase('visible', plans, file, processes, seed, matched);
+  const hidden = await runPhase('hidden', plans, file, processes, seed, matched);
   // Some process must have loaded the definitions to say which names are missing.
   const loaded = processes.first ?? (plans.length > 0 ? await processes.start(file) : undefined);
   return plans.map((plan, index) => {
-    const { problem, settings } = plan;
+    const { settings } = plan;
+    const definition = matched.get(settings.id);
+    const problem = definition?.problem ?? plan.problem;
     const order = problem.checks.map((c) => c.id);
     const ran = [...(visible.get(problem.id)?.checks ?? []), ...(hidden.get(problem.id)?.checks ?? [])];
     const result: ProblemResult = { problem: problem.id, title: problem.title, checks: ran.sort((a, b) => order.indexOf(a.check) - order.indexOf(b.check)) };
-    return scoreProblem(settings, result, index, missingNamesNotice(plan, result, loaded));
+    const scored = scoreProblem(settings, result, index, missingNamesNotice(plan, result, loaded));
+    return definition?.convention ? { ...scored, convention: { ...definition.convention, accepted: plan.accepted.flatMap((a) => a.convention?.id ?? []) } } : scored;
   });
 }
 
 /** One phase's checks of every problem, in one process started for it (none when the phase has no check). */
-async function runPhase(phase: Phase, plans: readonly ProblemPlan[], file: string, processes: SubmissionProcesses, seed: number): Promise<Map<string, ProblemResult>> {
+async function runPhase(phase: Phase, plans: readonly ProblemPlan[], file: string, processes: SubmissionProcesses, seed: number, matched: Matched): Promise<Map<string, ProblemResult>> {
   const results = new Map<string, ProblemResult>();
   if (plans.every((p) => p[phase].length === 0)) return results;
   const student = await processes.start(file);
-  for (const plan of plans) {
+  for (const [index, plan] of plans.entries()) {
     if (plan[phase].length === 0) continue;
-    student.renewRestartBudget();
-    const subject = boundSubject(student, plan.problem, plan.settings.bind);
-    const options = { seed, variants: variantsOf(plan.problem), only: plan[phase], runs: plan.runs, overrides: plan.overrides, lowPrecision: () => student.lowPrecision };
-    results.set(plan.problem.id, await runProblem(plan.problem, subject, options));
-    // The sandbox broke while restarting the child: what the checks saw is not the student's doing.
-    if (student.infrastructureFailure) throw student.infrastructureFailure;
+    const run = async (definition: AcceptedDefinition): Promise<ProblemResult> => {
+      student.renewRestartBudget();
+      const subject = boundSubject(student, definition.problem, plan.settings.bind);
+      const options = { seed, variants: variantsOf(definition.problem), only: plan[phase], runs: plan.runs, overrides: plan.overrides, lowPrecision: () => student.lowPrecision };
+      const result = await runProblem(definition.problem, subject, options);
+      // The sandbox broke while restarting the child: what the checks saw is not the student's doing.
+      if (student.infrastructureFailure) throw student.infrastructureFailure;
+      return result;
+    };
+    const decided = matched.get(plan.settings.id);
+    if (decided || plan.accepted.length === 1) {
+      results.set(plan.problem.id, await run(decided ?? plan.accepted[0]!));
+      continue;
+    }
+    const best = await matchDefinition(plan.accepted, run, (result) => scoreProblem(plan.settings, result, index));
+    matched.set(plan.settings.id, best.definition);
+    results.set(plan.problem.id, best.result);
   }
   await student.close();
   return results;

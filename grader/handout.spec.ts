@@ -1,7 +1,8 @@
 // The seed homeworks graded through the interface their handouts ask for (shared/handouts/): a solution written
 // exactly as the handout asks gets full marks on its code tasks, and each typical mistake (a fixture
 // `bug-<mistake>.<ext>` beside it, or a folder `bug-<mistake>/` for a package) loses exactly the assignment's
-// deduction on the task that prices it, with the mistake named. Where the handout allows several solutions
+// deduction on the task that prices it (a problem, or an execute: check such as seed 002's initialised weights),
+// with the mistake named. Where the handout allows several solutions
 // (seed 000's mytorch: two reductions, two initialisations, two gradient_check signatures), each is a
 // `correct-<variant>` beside `correct` and gets full marks too. Expected scores come from the assignment, never
 // from a run.
@@ -35,6 +36,8 @@ const SEEDS: readonly HandoutSeed[] = [
     problems: ['mytorch-linear', 'mytorch-activations', 'mytorch-softmax-ce', 'mytorch-sequential-sgd', 'mytorch-gradient-check'],
   },
   { assignment: 'seed-003.yaml', fixtures: 'seed-003-handout', carriesInto: { ema: ['adam-optimizer'] } },
+  // Q4.1 from the executed notebook, Q4.2 and Q4.3 through the globals; correct-raw-pixels feeds the pixels unscaled.
+  { assignment: 'seed-002.yaml', fixtures: 'seed-002-handout' },
 ];
 
 // The problems and, where the assignment executes the notebook, its execute: checks.
@@ -57,7 +60,11 @@ describe.each(SEEDS)('$assignment through its handout ($fixtures)', ({ assignmen
     expect(report.loadErrors).toEqual([]);
   });
 
-  const priced = assignment.problems.flatMap((p) => Object.entries(p.mistakes).map(([mistake, { deduct }]) => ({ owner: p.id, mistake, deduct })));
+  // The mistakes priced by problems, and by execute: checks (seed 002's initialised weights).
+  const priced = [
+    ...assignment.problems.flatMap((p) => Object.entries(p.mistakes).map(([mistake, { deduct }]) => ({ owner: p.id, mistake, deduct, points: p.points, executed: false }))),
+    ...(assignment.execute?.checks ?? []).flatMap((c) => Object.entries('mistakes' in c ? c.mistakes : {}).map(([mistake, { deduct }]) => ({ owner: c.id, mistake, deduct, points: c.points, executed: true }))),
+  ];
   const cases = files.filter((f) => f.startsWith('bug-')).map((f) => {
     const mistake = path.basename(f, path.extname(f)).slice('bug-'.length);
     return [f, priced.find((p) => p.mistake === mistake)] as const;
@@ -69,15 +76,18 @@ describe.each(SEEDS)('$assignment through its handout ($fixtures)', ({ assignmen
   });
 
   it.concurrent.each(cases.filter(([, p]) => p !== undefined))('%s loses its deduction on its task, named', async (fixture, pricing) => {
-    const { owner, mistake, deduct } = pricing!;
+    const { owner, mistake, deduct, points, executed } = pricing!;
     const carried = carriesInto[owner] ?? [];
     // The owner and what it carries into are graded; the other tasks are shown full in the correct-solution test.
-    // (Execution is graded on its own fixtures: grader/execution/execution.spec.ts.)
-    const { execute: _executed, ...rest } = assignment;
-    const graded = { ...rest, problems: assignment.problems.filter((p) => p.id === owner || carried.includes(p.id)) };
+    // (The other execute: checks are graded on their own fixtures: grader/execution/execution.spec.ts.)
+    const { execute, ...rest } = assignment;
+    const graded = {
+      ...rest,
+      problems: assignment.problems.filter((p) => p.id === owner || carried.includes(p.id)),
+      ...(executed ? { execute: { ...execute!, checks: execute!.checks.filter((c) => c.id === owner) } } : {}),
+    };
     const report = await grade({ assignment: graded, submission: path.join(dir, fixture) });
     const problem = report.problems.find((p) => p.id === owner)!;
-    const points = assignment.problems.find((p) => p.id === owner)!.points;
     expect(problem.score).toBeCloseTo(points - deduct, 6);
     expect(problem.mistake?.id).toBe(mistake);
     for (const other of report.problems.filter((p) => p.id !== owner)) expect(other.score, `${other.id} carries ${owner}'s mistake`).toBeLessThanOrEqual(other.points);

@@ -4,12 +4,15 @@
 
 import type { Problem } from '../src/problem.ts';
 import type { Tolerance } from '../src/tolerance.ts';
-import { type Assignment, type ProblemSettings, problemOf } from './assignment.ts';
+import { type AcceptedDefinition, type Assignment, type ProblemSettings, acceptedDefinitions } from './assignment.ts';
 import { type ProblemBinding, studentName } from './bindings/schema.ts';
 
 export interface ProblemPlan {
   readonly settings: ProblemSettings;
+  /** The problem as the assignment's first accepted definition states it. */
   readonly problem: Problem;
+  /** The definitions the assignment accepts (its conventions): the code is graded under each until one passes. */
+  readonly accepted: readonly AcceptedDefinition[];
   /** Run counts the assignment sets per check. */
   readonly runs: Readonly<Record<string, number>>;
   /** Tolerances the assignment sets per check. */
@@ -23,7 +26,8 @@ export type Phase = 'visible' | 'hidden';
 
 export function planProblems(assignment: Assignment, visibleOnly: boolean): ProblemPlan[] {
   return assignment.problems.map((settings) => {
-    const problem = problemOf(settings);
+    const accepted = acceptedDefinitions(settings);
+    const problem = accepted[0]!.problem;
     const visibility = (id: string) => settings.checks[id]?.visibility ?? settings.visibility;
     const counted = problem.checks.filter((c) => settings.checks[c.id]?.weight !== 0 && (!visibleOnly || visibility(c.id) === 'visible'));
     const runs = Object.fromEntries(
@@ -36,6 +40,7 @@ export function planProblems(assignment: Assignment, visibleOnly: boolean): Prob
     return {
       settings,
       problem,
+      accepted,
       runs,
       overrides,
       visible: counted.filter((c) => visibility(c.id) === 'visible').map((c) => c.id),

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { loadAssignment } from './assignment.ts';
 import { EXIT, main } from './cli.ts';
 import { grade } from './grade.ts';
@@ -107,6 +107,10 @@ describe('gradecheck release', () => {
   });
 
   it('an assignment whose visible part is only written questions is not released (their forms are the key)', async () => {
-    expect(await main(['node', 'gradecheck', 'release', '--assignment', path.join(root, 'fixtures', 'assignments', 'seed-002.yaml'), '-o', path.join(tmp, 'questions-only')])).toBe(EXIT.usage);
+    // Seed 002's written questions alone.
+    const { questions } = parseYaml(readFileSync(path.join(root, 'fixtures', 'assignments', 'seed-002.yaml'), 'utf8')) as { questions: unknown[] };
+    const file = path.join(tmp, 'questions-only.yaml');
+    writeFileSync(file, stringifyYaml({ name: 'questions only', seed: 1, questions }));
+    expect(await main(['node', 'gradecheck', 'release', '--assignment', file, '-o', path.join(tmp, 'questions-only')])).toBe(EXIT.usage);
   });
 });

@@ -29,6 +29,11 @@ export interface ScoredProblem {
    * ignored and decay decoupled agree on a parameter that starts at 0), so the student is told each.
    */
   readonly alsoFits?: readonly (MistakeMatch & { readonly deduct: number })[];
+  /**
+   * Where the assignment accepts several definitions of the problem (the handout allows both, e.g. raw pixels or
+   * pixels divided by 255): the one the student's code matched best, which it was graded under, and all accepted.
+   */
+  readonly convention?: { readonly id: string; readonly title: string; readonly accepted: readonly string[] };
   /** Why the problem could not be run at all (nothing defined, the submission did not load). */
   readonly notice?: string;
   /**
@@ -41,7 +46,7 @@ export interface ScoredProblem {
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** The mistakes named on every failed check that the assignment prices, in the problem's order. */
-function pricedMistakes(settings: ProblemSettings, failed: readonly CheckResult[]): (MistakeMatch & { deduct: number })[] {
+function pricedMistakes(settings: ScoringSettings, failed: readonly CheckResult[]): (MistakeMatch & { deduct: number })[] {
   if (failed.length === 0) return [];
   const [first, ...rest] = failed;
   return (first?.diagnosis ?? []).flatMap((candidate) => {
@@ -50,7 +55,10 @@ function pricedMistakes(settings: ProblemSettings, failed: readonly CheckResult[
   });
 }
 
-export function scoreProblem(settings: ProblemSettings, result: ProblemResult, index: number, notice?: string): ScoredProblem {
+/** What scoring needs of a problem's settings (an execute: check has them too). */
+export type ScoringSettings = Pick<ProblemSettings, 'points' | 'visibility' | 'checks' | 'mistakes'> & { readonly id: string };
+
+export function scoreProblem(settings: ScoringSettings, result: ProblemResult, index: number, notice?: string): ScoredProblem {
   const weights = result.checks.map((c) => settings.checks[c.check]?.weight ?? 1);
   const totalWeight = weights.reduce((s, w) => s + w, 0) || 1;
   const shares = weights.map((w) => (settings.points * w) / totalWeight);

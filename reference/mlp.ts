@@ -84,3 +84,43 @@ export function backprop(weights: Matrix[], biases: Vector[], x: Vector, y: numb
   }
   return [weightGrads, biasGrads];
 }
+
+// --- seed 002 Q4.2 and Q4.3 as the handout asks for them ------------------------------------------------
+//
+// The handout's feed_forward_sample(sample, y) and train_one_sample(sample, y, learning_rate) read and update
+// the globals weights and biases; here they are pure functions of them (the assignment's globals binding sets
+// the globals, calls, and reads them back). The sample is the network's input as given: the handout feeds
+// MNIST pixels (0..255) unscaled. A student who divides by 255 is graded under the convention
+// `pixels-over-255` of spec/mlp-sample.suite.ts, which scales the sample before calling these.
+
+/** The one-hot vector of class c among k: the provided integer_to_one_hot(c, 10). */
+export function oneHot(c: number, k: number): Vector {
+  return Array.from({ length: k }, (_, i) => (i === c ? 1 : 0));
+}
+
+/** The first index of the largest entry, as np.argmax. */
+export function argmax(v: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (v[i]! > v[best]!) best = i;
+  return best;
+}
+
+/**
+ * Returns [loss, guess]: the cross-entropy loss of the sample and the one-hot vector of the most likely class
+ * (integer_to_one_hot(argmax(y_hat), k)), with the weights and biases of the network (the handout's globals).
+ */
+export function feedForwardSample(weights: Matrix[], biases: Vector[], sample: Vector, y: number): [number, Vector] {
+  const [loss, probs] = feedForward(weights, biases, sample, y);
+  return [loss, oneHot(argmax(forwardPass(weights, biases, sample).zs.at(-1)!), probs.length)];
+}
+
+/**
+ * Returns [weights', biases']: the network after one SGD step on the sample, W - learning_rate * dL/dW and
+ * b - learning_rate * dL/db (new arrays; the handout's train_one_sample updates its globals in place and
+ * returns nothing, which the binding reads back as these).
+ */
+export function trainOneSample(weights: Matrix[], biases: Vector[], sample: Vector, y: number, learningRate = 0.003): [Matrix[], Vector[]] {
+  if (!Number.isFinite(learningRate)) throw new Error(`learning_rate must be a finite number, got ${learningRate}`);
+  const [dW, db] = backprop(weights, biases, sample, y);
+  return [weights.map((W, l) => W.map((row, i) => row.map((w, j) => w - learningRate * dW[l]![i]![j]!))), biases.map((b, l) => b.map((v, j) => v - learningRate * db[l]![j]!))];
+}

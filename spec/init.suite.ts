@@ -124,7 +124,7 @@ export const METHOD_GRIDS: Readonly<Record<Exclude<InitMethod, 'zero'>, ShapeGri
 const REQUIRED_METHODS = ['zero', 'small_random', 'xavier', 'he'] as const;
 
 /** Diagnosis: a random answer is a mistake's when it has the variant's shape and its distribution (alpha 1e-3). */
-const sameDistribution = (received: Value, variant: Value): boolean => {
+export const sameDistribution = (received: Value, variant: Value): boolean => {
   if (describeShape(received) !== describeShape(variant) || !Array.isArray(received)) return false;
   const flat = (v: Value) => (v as number[][]).flat().filter((x): x is number => typeof x === 'number');
   return compareSamples(flat(received), flat(variant), 1e-3).consistent;
@@ -145,13 +145,13 @@ const TEST_WORDS: Record<SampleTest['name'], string> = {
   support: 'largest |entry|',
 };
 
-function rejectionText(t: SampleTest): string {
+export function rejectionText(t: SampleTest): string {
   const [lo, hi] = t.acceptance;
   const where = t.name === 'ks' || t.name === 'support' ? `above ${formatNumber(hi)}` : `outside [${formatNumber(lo)}, ${formatNumber(hi)}]`;
   return `${TEST_WORDS[t.name]} ${formatNumber(t.statistic)} ${where}`;
 }
 
-function distributionText(d: Exclude<InitDistribution, { kind: 'zero' }>): string {
+export function distributionText(d: Exclude<InitDistribution, { kind: 'zero' }>): string {
   return d.kind === 'normal' ? `${d.formula} = N(0, ${formatNumber(d.std ** 2)})` : `${d.formula} = U(-${formatNumber(d.bound)}, ${formatNumber(d.bound)})`;
 }
 

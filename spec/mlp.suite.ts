@@ -160,7 +160,7 @@ export const FULL_GRADIENT_UP_TO = 300;
 // --- named-mistake variants ---------------------------------------------------------------------------
 
 /** Backprop as the reference, with `slope` in place of sigmoid' (the student's chain rule). */
-function backpropWithSlope(slope: (z: Vector) => Vector) {
+export function backpropWithSlope(slope: (z: Vector) => Vector) {
   return (weights: Matrix[], biases: Vector[], x: Vector, y: number): [Matrix[], Vector[]] => {
     const { activations, zs } = forwardPass(weights, biases, x);
     const L = weights.length;

@@ -55,6 +55,8 @@ const INDEPENDENT_ORACLES: Readonly<Record<string, readonly string[]>> = {
   ADAMOptimizer: ['spec/oracles/torch-optim.spec.ts'],
   feed_forward: ['spec/oracles/tfjs-networks.spec.ts'],
   backprop: ['spec/oracles/tfjs-networks.spec.ts', 'mlp-backprop/backprop-matches-finite-differences'],
+  feed_forward_sample: ['spec/mlp-sample.spec.ts'],
+  train_one_sample: ['spec/mlp-sample.spec.ts'],
   batchnorm_forward: ['spec/oracles/pytorch-batchnorm.spec.ts', 'spec/oracles/tfjs-networks.spec.ts'],
   batchnorm_backward: ['spec/oracles/pytorch-batchnorm.spec.ts', 'spec/oracles/tfjs-networks.spec.ts'],
   residual_forward: ['spec/oracles/tfjs-networks.spec.ts'],

@@ -14,6 +14,7 @@ import { momentumSgd } from './sgd.suite.ts';
 import { emaProblem, gradientStats } from './moments.suite.ts';
 import { adamClosedForm, adamStepProblem, adamwStepProblem } from './adam.suite.ts';
 import { mlpBackprop } from './mlp.suite.ts';
+import { mlpForwardSample, mlpTrainSample } from './mlp-sample.suite.ts';
 import { batchnorm } from './batchnorm.suite.ts';
 import { residualBlock } from './residual.suite.ts';
 import { boxNetwork } from './box.suite.ts';
@@ -41,6 +42,8 @@ export const problems = {
   'adamw-step': adamwStepProblem,
   'adam-closed-form': adamClosedForm,
   'mlp-backprop': mlpBackprop,
+  'mlp-forward-sample': mlpForwardSample,
+  'mlp-train-sample': mlpTrainSample,
   'batchnorm': batchnorm,
   'residual-block': residualBlock,
   'box-network': boxNetwork,

@@ -65,12 +65,14 @@ export interface ReplayContext {
   readonly submission?: string;
   /** The assignment file it was graded with (its bindings decide how the case reaches the submission). */
   readonly assignment?: string;
+  /** The convention it was graded under, where the assignment accepts several. */
+  readonly convention?: string;
 }
 
 /** The replay instruction printed with every failure. */
 export function replayHint(result: CheckResult, context: ReplayContext = {}): string {
   const path = result.path !== undefined ? ` --path ${result.path}` : '';
-  const assignment = context.assignment === undefined ? '' : ` --assignment ${shellWord(context.assignment)}`;
+  const assignment = context.assignment === undefined ? '' : ` --assignment ${shellWord(context.assignment)}${context.convention === undefined ? '' : ` --convention ${context.convention}`}`;
   return `replay: npx gradecheck replay --problem ${result.problem} --check ${result.check} --seed ${result.seed}${path}${assignment} --submission ${context.submission === undefined ? 'FILE' : shellWord(context.submission)}`;
 }
 

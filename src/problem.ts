@@ -121,6 +121,11 @@ export interface Problem {
   /** The handouts' own definitions of this problem, if any differ from the catalog's. */
   readonly conventions?: readonly Convention[];
   /**
+   * The catalog's own definition named like a convention, so that an assignment can accept it beside others
+   * (`convention: [raw-pixels, pixels-over-255]`) and the report can say which one a submission matched.
+   */
+  readonly definition?: { readonly id: string; readonly title: string };
+  /**
    * Wrong implementations no student is expected to write, kept only to prove that a check can fail where no
    * named mistake fails it (the kill matrix, spec/kill-matrix.spec.ts). Never used to diagnose or price.
    */

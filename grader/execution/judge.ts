@@ -2,50 +2,14 @@
 // one scored entry of the report (its aspects are its checks, sharing its points equally), so every renderer
 // shows it as it shows a problem; every failure names the cell it is about and what was expected and found.
 
-import type { FailureCode, FailureData, Value } from '../../src/failure.ts';
+import type { FailureData, Value } from '../../src/failure.ts';
 import type { CheckResult } from '../../src/runner.ts';
-import type { ScoredCheck, ScoredProblem } from '../score.ts';
+import { type ScoredProblem, scoreProblem } from '../score.ts';
+import { type Aspect, assigningCells, cellPhrase, fail, troubleSentence } from './aspect.ts';
+import { judgeInitialised } from './judge-init.ts';
 import { REFERENCES } from './references.ts';
-import type { CellReport, Described, ExecutionResult, FigureDescription, ModuleDescription, NotebookCellSource, RecordedCall } from './run.ts';
+import type { Described, ExecutionResult, FigureDescription, ModuleDescription, NotebookCellSource, RecordedCall } from './run.ts';
 import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, ModelCheck, PrintedCheck, ValueCheck } from './schema.ts';
-
-/** One judged aspect of a check: passed, or why not. */
-interface Aspect {
-  readonly id: string;
-  readonly title: string;
-  readonly failure?: FailureData;
-}
-
-const fail = (code: FailureCode, message: string, extra: Partial<FailureData> = {}): FailureData => ({ code, message, ...extra });
-
-/** Where the execution went wrong, in words: the cells that raised, timed out or were not run. */
-export function troubleSentence(cells: readonly CellReport[]): string {
-  const failed = cells
-    .filter((c) => c.status === 'raised' || c.status === 'timed out')
-    .map((c) => `cell ${c.cell} ${c.status === 'raised' ? `raised ${c.error?.type}: ${c.error?.message}` : `timed out (${c.reason})`}`);
-  const notRun = cells.filter((c) => c.status === 'not run');
-  if (notRun.length > 0) failed.push(`${notRun.length === 1 ? 'cell' : 'cells'} ${notRun.map((c) => c.cell).join(', ')} ${notRun.length === 1 ? 'was' : 'were'} not run (${notRun[0]!.reason})`);
-  return failed.join('; ');
-}
-
-/** The cells whose source binds `name` at top level (name = ..., name, other = ..., class name, def name). */
-function assigningCells(name: string, sources: readonly NotebookCellSource[]): number[] {
-  const assign = new RegExp(`^[ \\t]*(?:[\\w.]+\\s*,\\s*)*${name}\\s*(?:,\\s*[\\w.]+\\s*)*(?::[^=\\n]*)?=(?!=)|^(?:class|def)\\s+${name}\\b`, 'm');
-  return sources.filter((s) => assign.test(s.source)).map((s) => s.cell);
-}
-
-/** Where a name comes from: "defined in cell 5, which raised AttributeError: ...". */
-function cellPhrase(cells: readonly number[], report: readonly CellReport[]): string {
-  if (cells.length === 0) return 'no cell assigns it';
-  const one = (n: number) => {
-    const c = report.find((r) => r.cell === n);
-    if (c === undefined) return `cell ${n}`;
-    if (c.status === 'ran') return `cell ${n}, which ran`;
-    if (c.status === 'raised') return `cell ${n}, which raised ${c.error?.type}: ${c.error?.message}`;
-    return `cell ${n}, which ${c.status === 'timed out' ? 'timed out' : `was ${c.status}`}${c.reason ? ` (${c.reason})` : ''}`;
-  };
-  return `defined in ${cells.map(one).join('; ')}`;
-}
 
 function flatNumbers(v: unknown): number[] | undefined {
   if (typeof v === 'number') return [v];
@@ -266,6 +230,7 @@ function judgePrinted(check: PrintedCheck, result: ExecutionResult): Aspect[] {
 }
 
 function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
+  if ('initialised' in check) return judgeInitialised(check, result, sources);
   if ('value' in check) return judgeValue(check, result, sources);
   if ('call' in check) return judgeCall(check, result);
   if ('model' in check) return judgeModel(check, result, sources);
@@ -273,16 +238,24 @@ function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: read
   return judgePrinted(check, result);
 }
 
-const round = (x: number) => Math.round(x * 1e6) / 1e6;
-
-/** One check's aspects as a scored report entry, numbered after the assignment's problems. */
+/**
+ * One check's aspects as a scored report entry, numbered after the assignment's problems: its points shared
+ * equally by its aspects, scored as a problem is (a priced named mistake that explains every failed aspect
+ * costs its deduction).
+ */
 function scored(check: ExecutionCheck, aspects: readonly Aspect[], number: number, seed: number): ScoredProblem {
-  const share = check.points / Math.max(1, aspects.length);
-  const checks = aspects.map((a, i): ScoredCheck => {
-    const result: CheckResult = { problem: check.id, check: a.id, title: a.title, passed: a.failure === undefined, numRuns: 1, seed, ...(a.failure ? { failure: a.failure } : {}) };
-    return { result, number: `${number}.${i + 1}`, weight: 1, maxScore: round(share), score: a.failure ? 0 : round(share), visibility: check.visibility };
-  });
-  return { id: check.id, title: check.title, points: check.points, score: round(share * aspects.filter((a) => a.failure === undefined).length), checks };
+  const results = aspects.map((a): CheckResult => ({
+    problem: check.id,
+    check: a.id,
+    title: a.title,
+    passed: a.failure === undefined,
+    numRuns: 1,
+    seed,
+    ...(a.failure ? { failure: a.failure } : {}),
+    ...(a.diagnosis?.length ? { diagnosis: a.diagnosis } : {}),
+  }));
+  const settings = { id: check.id, points: check.points, visibility: check.visibility, checks: {}, mistakes: 'mistakes' in check ? check.mistakes : {} };
+  return scoreProblem(settings, { problem: check.id, title: check.title, checks: results }, number - 1);
 }
 
 /**

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Value } from '../../src/failure.ts';
 import type { ProcessSubject } from '../process-subject.ts';
+import { assigningCells } from './aspect.ts';
 import type { ExecuteSettings } from './schema.ts';
 
 export interface NotebookCellSource {
@@ -44,9 +45,13 @@ const ModelReport = z.union([
   z.object({ error: z.string() }),
 ]);
 
+const ArrayDescription = z.object({ kind: z.literal('array'), dtype: z.string(), shape: z.array(z.number()), value: z.unknown() });
+
 const Described = z.union([
   ModuleDescription,
-  z.object({ kind: z.literal('array'), dtype: z.string(), shape: z.array(z.number()), value: z.unknown() }),
+  ArrayDescription,
+  /** A list (or tuple) of arrays: seed 002's globals weights and biases. */
+  z.object({ kind: z.literal('list'), items: z.array(ArrayDescription) }),
   z.object({ kind: z.literal('scalar'), type: z.string(), value: z.unknown() }),
   z.object({ kind: z.literal('other'), type: z.string() }),
   z.object({ kind: z.literal('factory'), builds: z.string().optional(), hyperparameters: z.record(z.string(), z.union([z.number(), z.array(z.number())])).optional(), error: z.string().optional() }),
@@ -93,9 +98,12 @@ export async function executeCells(
   settings: ExecuteSettings,
   shims: string | null,
 ): Promise<ExecutionResult> {
-  const values = [...new Set(settings.checks.flatMap((c) => ('value' in c ? [c.value] : [])))];
+  const initialised = settings.checks.flatMap((c) => ('initialised' in c ? [c.initialised.weights, ...(c.initialised.biases ? [c.initialised.biases] : [])] : []));
+  const values = [...new Set([...settings.checks.flatMap((c) => ('value' in c ? [c.value] : [])), ...initialised])];
+  // Initialised values are described as the cells that assign them left them (a training loop may follow).
+  const snapshots = Object.fromEntries(initialised.map((name) => [name, assigningCells(name, cells)]));
   const models = settings.checks.flatMap((c) => ('model' in c ? [{ name: c.model, input: c.forward?.input ?? null }] : []));
-  const config = { budget_s: settings.budget_s, cell_budget_s: settings.cell_budget_s, record: settings.record, values, models, shims };
+  const config = { budget_s: settings.budget_s, cell_budget_s: settings.cell_budget_s, record: settings.record, values, snapshots, models, shims };
   const answer = await subject.callShaped('execute', [cells as unknown as Value, config as unknown as Value], { scope: 'execution' });
   return ExecutionResultSchema.parse(answer);
 }

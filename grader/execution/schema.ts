@@ -4,6 +4,7 @@
 // Judged by grader/execution/judge.ts; run by grader/execution/run.ts; documented in docs/notebooks.md.
 
 import { z } from 'zod';
+import { INIT_METHODS } from '../../reference/init.ts';
 
 const Tolerance = z
   .object({ rtol: z.number().nonnegative(), atol: z.number().nonnegative(), reason: z.string().min(1, 'say why this tolerance') })
@@ -79,16 +80,41 @@ const FigureCheck = z
   })
   .strict();
 
+const Name = z.string().regex(/^[A-Za-z_]\w*$/);
+
+/**
+ * The weights a notebook's top-level code initialises (seed 002 Q4.1: lists `weights` and `biases` filled for
+ * 784-32-32-10): one matrix (n_in, n_out) per pair of consecutive `widths`, its entries drawn from init-schemes'
+ * `method` (the same distribution and statistical test), and the biases exactly zero. Judged as the last cell
+ * that assigns them left them, so that a training loop after it cannot change the verdict. `mistakes` prices
+ * init-schemes' named mistakes, recognised by the distribution of the entries.
+ */
+const InitialisedCheck = z
+  .object({
+    ...Common,
+    initialised: z
+      .object({
+        weights: Name,
+        biases: Name.optional(),
+        widths: z.array(z.number().int().positive()).min(2, 'at least an input and an output width'),
+        method: z.enum(INIT_METHODS).exclude(['zero']),
+      })
+      .strict(),
+    mistakes: z.record(z.string(), z.object({ deduct: z.number().nonnegative() }).strict()).default({}),
+  })
+  .strict();
+
 /** What some cell printed, matched against a regular expression. */
 const PrintedCheck = z.object({ ...Common, printed: z.string().min(1) }).strict();
 
-export const ExecutionCheck = z.union([ValueCheck, CallCheck, ModelCheck, FigureCheck, PrintedCheck]);
+export const ExecutionCheck = z.union([ValueCheck, CallCheck, ModelCheck, FigureCheck, PrintedCheck, InitialisedCheck]);
 export type ExecutionCheck = z.infer<typeof ExecutionCheck>;
 export type ValueCheck = z.infer<typeof ValueCheck>;
 export type CallCheck = z.infer<typeof CallCheck>;
 export type ModelCheck = z.infer<typeof ModelCheck>;
 export type FigureCheck = z.infer<typeof FigureCheck>;
 export type PrintedCheck = z.infer<typeof PrintedCheck>;
+export type InitialisedCheck = z.infer<typeof InitialisedCheck>;
 
 export const ExecuteSettings = z
   .object({

@@ -16,7 +16,7 @@ import type { GradeReport } from '../report.ts';
 import type { NotebookReport } from '../notebook.ts';
 import type { ScoredQuestion } from '../questions.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
-import { notebookSentence } from './markdown.ts';
+import { conventionSentence, notebookSentence } from './markdown.ts';
 import { executionSentence } from './execution.ts';
 import { escapeXml, renderPlot } from './plots.ts';
 import { questionFeedback, questionPassed } from './question.ts';
@@ -182,6 +182,7 @@ export const SECTION_RENDERERS = {
       `<section class="problem ${full ? 'full' : 'partial'}" data-problem="${escapeHtml(p.id)}">`,
       `<h3>${escapeHtml(p.id)}: ${escapeHtml(p.title)} <span class="score">${fmt(p.score)} / ${fmt(p.points)}</span></h3>`,
       p.notice ? `<p class="notice">${escapeHtml(p.notice)}</p>` : '',
+      p.convention ? `<p class="notice">${escapeHtml(conventionSentence(p)!)}</p>` : '',
       p.mistake ? mistakeHtml('Named mistake', p.mistake.title, p.mistake.hint, p.mistake.deduct) : '',
       ...p.checks.map(checkHtml),
       '</section>',

@@ -27,6 +27,12 @@ export function checkFeedback(problem: ScoredProblem, check: ScoredCheck): strin
   return lines.join('\n');
 }
 
+/** Which of the definitions an assignment accepts the code was graded under (shared by every renderer). */
+export function conventionSentence(problem: ScoredProblem): string | undefined {
+  const c = problem.convention;
+  return c && `graded as ${c.title} (${c.id}): of the definitions the assignment accepts (${c.accepted.join(', ')}), the one your code matched`;
+}
+
 /** One sentence on which notebook cells were graded (shared by every renderer). */
 export function notebookSentence(notebook: NotebookReport): string {
   const { used, skipped } = cellSummary(notebook);
@@ -102,6 +108,8 @@ export function reportMarkdown(report: GradeReport, options: { includeChecks: bo
   out.push('');
   for (const p of report.problems) {
     if (p.notice) out.push(`- **${p.id}**: ${p.notice}`);
+    const convention = conventionSentence(p);
+    if (convention) out.push(`- **${p.id}**: ${convention}.`);
     // Named only as far as its failed checks are seen.
     const failedSeen = p.checks.filter((c) => !c.result.passed).every((c) => shown(c.visibility));
     if (p.mistake && failedSeen) out.push(`- **${p.id}**: named mistake: ${p.mistake.title} (−${fmt(p.mistake.deduct)}). ${p.mistake.hint}`);

@@ -2,7 +2,7 @@
 
 import { formatCheckResult } from '../../src/format.ts';
 import { type GradeReport, replayContext } from '../report.ts';
-import { notebookSentence } from './markdown.ts';
+import { conventionSentence, notebookSentence } from './markdown.ts';
 import { executionSentence } from './execution.ts';
 import { questionFeedback, questionPassed } from './question.ts';
 
@@ -22,6 +22,8 @@ export function reportTerminal(report: GradeReport): string {
     const passed = p.checks.filter((c) => c.result.passed).length;
     out.push(`${p.score === p.points ? '✓' : '✗'} ${p.id}: ${fmt(p.score)} / ${fmt(p.points)} points, ${passed}/${p.checks.length} checks passed`);
     if (p.notice) out.push(`  ${p.notice}`);
+    const convention = conventionSentence(p);
+    if (convention) out.push(`  ${convention}`);
     if (p.mistake) out.push(`  named mistake: ${p.mistake.title} (−${fmt(p.mistake.deduct)}). ${p.mistake.hint}`);
     for (const other of p.alsoFits ?? []) out.push(`  the failing input fits this mistake too: ${other.title}. ${other.hint}`);
     // A problem whose functions are not there at all: the notice says it, one line per check would repeat it.
@@ -42,7 +44,7 @@ export function reportTerminal(report: GradeReport): string {
         continue;
       }
       if (key !== undefined) said.set(key, c.result.check);
-      out.push(formatCheckResult(c.result, replayContext(report)).replace(/^/gm, '    '));
+      out.push(formatCheckResult(c.result, { ...replayContext(report), ...(p.convention ? { convention: p.convention.id } : {}) }).replace(/^/gm, '    '));
     }
   }
   for (const q of report.questions ?? []) {

@@ -5,8 +5,9 @@ Loaded by harness.py from its own folder (never from the submission's, where a s
 execute.py could shadow it) and reached as the call `execute(cells, config)` with scope "execution".
 
 - cells: [{"cell": position in the notebook (markdown counted), "source": str}], code cells only, in order;
-- config: {"budget_s", "cell_budget_s", "record": [helper names], "values": [names], "shims": Python source or
-  None, "folder": the submission's folder}.
+- config: {"budget_s", "cell_budget_s", "record": [helper names], "values": [names], "snapshots": {name: [cells]}
+  (a value described as the last of those cells left it), "shims": Python source or None, "folder": the
+  submission's folder}.
 
 Each cell runs with its shell and magic lines replaced by `pass` (notebook.py's strip_magics: `!pip install`
 never runs), cells under a cell magic other than %%time/%%capture skipped, under a per-cell time budget
@@ -38,6 +39,8 @@ PRINTED_CAP = 4000
 SERIES_CAP = 2000
 # Figures are described up to this many of each (a figure checked by gradecheck has a handful).
 FIGURES_CAP, AXES_CAP, LINES_CAP = 50, 20, 50
+# A list of arrays is described up to this many items (a network's layers).
+LIST_CAP = 100
 RUN_BODY_MAGICS = {"time", "capture"}
 
 
@@ -206,7 +209,21 @@ def describe(value):
         return {"kind": "scalar", "type": type(value).__name__, "value": value}
     if isinstance(value, (list, tuple)) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in value):
         return {"kind": "array", "dtype": "python", "shape": [len(value)], "value": list(value)}
+    if isinstance(value, (list, tuple)) and 0 < len(value) <= LIST_CAP:
+        # A list of arrays (seed 002's globals weights and biases), when every item is one.
+        items = [describe(x) for x in value]
+        if all(item["kind"] == "array" for item in items):
+            return {"kind": "list", "items": items}
     return {"kind": "other", "type": type(value).__name__}
+
+
+def snapshot(value):
+    """A value described now, with copies of its arrays: later cells may change them in place."""
+    import copy
+    try:
+        return describe(copy.deepcopy(value))
+    except Exception:  # noqa: BLE001 - something that cannot be copied is described as it is
+        return describe(value)
 
 
 def describe_figures(plt, cell):
@@ -302,6 +319,9 @@ def execute(cells, config, session):
     started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     report, figures = [], []
+    # Values described as the last of the given cells left them (initialised weights that a later cell trains).
+    snapshots_of = {name: {int(c) for c in at} for name, at in (config.get("snapshots") or {}).items()}
+    snapshots = {}
     try:
         for cell in cells:
             number, source = cell["cell"], cell["source"]
@@ -349,13 +369,18 @@ def execute(cells, config, session):
                 entry["printed"] = text
             figures += describe_figures(plt, number)
             report.append(entry)
+            for name, at in snapshots_of.items():
+                if number in at and name in module.__dict__:
+                    snapshots[name] = snapshot(module.__dict__[name])
             # A cell that (re)defines a recorded helper gets the stub back for the next cell.
     finally:
         _disarm()
         signal.signal(signal.SIGALRM, previous)
     values = {}
     for name in config.get("values", []):
-        if name in module.__dict__ and not isinstance(module.__dict__[name], Recorder):
+        if name in snapshots:
+            values[name] = snapshots[name]
+        elif name in module.__dict__ and not isinstance(module.__dict__[name], Recorder):
             values[name] = describe(module.__dict__[name])
     models = {}
     for request in config.get("models", []):

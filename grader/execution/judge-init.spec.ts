@@ -1,0 +1,87 @@
+// The initialised-weights judge (seed 002 Q4.1) without a process: the globals a Q1 cell leaves, drawn here as
+// a student's numpy would (an rng of its own, never the reference's draws), judged against seed-002.yaml's
+// check. A correct initialisation earns every point; each wrong one fails exactly its aspect, and the priced
+// mistake is named and costs its deduction.
+
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Value } from '../../src/failure.ts';
+import { Rng } from '../../src/rng.ts';
+import { loadAssignment } from '../assignment.ts';
+import { judgeExecution } from './judge.ts';
+import type { ExecutionResult } from './run.ts';
+import type { InitialisedCheck } from './schema.ts';
+
+const assignment = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-002.yaml'));
+const check = assignment.execute!.checks.find((c): c is InitialisedCheck => 'initialised' in c)!;
+const CELL = 7;
+const SIZES = [784, 32, 32, 10];
+
+/** `weights` and `biases` as a Q1 cell builds them, with its own rng and standard deviation per layer. */
+function globals(std: (nIn: number, nOut: number) => number, options: { seed?: number; transposed?: boolean; bias?: number } = {}) {
+  const rng = new Rng(options.seed ?? 80085);
+  const array = (shape: number[], value: Value) => ({ kind: 'array' as const, dtype: 'float64', shape, value });
+  const weights = SIZES.slice(1).map((nOut, l) => {
+    const [rows, cols] = options.transposed ? [nOut, SIZES[l]!] : [SIZES[l]!, nOut];
+    return array([rows, cols], Array.from({ length: rows }, () => Array.from({ length: cols }, () => rng.normal(0, std(SIZES[l]!, nOut)))));
+  });
+  const biases = SIZES.slice(1).map((nOut) => array([nOut], new Array<number>(nOut).fill(options.bias ?? 0)));
+  return { weights: { kind: 'list' as const, items: weights }, biases: { kind: 'list' as const, items: biases } };
+}
+
+const judge = (values: ExecutionResult['values']) => {
+  const result: ExecutionResult = { cells: [{ cell: CELL, status: 'ran' }], calls: [], figures: [], values, models: {}, served: [], seconds: 0 };
+  return judgeExecution({ ...assignment.execute!, checks: [check] }, { result }, [{ cell: CELL, source: 'weights = []\nbiases = []\n' }], 1, 1)[0]!;
+};
+const failed = (scored: ReturnType<typeof judge>) => scored.checks.filter((c) => !c.result.passed).map((c) => c.result.check);
+
+const maxFan = (nIn: number, nOut: number) => 1 / Math.sqrt(Math.max(nIn, nOut));
+
+describe('seed 002 Q4.1: the weights and biases the Q1 cell leaves', () => {
+  it.each([80085, 1, 2, 3])('N(0, 1/max(n_in, n_out)) in (n_in, n_out), zero biases: every point (rng seed %i)', (seed) => {
+    const scored = judge(globals(maxFan, { seed }));
+    expect(failed(scored)).toEqual([]);
+    expect(scored.score).toBe(check.points);
+  });
+
+  it('1/n_in is the same rule on a narrowing network: every point', () => {
+    expect(judge(globals((nIn) => 1 / Math.sqrt(nIn))).score).toBe(check.points);
+  });
+
+  it('the variance as the standard deviation: the distribution fails, named std-variance-confused, its deduction', () => {
+    const scored = judge(globals((nIn, nOut) => 1 / Math.max(nIn, nOut)));
+    expect(failed(scored)).toEqual(['distribution']);
+    expect(scored.mistake?.id).toBe('std-variance-confused');
+    expect(scored.score).toBeCloseTo(check.points - check.mistakes['std-variance-confused']!.deduct, 6);
+    expect(scored.checks.find((c) => c.result.check === 'distribution')!.result.failure!.message).toMatch(/weights \(defined in cell 7, which ran\): the 25088 entries of weights\[0\] \(784, 32\) are not N\(0, 1\/max\(fan_in, fan_out\)\)/);
+  });
+
+  it('unit variance (rng.normal without scale): the distribution fails, no mistake named', () => {
+    const scored = judge(globals(() => 1));
+    expect(failed(scored)).toEqual(['distribution']);
+    expect(scored.mistake).toBeUndefined();
+    expect(scored.score).toBeCloseTo((2 / 3) * check.points, 6);
+  });
+
+  it("variance 1/n_out: the first layer's is 24 times too large", () => {
+    expect(failed(judge(globals((_, nOut) => 1 / Math.sqrt(nOut))))).toEqual(['distribution']);
+  });
+
+  it("(n_out, n_in), nn.Linear's layout: the shapes fail", () => {
+    const scored = judge(globals(maxFan, { transposed: true }));
+    expect(failed(scored)).toEqual(['shapes']);
+    expect(scored.checks[0]!.result.failure!.message).toContain('holds matrices of shapes (32, 784), (32, 32), (10, 32), expected (784, 32), (32, 32), (32, 10)');
+  });
+
+  it('biases that are not zero fail zero-biases alone', () => {
+    expect(failed(judge(globals(maxFan, { bias: 0.01 })))).toEqual(['zero-biases']);
+  });
+
+  it('weights missing, or not a list of arrays: every aspect of the weights fails, saying where', () => {
+    const { biases } = globals(maxFan);
+    const missing = judge({ biases });
+    expect(failed(missing)).toEqual(['shapes', 'distribution']);
+    expect(missing.checks[0]!.result.failure!.message).toContain('weights (defined in cell 7, which ran) is not defined after the notebook ran');
+    expect(failed(judge({ biases, weights: { kind: 'other', type: 'dict' } }))).toEqual(['shapes', 'distribution']);
+  });
+});

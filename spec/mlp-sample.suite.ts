@@ -1,0 +1,349 @@
+// mlp-forward-sample and mlp-train-sample (seed 002 Q4.2 and Q4.3): the handout's own interface to the numpy
+// network of problem 4. feed_forward_sample(sample, y) returns (loss, one_hot_guess) and
+// train_one_sample(sample, y, learning_rate) makes one SGD step, both over the module globals weights and
+// biases (lists; weights[l] is (n_in, n_out), a layer is a @ W + b, sigmoid hidden layers, a softmax output
+// of 10 classes, the cross-entropy loss). The catalog passes the globals as arguments
+// (feed_forward_sample(weights, biases, sample, y), train_one_sample(...) returning the updated
+// (weights, biases)); an assignment binds them to the globals (`globals:`, `returns: globals`).
+//
+// The step is graded through the gradient it took: (W - W') / learning_rate, with learning rates that are
+// powers of two (1/16 .. 1/2), so that lr * g is exact and the recovered gradient is off by at most
+// ulp(W') / lr (2e-15 here, 2e-6 for a float32 answer: far below the tolerances).
+//
+// Input scale. The handout feeds the pixels as they are (0..255); the seed's student divides them by 255 in both
+// functions, a choice the handout does not forbid. Each problem is defined for the raw sample (`raw-pixels`,
+// the catalog's definition) and has the convention `pixels-over-255`; an assignment may accept both, and the
+// report says which one the code matched. The networks are drawn per convention so that the first layer's
+// pre-activations have the same size either way (W0 = U / 255 for raw pixels, W0 = U for pixels / 255).
+//
+// Sizes: the handout's depth (two hidden layers, so code that hard-codes three layers is graded too), inputs of
+// 16..64 pixels (0 half of the time, as MNIST digits), hidden widths 1..8, 10 classes: a few hundred
+// parameters per call, a homework graded in about a second.
+
+import fc from 'fast-check';
+import { decodeLike } from '../src/decode.ts';
+import { CheckFailure, type Call, type Value } from '../src/failure.ts';
+import { expectClose, expectThat } from '../src/laws.ts';
+import { type Matrix, type Vector, transpose } from '../src/numeric.ts';
+import { type Check, type Problem, defineCheck } from '../src/problem.ts';
+import type { Subject } from '../src/subject.ts';
+import { Rng } from '../src/rng.ts';
+import { CLOSED_FORM, type Tolerance, tolerance } from '../src/tolerance.ts';
+import { sigmoid } from '../reference/activations.ts';
+import { argmax, backprop, feedForward, feedForwardSample, forwardPass, oneHot } from '../reference/mlp.ts';
+import { softmax } from '../reference/softmax.ts';
+import { backpropWithSlope } from './mlp.suite.ts';
+import { mistake } from './subjects.ts';
+
+/** The handout's output layer: integer_to_one_hot(y, 10). */
+export const CLASSES = 10;
+
+/** The learning rates of the step checks: powers of two, so that lr * g is exact. */
+export const STEP_RATES = [1 / 16, 1 / 8, 1 / 4, 1 / 2] as const;
+
+export interface SampleCase {
+  readonly weights: Matrix[];
+  readonly biases: Vector[];
+  /** Pixels, integers in 0..255. */
+  readonly sample: Vector;
+  readonly y: number;
+  readonly learningRate: number;
+}
+
+/** An input scale: what the code divides the pixels by before the first layer. */
+interface Scale {
+  readonly id: 'raw-pixels' | 'pixels-over-255';
+  readonly title: string;
+  readonly divisor: number;
+  /** Loss and step tolerances under this scale. */
+  readonly loss: Tolerance;
+  readonly step: Tolerance;
+}
+
+const SCALES: Readonly<Record<Scale['id'], Scale>> = {
+  'raw-pixels': {
+    id: 'raw-pixels',
+    title: 'the sample as given (pixels 0..255), as the handout feeds it',
+    divisor: 1,
+    loss: CLOSED_FORM,
+    // float32 input is exact (integers); what is left is float64 rounding and the recovery (W - W')/lr (< 1e-14).
+    step: tolerance(1e-6, 1e-9, 'float64 backprop; the recovered gradient (W - W\')/lr is off by at most ulp(W\')/lr < 1e-14'),
+  },
+  'pixels-over-255': {
+    id: 'pixels-over-255',
+    title: 'the sample divided by 255 (pixels in [0, 1]), as the seed\'s student normalises it',
+    divisor: 255,
+    // The seed rounds the scaled input to float32 (sample.astype(np.float32)/255): 6e-8 relative per pixel. With
+    // |x| <= 1, n_in <= 64, |W0| <= 0.25, widths <= 8, |W| <= 1 and sigmoid' <= 1/4, the logits move by at most
+    // 3.8e-6 and the loss by at most 7.7e-6 (all roundings aligned; typically 1e-8).
+    loss: tolerance(1e-6, 2e-5, "the seed's float32 input (astype(np.float32)/255): the loss moves by at most 7.7e-6"),
+    // The same rounding through the backward pass: output deltas move by at most 7.7e-6, hidden ones by 2.3e-5
+    // and 5e-5 (sigmoid'' <= 0.1 included), so a gradient entry by at most 5e-5.
+    step: tolerance(1e-6, 1e-4, "the seed's float32 input (astype(np.float32)/255): a gradient entry moves by at most 5e-5"),
+  },
+};
+
+// --- the networks -------------------------------------------------------------------------------------------
+
+/** Entries on the 0.01 grid in [-m, m]. */
+const grid = (rng: Rng, m: number) => Math.round(rng.uniformIn(-m, m) * 100) / 100;
+
+const matrix = (rng: Rng, rows: number, cols: number, m: number, divisor = 1): Matrix =>
+  Array.from({ length: rows }, () => Array.from({ length: cols }, () => grid(rng, m) / divisor));
+
+/** The logits' top two differ by at least this much, so that no rounding of the student's can change the guess. */
+const GUESS_MARGIN = 1e-3;
+
+function logitGap(c: SampleCase, divisor: number): number {
+  const logits = forwardPass(c.weights, c.biases, c.sample.map((p) => p / divisor)).zs.at(-1)!;
+  const sorted = [...logits].sort((a, b) => b - a);
+  return sorted[0]! - sorted[1]!;
+}
+
+/**
+ * A network with the handout's depth (two sigmoid hidden layers, 10 outputs) and an MNIST-like sample: n_in in
+ * 16..64 pixels, half of them 0 and the rest uniform in 1..255; hidden widths 1..8. Weights on the 0.01 grid:
+ * the first layer's in [-0.25, 0.25] / (255 / divisor) (the same pre-activations under either scale), the others
+ * in [-1, 1], biases in [-1, 1]. Entries come from a seeded generator (hundreds per case); fast-check draws the
+ * sizes, the label, the learning rate and the seed, and shrinks them.
+ */
+function sampleCase(divisor: number): fc.Arbitrary<SampleCase> {
+  return fc
+    .record({
+      nIn: fc.integer({ min: 16, max: 64 }),
+      h1: fc.integer({ min: 1, max: 8 }),
+      h2: fc.integer({ min: 1, max: 8 }),
+      y: fc.nat(CLASSES - 1),
+      learningRate: fc.constantFrom(...STEP_RATES),
+      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    })
+    .map(({ nIn, h1, h2, y, learningRate, seed }) => {
+      const rng = new Rng(seed);
+      return {
+        weights: [matrix(rng, nIn, h1, 0.25, 255 / divisor), matrix(rng, h1, h2, 1), matrix(rng, h2, CLASSES, 1)],
+        biases: [h1, h2, CLASSES].map((w) => Array.from({ length: w }, () => grid(rng, 1))),
+        sample: Array.from({ length: nIn }, () => (rng.uniform() < 0.5 ? 0 : 1 + rng.int(255))),
+        y,
+        learningRate,
+      };
+    })
+    .filter((c) => logitGap(c, divisor) >= GUESS_MARGIN);
+}
+
+// --- the reference under a scale, and its named mistakes ----------------------------------------------------
+
+type Train = (weights: Matrix[], biases: Vector[], sample: Vector, y: number, learningRate?: number) => [Matrix[], Vector[]];
+type Gradients = (weights: Matrix[], biases: Vector[], x: Vector, y: number) => [Matrix[], Vector[]];
+
+/** feed_forward_sample on the sample divided by `divisor` (1: as given). */
+const scaledForward =
+  <T>(divisor: number, forward: (weights: Matrix[], biases: Vector[], x: Vector, y: number) => T) =>
+  (weights: Matrix[], biases: Vector[], sample: Vector, y: number): T =>
+    forward(weights, biases, divisor === 1 ? sample : sample.map((p) => p / divisor), y);
+
+/** One step from the gradients `grads` gives, updated by `update` (p - lr g, the reference's). */
+function stepWith(divisor: number, grads: Gradients, update = (p: number, g: number, lr: number) => p - lr * g): Train {
+  return (weights, biases, sample, y, learningRate = 0.003) => {
+    const [dW, db] = grads(weights, biases, divisor === 1 ? sample : sample.map((p) => p / divisor), y);
+    return [weights.map((W, l) => W.map((row, i) => row.map((w, j) => update(w, dW[l]![i]![j]!, learningRate)))), biases.map((b, l) => b.map((v, j) => update(v, db[l]![j]!, learningRate)))];
+  };
+}
+
+/** The logits through a sigmoid before the softmax: the output layer treated as one more hidden layer. */
+function sigmoidBeforeSoftmax(weights: Matrix[], biases: Vector[], x: Vector, y: number): [number, Vector] {
+  const probs = softmax(sigmoid(forwardPass(weights, biases, x).zs.at(-1)!));
+  return [-Math.log(probs[y]!), oneHot(argmax(probs), probs.length)];
+}
+
+/** (n_out, n_in) = delta a^T, reshaped (row-major, as numpy) to W's (n_in, n_out) instead of transposed. */
+function reshapedWeightGradients(weights: Matrix[], biases: Vector[], x: Vector, y: number): [Matrix[], Vector[]] {
+  const [dW, db] = backprop(weights, biases, x, y);
+  return [
+    dW.map((g) => {
+      const flat = transpose(g).flat();
+      const cols = g[0]!.length;
+      return g.map((_, i) => flat.slice(i * cols, (i + 1) * cols));
+    }),
+    db,
+  ];
+}
+
+function mistakesFor(divisor: number) {
+  const forward = (f: (weights: Matrix[], biases: Vector[], x: Vector, y: number) => [number, Vector]) => scaledForward(divisor, f);
+  return {
+    forward: [
+      mistake({
+        id: 'guess-is-probabilities',
+        title: 'feed_forward_sample returns the output probabilities y_hat as the guess, not the one-hot vector of the most likely class',
+        hint: "The second value is integer_to_one_hot(np.argmax(y_hat), 10): feed_forward_dataset compares it with the one-hot labels to count the correct guesses.",
+        implementation: { feedForwardSample: forward((W, b, x, y) => feedForward(W, b, x, y)) },
+      }),
+      mistake({
+        id: 'guess-is-index',
+        title: 'feed_forward_sample returns the class index np.argmax(y_hat) as the guess, not its one-hot vector',
+        hint: 'feed_forward_dataset stores the guess in a row of one_hot_guesses (10 entries): return integer_to_one_hot(np.argmax(y_hat), 10).',
+        implementation: {
+          // An index where the reference returns a vector: the answer has another shape, as the student's.
+          feedForwardSample: scaledForward(divisor, (W, b, x, y) => {
+            const [loss, probs] = feedForward(W, b, x, y);
+            return [loss, argmax(probs)];
+          }) as unknown as typeof feedForwardSample,
+        },
+      }),
+      mistake({
+        id: 'sigmoid-before-softmax',
+        title: 'the output layer goes through sigmoid before the softmax (every layer sigmoid, then softmax)',
+        hint: 'Only the hidden layers are sigmoid: loop over range(len(weights) - 1), then y_hat = softmax(a @ weights[-1] + biases[-1]) on the raw logits.',
+        implementation: { feedForwardSample: forward(sigmoidBeforeSoftmax) },
+      }),
+    ],
+    train: [
+      mistake({
+        id: 'sigmoid-instead-of-derivative',
+        title: "backprop multiplies by sigmoid(z) instead of sigmoid'(z) = dsigmoid(z)",
+        hint: "Going back through a sigmoid layer multiplies by its derivative: delta = (weights[i] @ delta) * dsigmoid(zs[i - 1]).",
+        implementation: { trainOneSample: stepWith(divisor, backpropWithSlope(sigmoid)) },
+      }),
+      mistake({
+        id: 'weight-gradient-reshaped',
+        title: 'the weight gradient built as delta a^T, (n_out, n_in), and reshaped to the (n_in, n_out) of W instead of transposed',
+        hint: 'With z = a @ W + b, dL/dW = np.outer(a, delta), (n_in, n_out) like W; reshape() keeps the order of the entries, so it scrambles a transposed matrix: use .T.',
+        implementation: { trainOneSample: stepWith(divisor, reshapedWeightGradients) },
+      }),
+      mistake({
+        id: 'update-sign-flipped',
+        title: 'the step goes up the gradient: weights[i] += learning_rate * gradient',
+        hint: 'Gradient descent subtracts: weights[i] -= learning_rate * weight_grads[i] (and the same for the biases).',
+        implementation: { trainOneSample: stepWith(divisor, backprop, (p, g, lr) => p + lr * g) },
+      }),
+      mistake({
+        id: 'bias-not-updated',
+        title: 'train_one_sample updates the weights but leaves the biases as they were',
+        hint: 'dL/db of a layer is its delta: biases[i] -= learning_rate * delta as well.',
+        implementation: {
+          trainOneSample: (weights: Matrix[], biases: Vector[], sample: Vector, y: number, learningRate?: number) => [stepWith(divisor, backprop)(weights, biases, sample, y, learningRate)[0], biases],
+        },
+      }),
+    ],
+  };
+}
+
+// --- the checks ---------------------------------------------------------------------------------------------
+
+const forwardArgs = (c: SampleCase): Value[] => [c.weights, c.biases, c.sample, c.y];
+const trainArgs = (c: SampleCase): Value[] => [c.weights, c.biases, c.sample, c.y, c.learningRate];
+
+/** feed_forward_sample's answer, which must be the pair (loss, guess). */
+async function callForward(subject: Subject, c: SampleCase): Promise<{ call: Call; loss: number; guess: Value }> {
+  const call: Call = { fn: 'feed_forward_sample', args: forwardArgs(c) };
+  const answer = await subject.call(call.fn, call.args);
+  if (!Array.isArray(answer) || answer.length !== 2) {
+    throw new CheckFailure({ code: 'wrong_shape', message: 'feed_forward_sample returns the pair (loss, one_hot_guess)', call, received: answer, answer });
+  }
+  return { call, loss: decodeLike(answer[0] as Value, 0, call) as number, guess: answer[1] as Value };
+}
+
+/** The gradients the step took: (W - W') / lr for every weight and bias, with the shapes of W and b. */
+async function stepGradients(subject: Subject, c: SampleCase): Promise<{ call: Call; dW: Matrix[]; db: Vector[] }> {
+  const call: Call = { fn: 'train_one_sample', args: trainArgs(c) };
+  const [after, afterB] = decodeLike(await subject.call(call.fn, call.args), [c.weights, c.biases], call) as [Matrix[], Vector[]];
+  const lr = c.learningRate;
+  return { call, dW: after.map((W, l) => W.map((row, i) => row.map((w, j) => (c.weights[l]![i]![j]! - w) / lr))), db: afterB.map((b, l) => b.map((v, j) => (c.biases[l]![j]! - v) / lr)) };
+}
+
+function sampleProblems(scale: Scale): { forward: Problem; train: Problem } {
+  const { divisor } = scale;
+  const arbitrary = sampleCase(divisor);
+  const x = (c: SampleCase) => (divisor === 1 ? c.sample : c.sample.map((p) => p / divisor));
+  const input = divisor === 1 ? 'the sample as given' : 'the sample divided by 255';
+  const mistakes = mistakesFor(divisor);
+  const forwardChecks: Check[] = [
+    defineCheck({
+      id: 'loss-matches-reference',
+      title: `feed_forward_sample(sample, y) returns (loss, guess) with loss = -log softmax(z)[y], z the output of the sigmoid hidden layers on ${input}`,
+      arbitrary,
+      tolerance: scale.loss,
+      comparesWithReference: ['feed_forward_sample'],
+      run: async (subject, c, context) => {
+        const { call, loss } = await callForward(subject, c);
+        expectClose(loss, feedForwardSample(c.weights, c.biases, x(c), c.y)[0], context.tol(scale.loss), { message: `the cross-entropy loss of the sample (the network on ${input})`, call });
+      },
+    }),
+    defineCheck({
+      id: 'guess-is-one-hot-argmax',
+      title: 'the guess is integer_to_one_hot(argmax of the output, 10): ten entries, 1 at the most likely class and 0 elsewhere',
+      arbitrary,
+      tolerance: tolerance(0, 0, 'a one-hot vector is exact'),
+      comparesWithReference: ['feed_forward_sample'],
+      run: async (subject, c) => {
+        const { call, guess } = await callForward(subject, c);
+        const expected = feedForwardSample(c.weights, c.biases, x(c), c.y)[1];
+        const received = decodeLike(guess, expected, call);
+        expectThat(JSON.stringify(received) === JSON.stringify(expected), {
+          message: `the guess is the one-hot vector of class ${argmax(expected)}, the most likely one`,
+          call,
+          expected,
+          received,
+        });
+      },
+    }),
+  ];
+  const stepCheck = (part: 'weights' | 'biases'): Check =>
+    defineCheck({
+      id: part === 'weights' ? 'weight-step-is-gradient' : 'bias-step-is-gradient',
+      title:
+        part === 'weights'
+          ? `train_one_sample(sample, y, learning_rate) moves every weights[l] by -learning_rate * dL/dW_l = -learning_rate * outer(a_l, delta_l) (backprop on ${input})`
+          : `train_one_sample(sample, y, learning_rate) moves every biases[l] by -learning_rate * dL/db_l = -learning_rate * delta_l`,
+      arbitrary,
+      tolerance: scale.step,
+      comparesWithReference: ['train_one_sample'],
+      run: async (subject, c, context) => {
+        const { call, dW, db } = await stepGradients(subject, c);
+        const [eW, eb] = backprop(c.weights, c.biases, x(c), c.y);
+        expectClose(part === 'weights' ? dW : db, part === 'weights' ? eW : eb, context.tol(scale.step), {
+          message: `the step divided by -learning_rate (${c.learningRate}) is the gradient of the loss with respect to the ${part}`,
+          call,
+        });
+      },
+    });
+  const suffix = divisor === 1 ? '' : ' (the sample divided by 255)';
+  return {
+    forward: {
+      id: 'mlp-forward-sample',
+      title: `feed_forward_sample of the seed 002 network: (loss, one-hot guess) over the globals weights, biases${suffix}`,
+      source: 'seed 002, Q4.2',
+      signatures: ['feed_forward_sample(weights, biases, sample, y)'],
+      checks: forwardChecks,
+      mistakes: mistakes.forward,
+    },
+    train: {
+      id: 'mlp-train-sample',
+      title: `train_one_sample of the seed 002 network: one SGD step on the globals weights, biases${suffix}`,
+      source: 'seed 002, Q4.3',
+      signatures: ['train_one_sample(weights, biases, sample, y, learning_rate=0.003)'],
+      checks: [stepCheck('weights'), stepCheck('biases')],
+      mistakes: mistakes.train,
+    },
+  };
+}
+
+const raw = sampleProblems(SCALES['raw-pixels']);
+const over255 = sampleProblems(SCALES['pixels-over-255']);
+const definition = { id: SCALES['raw-pixels'].id, title: SCALES['raw-pixels'].title };
+const overTitle = SCALES['pixels-over-255'].title;
+
+export const mlpForwardSample: Problem = {
+  ...raw.forward,
+  definition,
+  conventions: [{ id: 'pixels-over-255', title: overTitle, implementation: { feedForwardSample: scaledForward(255, feedForwardSample) }, problem: over255.forward }],
+};
+
+export const mlpTrainSample: Problem = {
+  ...raw.train,
+  definition,
+  conventions: [{ id: 'pixels-over-255', title: overTitle, implementation: { trainOneSample: stepWith(255, backprop) }, problem: over255.train }],
+};
+
+/** The networks each scale draws (spec/mlp-sample.spec.ts proves the references on them). */
+export const SAMPLE_CASES = { 'raw-pixels': sampleCase(1), 'pixels-over-255': sampleCase(255) } as const;
