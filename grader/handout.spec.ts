@@ -35,6 +35,11 @@ const SEEDS: readonly HandoutSeed[] = [
     problems: ['mytorch-linear', 'mytorch-activations', 'mytorch-softmax-ce', 'mytorch-sequential-sgd', 'mytorch-gradient-check'],
   },
   { assignment: 'seed-003.yaml', fixtures: 'seed-003-handout', carriesInto: { ema: ['adam-optimizer'] } },
+  {
+    assignment: 'seed-004.yaml',
+    fixtures: 'seed-004-handout',
+    problems: ['train-epoch', 'classifier-accuracy', 'dataset-loss', 'flatten-params', 'load-params', 'autoencoder-training'],
+  },
 ];
 
 // The problems and, where the assignment executes the notebook, its execute: checks.
