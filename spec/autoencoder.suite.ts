@@ -62,7 +62,8 @@ const NOISE = 0.5;
  */
 export const autoencoderCase: fc.Arbitrary<AutoencoderCase> = fc
   .record({
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    // A smaller seed is no simpler case, and each shrinking step would train twice: shrink the sizes only.
+    seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
     h: fc.integer({ min: 2, max: 3 }),
     batchSize: fc.integer({ min: 2, max: 3 }),
     epochs: fc.constant(3),

@@ -94,7 +94,8 @@ function buildCase(seed: number, d: number, k: number, batchSize: number, n: num
 /** d, k in 2..4 features and classes; batches of 2..4, one or two full ones and a smaller last one. */
 export const classifierCase: fc.Arbitrary<ClassifierCase> = fc
   .record({
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    // A smaller seed is no simpler case: shrinking works on the sizes.
+    seed: fc.noShrink(fc.integer({ min: 0, max: 2 ** 31 - 1 })),
     d: fc.integer({ min: 2, max: 4 }),
     k: fc.integer({ min: 2, max: 4 }),
     batchSize: fc.integer({ min: 2, max: 4 }),
