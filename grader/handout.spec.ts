@@ -38,6 +38,11 @@ const SEEDS: readonly HandoutSeed[] = [
   { assignment: 'seed-003.yaml', fixtures: 'seed-003-handout', carriesInto: { ema: ['adam-optimizer'] } },
   // Q4.1 from the executed notebook, Q4.2 and Q4.3 through the globals; correct-raw-pixels feeds the pixels unscaled.
   { assignment: 'seed-002.yaml', fixtures: 'seed-002-handout' },
+  {
+    assignment: 'seed-004.yaml',
+    fixtures: 'seed-004-handout',
+    problems: ['train-epoch', 'classifier-accuracy', 'dataset-loss', 'flatten-params', 'load-params', 'autoencoder-training'],
+  },
 ];
 
 // The problems and, where the assignment executes the notebook, its execute: checks.

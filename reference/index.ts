@@ -39,3 +39,7 @@ export {
   softmaxCeForward,
   trainStep,
 } from './mytorch.ts';
+// Seed 004's PyTorch helpers (P2.1) and autoencoder training (P4 T3), graded through the staff's adapter.
+export { classifierAccuracy, datasetCrossEntropy, trainEpochFlat, trainEpochLoss, trainEpochParams } from './classifier-training.ts';
+export { flattenParams, loadFlatParams } from './flat-params.ts';
+export { autoencoderBatchShapes, autoencoderEpochLosses } from './autoencoder.ts';

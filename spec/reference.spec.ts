@@ -74,6 +74,14 @@ const INDEPENDENT_ORACLES: Readonly<Record<string, readonly string[]>> = {
   product_variance: ['spec/variance.spec.ts'],
   uniform_variance: ['spec/variance.spec.ts'],
   linear_backward: ['mytorch-linear/backward-matches-finite-differences'],
+  train_epoch_loss: ['spec/oracles/torch-training.spec.ts'],
+  train_epoch_params: ['spec/oracles/torch-training.spec.ts'],
+  train_epoch_flat: ['spec/oracles/torch-training.spec.ts'],
+  classifier_accuracy: ['spec/oracles/torch-training.spec.ts'],
+  dataset_cross_entropy: ['spec/oracles/torch-training.spec.ts'],
+  flatten_params: ['spec/oracles/torch-training.spec.ts'],
+  load_flat_params: ['spec/oracles/torch-training.spec.ts'],
+  autoencoder_epoch_losses: ['spec/oracles/torch-training.spec.ts'],
 };
 
 const comparedWithReference = [...new Set(problemIds.flatMap((id) => problems[id].checks.flatMap((c) => c.comparesWithReference ?? [])))];

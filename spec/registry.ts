@@ -22,6 +22,9 @@ import { paramCount } from './param-count.suite.ts';
 import { metrics } from './metrics.suite.ts';
 import { mytorchActivations, mytorchLinear, mytorchSoftmaxCe } from './mytorch-modules.suite.ts';
 import { mytorchGradientCheck, mytorchSequentialSgd } from './mytorch-training.suite.ts';
+import { classifierAccuracyProblem, datasetLoss, trainEpoch } from './classifier-training.suite.ts';
+import { flattenParamsProblem, loadParamsProblem } from './flat-params.suite.ts';
+import { autoencoderTraining } from './autoencoder.suite.ts';
 
 export const problems = {
   'softmax-temperature': softmaxTemperature,
@@ -56,6 +59,12 @@ export const problems = {
   'mytorch-softmax-ce': mytorchSoftmaxCe,
   'mytorch-sequential-sgd': mytorchSequentialSgd,
   'mytorch-gradient-check': mytorchGradientCheck,
+  'train-epoch': trainEpoch,
+  'classifier-accuracy': classifierAccuracyProblem,
+  'dataset-loss': datasetLoss,
+  'flatten-params': flattenParamsProblem,
+  'load-params': loadParamsProblem,
+  'autoencoder-training': autoencoderTraining,
 } as const satisfies Record<string, Problem>;
 
 export type ProblemId = keyof typeof problems;

@@ -89,7 +89,8 @@ describe('seed 003 executed as students run it', () => {
 
 describe('seed 004 executed: the Autoencoder the notebook leaves', () => {
   const seed004 = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-004.yaml'));
-  const assignment: Assignment = { ...seed004, questions: [] };
+  // The execute: check only: the problems (P2.1's helpers, train_autoencoder) are graded by grader/handout.spec.ts.
+  const assignment: Assignment = { ...seed004, problems: [], questions: [] };
   const dir = path.join(root, 'fixtures', 'submissions', 'seed-004-executed');
   const check = checksOf(seed004).find((c) => c.id === 'autoencoder')!;
 
