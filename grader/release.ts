@@ -28,7 +28,8 @@ function releasedExecution(execute: ExecuteSettings | undefined): Record<string,
   const checks = (execute?.checks ?? []).filter(releasable);
   if (!execute || checks.length === 0) return undefined;
   const { checks: _all, ...settings } = execute;
-  return { ...settings, checks };
+  // Mistake prices stay with staff, as the problems' do.
+  return { ...settings, checks: checks.map((c) => ('mistakes' in c ? (({ mistakes: _prices, ...rest }) => rest)(c) : c)) };
 }
 
 /** The assignment a student's `gradecheck check` runs: visible checks only, nothing of the answer key. */
