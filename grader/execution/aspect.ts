@@ -1,0 +1,62 @@
+// What the kinds of execute: check share: an aspect (one judged part of a check, with its failure), where a name
+// comes from in the notebook, what went wrong with the cells, and layer patterns.
+
+import type { FailureCode, FailureData } from '../../src/failure.ts';
+import type { CellReport, NotebookCellSource } from './run.ts';
+
+/** One judged aspect of a check: passed, or why not. */
+export interface Aspect {
+  readonly id: string;
+  readonly title: string;
+  readonly failure?: FailureData;
+}
+
+export const fail = (code: FailureCode, message: string, extra: Partial<FailureData> = {}): FailureData => ({ code, message, ...extra });
+
+/** Where the execution went wrong, in words: the cells that raised, timed out or were not run. */
+export function troubleSentence(cells: readonly CellReport[]): string {
+  const failed = cells
+    .filter((c) => c.status === 'raised' || c.status === 'timed out')
+    .map((c) => `cell ${c.cell} ${c.status === 'raised' ? `raised ${c.error?.type}: ${c.error?.message}` : `timed out (${c.reason})`}`);
+  const notRun = cells.filter((c) => c.status === 'not run');
+  if (notRun.length > 0) failed.push(`${notRun.length === 1 ? 'cell' : 'cells'} ${notRun.map((c) => c.cell).join(', ')} ${notRun.length === 1 ? 'was' : 'were'} not run (${notRun[0]!.reason})`);
+  return failed.join('; ');
+}
+
+/** The cells whose source binds `name` at top level (name = ..., name, other = ..., class name, def name). */
+export function assigningCells(name: string, sources: readonly NotebookCellSource[]): number[] {
+  const assign = new RegExp(`^[ \\t]*(?:[\\w.]+\\s*,\\s*)*${name}\\s*(?:,\\s*[\\w.]+\\s*)*(?::[^=\\n]*)?=(?!=)|^(?:class|def)\\s+${name}\\b`, 'm');
+  return sources.filter((s) => assign.test(s.source)).map((s) => s.cell);
+}
+
+/** Where a name comes from: "defined in cell 5, which raised AttributeError: ...". */
+export function cellPhrase(cells: readonly number[], report: readonly CellReport[]): string {
+  if (cells.length === 0) return 'no cell assigns it';
+  const one = (n: number) => {
+    const c = report.find((r) => r.cell === n);
+    if (c === undefined) return `cell ${n}`;
+    if (c.status === 'ran') return `cell ${n}, which ran`;
+    if (c.status === 'raised') return `cell ${n}, which raised ${c.error?.type}: ${c.error?.message}`;
+    return `cell ${n}, which ${c.status === 'timed out' ? 'timed out' : `was ${c.status}`}${c.reason ? ` (${c.reason})` : ''}`;
+  };
+  return `defined in ${cells.map(one).join('; ')}`;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** What `...` stands for where it lies in a list of layers: any layers, or none (with the commas they need). */
+const ELLIPSES: readonly (readonly [string, string, string])[] = [
+  [',...,', '\u0001', ',(?:.*,)?'],
+  ['[...,', '\u0002', '\\[(?:.*,)?'],
+  [',...]', '\u0003', '(?:,.*)?\\]'],
+  ['...', '\u0004', '.*'],
+];
+
+/** A layer pattern as a regular expression: whitespace ignored, `*` any size, `...` any layers (or none). */
+export function layerPattern(pattern: string): RegExp {
+  let text = pattern.replace(/\s+/g, '');
+  for (const [ellipsis, mark] of ELLIPSES) text = text.split(ellipsis).join(mark);
+  let regex = text.split('*').map(escape).join('\\d+');
+  for (const [, mark, meaning] of ELLIPSES) regex = regex.split(mark).join(meaning);
+  return new RegExp(`^${regex}$`);
+}
