@@ -407,11 +407,13 @@ def run_forward(model, shapes, capture):
                           "output": output.detach().cpu().double().numpy()})
     handles = [m.register_forward_hook(hook) for m in linears] if capture else []
     failures = []
+    # The batch in the model's own precision (a model turned .double() takes float64 inputs).
+    dtype = next((p.dtype for p in model.parameters() if p.is_floating_point()), torch.float32)
     try:
         model.eval()
         for shape in shapes:
             shape = [int(d) for d in shape]
-            x = torch.rand(*shape, generator=torch.Generator().manual_seed(0))
+            x = torch.rand(*shape, generator=torch.Generator().manual_seed(0)).to(dtype)
             del calls[:]
             try:
                 with torch.no_grad():
