@@ -4,7 +4,8 @@
 // run), with a message naming the cell; an endless loop, a long training loop, a download and `!pip install`
 // are graded within the budget with the other checks intact. Figures and printed output on a small notebook.
 
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Assignment, loadAssignment, parseAssignment } from '../assignment.ts';
@@ -208,6 +209,22 @@ describe('the total budget', () => {
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every((m) => /was not run|none matches|no cell calls/.test(m))).toBe(true);
     expect(report.score).toBeLessThan(total(seed003));
+  });
+});
+
+describe('a module the grading machine lacks, imported by a cell', () => {
+  it('is stubbed as when the submission loads: the cell runs on, and only the cell that uses it raises, naming it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-missing-'));
+    const cell = (source: string) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: source.split(/(?<=\n)/) });
+    // Nothing the extraction keeps uses medmnist, so only the executed cell imports it.
+    const notebook = { cells: [cell('import numpy as np\nfrom medmnist import INFO\nsplits = 3\n'), cell("flag = INFO['bloodmnist']\n")], metadata: {}, nbformat: 4, nbformat_minor: 5 };
+    writeFileSync(path.join(dir, 'hw.ipynb'), JSON.stringify(notebook));
+    const yaml = 'name: x\nseed: 1\nexecute:\n  checks:\n    - { id: splits, title: t, points: 1, value: splits, expected: 3, tolerance: { rtol: 0, atol: 0, reason: an integer } }\n';
+    const report = await grade({ assignment: parseAssignment(yaml, path.join(dir, 'x.yaml')), submission: path.join(dir, 'hw.ipynb') });
+    expect(failures(report)).toEqual({});
+    expect(report.execution!.cells.map((c) => [c.cell, c.status])).toEqual([[1, 'ran'], [2, 'raised']]);
+    expect(report.execution!.cells[1]!.error?.message).toContain("needs the module 'medmnist', which is not installed where this is graded");
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
