@@ -1,7 +1,9 @@
 // Benchmark: executing a seed notebook cell by cell (grader/execution/) as `gradecheck grade` does for an
 // assignment with an execute: section. Grades fixtures/submissions/seed-003-handout/correct.ipynb and
 // seed-003-executed/hostile-cells.ipynb (an endless loop and a long training loop, each stopped at the cell
-// budget) against fixtures/assignments/seed-003.yaml's execute: checks alone, and prints per notebook: the wall
+// budget) against fixtures/assignments/seed-003.yaml's execute: checks alone, and
+// seed-000-executed/correct.ipynb against seed-000.yaml's (two models rebuilt six times, their weights read back
+// and tested, three training loops on the stand-in data), and prints per notebook: the wall
 // time of the grade, the cells' own time as the child measured it, the budget used, the slowest cell, and the
 // time outside the cells (the process start with torch's import, the stand-ins, describing the leftovers).
 // Asserts nothing about speed, but exits non-zero when the correct notebook does not get full marks.
@@ -15,18 +17,20 @@ import { grade } from '../grader/grade.ts';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const seed003 = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-003.yaml'));
+const seed000 = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-000.yaml'));
 /** The hostile notebook's loops are stopped at this cell budget (the assignment's is 20 s). */
 const HOSTILE_CELL_BUDGET_S = 5;
 const NOTEBOOKS = [
-  { label: 'seed 003, correct', file: path.join(root, 'fixtures', 'submissions', 'seed-003-handout', 'correct.ipynb'), cellBudget: undefined, full: true },
-  { label: `seed 003, hostile (cell budget ${HOSTILE_CELL_BUDGET_S} s)`, file: path.join(root, 'fixtures', 'submissions', 'seed-003-executed', 'hostile-cells.ipynb'), cellBudget: HOSTILE_CELL_BUDGET_S, full: true },
+  { label: 'seed 003, correct', seed: seed003, file: path.join(root, 'fixtures', 'submissions', 'seed-003-handout', 'correct.ipynb'), cellBudget: undefined, full: true },
+  { label: `seed 003, hostile (cell budget ${HOSTILE_CELL_BUDGET_S} s)`, seed: seed003, file: path.join(root, 'fixtures', 'submissions', 'seed-003-executed', 'hostile-cells.ipynb'), cellBudget: HOSTILE_CELL_BUDGET_S, full: true },
+  { label: 'seed 000, correct', seed: seed000, file: path.join(root, 'fixtures', 'submissions', 'seed-000-executed', 'correct.ipynb'), cellBudget: undefined, full: true },
 ] as const;
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function executedOnly(cellBudget: number | undefined): Assignment {
-  const execute = seed003.execute!;
-  return { ...seed003, problems: [], questions: [], execute: cellBudget === undefined ? execute : { ...execute, cell_budget_s: cellBudget } };
+function executedOnly(seed: Assignment, cellBudget: number | undefined): Assignment {
+  const execute = seed.execute!;
+  return { ...seed, problems: [], questions: [], execute: cellBudget === undefined ? execute : { ...execute, cell_budget_s: cellBudget } };
 }
 
 /** Returns false when a notebook meant to pass every check did not. */
@@ -34,7 +38,7 @@ export async function benchExecute(reps = 3): Promise<boolean> {
   let ok = true;
   console.log(`notebook execution (grader/execution/), medians over ${reps} after a warm-up`);
   for (const notebook of NOTEBOOKS) {
-    const assignment = executedOnly(notebook.cellBudget);
+    const assignment = executedOnly(notebook.seed, notebook.cellBudget);
     const runs: { wall: number; cells: number; slowest: string; count: number; budget: number }[] = [];
     for (let i = 0; i <= reps; i++) {
       const started = performance.now();

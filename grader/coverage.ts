@@ -4,7 +4,7 @@
 import type { Assignment } from './assignment.ts';
 import { problemOf } from './assignment.ts';
 import { catalogCallables, studentName } from './bindings/schema.ts';
-import type { ExecutionCheck } from './execution/schema.ts';
+import { type ExecutionCheck, JUDGED, constructionsOf } from './execution/schema.ts';
 
 export interface CoverageRow {
   readonly task: string;
@@ -25,7 +25,12 @@ export interface Coverage {
 function executedWhat(check: ExecutionCheck): string {
   if ('value' in check) return `the value of ${check.value}`;
   if ('call' in check) return `the ${check.call} call (${['wrapper', 'network', 'parameters', 'loss', 'optimizer'].filter((k) => k in check).join(', ')})`;
-  if ('model' in check) return `the model ${check.model} (${['network', 'layers', 'parameters', 'forward'].filter((k) => k in check).join(', ')})`;
+  if ('model' in check) {
+    const constructions = constructionsOf(check);
+    const judged = JUDGED.filter((k) => check[k] !== undefined || constructions.some((c) => c.own[k] !== undefined));
+    const built = constructions.some((c) => c.call) ? ` built as ${constructions.map((c) => c.label).join(', ')}` : '';
+    return `the model ${check.model}${built} (${judged.join(', ')})`;
+  }
   if ('figure' in check) return `a figure of ${check.figure.subplots} subplots`;
   if ('initialised' in check) {
     const { weights, biases, widths, method } = check.initialised;

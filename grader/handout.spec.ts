@@ -19,7 +19,10 @@ interface HandoutSeed {
   readonly assignment: string;
   /** Folder of fixtures/submissions holding `correct.*` (or `correct/`, `correct-<variant>/`) and `bug-<mistake>.*`. */
   readonly fixtures: string;
-  /** The problems these fixtures are written for (default: all of the assignment's). */
+  /**
+   * The problems these fixtures are written for (default: all of the assignment's, and its execute: checks; with a
+   * list, the execute: checks are left out: they are graded on their own fixtures in grader/execution/execution.spec.ts).
+   */
   readonly problems?: readonly string[];
   /**
    * Where the handout's own code makes one task call another, a mistake in the first costs the second too
@@ -50,7 +53,8 @@ const codePoints = (a: Assignment) => a.problems.reduce((s, p) => s + p.points, 
 
 describe.each(SEEDS)('$assignment through its handout ($fixtures)', ({ assignment: file, fixtures, problems, carriesInto = {} }) => {
   const loaded = loadAssignment(path.join(root, 'fixtures', 'assignments', file));
-  const assignment = problems ? { ...loaded, problems: loaded.problems.filter((p) => problems.includes(p.id)) } : loaded;
+  const { execute: _execute, ...withoutExecution } = loaded;
+  const assignment: Assignment = problems ? { ...withoutExecution, problems: loaded.problems.filter((p) => problems.includes(p.id)) } : loaded;
   const dir = path.join(root, 'fixtures', 'submissions', fixtures);
   const files = readdirSync(dir);
   const corrects = files.filter((f) => f === 'correct' || f.startsWith('correct.') || f.startsWith('correct-'));

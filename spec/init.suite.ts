@@ -155,15 +155,26 @@ export function distributionText(d: Exclude<InitDistribution, { kind: 'zero' }>)
   return d.kind === 'normal' ? `${d.formula} = N(0, ${formatNumber(d.std ** 2)})` : `${d.formula} = U(-${formatNumber(d.bound)}, ${formatNumber(d.bound)})`;
 }
 
+/**
+ * Tests entries against a random method's distribution, at false-failure probability ALPHA_PER_CALL whatever the
+ * RNG (docs/statistics.md); `uniformSlack` is how far past the bound rounding may put a uniform entry.
+ */
+export function testInitSample(entries: readonly number[], d: Exclude<InitDistribution, { kind: 'zero' }>, uniformSlack: number): SampleVerdict {
+  return d.kind === 'normal' ? testNormalSample(entries, d.std, ALPHA_PER_CALL) : testUniformSample(entries, d.bound, ALPHA_PER_CALL, uniformSlack);
+}
+
+/** A failed verdict in words: "are not N(0, 2/fan_in) = N(0, 0.0625): mean of squares 0.12 outside [...]. A correct ...". */
+export function verdictText(d: Exclude<InitDistribution, { kind: 'zero' }>, v: SampleVerdict): string {
+  const reasons = v.tests.filter((t) => t.rejected).map(rejectionText).join('; ');
+  return `are not ${distributionText(d)}: ${reasons}. A correct implementation fails this with probability < ${formatNumber(v.alpha)}.`;
+}
+
 function fail(call: Call, d: Exclude<InitDistribution, { kind: 'zero' }>, v: SampleVerdict): never {
   const stat = (name: SampleTest['name']) => v.tests.find((t) => t.name === name)!.statistic;
-  const reasons = v.tests.filter((t) => t.rejected).map(rejectionText).join('; ');
   const variance = d.kind === 'normal' ? d.std ** 2 : d.bound ** 2 / 3;
   throw new CheckFailure({
     code: 'value_mismatch',
-    message:
-      `the ${v.n} entries of ${call.fn}(${formatValue(call.args[0])}, ${formatValue(call.args[1])}) are not ${distributionText(d)}: ${reasons}. ` +
-      `A correct implementation fails this with probability < ${formatNumber(v.alpha)}.`,
+    message: `the ${v.n} entries of ${call.fn}(${formatValue(call.args[0])}, ${formatValue(call.args[1])}) ${verdictText(d, v)}`,
     call,
     expected: { mean: 0, variance, ...(d.kind === 'uniform' ? { max_abs: d.bound } : {}) },
     received: { mean: stat('mean'), variance: stat('variance'), ks_distance: stat('ks'), ...(d.kind === 'uniform' ? { max_abs: stat('support') } : {}) },
@@ -185,13 +196,8 @@ function distributionCheck(method: Exclude<InitMethod, 'zero'>, title: string): 
       const { call, value } = await callInit(subject, shape, method);
       const entries = flattenTree(value);
       expectFinite(value, call, `${method} entries are finite`);
-      const verdict =
-        d.kind === 'normal'
-          ? testNormalSample(entries, d.std, ALPHA_PER_CALL)
-          : (() => {
-              const { rtol, atol } = context.tol(INIT_TOLERANCES.uniformBound);
-              return testUniformSample(entries, d.bound, ALPHA_PER_CALL, atol + rtol * d.bound);
-            })();
+      const { rtol, atol } = context.tol(INIT_TOLERANCES.uniformBound);
+      const verdict = testInitSample(entries, d, d.kind === 'uniform' ? atol + rtol * d.bound : 0);
       if (!verdict.passed) fail(call, d, verdict);
     },
   });

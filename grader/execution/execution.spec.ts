@@ -4,14 +4,17 @@
 // run), with a message naming the cell; an endless loop, a long training loop, a download and `!pip install`
 // are graded within the budget with the other checks intact. Figures and printed output on a small notebook.
 
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Assignment, loadAssignment, parseAssignment } from '../assignment.ts';
 import { grade } from '../grade.ts';
 import { reportMarkdown } from '../render/markdown.ts';
 import type { GradeReport } from '../report.ts';
-import { layerPattern } from './judge.ts';
-import type { ExecutionCheck } from './schema.ts';
+import { AssignmentError } from '../assignment-error.ts';
+import { layerPattern } from './aspect.ts';
+import { type ExecutionCheck, JUDGED } from './schema.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
 const seed003 = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-003.yaml'));
@@ -26,7 +29,8 @@ function executedOnly(a: Assignment, cellBudget?: number): Assignment {
 /** How many aspects a check judges (each an equal share of its points). */
 function aspects(check: ExecutionCheck): number {
   if ('call' in check) return (['wrapper', 'network', 'parameters', 'loss', 'optimizer'] as const).filter((k) => check[k] !== undefined).length;
-  if ('model' in check) return (['network', 'layers', 'parameters', 'forward'] as const).filter((k) => check[k] !== undefined).length;
+  // A model check: one aspect per thing it states of every construction, and one per thing a build states of itself.
+  if ('model' in check) return [check, ...(check.builds ?? [])].reduce((n, part) => n + JUDGED.filter((k) => part[k] !== undefined).length, 0);
   return 1;
 }
 
@@ -34,8 +38,18 @@ const checksOf = (a: Assignment) => a.execute!.checks;
 const total = (a: Assignment) => checksOf(a).reduce((s, c) => s + c.points, 0);
 
 function failures(report: GradeReport): Record<string, string[]> {
-  return Object.fromEntries(report.problems.filter((p) => p.checks.some((c) => !c.result.passed)).map((p) => [p.id, p.checks.filter((c) => !c.result.passed).map((c) => c.result.check)]));
+  return Object.fromEntries(report.problems.filter((p) => p.checks.some((c) => !c.result.passed)).map((p) => [p.id, p.checks.filter((c) => !c.result.passed).map((c) => c.result.check).sort()]));
 }
+
+/** The points a report should lose for these failed aspects: each an equal share of its check's points. */
+function lost(assignment: Assignment, fails: Record<string, readonly string[]>): number {
+  return Object.entries(fails).reduce((s, [id, failed]) => {
+    const check = checksOf(assignment).find((c) => c.id === id)!;
+    return s + (check.points * failed.length) / aspects(check);
+  }, 0);
+}
+
+const messagesOf = (report: GradeReport) => report.problems.flatMap((p) => p.checks.flatMap((c) => c.result.failure?.message ?? []));
 
 describe('seed 003 executed as students run it', () => {
   const assignment = executedOnly(seed003);
@@ -60,12 +74,8 @@ describe('seed 003 executed as students run it', () => {
   it.each(MISTAKES)('$fixture fails exactly its checks, losing their aspects\' share, naming the cell', async ({ fixture, fails, cell }) => {
     const report = await grade({ assignment, submission: path.join(fixtures, `${fixture}.ipynb`) });
     expect(failures(report)).toEqual(fails);
-    const lost = Object.entries(fails).reduce((s, [id, failed]) => {
-      const check = checksOf(assignment).find((c) => c.id === id)!;
-      return s + (check.points * failed.length) / aspects(check);
-    }, 0);
-    expect(report.score).toBeCloseTo(total(assignment) - lost, 6);
-    const messages = report.problems.flatMap((p) => p.checks.flatMap((c) => c.result.failure?.message ?? []));
+    expect(report.score).toBeCloseTo(total(assignment) - lost(assignment, fails), 6);
+    const messages = messagesOf(report);
     expect(messages.some((m) => cell.test(m)), messages.join('\n')).toBe(true);
   });
 
@@ -87,25 +97,105 @@ describe('seed 003 executed as students run it', () => {
   });
 });
 
-describe('seed 004 executed: the Autoencoder the notebook leaves', () => {
+describe('seed 004 executed: build_mlp called with the handout\'s arguments, the Autoencoder the notebook leaves', () => {
   const seed004 = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-004.yaml'));
   // The execute: check only: the problems (P2.1's helpers, train_autoencoder) are graded by grader/handout.spec.ts.
   const assignment: Assignment = { ...seed004, problems: [], questions: [] };
   const dir = path.join(root, 'fixtures', 'submissions', 'seed-004-executed');
-  const check = checksOf(seed004).find((c) => c.id === 'autoencoder')!;
 
-  // The data cell needs torchvision (not installed here: stubbed) and the training cell its loader: both raise,
-  // the Autoencoder cell is graded all the same.
-  it.each([
-    { fixture: 'correct', fails: [] as string[] },
-    { fixture: 'bug-autoencoder-no-sigmoid', fails: ['forward'] },
-    { fixture: 'bug-autoencoder-bottleneck-32', fails: ['layers', 'parameters'] },
-  ])('$fixture fails $fails, losing their share, naming the cell', async ({ fixture, fails }) => {
+  // Written by fixtures/submissions/seed-004-executed/make_fixtures.py. The data cell needs torchvision (not
+  // installed here: stubbed) and the training cell its loader: both raise, the models are graded all the same.
+  // Each mistake: the aspects it fails and what the message must say (build_mlp is defined in cell 3, the
+  // Autoencoder in cell 7).
+  const MISTAKES: readonly { fixture: string; fails: Record<string, string[]>; says?: RegExp }[] = [
+    { fixture: 'correct', fails: {} },
+    { fixture: 'bug-autoencoder-no-sigmoid', fails: { autoencoder: ['forward'] }, says: /^Autoencoder \(defined in cell 7, which ran\)'s outputs span/ },
+    { fixture: 'bug-autoencoder-bottleneck-32', fails: { autoencoder: ['layers', 'parameters'] }, says: /^Autoencoder \(defined in cell 7, which ran\) has the layers .*Linear\(128, 32\)/ },
+    {
+      fixture: 'bug-build-mlp-final-relu',
+      fails: { 'build-mlp': ['computes-784-1-64-10', 'computes-784-3-32-10'] },
+      says: /^build_mlp\(784, 1, 64, 10\) \(defined in cell 3, which ran\): after the last Linear \(64 -> 10\) the forward pass applies ReLU where the handout's network returns it as it is \(the logits\)/,
+    },
+    {
+      fixture: 'bug-build-mlp-n-layers-off-by-one',
+      fails: { 'build-mlp': ['computes-784-1-64-10', 'computes-784-3-32-10', 'parameters-784-1-64-10', 'parameters-784-3-32-10'] },
+      says: /^build_mlp\(784, 3, 32, 10\) \(defined in cell 3, which ran\): its forward pass calls 3 Linear layers \(.*\); the handout's network has 4/,
+    },
+  ];
+
+  it.each(MISTAKES)('$fixture fails $fails, losing their share, saying what differs', async ({ fixture, fails, says }) => {
     const report = await grade({ assignment, submission: path.join(dir, `${fixture}.ipynb`) });
-    expect(failures(report)).toEqual(fails.length ? { autoencoder: fails } : {});
-    expect(report.score).toBeCloseTo(check.points * (1 - fails.length / aspects(check)), 6);
-    for (const p of report.problems) for (const c of p.checks) if (c.result.failure) expect(c.result.failure.message).toContain('Autoencoder (defined in cell 5, which ran)');
-    expect(report.execution!.cells.filter((c) => c.status === 'raised').map((c) => c.cell)).toEqual([3, 7]);
+    expect(failures(report)).toEqual(fails);
+    expect(report.score).toBeCloseTo(total(assignment) - lost(assignment, fails), 6);
+    if (says) expect(messagesOf(report).some((m) => says.test(m)), messagesOf(report).join('\n')).toBe(true);
+    expect(report.execution!.cells.filter((c) => c.status === 'raised').map((c) => c.cell)).toEqual([5, 9]);
+  });
+});
+
+describe('seed 000 executed: BloodMLP and InitMLP through their own interface, Q5.2\'s figure', () => {
+  const seed000 = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-000.yaml'));
+  // The execute: checks, and Q5.1's initialize_weights that InitMLP is built from (problem 6's package and the
+  // written answers are graded on their own fixtures).
+  const assignment: Assignment = { ...seed000, problems: seed000.problems.filter((p) => p.id === 'init-schemes'), questions: [] };
+  const dir = path.join(root, 'fixtures', 'submissions', 'seed-000-executed');
+
+  it('the handout-faithful notebook: full marks, every cell run on the stand-ins for torchvision and medmnist', async () => {
+    const report = await grade({ assignment, submission: path.join(dir, 'correct.ipynb') });
+    expect(failures(report)).toEqual({});
+    expect(report.score).toBe(total(assignment) + assignment.problems.reduce((s, p) => s + p.points, 0));
+    expect(report.execution?.cells.filter((c) => c.status !== 'ran')).toEqual([]);
+    expect(report.execution?.served).toEqual(expect.arrayContaining(['torchvision', 'medmnist']));
+    expect(report.loadErrors).toEqual([]);
+  });
+
+  // Written by fixtures/submissions/seed-000-executed/make_fixtures.py: the correct notebook with one mistake each.
+  // BloodMLP is defined in cell 8, InitMLP in cell 19.
+  const executedOnly: Assignment = { ...assignment, problems: [] };
+  const MISTAKES: readonly { fixture: string; fails: Record<string, string[]>; says: RegExp }[] = [
+    {
+      fixture: 'bug-bloodmlp-missing-relu',
+      fails: { 'blood-mlp': ['computes'] },
+      says: /^BloodMLP \(defined in cell 8, which ran\): between Linear 2 \(256 -> 128\) and Linear 3 the forward pass applies nothing where the handout's network applies ReLU: Linear 3's input\[\d+, \d+\] is -/,
+    },
+    { fixture: 'bug-bloodmlp-softmax', fails: { 'blood-mlp': ['computes'] }, says: /after the last Linear \(128 -> 8\) the forward pass applies Softmax where the handout's network returns it as it is \(the logits\)/ },
+    { fixture: 'bug-bloodmlp-hidden-width', fails: { 'blood-mlp': ['layers', 'parameters'] }, says: /^BloodMLP \(defined in cell 8, which ran\) has the layers Flatten\(\), Linear\(2352, 512\)/ },
+    {
+      fixture: 'bug-initmlp-ignores-init-method',
+      fails: { 'init-mlp': ['weights-he', 'weights-small-random', 'weights-zero'] },
+      says: /^InitMLP\('zero'\) \(defined in cell 19, which ran\): Linear 1 \(784 -> 256\)'s weights are not all zero/,
+    },
+    {
+      fixture: 'bug-initmlp-he-fan-out',
+      fails: { 'init-mlp': ['weights-he'] },
+      says: /^InitMLP\('he'\) \(defined in cell 19, which ran\): the 200704 weights of Linear 1 \(784 -> 256\) \(fan_in 784, fan_out 256\) are not N\(0, 2\/fan_in\)/,
+    },
+    {
+      fixture: 'bug-initmlp-weights-not-transposed',
+      fails: {
+        'init-mlp': ['computes-he-activation-relu', 'computes-xavier', 'forward', 'weights-he', 'weights-small-random', 'weights-xavier', 'weights-zero'],
+        // The statistics cell runs the networks: it raises, and the figure is never drawn.
+        'statistics-figure': ['figure'],
+      },
+      says: /Linear 1 \(784 -> 256\)'s weight has shape \(784, 256\); torch's layout is \(out_features, in_features\) = \(256, 784\)/,
+    },
+    { fixture: 'bug-initmlp-biases-not-zeroed', fails: { 'init-mlp': ['biases'] }, says: /^InitMLP\('zero'\) \(defined in cell 19, which ran\): Linear 1 \(784 -> 256\)'s bias is not zero.* \(likewise InitMLP\('small_random'\)/ },
+    {
+      fixture: 'bug-initmlp-ignores-activation',
+      fails: { 'init-mlp': ['computes-he-activation-relu'] },
+      says: /^InitMLP\('he', activation='relu'\) \(defined in cell 19, which ran\): between Linear 1 \(784 -> 256\) and Linear 2 the forward pass applies Tanh where the handout's network applies ReLU/,
+    },
+  ];
+
+  it('has a fixture for each mistake its make_fixtures.py writes', () => {
+    const written = readdirSync(dir).filter((f) => f.startsWith('bug-')).map((f) => path.basename(f, '.ipynb'));
+    expect(written.sort()).toEqual(MISTAKES.map((m) => m.fixture).sort());
+  });
+
+  it.each(MISTAKES)('$fixture fails $fails, losing their share, saying what differs', async ({ fixture, fails, says }) => {
+    const report = await grade({ assignment: executedOnly, submission: path.join(dir, `${fixture}.ipynb`) });
+    expect(failures(report)).toEqual(fails);
+    expect(report.score).toBeCloseTo(total(executedOnly) - lost(executedOnly, fails), 6);
+    expect(messagesOf(report).some((m) => says.test(m)), messagesOf(report).join('\n')).toBe(true);
   });
 });
 
@@ -121,6 +211,22 @@ describe('the total budget', () => {
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every((m) => /was not run|none matches|no cell calls/.test(m))).toBe(true);
     expect(report.score).toBeLessThan(total(seed003));
+  });
+});
+
+describe('a module the grading machine lacks, imported by a cell', () => {
+  it('is stubbed as when the submission loads: the cell runs on, and only the cell that uses it raises, naming it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-missing-'));
+    const cell = (source: string) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: source.split(/(?<=\n)/) });
+    // Nothing the extraction keeps uses medmnist, so only the executed cell imports it.
+    const notebook = { cells: [cell('import numpy as np\nfrom medmnist import INFO\nsplits = 3\n'), cell("flag = INFO['bloodmnist']\n")], metadata: {}, nbformat: 4, nbformat_minor: 5 };
+    writeFileSync(path.join(dir, 'hw.ipynb'), JSON.stringify(notebook));
+    const yaml = 'name: x\nseed: 1\nexecute:\n  checks:\n    - { id: splits, title: t, points: 1, value: splits, expected: 3, tolerance: { rtol: 0, atol: 0, reason: an integer } }\n';
+    const report = await grade({ assignment: parseAssignment(yaml, path.join(dir, 'x.yaml')), submission: path.join(dir, 'hw.ipynb') });
+    expect(failures(report)).toEqual({});
+    expect(report.execution!.cells.map((c) => [c.cell, c.status])).toEqual([[1, 'ran'], [2, 'raised']]);
+    expect(report.execution!.cells[1]!.error?.message).toContain("needs the module 'medmnist', which is not installed where this is graded");
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
@@ -158,6 +264,28 @@ describe('execute: in the assignment', () => {
     expect(() => parseAssignment(`${base}    - { id: a, title: t, points: 1, call: run_test, loss: MSELoss }\n`, 'x.yaml')).toThrow(/run_test is not recorded/);
     expect(() => parseAssignment(`name: x\nseed: 1\nexecute:\n  shims: nowhere.py\n  checks:\n    - { id: a, title: t, points: 1, printed: x }\n`, path.join(root, 'x.yaml'))).toThrow(/stand-ins file nowhere.py is not there/);
     expect(() => parseAssignment(`${base}    - { id: a, title: t, points: 1, printed: "(" }\n`, 'x.yaml')).toThrow(/not a regular expression/);
+  });
+
+  it('a model check built wrong is an assignment error on its file, line and field, before any student is graded', () => {
+    const model = (fields: string) => `name: x\nseed: 1\nexecute:\n  checks:\n    - id: m\n      title: t\n      points: 1\n      model: InitMLP\n${fields}`;
+    const issue = (yaml: string) => {
+      try {
+        parseAssignment(yaml, 'x.yaml');
+      } catch (error) {
+        if (error instanceof AssignmentError) return error.issues.map((i) => `${i.line}: ${i.path}: ${i.message}`);
+        throw error;
+      }
+      return [];
+    };
+    const forward = '      forward: { input: [2, 784] }\n';
+    expect(issue(model(`${forward}      computes: "Linear, Softmax"\n`))).toEqual([`10: execute.checks[0].computes: "Softmax" is not a layer the reference computes; it knows Flatten, Linear, ReLU, Tanh, Sigmoid`]);
+    expect(issue(model(`${forward}      computes: "Linear, Flatten, Linear"\n`))[0]).toMatch(/^10: execute\.checks\[0\]\.computes: Flatten comes before the first Linear/);
+    expect(issue(model('      computes: "Linear, ReLU, Linear"\n'))).toEqual(['9: execute.checks[0].computes: computes needs forward: { input } (the batch the model is run on)']);
+    expect(issue(model('      builds:\n        - { args: [he], weights: he }\n        - { args: [he], weights: kaiming }\n'))[0]).toMatch(/^11: execute\.checks\[0\]\.builds\[1\]\.weights: Invalid option: expected one of "zero"\|/);
+    expect(issue(model('      args: [he]\n      builds:\n        - { args: [xavier], weights: xavier }\n'))).toEqual(['9: execute.checks[0].args: with builds:, give the args of each construction in its build']);
+    expect(issue(model('      biases: zero\n      builds:\n        - { args: [he], biases: zero }\n'))).toEqual(['11: execute.checks[0].builds[0].biases: biases is given for the check and for this build: say it once']);
+    expect(issue(model('      args: [he]\n'))).toEqual([`8: execute.checks[0].model: say what to check of the model: ${JUDGED.join(', ')}`]);
+    expect(issue(model('      args: [he]\n      weights: he\n      kwargs: { 1bad: 2 }\n'))[0]).toMatch(/^11: execute\.checks\[0\]\.kwargs\.1bad: /);
   });
 
   it('layer patterns: * any size, ... any layers, nothing else loose', () => {

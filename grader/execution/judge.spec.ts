@@ -8,8 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { loadAssignment } from '../assignment.ts';
 import { judgeExecution } from './judge.ts';
 import { REFERENCES } from './references.ts';
-import type { ExecutionResult, RecordedCall } from './run.ts';
-import type { CallCheck, ExecutionCheck, ModelCheck, ValueCheck } from './schema.ts';
+import type { ExecutionResult, ModelState, RecordedCall } from './run.ts';
+import type { InitMethod } from '../../reference/init.ts';
+import { parseStack, planOf } from '../../reference/layer-stack.ts';
+import { type Step, float32State } from './float32-model.ts';
+import { type CallCheck, type Construction, type ExecutionCheck, JUDGED, type Judged, type ModelCheck, type ValueCheck, constructionsOf } from './schema.ts';
 
 const assignment = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-003.yaml'));
 const settings = assignment.execute!;
@@ -86,9 +89,10 @@ describe.each(settings.checks.filter((c): c is ValueCheck => 'value' in c).map((
   });
 });
 
+const seedChecks = (file: string) => loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', file)).execute!.checks;
+
 describe('model checks (seed 004 autoencoder)', () => {
-  const seed004 = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-004.yaml'));
-  const check = seed004.execute!.checks.find((c): c is ModelCheck => 'model' in c)!;
+  const check = seedChecks('seed-004.yaml').find((c): c is ModelCheck => 'model' in c && c.id === 'autoencoder')!;
   const forward = check.forward!;
   const good = () => ({
     kind: 'module' as const,
@@ -97,9 +101,10 @@ describe('model checks (seed 004 autoencoder)', () => {
     leaves: concrete(check.layers!),
     parameters: check.parameters!,
     trainable: check.parameters!,
-    forward: { shape: forward.output!, min: forward.range![0], max: forward.range![1], finite: true },
+    forward: { input: forward.input as number[], shape: forward.output!, min: forward.range![0], max: forward.range![1], finite: true },
   });
-  const judge = (model: ExecutionResult['models'][string] | undefined) => judgeOne(check, { ...empty, models: model === undefined ? {} : { [check.model]: model } });
+  const key = constructionsOf(check)[0]!.key;
+  const judge = (model: ExecutionResult['models'][string] | undefined) => judgeOne(check, { ...empty, models: model === undefined ? {} : { [key]: model } });
   const failed = (model: ExecutionResult['models'][string] | undefined) => judge(model).checks.filter((c) => !c.result.passed).map((c) => c.result.check);
 
   it('a model built to satisfy it passes; each change fails its aspect alone', () => {
@@ -108,12 +113,85 @@ describe('model checks (seed 004 autoencoder)', () => {
     expect(failed({ ...good(), parameters: check.parameters! + 1 })).toEqual(['parameters']);
     expect(failed({ ...good(), forward: { ...good().forward, shape: [5, 28, 28] } })).toEqual(['forward']);
     expect(failed({ ...good(), forward: { ...good().forward, max: 1.5 } })).toEqual(['forward']);
-    expect(failed({ ...good(), forward: { shape: forward.output!, min: null, max: null, finite: false } })).toEqual(['forward']);
+    expect(failed({ ...good(), forward: { input: forward.input as number[], shape: forward.output!, min: null, max: null, finite: false } })).toEqual(['forward']);
   });
 
   it('a model that cannot be built, or is not there, fails every aspect, saying why', () => {
     expect(judge({ error: 'TypeError: __init__() missing 1 required positional argument' }).checks.every((c) => c.result.failure?.code === 'raised')).toBe(true);
     expect(judge(undefined).checks.every((c) => c.result.failure?.code === 'missing')).toBe(true);
     expect(judge(undefined).checks[0]!.result.failure?.message).toContain(`${check.model} is not defined after the notebook ran`);
+  });
+});
+
+// Every model check of the seeds, construction by construction: a model built to satisfy each of its aspects (its
+// weights and forward pass synthesized in float32: grader/execution/float32-model.ts) passes; changing one thing of
+// one construction fails exactly the aspect that judges it there (the check's, or the build's own).
+const MODEL_CHECKS = [...seedChecks('seed-000.yaml'), ...seedChecks('seed-004.yaml')].filter((c): c is ModelCheck => 'model' in c);
+
+describe.each(MODEL_CHECKS.map((c) => [c.id, c] as const))('model check %s', (_id, check) => {
+  const constructions = constructionsOf(check);
+  const want = <K extends Judged>(c: Construction, kind: K) => (c.own[kind] ?? check[kind]) as ModelCheck[K];
+  const aspectId = (c: Construction, kind: Judged) => (check[kind] !== undefined ? kind : `${kind}-${c.slug}`);
+  // What a correct model's forward pass applies after each Linear, from what it must compute (ReLU, then the logits).
+  const steps = (c: Construction): Step[] => (want(c, 'computes') ? planOf(parseStack(want(c, 'computes')!)).after.map((fns) => fns[0] ?? 'nothing') : ['ReLU', 'nothing']);
+  const WRONG_STEP: Record<Step, Step> = { ReLU: 'nothing', Tanh: 'Sigmoid', Sigmoid: 'Tanh', nothing: 'Softmax', Softmax: 'nothing', LogSoftmax: 'nothing' };
+  const WRONG_METHOD: Record<string, InitMethod> = { zero: 'he', small_random: 'he', xavier: 'small_random', he: 'small_random' };
+
+  function built(c: Construction, change?: Judged): { report: ExecutionResult['models'][string]; state: ModelState } {
+    const forward = want(c, 'forward');
+    const input = forward ? (typeof forward.input[0] === 'number' ? (forward.input as number[]) : (forward.input as number[][])[0]!) : [4, 10];
+    const output = forward?.output ?? [4, 3];
+    const [min, max] = forward?.range ?? [-1, 1];
+    const stepsOf = steps(c);
+    const method = want(c, 'weights');
+    const state = float32State({
+      sizes: [10, ...stepsOf.slice(1).map(() => 8), 3],
+      steps: change === 'computes' ? [WRONG_STEP[stepsOf[0]!], ...stepsOf.slice(1)] : stepsOf,
+      ...(method ? { method: change === 'weights' ? WRONG_METHOD[method]! : method } : {}),
+      randomBiases: change === 'biases',
+    });
+    const parameters = (want(c, 'parameters') ?? 1) + (change === 'parameters' ? 1 : 0);
+    const report = {
+      kind: 'module' as const,
+      type: check.model,
+      layers: change === 'network' ? 'Nothing()' : concrete(want(c, 'network') ?? 'Model[...]'),
+      leaves: change === 'layers' ? 'Nothing()' : concrete(want(c, 'layers') ?? 'Linear(10, 8)'),
+      parameters,
+      trainable: parameters,
+      forward: { input, shape: change === 'forward' ? [1] : output, min, max, finite: true },
+    };
+    return { report, state };
+  }
+
+  const judgeWith = (changed?: { c: Construction; kind: Judged }) => {
+    const parts = constructions.map((c) => [c.key, built(c, changed?.c === c ? changed.kind : undefined)] as const);
+    const result: ExecutionResult = { ...empty, models: Object.fromEntries(parts.map(([k, b]) => [k, b.report])), states: Object.fromEntries(parts.map(([k, b]) => [k, b.state])) };
+    return judgeOne(check, result).checks.filter((c) => !c.result.passed).map((c) => `${c.result.check}: ${c.result.failure?.message}`);
+  };
+
+  it('a model built to satisfy every aspect passes', () => {
+    expect(judgeWith()).toEqual([]);
+  });
+
+  const readsState = (c: Construction) => (['computes', 'weights', 'biases'] as const).filter((kind) => want(c, kind) !== undefined);
+  it.runIf(constructions.some((c) => readsState(c).length > 0))('a model whose state could not be read fails what needs it, saying why, and nothing else', () => {
+    const c = constructions.find((x) => readsState(x).length > 0)!;
+    const parts = constructions.map((x) => [x.key, built(x)] as const);
+    const result: ExecutionResult = {
+      ...empty,
+      models: Object.fromEntries(parts.map(([k, b]) => [k, b.report])),
+      states: Object.fromEntries(parts.filter(([k]) => k !== c.key).map(([k, b]) => [k, b.state])),
+      stateErrors: { [c.key]: 'a response exceeded 16777216 bytes' },
+    };
+    const failed = judgeOne(check, result).checks.filter((x) => !x.result.passed);
+    expect(failed.map((x) => x.result.check).sort()).toEqual(readsState(c).map((kind) => aspectId(c, kind)).sort());
+    for (const x of failed) expect(x.result.failure?.message).toContain('its weights could not be read (a response exceeded 16777216 bytes)');
+  });
+
+  const changes = constructions.flatMap((c) => JUDGED.filter((kind) => want(c, kind) !== undefined).map((kind) => ({ c, kind, label: `${kind} of ${c.label}` })));
+  it.each(changes)('changing the $label fails that aspect alone', ({ c, kind }) => {
+    const failed = judgeWith({ c, kind });
+    expect(failed.map((f) => f.split(':')[0])).toEqual([aspectId(c, kind)]);
+    expect(failed[0]).toContain(c.label);
   });
 });

@@ -5,11 +5,12 @@
 import type { FailureData, Value } from '../../src/failure.ts';
 import type { CheckResult } from '../../src/runner.ts';
 import { type ScoredProblem, scoreProblem } from '../score.ts';
-import { type Aspect, assigningCells, cellPhrase, fail, troubleSentence } from './aspect.ts';
+import { type Aspect, assigningCells, cellPhrase, fail, layerPattern, troubleSentence } from './aspect.ts';
 import { judgeInitialised } from './judge-init.ts';
+import { judgeModel } from './model.ts';
 import { REFERENCES } from './references.ts';
 import type { Described, ExecutionResult, FigureDescription, ModuleDescription, NotebookCellSource, RecordedCall } from './run.ts';
-import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, ModelCheck, PrintedCheck, ValueCheck } from './schema.ts';
+import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, PrintedCheck, ValueCheck } from './schema.ts';
 
 function flatNumbers(v: unknown): number[] | undefined {
   if (typeof v === 'number') return [v];
@@ -53,25 +54,6 @@ function judgeValue(check: ValueCheck, result: ExecutionResult, sources: readonl
       }),
     },
   ];
-}
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** What `...` stands for where it lies in a list of layers: any layers, or none (with the commas they need). */
-const ELLIPSES: readonly (readonly [string, string, string])[] = [
-  [',...,', '\u0001', ',(?:.*,)?'],
-  ['[...,', '\u0002', '\\[(?:.*,)?'],
-  [',...]', '\u0003', '(?:,.*)?\\]'],
-  ['...', '\u0004', '.*'],
-];
-
-/** A layer pattern as a regular expression: whitespace ignored, `*` any size, `...` any layers (or none). */
-export function layerPattern(pattern: string): RegExp {
-  let text = pattern.replace(/\s+/g, '');
-  for (const [ellipsis, mark] of ELLIPSES) text = text.split(ellipsis).join(mark);
-  let regex = text.split('*').map(escape).join('\\d+');
-  for (const [, mark, meaning] of ELLIPSES) regex = regex.split(mark).join(meaning);
-  return new RegExp(`^${regex}$`);
 }
 
 function networkOf(arg: Described | undefined): ModuleDescription | undefined {
@@ -168,40 +150,6 @@ function sharedLayers(pattern: string | undefined, layers: string | undefined): 
     }
   }
   return shared;
-}
-
-function judgeModel(check: ModelCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
-  const where = cellPhrase(assigningCells(check.model, sources), result.cells);
-  const found = result.models[check.model];
-  const wanted: Aspect[] = [
-    ...(check.network !== undefined ? [{ id: 'network', title: `${check.model}'s layers: ${check.network}` }] : []),
-    ...(check.layers !== undefined ? [{ id: 'layers', title: `${check.model}'s layers in order: ${check.layers}` }] : []),
-    ...(check.parameters !== undefined ? [{ id: 'parameters', title: `${check.model} has ${check.parameters} parameters` }] : []),
-    ...(check.forward !== undefined ? [{ id: 'forward', title: `${check.model} maps a batch of shape [${check.forward.input.join(', ')}] to ${check.forward.output ? `[${check.forward.output.join(', ')}]` : 'an output'}${check.forward.range ? ` in [${check.forward.range.join(', ')}]` : ''}` }] : []),
-  ];
-  if (found === undefined) return wanted.map((a) => ({ ...a, failure: fail('missing', `${check.model} is not defined after the notebook ran (${where})`) }));
-  if ('error' in found) return wanted.map((a) => ({ ...a, failure: fail('raised', `${check.model} (${where}): ${found.error}`) }));
-  const judge = (a: Aspect): Aspect => {
-    const at = `${check.model} (${where})`;
-    if (a.id === 'network' || a.id === 'layers') {
-      const pattern = a.id === 'network' ? check.network! : check.layers!;
-      const text = a.id === 'network' ? found.layers : found.leaves;
-      return layerPattern(pattern).test(text.replace(/\s+/g, '')) ? a : { ...a, failure: fail('value_mismatch', `${at} has the layers ${text}; expected ${pattern} (* is any size, ... any layers)`, { expected: pattern, received: text }) };
-    }
-    if (a.id === 'parameters') return found.parameters === check.parameters ? a : { ...a, failure: fail('value_mismatch', `${at} has ${found.parameters} parameters, expected ${check.parameters}`, { expected: check.parameters!, received: found.parameters }) };
-    const forward = found.forward;
-    const want = check.forward!;
-    if (forward === undefined) return { ...a, failure: fail('raised', `${at}: its forward pass gave nothing`) };
-    if (want.output && (forward.shape.length !== want.output.length || forward.shape.some((d, i) => d !== want.output![i]))) {
-      return { ...a, failure: fail('wrong_shape', `${at} maps [${want.input.join(', ')}] to [${forward.shape.join(', ')}], expected [${want.output.join(', ')}]`, { expected: want.output, received: forward.shape }) };
-    }
-    if (!forward.finite) return { ...a, failure: fail('not_finite', `${at} gives NaN or infinite outputs on inputs in [0, 1)`) };
-    if (want.range && (forward.min! < want.range[0] || forward.max! > want.range[1])) {
-      return { ...a, failure: fail('value_mismatch', `${at}'s outputs span [${forward.min!.toPrecision(4)}, ${forward.max!.toPrecision(4)}], outside [${want.range.join(', ')}]`, { expected: want.range, received: [forward.min, forward.max] }) };
-    }
-    return a;
-  };
-  return wanted.map(judge);
 }
 
 function figureSummary(f: FigureDescription): string {

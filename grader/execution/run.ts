@@ -7,8 +7,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Value } from '../../src/failure.ts';
 import type { ProcessSubject } from '../process-subject.ts';
+import type { NumericTree } from '../../src/tolerance.ts';
 import { assigningCells } from './aspect.ts';
-import type { ExecuteSettings } from './schema.ts';
+import { type Construction, type ExecuteSettings, type ModelCheck, constructionsOf } from './schema.ts';
 
 export interface NotebookCellSource {
   /** 1-based position in the notebook, markdown cells counted. */
@@ -39,13 +40,28 @@ const Module = z.object({
 
 const ModuleDescription = Module.extend({ parts: z.record(z.string(), Module).optional() });
 
-/** A model the notebook left (grader/runners/execute.py's model_report). */
+/** A model the notebook left, as one construction built it (grader/runners/execute.py's model_report). */
 const ModelReport = z.union([
-  Module.extend({ forward: z.object({ shape: z.array(z.number()), min: z.number().nullable(), max: z.number().nullable(), finite: z.boolean() }).optional() }),
+  Module.extend({
+    forward: z
+      .union([z.object({ input: z.array(z.number()), shape: z.array(z.number()), min: z.number().nullable(), max: z.number().nullable(), finite: z.boolean() }), z.object({ error: z.string() })])
+      .optional(),
+  }),
   z.object({ error: z.string() }),
 ]);
 
 const ArrayDescription = z.object({ kind: z.literal('array'), dtype: z.string(), shape: z.array(z.number()), value: z.unknown() });
+
+/** Nested arrays of numbers as the protocol decodes them (NaN and infinities included: a model may compute them). */
+const Tensor = z.custom<NumericTree>((v) => typeof v === 'number' || Array.isArray(v), 'numbers');
+
+/** What a built model holds and did (execute.py's model_state): read only for the checks that need it. */
+const ModelState = z.object({
+  linears: z.array(z.object({ in: z.number().int(), out: z.number().int(), weight: Tensor, bias: Tensor.nullable() })),
+  input: Tensor.nullable(),
+  output: Tensor.nullable(),
+  calls: z.array(z.object({ layer: z.number().int(), input: Tensor, output: Tensor })).nullable(),
+});
 
 const Described = z.union([
   ModuleDescription,
@@ -64,9 +80,14 @@ export const ExecutionResultSchema = z.object({
   calls: z.array(z.object({ helper: z.string(), cell: z.number().int().nullable(), args: z.array(Described), kwargs: z.record(z.string(), Described) })),
   figures: z.array(z.object({ cell: z.number().int(), title: z.string(), axes: z.array(z.object({ title: z.string(), xlabel: z.string(), ylabel: z.string(), lines: z.array(Line) })) })),
   values: z.record(z.string(), Described),
+  /** By construction key (grader/execution/schema.ts constructionsOf). */
   models: z.record(z.string(), ModelReport),
   served: z.array(z.string()),
   seconds: z.number(),
+  /** By construction key, for the constructions judged on their weights or behaviour (filled in by executeCells). */
+  states: z.record(z.string(), ModelState).optional(),
+  /** By construction key, why its state could not be read. */
+  stateErrors: z.record(z.string(), z.string()).optional(),
 });
 
 export type ExecutionResult = z.infer<typeof ExecutionResultSchema>;
@@ -74,6 +95,7 @@ export type CellReport = z.infer<typeof CellReport>;
 export type Described = z.infer<typeof Described>;
 export type ModuleDescription = z.infer<typeof ModuleDescription>;
 export type ModelReport = z.infer<typeof ModelReport>;
+export type ModelState = z.infer<typeof ModelState>;
 export type RecordedCall = ExecutionResult['calls'][number];
 export type FigureDescription = ExecutionResult['figures'][number];
 
@@ -102,8 +124,42 @@ export async function executeCells(
   const values = [...new Set([...settings.checks.flatMap((c) => ('value' in c ? [c.value] : [])), ...initialised])];
   // Initialised values are described as the cells that assign them left them (a training loop may follow).
   const snapshots = Object.fromEntries(initialised.map((name) => [name, assigningCells(name, cells)]));
-  const models = settings.checks.flatMap((c) => ('model' in c ? [{ name: c.model, input: c.forward?.input ?? null }] : []));
+  const requests = settings.checks.flatMap((c) => ('model' in c ? modelRequests(c) : []));
+  const models = requests.map(({ state: _state, ...request }) => request);
   const config = { budget_s: settings.budget_s, cell_budget_s: settings.cell_budget_s, record: settings.record, values, snapshots, models, shims };
   const answer = await subject.callShaped('execute', [cells as unknown as Value, config as unknown as Value], { scope: 'execution' });
-  return ExecutionResultSchema.parse(answer);
+  const result = ExecutionResultSchema.parse(answer);
+  // The weights and Linear calls of each model a check needs them of, one answer per model (each a few MB).
+  // A model whose state cannot be read (its weights past the response limit, the process gone) fails the aspects
+  // that need it, saying why; what the cells left is judged all the same.
+  const states: Record<string, ModelState> = {};
+  const stateErrors: Record<string, string> = {};
+  for (const { key } of requests.filter((r) => r.state)) {
+    const report = result.models[key];
+    if (report === undefined || 'error' in report) continue;
+    try {
+      states[key] = ModelState.parse(await subject.callShaped('model_state', [key], { scope: 'execution' }));
+    } catch (error) {
+      if (subject.infrastructureFailure) throw subject.infrastructureFailure;
+      stateErrors[key] = error instanceof Error ? error.message : String(error);
+    }
+  }
+  return { ...result, states, stateErrors };
+}
+
+/** What execute.py is asked to build and run for a model check: one request per construction. */
+function modelRequests(check: ModelCheck) {
+  const reads = (c: Construction, kind: 'computes' | 'weights' | 'biases') => (c.own[kind] ?? check[kind]) !== undefined;
+  return constructionsOf(check).map((c) => {
+    const input = c.forward?.input;
+    return {
+      key: c.key,
+      name: check.model,
+      // JSON text, so that the arguments reach Python as written (784 an int, not a float64 array).
+      build: c.call ? JSON.stringify(c.call) : null,
+      inputs: input === undefined ? null : typeof input[0] === 'number' ? [input] : input,
+      capture: reads(c, 'computes'),
+      state: reads(c, 'computes') || reads(c, 'weights') || reads(c, 'biases'),
+    };
+  });
 }

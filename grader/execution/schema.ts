@@ -1,10 +1,12 @@
 // What an assignment says about executing a notebook (`execute:`): the time budgets, the course helpers replaced
 // by recording stubs, the staff's stand-ins for course modules and data files, and the checks on what the
-// executed cells leave behind (a top-level value, a recorded helper call, a figure, printed output).
+// executed cells leave behind (a top-level value, a recorded helper call, a model built as the handout builds it,
+// a figure, printed output).
 // Judged by grader/execution/judge.ts; run by grader/execution/run.ts; documented in docs/notebooks.md.
 
 import { z } from 'zod';
 import { INIT_METHODS } from '../../reference/init.ts';
+import { parseStack } from '../../reference/layer-stack.ts';
 
 const Tolerance = z
   .object({ rtol: z.number().nonnegative(), atol: z.number().nonnegative(), reason: z.string().min(1, 'say why this tolerance') })
@@ -46,29 +48,135 @@ const CallCheck = z
   .strict()
   .refine((c) => c.wrapper ?? c.network ?? c.parameters ?? c.loss ?? c.optimizer, { message: 'say what to check of the call: wrapper, network, parameters, loss or optimizer' });
 
+/** A batch shape, or several: the first the model accepts is used ((n, 3, 28, 28), else flattened (n, 2352)). */
+const InputShape = z.array(z.number().int().positive()).min(1);
+
+const Forward = z
+  .object({
+    input: z.union([InputShape, z.array(InputShape).min(1)]),
+    output: z.array(z.number().int().positive()).optional(),
+    range: z.tuple([z.number(), z.number()]).optional(),
+  })
+  .strict();
+
+/** The layers a model's forward pass must compute ("Flatten, Linear, ReLU, Linear"): reference/layer-stack.ts. */
+const Computes = z.string().superRefine((text, ctx) => {
+  try {
+    parseStack(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+/** What a model check can judge of a construction; at the check's level it is judged on every construction. */
+const Judged = {
+  /** The nested layer pattern (`*` any size, `...` any layers). */
+  network: z.string().min(1).optional(),
+  /** The leaf modules in order, nesting left out. */
+  layers: z.string().min(1).optional(),
+  parameters: z.number().int().nonnegative().optional(),
+  /** The model in eval mode on a batch of uniform [0, 1) inputs of `input`: the output's shape, finite, within `range`. */
+  forward: Forward.optional(),
+  /** What the forward pass computes between its own Linear layers, with its own weights, against a float64 reference. */
+  computes: Computes.optional(),
+  /** Each Linear's weight (torch's (out, in): fan_in = in_features) drawn as initialize_weights' method draws. */
+  weights: z.enum(INIT_METHODS).optional(),
+  /** Each Linear's bias all zero. */
+  biases: z.literal('zero').optional(),
+};
+export const JUDGED = ['network', 'layers', 'parameters', 'forward', 'computes', 'weights', 'biases'] as const;
+export type Judged = (typeof JUDGED)[number];
+
+/** The arguments a class or function is called with, as the handout gives them: InitMLP('xavier', activation='tanh'). */
+const Arguments = {
+  args: z.array(z.json()).optional(),
+  kwargs: z.record(z.string().regex(/^[A-Za-z_]\w*$/), z.json()).optional(),
+};
+
+const Build = z.object({ ...Arguments, ...Judged }).strict();
+
 /**
- * A model the notebook leaves: a top-level nn.Module, or a class built with no arguments (seed 004's
- * Autoencoder): its layers (nested `network`, or the flat `layers` of its leaf modules in order), parameter count,
- * and the shape and value range of its output on a batch of uniform [0, 1) inputs of `forward.input`.
+ * A model the notebook leaves: a top-level nn.Module, a class built with no arguments (seed 004's Autoencoder),
+ * or a class or function called with the handout's arguments (`args`, `kwargs`: build_mlp(784, 2, 64, 10)), or
+ * several such constructions (`builds`: InitMLP with each initialisation). What it judges of each construction:
+ * its layers (nested `network`, or the flat `layers` of its leaf modules in order), parameter count, the shape and
+ * value range of its output on a batch of uniform [0, 1) inputs (`forward`), what its forward pass computes with
+ * its own weights (`computes`), its Linear weights' distribution (`weights`) and zero biases (`biases`). Given at
+ * the check's level, an aspect is judged on every construction; given in a build, on that one.
  */
 const ModelCheck = z
-  .object({
-    ...Common,
-    model: z.string().regex(/^[A-Za-z_]\w*$/),
-    network: z.string().min(1).optional(),
-    layers: z.string().min(1).optional(),
-    parameters: z.number().int().nonnegative().optional(),
-    forward: z
-      .object({
-        input: z.array(z.number().int().positive()).min(1),
-        output: z.array(z.number().int().positive()).optional(),
-        range: z.tuple([z.number(), z.number()]).optional(),
-      })
-      .strict()
-      .optional(),
-  })
+  .object({ ...Common, model: z.string().regex(/^[A-Za-z_]\w*$/), ...Arguments, ...Judged, builds: z.array(Build).min(1).optional() })
   .strict()
-  .refine((c) => c.network ?? c.layers ?? c.parameters ?? c.forward, { message: 'say what to check of the model: network, layers, parameters or forward' });
+  .superRefine((c, ctx) => {
+    const builds = c.builds ?? [];
+    for (const key of ['args', 'kwargs'] as const) {
+      if (c.builds !== undefined && c[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `with builds:, give the ${key} of each construction in its build` });
+    }
+    builds.forEach((b, i) => {
+      for (const key of JUDGED) if (b[key] !== undefined && c[key] !== undefined) ctx.addIssue({ code: 'custom', path: ['builds', i, key], message: `${key} is given for the check and for this build: say it once` });
+    });
+    const judged = (key: Judged) => c[key] !== undefined || builds.some((b) => b[key] !== undefined);
+    if (!JUDGED.some(judged)) ctx.addIssue({ code: 'custom', path: ['model'], message: `say what to check of the model: ${JUDGED.join(', ')}` });
+    // computes runs the model: each construction it judges needs a batch to run on.
+    const constructions = builds.length > 0 ? builds : [c];
+    constructions.forEach((b, i) => {
+      if ((b.computes ?? c.computes) !== undefined && (b.forward ?? c.forward) === undefined) {
+        ctx.addIssue({ code: 'custom', path: c.builds ? ['builds', i, 'computes'] : ['computes'], message: 'computes needs forward: { input } (the batch the model is run on)' });
+      }
+    });
+  });
+
+type Build = z.infer<typeof Build>;
+type Json = z.infer<ReturnType<typeof z.json>>;
+
+/** A JSON value as Python writes it: 'xavier', 784, True, None, [1, 2], {'a': 1}. */
+function pythonRepr(v: Json): string {
+  if (v === null) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return `[${v.map(pythonRepr).join(', ')}]`;
+  return `{${Object.entries(v).map(([k, x]) => `'${k}': ${pythonRepr(x)}`).join(', ')}}`;
+}
+
+/** One construction of a model check: how it is built, what is judged of it alone, and its key in the execution's answer. */
+export interface Construction {
+  readonly key: string;
+  /** As the notebook would write it: InitMLP('he', activation='relu'); the bare name when nothing is passed. */
+  readonly label: string;
+  /** Its arguments as a word for its own aspects' ids (weights-he, computes-784-3-32-10): the build's number when it has none. */
+  readonly slug: string;
+  /** The arguments given (none: a module is taken as it is, a class is called with none). */
+  readonly call?: { readonly args: readonly Json[]; readonly kwargs: Readonly<Record<string, Json>> };
+  /** What this construction alone is judged on (a build's own aspects). */
+  readonly own: Partial<Pick<Build, Judged>>;
+  /** What its forward pass runs on and computes: its own, else the check's. */
+  readonly forward?: z.infer<typeof Forward>;
+  readonly computes?: string;
+}
+
+export function constructionsOf(check: ModelCheck): Construction[] {
+  const builds: Build[] = check.builds ?? [{ ...(check.args ? { args: check.args } : {}), ...(check.kwargs ? { kwargs: check.kwargs } : {}) }];
+  const texts = builds.map((b) => [...(b.args ?? []).map(pythonRepr), ...Object.entries(b.kwargs ?? {}).map(([k, v]) => `${k}=${pythonRepr(v)}`)].join(', '));
+  const words = texts.map((t) => t.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-+|-+$/g, ''));
+  return builds.map((b, i) => {
+    const called = b.args !== undefined || b.kwargs !== undefined;
+    const own = Object.fromEntries(JUDGED.filter((k) => b[k] !== undefined).map((k) => [k, b[k]]));
+    const forward = b.forward ?? check.forward;
+    const computes = b.computes ?? check.computes;
+    const slug = words[i]!;
+    return {
+      key: `${check.id}#${i + 1}`,
+      label: called ? `${check.model}(${texts[i]})` : check.model,
+      // Two builds whose arguments read alike (or none) are told apart by their number.
+      slug: slug === '' || words.indexOf(slug) !== words.lastIndexOf(slug) ? String(i + 1) : slug,
+      ...(called ? { call: { args: b.args ?? [], kwargs: b.kwargs ?? {} } } : {}),
+      own,
+      ...(forward ? { forward } : {}),
+      ...(computes ? { computes } : {}),
+    };
+  });
+}
 
 /** A figure the cells drew: its number of subplots and lines per subplot, and titles where the handout asks. */
 const FigureCheck = z
@@ -107,8 +215,21 @@ const InitialisedCheck = z
 /** What some cell printed, matched against a regular expression. */
 const PrintedCheck = z.object({ ...Common, printed: z.string().min(1) }).strict();
 
-export const ExecutionCheck = z.union([ValueCheck, CallCheck, ModelCheck, FigureCheck, PrintedCheck, InitialisedCheck]);
-export type ExecutionCheck = z.infer<typeof ExecutionCheck>;
+const CHECK_KINDS = { value: ValueCheck, call: CallCheck, model: ModelCheck, figure: FigureCheck, printed: PrintedCheck, initialised: InitialisedCheck } as const;
+export type ExecutionCheck = z.infer<(typeof CHECK_KINDS)[keyof typeof CHECK_KINDS]>;
+
+/** A check is parsed as the kind its key names, so that a mistake in it is reported on its field, not as "Invalid input". */
+export const ExecutionCheck = z.unknown().transform((v, ctx): ExecutionCheck => {
+  const kind = typeof v === 'object' && v !== null ? (Object.keys(CHECK_KINDS) as (keyof typeof CHECK_KINDS)[]).find((k) => k in v) : undefined;
+  if (kind === undefined) {
+    ctx.addIssue({ code: 'custom', message: `say what the check looks at: one of ${Object.keys(CHECK_KINDS).join(', ')}` });
+    return z.NEVER;
+  }
+  const parsed = CHECK_KINDS[kind].safeParse(v);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
 export type ValueCheck = z.infer<typeof ValueCheck>;
 export type CallCheck = z.infer<typeof CallCheck>;
 export type ModelCheck = z.infer<typeof ModelCheck>;

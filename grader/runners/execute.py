@@ -6,8 +6,12 @@ execute.py could shadow it) and reached as the call `execute(cells, config)` wit
 
 - cells: [{"cell": position in the notebook (markdown counted), "source": str}], code cells only, in order;
 - config: {"budget_s", "cell_budget_s", "record": [helper names], "values": [names], "snapshots": {name: [cells]}
-  (a value described as the last of those cells left it), "shims": Python source or None, "folder": the
-  submission's folder}.
+  (a value described as the last of those cells left it), "models": [{"key", "name", "build": JSON text of
+  {"args", "kwargs"} or None, "inputs": [batch shapes] or None, "capture": bool}], "shims": Python source or None,
+  "folder": the submission's folder}.
+
+A second call, `model_state(key)`, answers with what a model built for the checks holds and did (its Linear weights
+and biases, the batch, the output, the Linear calls of its forward pass): one answer per model, each a few MB.
 
 Each cell runs with its shell and magic lines replaced by `pass` (notebook.py's strip_magics: `!pip install`
 never runs), cells under a cell magic other than %%time/%%capture skipped, under a per-cell time budget
@@ -24,6 +28,7 @@ The answer is plain data; the grader (grader/execution/) judges it against the a
 import contextlib
 import importlib.util
 import io
+import json
 import math
 import os
 import re
@@ -383,36 +388,101 @@ def execute(cells, config, session):
         elif name in module.__dict__ and not isinstance(module.__dict__[name], Recorder):
             values[name] = describe(module.__dict__[name])
     models = {}
+    session.built_models = {}
     for request in config.get("models", []):
         if request["name"] in module.__dict__:
-            models[request["name"]] = model_report(module.__dict__[request["name"]], request.get("input"), cell_budget)
+            models[request["key"]] = model_report(module.__dict__[request["name"]], request, cell_budget, session.built_models)
     return {"cells": report, "calls": log, "figures": figures, "values": values, "models": models, "served": served,
             "seconds": round(time.monotonic() - started, 3)}
 
 
-def model_report(obj, input_shape, budget):
-    """A model the notebook left: a module, or a class built with no arguments; its layers, parameters, and the
-    shape and range of its output on a batch of uniform [0, 1) inputs (image-like) of `input_shape`."""
+CALLS_CAP = 64  # Linear calls recorded per forward pass (a network of a handful; a loop over one layer stops here)
+
+
+def build(obj, request):
+    """The model of a request: called with the assignment's arguments (sent as JSON text, so 784 stays an int), a
+    class called with none, or a module as it is."""
+    if request.get("build") is not None:
+        spec = json.loads(request["build"])
+        return obj(*spec["args"], **spec["kwargs"])
+    return obj() if isinstance(obj, type) else obj
+
+
+def linear_modules(model):
     torch = _torch()
+    seen, found = set(), []
+    for m in model.modules():
+        if isinstance(m, torch.nn.Linear) and id(m) not in seen:
+            seen.add(id(m))
+            found.append(m)
+    return found
+
+
+def run_forward(model, shapes, capture):
+    """The model in eval mode on a batch of uniform [0, 1) inputs of the first shape it accepts; with `capture`,
+    each call of its Linear modules (which one, its input and output) in the order the forward pass makes them."""
+    torch = _torch()
+    linears = linear_modules(model)
+    index = {id(m): i for i, m in enumerate(linears)}
+    calls = []
+
+    def hook(module, inputs, output):
+        if len(calls) < CALLS_CAP and inputs and isinstance(inputs[0], torch.Tensor) and isinstance(output, torch.Tensor):
+            calls.append({"layer": index[id(module)], "input": inputs[0].detach().cpu().double().numpy(),
+                          "output": output.detach().cpu().double().numpy()})
+    handles = [m.register_forward_hook(hook) for m in linears] if capture else []
+    failures = []
+    # The batch in the model's own precision (a model turned .double() takes float64 inputs).
+    dtype = next((p.dtype for p in model.parameters() if p.is_floating_point()), torch.float32)
+    try:
+        model.eval()
+        for shape in shapes:
+            shape = [int(d) for d in shape]
+            x = torch.rand(*shape, generator=torch.Generator().manual_seed(0)).to(dtype)
+            del calls[:]
+            try:
+                with torch.no_grad():
+                    out = model(x)
+            except CellTimeout:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the next shape, or the forward aspect fails with this
+                failures.append(f"on a batch of shape {shape}: {type(exc).__name__}: {exc}"[:300])
+                continue
+            if isinstance(out, (tuple, list)) and out:
+                out = out[0]  # (logits, hidden activations), as the seed's InitMLP returns
+            if not isinstance(out, torch.Tensor):
+                return {"error": f"its forward pass returned a {type(out).__name__}, not a tensor"}, None
+            out = out.detach().cpu().double()
+            finite = bool(torch.isfinite(out).all())
+            described = {"input": shape, "shape": list(out.shape), "min": float(out.min()) if finite and out.numel() else None,
+                         "max": float(out.max()) if finite and out.numel() else None, "finite": finite}
+            return described, {"input": x.double().numpy(), "output": out.numpy(), "calls": list(calls)}
+        return {"error": "; ".join(failures)}, None
+    finally:
+        for h in handles:
+            h.remove()
+
+
+def model_report(obj, request, budget, built):
+    """A model the notebook left, built as the request says: its layers, parameters, and the shape and range of
+    its output on a batch of uniform [0, 1) inputs (the first of the request's shapes it accepts). The instance
+    and what its forward pass did are kept in `built` for model_state (the weights and Linear calls, by key)."""
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     try:
         _arm(budget)
         try:
-            model = obj() if isinstance(obj, type) else obj
+            model = build(obj, request)
             if not is_module(model):
-                return {"error": f"{type(model).__name__} is not a torch nn.Module"}
+                if model is obj and callable(obj):
+                    return {"error": "it is a function, and the assignment gives no arguments to call it with"}
+                return {"error": f"it is a {type(model).__name__}, not a torch nn.Module"}
             report = describe_module(model)
-            if input_shape is not None:
-                input_shape = [int(d) for d in input_shape]  # arrives as a numpy array (the harness decodes lists)
-                model.eval()
-                with torch.no_grad():
-                    out = model(torch.rand(*input_shape, generator=torch.Generator().manual_seed(0)))
-                if isinstance(out, (tuple, list)):
-                    out = out[0]
-                out = out.detach().double()
-                finite = bool(torch.isfinite(out).all())
-                report["forward"] = {"shape": list(out.shape), "min": float(out.min()) if finite else None,
-                                     "max": float(out.max()) if finite else None, "finite": finite}
+            kept = {"model": model}
+            inputs = request.get("inputs")  # the shapes arrive as a numpy array (the harness decodes numeric lists)
+            if inputs is not None and len(inputs) > 0:
+                report["forward"], ran = run_forward(model, inputs, bool(request.get("capture")))
+                kept.update(ran or {})
+            built[request["key"]] = kept
             return report
         finally:
             _disarm()
@@ -422,3 +492,15 @@ def model_report(obj, input_shape, budget):
         return {"error": f"{type(exc).__name__}: {exc}"[:500]}
     finally:
         signal.signal(signal.SIGALRM, previous)
+
+
+def model_state(key, session):
+    """What a built model holds and did, for the grader's float64 reference (grader/execution/behaviour.ts) and its
+    weight statistics: each Linear's weight (torch's (out, in)) and bias in float64, the batch, the output and the
+    Linear calls of its forward pass. One request per model: a 2352-256-128-8 network's weights alone are 5 MB."""
+    kept = getattr(session, "built_models", {}).get(key)
+    if kept is None:
+        raise KeyError(f"no model was built for {key}")
+    linears = [{"in": int(m.in_features), "out": int(m.out_features), "weight": m.weight.detach().cpu().double().numpy(),
+                "bias": None if m.bias is None else m.bias.detach().cpu().double().numpy()} for m in linear_modules(kept["model"])]
+    return {"linears": linears, "input": kept.get("input"), "output": kept.get("output"), "calls": kept.get("calls")}
