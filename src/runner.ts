@@ -259,6 +259,9 @@ export async function runProblem(problem: Problem, subject: Subject, options: Pr
   const checks: CheckResult[] = [];
   for (const check of problem.checks) {
     if (options.only && !options.only.includes(check.id)) continue;
+    // A subject in this process answers in microtasks only: without a turn of the event loop between checks, a
+    // long suite starves timers and I/O (a test worker's messages to its runner time out after 60 s).
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const override = options.overrides?.[check.id];
     const numRuns = options.runs?.[check.id] ?? options.numRuns;
     const result = await runCheck(problem.id, check, subject, {
