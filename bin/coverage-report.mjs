@@ -15,11 +15,11 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const inProcessFile = path.join(root, 'coverage', 'coverage-final.json');
 const childrenDir = path.join(root, 'coverage', 'children');
 
-/** Lines covered, by room; the threshold each room is held to (percent of its lines). */
+/** Lines covered, by room; the threshold each room is held to (percent of its lines; grader/ measured at 97% on 2026-12-06). */
 const ROOMS = [
   { room: 'src', threshold: 90 },
   { room: 'reference', threshold: 90 },
-  { room: 'grader', threshold: 85 },
+  { room: 'grader', threshold: 94 },
 ];
 
 if (!existsSync(inProcessFile)) {
