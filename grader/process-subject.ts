@@ -6,6 +6,7 @@
 // from the moment the call before it was answered.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Value } from '../src/failure.ts';
@@ -74,7 +75,12 @@ export class ProcessSubject implements Subject {
   private pending = new Map<number, Pending>();
   /** Instances in the current child (a restart loses them). */
   private live = new Set<number>();
-  private nextId = 1;
+  /**
+   * Every request id sent so far. Ids are random, not sequential: a child that forges answers for ids it has not
+   * been sent yet (sequential ones are predictable) could otherwise pre-answer a later call, or break the channel
+   * at a later problem's first call, depending on when the grader reads its pipe.
+   */
+  private readonly issued = new Set<number>();
   private restarts = -1;
   /** `restarts` when the current problem began (see renewRestartBudget). */
   private restartsBefore = 0;
@@ -278,7 +284,7 @@ export class ProcessSubject implements Subject {
     // the child is on (a later call of the batch, or one answered already) was forged by the submission, and
     // the channel can no longer be trusted. An answer for a call never made is ignored.
     if (message.id !== this.inflight[0]) {
-      if (Number.isInteger(message.id) && message.id > 0 && message.id < this.nextId) {
+      if (this.issued.has(message.id)) {
         this.kill(child, new SubjectError('crashed', 'the submission corrupted the protocol channel (an answer out of turn)'));
       }
       return;
@@ -401,7 +407,10 @@ export class ProcessSubject implements Subject {
       await this.respawn;
       if (!this.child) throw this.lastDeath ?? new SubjectError('crashed', 'the submission could not be restarted');
     }
-    const id = this.nextId++;
+    let id: number;
+    do id = randomInt(1, 2 ** 47);
+    while (this.issued.has(id));
+    this.issued.add(id);
     this.calls++;
     const answer = new Promise<Value>((resolve, reject) => this.pending.set(id, { call, resolve, reject }));
     this.outbox.push({ id, line: JSON.stringify({ id, ...message }) });
