@@ -3,7 +3,7 @@
 // (docs/mutation.md): every validation of losses.ts and mlp.ts could be emptied without a test failing.
 
 import { describe, expect, it } from 'vitest';
-import { backprop, bce, bceGrad, crossEntropy, feedForward, mse, mseGrad } from '../../reference/index.ts';
+import { backprop, bce, bceGrad, crossEntropy, feedForward, feedForwardSample, mse, mseGrad, trainOneSample } from '../../reference/index.ts';
 
 const W = [[1, 0], [0, 1], [1, 1]]; // (3, 2): 3 inputs, 2 classes
 const b = [0, 0];
@@ -19,6 +19,7 @@ describe('the loss references', () => {
     ['cross_entropy label = k', () => crossEntropy([[1, 2]], [2]), /^labels must be integers in \[0, 2\)/],
     ['cross_entropy label -1', () => crossEntropy([[1, 2]], [-1]), /^labels must be integers in \[0, 2\)/],
     ['cross_entropy label 0.5', () => crossEntropy([[1, 2]], [0.5]), /^labels must be integers in \[0, 2\)/],
+    ['cross_entropy one bad label among good ones', () => crossEntropy([[1, 2], [1, 2]], [0, 2]), /^labels must be integers in \[0, 2\)/],
   ])('%s', (_, call, message) => {
     expect(call).toThrow(message);
   });
@@ -48,5 +49,17 @@ describe('the MLP references', () => {
   it('accepts the largest class index, width - 1', () => {
     const [loss] = feedForward([W], [b], x, 1);
     expect(loss).toBeGreaterThan(0);
+  });
+});
+
+describe("seed 002's sample functions", () => {
+  it('the guess is the first of tied logits, as np.argmax takes it', () => {
+    // Zero weights: every logit is its bias; classes 1 and 2 tie for the largest.
+    const zero = [[0, 0, 0], [0, 0, 0]];
+    expect(feedForwardSample([zero], [[0, 5, 5]], [1, 1], 0)[1]).toEqual([0, 1, 0]);
+  });
+
+  it('names a learning rate that is not a finite number', () => {
+    expect(() => trainOneSample([W], [b], x, 0, Number.NaN)).toThrow(/^learning_rate must be a finite number, got NaN/);
   });
 });
