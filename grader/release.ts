@@ -20,8 +20,11 @@ export const RELEASE_README = 'README.md';
 /** Problems with at least one check students see. */
 const visibleProblems = (assignment: Assignment) => assignment.problems.filter((p) => p.visibility === 'visible' || Object.values(p.checks).some((c) => c.visibility === 'visible'));
 
-/** A visible executed check students may run: not one whose expected value is a number of the staff's. */
-const releasable = (c: ExecutionCheck) => c.visibility === 'visible' && !('value' in c && !(typeof c.expected === 'object' && !Array.isArray(c.expected)));
+/** A value check whose expected value is written in the assignment (a number or a list): that is the answer. */
+const carriesAnswer = (c: ExecutionCheck) => 'value' in c && (typeof c.expected === 'number' || Array.isArray(c.expected));
+
+/** A visible executed check students may run. */
+const releasable = (c: ExecutionCheck) => c.visibility === 'visible' && !carriesAnswer(c);
 
 /** The execute: section of the release: its budgets, recorded helpers and stand-ins, and the releasable checks. */
 function releasedExecution(execute: ExecuteSettings | undefined): Record<string, unknown> | undefined {
