@@ -1,6 +1,6 @@
 // The GitHub Classroom workflow: `gradecheck workflow` writes a workflow whose steps use real actions and
 // real commands, and whose gradecheck steps, run as a runner runs them (bash -eo pipefail, in their
-// working-directory, GITHUB_WORKSPACE, GITHUB_OUTPUT and RUNNER_TEMP set, npx offline, the gradecheck checkout
+// working-directory, GITHUB_WORKSPACE, GITHUB_OUTPUT and RUNNER_TEMP set, npm offline, the gradecheck checkout
 // being this one), pass a correct submission with full points and fail one with a mistake, naming it; the
 // Classroom reporter's part is played by decoding the result it would read and summing the points as it does.
 
@@ -80,7 +80,7 @@ describe('gradecheck workflow (GitHub Classroom)', () => {
     expect(steps[1]?.with).toMatchObject({ repository: 'course/gradecheck', ref: 'v0.1.0', path: GRADECHECK_CHECKOUT });
     expect(steps[2]?.with?.['node-version']).toBe(20);
     expect(steps.some((s) => /apt-get install .*python3-numpy python3-torch/.test(s.run ?? ''))).toBe(true);
-    const check = steps.filter((s) => s.run?.includes('npx gradecheck check'));
+    const check = steps.filter((s) => s.run?.includes('node bin/gradecheck.mjs check'));
     expect(check).toHaveLength(1);
     expect(check[0]?.run).toContain('$GITHUB_WORKSPACE/src/hw1.py');
     // The student release, not the staff assignment; and no secret.
@@ -93,7 +93,7 @@ describe('gradecheck workflow (GitHub Classroom)', () => {
     const buggy = studentRepo('bug-missing-inv-tau.py');
     const [pass, fail] = await Promise.all([runSteps(correct.dir, correct.workflow.jobs.check.steps), runSteps(buggy.dir, buggy.workflow.jobs.check.steps)]);
     // Not graded is neither a pass nor a fail: say why (the steps' output) rather than compare points.
-    for (const { results, stdout, stderr } of [pass, fail]) expect(results.status, `${stdout}\n${stderr}`).not.toBe('error');
+    for (const { results, stdout, stderr } of [pass, fail]) expect(results.status, `${results.tests.map((t) => t.message).join('\n')}\n${stdout}\n${stderr}`).not.toBe('error');
     expect(pass.code).toBe(0);
     expect(pass.results.max_score).toBe(5);
     expect(pass.points).toBe(5);

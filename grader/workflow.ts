@@ -59,8 +59,10 @@ export function classroomWorkflow(options: WorkflowOptions): string {
       name: `Check ${posix(options.submission)} (the public checks)`,
       id: CLASSROOM_RUNNER,
       'working-directory': GRADECHECK_CHECKOUT,
+      // node, not npx: npx installs the checkout into its own cache and runs its `prepare` (a rebuild of dist/) at
+      // every start, which is slow and, beside another gradecheck of the same checkout, removes the build it runs.
       run: [
-        `npx gradecheck check "$GITHUB_WORKSPACE/${posix(options.submission)}" --assignment "$GITHUB_WORKSPACE/${posix(WORKFLOW_ASSIGNMENT)}" --classroom "$RUNNER_TEMP/gradecheck-result" || true`,
+        `node bin/gradecheck.mjs check "$GITHUB_WORKSPACE/${posix(options.submission)}" --assignment "$GITHUB_WORKSPACE/${posix(WORKFLOW_ASSIGNMENT)}" --classroom "$RUNNER_TEMP/gradecheck-result" || true`,
         // A check killed before it wrote (out of memory, the job's timeout) still reports, as an error.
         `test -s "$RUNNER_TEMP/gradecheck-result" || echo '${encodeClassroom(classroomError("gradecheck stopped before writing a result; this step's log says why", 0))}' > "$RUNNER_TEMP/gradecheck-result"`,
         'echo "result=$(cat "$RUNNER_TEMP/gradecheck-result")" >> "$GITHUB_OUTPUT"',
