@@ -140,6 +140,8 @@ interface ReplayOptions {
 async function replay(options: ReplayOptions): Promise<number> {
   const { known, problems, runCheck, diagnose, referenceSubject, mistakeSubject, variantsOf, formatCheckResult } = await suites();
   const assignment = options.assignment === undefined ? undefined : await loadAssignmentFile(options.assignment);
+  const executed = assignment?.execute?.checks.find((c) => c.id === options.problem);
+  if (assignment && executed) return replayExecuted(assignment, executed.id, options);
   const settings = assignment?.problems.find((p) => p.id === options.problem);
   if (assignment && !settings) throw new InvalidArgumentError(`${options.assignment} grades no problem "${options.problem}"; its problems: ${assignment.problems.map((p) => p.id).join(', ')}`);
   const { acceptedDefinitions, problemOf } = await import('./assignment.ts');
@@ -173,6 +175,28 @@ async function replay(options: ReplayOptions): Promise<number> {
     await student?.close();
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Replays a check of the executed notebook: the notebook executed again as `grade` executes it, with that one
+ * execute: check (its cases are the notebook's own, so the seed changes nothing), and the check's result printed.
+ */
+async function replayExecuted(assignment: Assignment, id: string, options: ReplayOptions): Promise<number> {
+  if (options.submission === undefined) throw new InvalidArgumentError(`${id} is a check of the executed notebook: give the --submission to execute`);
+  requireSubmissionPath('--submission', options.submission);
+  const execute = assignment.execute!;
+  const [{ grade }, { formatCheckResult }] = await Promise.all([import('./grade.ts'), import('../src/format.ts')]);
+  const only = { ...assignment, problems: [], questions: [], execute: { ...execute, checks: execute.checks.filter((c) => c.id === id) } };
+  const report = await grade({ assignment: only, submission: options.submission });
+  if (report.ungradable) {
+    write(`replay: not graded: ${report.ungradable}`);
+    return EXIT.ungradable;
+  }
+  const checks = report.problems.find((p) => p.id === id)?.checks ?? [];
+  const check = checks.find((c) => c.result.check === options.check);
+  if (!check) throw new InvalidArgumentError(`${id} has no check "${options.check}"; its checks: ${checks.map((c) => c.result.check).join(', ')}`);
+  write(formatCheckResult(check.result, { submission: options.submission, assignment: assignment.file }));
+  return check.result.passed ? EXIT.ok : EXIT.failed;
 }
 
 /** The submission's process for a replay: staged and started as `grade` does with the assignment. */

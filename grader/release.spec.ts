@@ -10,7 +10,8 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { loadAssignment } from './assignment.ts';
 import { EXIT, main } from './cli.ts';
 import { grade } from './grade.ts';
-import { RELEASE_ANSWERS, RELEASE_ASSIGNMENT, writeRelease } from './release.ts';
+import { RELEASE_ANSWERS, RELEASE_ASSIGNMENT } from './release-layout.ts';
+import { writeRelease } from './release.ts';
 
 const root = path.join(import.meta.dirname, '..');
 /** The assignments with code to check locally (a questions-only one has nothing to release: see below). */

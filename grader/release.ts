@@ -12,10 +12,7 @@ import { hashSeed } from '../src/rng.ts';
 import { type Assignment, AssignmentError, adapterPath } from './assignment.ts';
 import type { ExecuteSettings, ExecutionCheck } from './execution/schema.ts';
 import { writeAtomic } from './write.ts';
-
-export const RELEASE_ASSIGNMENT = 'assignment.yaml';
-export const RELEASE_ANSWERS = 'answers.yaml';
-export const RELEASE_README = 'README.md';
+import { RELEASE_ANSWERS, RELEASE_ASSIGNMENT, RELEASE_README } from './release-layout.ts';
 
 /** Problems with at least one check students see. */
 const visibleProblems = (assignment: Assignment) => assignment.problems.filter((p) => p.visibility === 'visible' || Object.values(p.checks).some((c) => c.visibility === 'visible'));

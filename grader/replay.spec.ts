@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { loadAssignment } from './assignment.ts';
 import { EXIT } from './cli.ts';
 import { grade } from './grade.ts';
+import { toGradescope } from './render/gradescope.ts';
+import { reportMarkdown } from './render/markdown.ts';
 import { reportTerminal } from './render/terminal.ts';
 
 const run = promisify(execFile);
@@ -50,5 +52,28 @@ describe('replay through the assignment a failure was graded with', () => {
     const catalog = await gradecheck([...args.slice(0, i), ...args.slice(i + 2)]);
     expect(catalog.code).toBe(EXIT.usage);
     expect(catalog.stderr).toContain('has no check "matches-handout-rule"');
+  });
+});
+
+describe('replay of a check on the executed notebook', () => {
+  it('feedback.md\'s line executes the notebook again: the mistake fails again, the correct notebook passes; Gradescope points at the release', async () => {
+    const assignmentFile = path.join('fixtures', 'assignments', 'seed-004.yaml');
+    const full = loadAssignment(assignmentFile);
+    const executed = path.join('fixtures', 'submissions', 'seed-004-executed');
+    const report = await grade({ assignment: { ...full, problems: [], questions: [] }, submission: path.join(executed, 'bug-build-mlp-final-relu.ipynb') });
+    const line = reportMarkdown(report, { includeChecks: true }).split('\n').find((l) => l.includes('replay: ') && l.includes('--problem build-mlp'));
+    expect(line).toBeDefined();
+    const args = replayArgs(line!);
+    expect(args).toEqual(expect.arrayContaining(['--assignment', assignmentFile, '--submission', path.join(executed, 'bug-build-mlp-final-relu.ipynb')]));
+
+    const again = await gradecheck(args);
+    expect(again.code).toBe(EXIT.failed);
+    expect(again.stdout).toMatch(/FAIL build-mlp › computes-.*applies ReLU/s);
+    const correct = args.map((a) => (a.endsWith('bug-build-mlp-final-relu.ipynb') ? path.join(executed, 'correct.ipynb') : a));
+    expect((await gradecheck(correct)).code).toBe(EXIT.ok);
+
+    // A student on Gradescope has their file and the student release (whose checks keep their ids), not the staff's paths.
+    const outputs = toGradescope(report).tests?.map((t) => t.output ?? '') ?? [];
+    expect(outputs.join('\n')).toMatch(/--assignment assignment\.yaml --submission bug-build-mlp-final-relu\.ipynb/);
   });
 });

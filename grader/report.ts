@@ -48,6 +48,10 @@ export interface GradeReport {
 export const COMMAND_LINE = '(command line)';
 
 /** How a failure in this report is replayed: on its submission, through the assignment it was graded with. */
-export function replayContext(report: GradeReport): ReplayContext {
-  return { submission: report.submission, ...(report.assignmentFile !== COMMAND_LINE ? { assignment: report.assignmentFile } : {}) };
+export function replayContext(report: GradeReport, problem?: ScoredProblem): ReplayContext {
+  return {
+    submission: report.submission,
+    ...(report.assignmentFile !== COMMAND_LINE ? { assignment: report.assignmentFile } : {}),
+    ...(problem?.convention ? { convention: problem.convention.id } : {}),
+  };
 }

@@ -2,7 +2,9 @@
 // declared as a typed schema so what we write is validated, not assumed.
 
 import { z } from 'zod';
+import path from 'node:path';
 import type { GradeReport } from '../report.ts';
+import { RELEASE_ASSIGNMENT } from '../release-layout.ts';
 import { VISIBILITIES } from '../assignment.ts';
 import { cellSummary } from '../notebook.ts';
 import { checkFeedback, reportMarkdown } from './markdown.ts';
@@ -45,6 +47,8 @@ export type GradescopeTest = z.infer<typeof GradescopeTestSchema>;
 const round2 = (x: number) => String(Math.round(x * 100) / 100);
 
 export function toGradescope(report: GradeReport): GradescopeResults {
+  // On Gradescope the student holds their own file and the student release, not the staff's assignment.
+  const replay = { submission: path.basename(report.submission), assignment: RELEASE_ASSIGNMENT };
   const tests: GradescopeTest[] = report.problems.flatMap((p, index) => [
     ...p.checks.map(
       (c): GradescopeTest => ({
@@ -53,7 +57,7 @@ export function toGradescope(report: GradeReport): GradescopeResults {
         status: c.result.passed ? 'passed' : 'failed',
         name: `${p.id} › ${c.result.check}: ${c.result.title}`,
         number: c.number,
-        output: checkFeedback(p, c),
+        output: checkFeedback(p, c, { ...replay, ...(p.convention ? { convention: p.convention.id } : {}) }),
         output_format: 'md',
         tags: [p.id, ...(c.result.failure ? [c.result.failure.code] : []), ...(c.result.diagnosis ?? []).map((d) => `mistake:${d.id}`)],
         visibility: c.visibility,

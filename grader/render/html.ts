@@ -10,9 +10,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import katex from 'katex';
 import type { FailureData, Value } from '../../src/failure.ts';
-import { codeLabel, formatCall, formatNumber, formatValue, replayHint } from '../../src/format.ts';
+import { type ReplayContext, codeLabel, formatCall, formatNumber, formatValue, replayHint } from '../../src/format.ts';
 import type { CheckResult } from '../../src/runner.ts';
-import type { GradeReport } from '../report.ts';
+import { type GradeReport, replayContext } from '../report.ts';
 import type { NotebookReport } from '../notebook.ts';
 import type { ScoredQuestion } from '../questions.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
@@ -134,7 +134,7 @@ function valuesHtml(f: FailureData): string {
   return `<div class="values">${side('expected', f.expected)}${side('received', f.received)}</div>`;
 }
 
-function visibleFailure(result: CheckResult): string {
+function visibleFailure(result: CheckResult, replay: ReplayContext): string {
   const f = result.failure;
   const out: string[] = [];
   if (f) {
@@ -146,22 +146,22 @@ function visibleFailure(result: CheckResult): string {
   const anyInput = f?.code === 'missing';
   if (result.counterexample !== undefined && !anyInput) out.push(`<p class="input">Smallest failing input: <code>${escapeHtml(formatValue(result.counterexample))}</code></p>`);
   for (const m of result.diagnosis ?? []) out.push(mistakeHtml('Likely mistake', m.title, m.hint));
-  if (!anyInput) out.push(`<p class="replay"><code>${escapeHtml(replayHint(result))}</code></p>`);
+  if (!anyInput) out.push(`<p class="replay"><code>${escapeHtml(replayHint(result, replay))}</code></p>`);
   return out.join('');
 }
 
 const mistakeHtml = (label: string, title: string, hint: string, deduct?: number) =>
   `<div class="mistake"><strong>${escapeHtml(label)}: ${escapeHtml(title)}</strong>${deduct === undefined ? '' : ` (−${fmt(deduct)} points)`}<p class="hint">${escapeHtml(hint)}</p></div>`;
 
-function viewHtml(view: CheckView): string {
+function viewHtml(view: CheckView, replay: ReplayContext): string {
   if (view.kind === 'passed') return `<p>Passed (${view.numRuns} random cases).</p>`;
   if (view.kind === 'hidden') {
     return `<p class="verdict">Failed: ${escapeHtml(view.label)}. This check's inputs are hidden.</p>${view.diagnosis.map((d) => mistakeHtml('Likely mistake', d.title, d.hint)).join('')}`;
   }
-  return visibleFailure(view.result);
+  return visibleFailure(view.result, replay);
 }
 
-function checkHtml(check: ScoredCheck): string {
+function checkHtml(check: ScoredCheck, replay: ReplayContext): string {
   const view = checkView(check);
   const r = check.result;
   const status = view.kind === 'passed' ? 'passed' : 'failed';
@@ -169,14 +169,14 @@ function checkHtml(check: ScoredCheck): string {
     `<article class="check ${status}${view.kind === 'hidden' ? ' hidden-check' : ''}" data-check="${escapeHtml(r.check)}" data-view="${view.kind}">`,
     `<h4>${status === 'passed' ? '✓' : '✗'} ${escapeHtml(r.check)} <span class="points">${fmt(check.score)} / ${fmt(check.maxScore)}</span></h4>`,
     `<p class="title">${escapeHtml(r.title)}</p>`,
-    viewHtml(view),
+    viewHtml(view, replay),
     '</article>',
   ].join('');
 }
 
 /** How each kind of result is shown; expression answers (issue 7) add their kind here. */
 export const SECTION_RENDERERS = {
-  problem(p: ScoredProblem): string {
+  problem(p: ScoredProblem, replay: ReplayContext = {}): string {
     const full = p.score >= p.points;
     return [
       `<section class="problem ${full ? 'full' : 'partial'}" data-problem="${escapeHtml(p.id)}">`,
@@ -184,7 +184,7 @@ export const SECTION_RENDERERS = {
       p.notice ? `<p class="notice">${escapeHtml(p.notice)}</p>` : '',
       p.convention ? `<p class="notice">${escapeHtml(conventionSentence(p)!)}</p>` : '',
       p.mistake ? mistakeHtml('Named mistake', p.mistake.title, p.mistake.hint, p.mistake.deduct) : '',
-      ...p.checks.map(checkHtml),
+      ...p.checks.map((c) => checkHtml(c, replay)),
       '</section>',
     ].join('');
   },
@@ -257,7 +257,7 @@ export function reportHtml(report: GradeReport): string {
         (q) => `<tr data-question="${escapeHtml(q.id)}"><td>${escapeHtml(q.id)} (written answer)</td><td class="score">${fmt(q.score)} / ${fmt(q.points)}</td><td>${questionPassed(q) ? '1 / 1' : '0 / 1'}</td></tr>`,
       ),
       '</table>',
-      ...report.problems.map((p) => SECTION_RENDERERS.problem(p)),
+      ...report.problems.map((p) => SECTION_RENDERERS.problem(p, replayContext(report, p))),
       ...report.questions.map((q) => SECTION_RENDERERS.question(q)),
     );
   }

@@ -1,8 +1,8 @@
 // feedback.md and the Markdown of each Gradescope test: what a student reads. Checks that are not
 // visible show their verdict and the named mistake, never their inputs or expected values.
 
-import { formatCheckResult } from '../../src/format.ts';
-import type { GradeReport } from '../report.ts';
+import { type ReplayContext, formatCheckResult } from '../../src/format.ts';
+import { type GradeReport, replayContext } from '../report.ts';
 import { type NotebookReport, cellSummary } from '../notebook.ts';
 import { executionSentence, executionTable } from './execution.ts';
 import type { Visibility } from '../assignment.ts';
@@ -12,7 +12,8 @@ import { questionFeedback, questionPassed } from './question.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
 
-export function checkFeedback(problem: ScoredProblem, check: ScoredCheck): string {
+/** A check's feedback; a visible failure ends with how to replay it (on which submission, through which assignment). */
+export function checkFeedback(problem: ScoredProblem, check: ScoredCheck, replay: ReplayContext = {}): string {
   const view = checkView(check);
   if (view.kind === 'passed') return `Passed (${view.numRuns} random cases).`;
   const lines: string[] = [];
@@ -23,7 +24,7 @@ export function checkFeedback(problem: ScoredProblem, check: ScoredCheck): strin
     lines.push(`Failed: ${view.label}. This check's inputs are hidden.`, ...diagnosis);
     return lines.join('\n\n');
   }
-  lines.push('```', formatCheckResult(view.result), '```');
+  lines.push('```', formatCheckResult(view.result, replay), '```');
   return lines.join('\n');
 }
 
@@ -122,7 +123,7 @@ export function reportMarkdown(report: GradeReport, options: { includeChecks: bo
   for (const p of report.problems) {
     out.push('', `## ${p.id}: ${p.title} — ${fmt(p.score)} / ${fmt(p.points)}`, '');
     for (const c of p.checks) {
-      out.push(`### ${c.result.passed ? '✓' : '✗'} ${c.result.check} (${fmt(c.score)} / ${fmt(c.maxScore)})`, '', c.result.title, '', checkFeedback(p, c), '');
+      out.push(`### ${c.result.passed ? '✓' : '✗'} ${c.result.check} (${fmt(c.score)} / ${fmt(c.maxScore)})`, '', c.result.title, '', checkFeedback(p, c, replayContext(report, p)), '');
     }
   }
   return out.join('\n');

@@ -44,7 +44,7 @@ export function reportTerminal(report: GradeReport): string {
         continue;
       }
       if (key !== undefined) said.set(key, c.result.check);
-      out.push(formatCheckResult(c.result, { ...replayContext(report), ...(p.convention ? { convention: p.convention.id } : {}) }).replace(/^/gm, '    '));
+      out.push(formatCheckResult(c.result, replayContext(report, p)).replace(/^/gm, '    '));
     }
   }
   for (const q of report.questions ?? []) {
