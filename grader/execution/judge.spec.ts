@@ -76,6 +76,33 @@ describe.each(settings.checks.filter((c): c is CallCheck => 'call' in c).map((c)
   });
 });
 
+describe('which call a check is judged on, over a whole notebook', () => {
+  const callChecks = settings.checks.filter((c): c is CallCheck => 'call' in c);
+  // One cell per task, in the handout's order (cells 10, 12, 14, ...), each call built to satisfy its check.
+  const notebook = (calls: readonly RecordedCall[]): ExecutionResult => ({ ...empty, cells: calls.map((c) => ({ cell: c.cell!, status: 'ran' as const })), calls: [...calls] });
+  const inOrder = callChecks.map((check, i) => ({ ...callFor(check), cell: 10 + 2 * i }));
+  const judgeAll = (result: ExecutionResult) => judgeExecution({ ...settings, checks: callChecks }, { result }, [], 1, 1);
+  const failedMessages = (result: ExecutionResult) => judgeAll(result).flatMap((p) => p.checks.filter((c) => !c.result.passed).map((c) => `${p.id}: ${c.result.failure?.message}`));
+
+  it('every task in its own cell passes; so do two tasks done out of order', () => {
+    expect(failedMessages(notebook(inOrder))).toEqual([]);
+    const i = callChecks.findIndex((c) => c.id === 'network-four-layers');
+    const swapped = inOrder.map((c, k) => (k === i ? { ...inOrder[i + 1]!, cell: c.cell } : k === i + 1 ? { ...inOrder[i]!, cell: c.cell } : c));
+    expect(failedMessages(notebook(swapped))).toEqual([]);
+  });
+
+  it('a task done wrong is judged on its own cell, between its neighbours\' cells, whatever other cell looks closer', () => {
+    for (const [k, check] of callChecks.entries()) {
+      if (!check.network) continue;
+      const wrong = inOrder.map((c, j) => (j === k ? { ...callFor(check, 'network'), cell: c.cell } : c));
+      const failed = failedMessages(notebook(wrong));
+      expect(failed.length, check.id).toBeGreaterThan(0);
+      expect(failed.every((m) => m.startsWith(`${check.id}: `)), failed.join('\n')).toBe(true);
+      expect(failed[0], check.id).toContain(`by the notebook's order the one for this task, cell ${10 + 2 * k}`);
+    }
+  });
+});
+
 describe.each(settings.checks.filter((c): c is ValueCheck => 'value' in c).map((c) => [c.id, c] as const))('%s', (_id, check) => {
   const expected = typeof check.expected === 'object' && !Array.isArray(check.expected) ? REFERENCES[check.expected.reference]() : [check.expected].flat();
   const withValue = (value: number[]) => ({ ...empty, values: { [check.value]: { kind: 'array' as const, dtype: 'float32', shape: [value.length], value } } });

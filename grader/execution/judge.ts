@@ -117,23 +117,71 @@ function callAspects(check: CallCheck, call: RecordedCall): Aspect[] {
   return aspects;
 }
 
-function judgeCall(check: CallCheck, result: ExecutionResult): Aspect[] {
+/**
+ * The call each call check that no call matches in full is judged on, chosen over all the checks of a helper
+ * together. A handout's configuration cells come in the order of its tasks, and its checks are listed in that
+ * order, so each check is placed on a call, in order (a call may serve several checks, as one seed 003 cell
+ * serves tasks 3.6 and 3.8), maximising full matches first, then how close the others come, and sharing a call
+ * only where that buys a full match. Seed 003's 3.10 left at width 64 is then judged on its own cell, between
+ * 3.8's and 3.11's, not on the BatchNorm cell that shares more layers with 3.10's pattern.
+ */
+function placeCalls(checks: readonly ExecutionCheck[], result: ExecutionResult): Map<CallCheck, RecordedCall> {
+  const FULL = 1e6; // a full match outweighs everything else
+  const SHARED = 1e4; // a call serving the check before too: more than any partial closeness (1000 an aspect)
+  const placed = new Map<CallCheck, RecordedCall>();
+  const callChecks = checks.filter((c): c is CallCheck => 'call' in c);
+  for (const helper of new Set(callChecks.map((c) => c.call))) {
+    const mine = callChecks.filter((c) => c.call === helper);
+    const calls = result.calls.filter((c) => c.helper === helper);
+    if (calls.length === 0) continue;
+    const ranks = mine.map((check) => calls.map((call) => callRank(check, call)));
+    const fullSomewhere = ranks.map((row) => row.some((r) => r.full));
+    const score = (i: number, j: number) => (fullSomewhere[i] ? (ranks[i]![j]!.full ? FULL : 0) : ranks[i]![j]!.closeness);
+    // total[i][j]: the best score of checks 0..i with check i on call j; from[i][j]: check i-1's call then.
+    const total = mine.map(() => new Array<number>(calls.length).fill(0));
+    const from = mine.map(() => new Array<number>(calls.length).fill(0));
+    calls.forEach((_, j) => (total[0]![j] = score(0, j)));
+    for (let i = 1; i < mine.length; i++) {
+      for (let j = 0; j < calls.length; j++) {
+        let best = -Infinity;
+        for (let k = 0; k <= j; k++) {
+          const value = total[i - 1]![k]! - (k === j ? SHARED : 0);
+          if (value > best) [best, from[i]![j]] = [value, k];
+        }
+        total[i]![j] = best + score(i, j);
+      }
+    }
+    let j = total.at(-1)!.indexOf(Math.max(...total.at(-1)!));
+    for (let i = mine.length - 1; i >= 0; i--) {
+      if (!fullSomewhere[i]) placed.set(mine[i]!, calls[j]!);
+      j = from[i]![j]!;
+    }
+  }
+  return placed;
+}
+
+/** How well a call fits a check: every aspect passing, or how many do and how many layers its network shares. */
+function callRank(check: CallCheck, call: RecordedCall): { full: boolean; closeness: number } {
+  const aspects = callAspects(check, call);
+  const passing = aspects.filter((a) => a.failure === undefined).length;
+  return { full: passing === aspects.length, closeness: 1000 * passing + sharedLayers(check.network, networkOf(call.args[0])?.layers) };
+}
+
+function judgeCall(check: CallCheck, result: ExecutionResult, placed: RecordedCall | undefined): Aspect[] {
   const calls = result.calls.filter((c) => c.helper === check.call);
   if (calls.length === 0) {
     const trouble = troubleSentence(result.cells);
     const none = callAspects(check, { helper: check.call, cell: null, args: [], kwargs: {} });
     return none.map((a) => ({ id: a.id, title: a.title, failure: fail('missing', `no cell calls ${check.call}${trouble ? `; ${trouble}` : ''}`) }));
   }
-  // The call the notebook meant for this task: the one matching the most aspects, then the one whose network
-  // shares the most layers with the pattern (the first on a tie).
-  const judged = calls.map((call) => ({ call, aspects: callAspects(check, call) }));
-  const rank = ({ call, aspects }: (typeof judged)[number]) => 1000 * aspects.filter((a) => a.failure === undefined).length + sharedLayers(check.network, networkOf(call.args[0])?.layers);
-  const best = judged.reduce((a, b) => (rank(b) > rank(a) ? b : a));
-  if (best.aspects.every((a) => a.failure === undefined)) return best.aspects;
+  // A call matching in full passes the check; otherwise the call placed for it by the notebook's order.
+  const full = calls.map((call) => callAspects(check, call)).find((aspects) => aspects.every((a) => a.failure === undefined));
+  if (full) return full;
+  const call = placed ?? calls[0]!;
   const cells = calls.map((c) => c.cell).join(', ');
   const trouble = troubleSentence(result.cells);
-  const say = (message: string) => `${calls.length === 1 ? message : `of the ${check.call} calls (cells ${cells}) none matches; the closest, ${message}`}${trouble ? `; ${trouble}` : ''}`;
-  return best.aspects.map((a) => (a.failure ? { ...a, failure: { ...a.failure, message: say(a.failure.message) } } : a));
+  const say = (message: string) => `${calls.length === 1 ? message : `of the ${check.call} calls (cells ${cells}) none matches; by the notebook's order the one for this task, ${message}`}${trouble ? `; ${trouble}` : ''}`;
+  return callAspects(check, call).map((a) => (a.failure ? { ...a, failure: { ...a.failure, message: say(a.failure.message) } } : a));
 }
 
 /** How many of a pattern's layers (a `*` matching any size) a network has, counted with multiplicity. */
@@ -177,10 +225,10 @@ function judgePrinted(check: PrintedCheck, result: ExecutionResult): Aspect[] {
   return [{ id: 'printed', title, failure: fail('missing', `no cell printed text matching /${check.printed}/${trouble ? `; ${trouble}` : ''}`) }];
 }
 
-function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
+function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: readonly NotebookCellSource[], placed: ReadonlyMap<CallCheck, RecordedCall>): Aspect[] {
   if ('initialised' in check) return judgeInitialised(check, result, sources);
   if ('value' in check) return judgeValue(check, result, sources);
-  if ('call' in check) return judgeCall(check, result);
+  if ('call' in check) return judgeCall(check, result, placed.get(check));
   if ('model' in check) return judgeModel(check, result, sources);
   if ('figure' in check) return judgeFigure(check, result);
   return judgePrinted(check, result);
@@ -218,8 +266,9 @@ export function judgeExecution(
   firstNumber: number,
   seed: number,
 ): ScoredProblem[] {
+  const placed = 'result' in outcome ? placeCalls(settings.checks, outcome.result) : new Map<CallCheck, RecordedCall>();
   return settings.checks.map((check, i) => {
-    const aspects = 'result' in outcome ? aspectsOf(check, outcome.result, sources) : [{ id: 'executed', title: 'the notebook ran', failure: fail('not_run', `the notebook could not be executed: ${outcome.failure}`) }];
+    const aspects = 'result' in outcome ? aspectsOf(check, outcome.result, sources, placed) : [{ id: 'executed', title: 'the notebook ran', failure: fail('not_run', `the notebook could not be executed: ${outcome.failure}`) }];
     return scored(check, aspects, firstNumber + i, seed);
   });
 }
