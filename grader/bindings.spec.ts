@@ -128,6 +128,32 @@ describe('the call forms, on Python and TS', () => {
     expect(wrong.report.problems[0]!.checks[0]!.result.failure?.message).toMatch(/TypeError.*the grader called ema_step\(x_t, beta, t, ema_star_old\)/);
   });
 
+  it('class labels stay integers wherever the binding puts them (first, or by keyword)', async () => {
+    // Labels used as indices: float labels raise IndexError, so the call must send them as int64 arrays.
+    const dir = folder('labels-first', {
+      'hw.py': [
+        'import numpy as np',
+        '',
+        'def nll(labels, logits):',
+        '    z = logits - logits.max(axis=1, keepdims=True)',
+        '    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))',
+        '    return -logp[np.arange(len(labels)), labels].mean()',
+        '',
+        'def nll_grad(logits, *, target):',
+        '    p = np.exp(logits - logits.max(axis=1, keepdims=True))',
+        '    p /= p.sum(axis=1, keepdims=True)',
+        '    p[np.arange(len(target)), target] -= 1',
+        '    return p / len(target)',
+        '',
+      ].join('\n'),
+    });
+    const bind = '      cross_entropy: { function: nll, args: [label, logits] }\n      cross_entropy_grad: { function: nll_grad, args: [logits, { from: label, keyword: target }] }\n';
+    const { report } = await score(assignment(`problems:\n  - id: losses\n    points: 1\n    bind:\n${bind}`), path.join(dir, 'hw.py'));
+    const crossEntropy = report.problems[0]!.checks.filter((c) => c.result.check.startsWith('cross-entropy'));
+    expect(crossEntropy.length).toBeGreaterThanOrEqual(4);
+    expect(crossEntropy.filter((c) => !c.result.passed).map((c) => `${c.result.check}: ${c.result.failure?.message}`)).toEqual([]);
+  });
+
   it('a function over module globals, set before the call', async () => {
     const dir = folder('globals', {
       'hw.py': 'beta = None\nema_star = None\n\ndef ema_update(x_t, t):\n    star = beta * ema_star + (1 - beta) * x_t\n    return star / (1 - beta ** t), star\n',

@@ -340,11 +340,11 @@ export class ProcessSubject implements Subject {
   }
 
   /**
-   * Calls `fn` as a binding shapes the call. `intArgs` are those of `catalogName` (the catalog function the
-   * call stands for), by position in `args`.
+   * Calls `fn` as a binding shapes the call. The integer arguments are where the shape says, else those of
+   * `catalogName` (the catalog function the call stands for), by position in `args`.
    */
   callShaped(fn: string, args: readonly Value[], shape: CallShape, catalogName = fn): Promise<Value> {
-    return this.request({ op: 'call', fn, args: encodeWire(args as Value), intArgs: this.options.intArgs?.[catalogName] ?? [], ...wireShape(shape) }, { fn, args });
+    return this.request({ op: 'call', fn, args: encodeWire(args as Value), intArgs: shape.intArgs ?? this.options.intArgs?.[catalogName] ?? [], ...wireShape(shape) }, { fn, args });
   }
 
   create(cls: string, args: readonly Value[]): Promise<Handle> {

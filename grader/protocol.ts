@@ -61,6 +61,13 @@ export interface CallShape {
   readonly inPlace?: boolean;
   /** For a class: 'torch' (step() reads .grad) or 'numpy' (step(grads)); unset: read off step's signature. */
   readonly form?: 'torch' | 'numpy';
+  /**
+   * The integer arrays (class labels) where the binding put them: positions in the call as shaped, keyword and
+   * global names. Unset: the catalog function's own positions (the call is not reordered).
+   */
+  readonly intArgs?: readonly number[];
+  readonly intKwargs?: readonly string[];
+  readonly intGlobals?: readonly string[];
 }
 
 /** A CallShape on the wire: values encoded like arguments, absent fields left out. */

@@ -26,7 +26,13 @@ function shapeCall(
   args: readonly Value[],
   entry: FunctionBinding | ClassBinding,
   language: Language,
+  intParams: readonly number[] = [],
 ): { positional: Value[]; shape: CallShape } {
+  // Integer arrays (class labels) follow their argument wherever the binding puts it.
+  const isInt = (name: string) => intParams.includes(params.indexOf(name));
+  const intArgs: number[] = [];
+  const intKwargs: string[] = [];
+  const intGlobals: string[] = [];
   const valueOf = (name: string): { present: boolean; value?: Value } => {
     const i = params.indexOf(name);
     return i >= 0 && i < args.length ? { present: true, value: args[i]! } : { present: false };
@@ -43,12 +49,16 @@ function shapeCall(
     if (s.keyword && language === 'python') {
       kwargs[s.keyword] = value!;
       if (s.as) kwconvert[s.keyword] = s.as;
+      if (isInt(s.from)) intKwargs.push(s.keyword);
     } else {
+      if (isInt(s.from)) intArgs.push(positional.length);
       positional.push(value!);
       convert.push(s.as ?? null);
     }
   }
   const shape: CallShape = {
+    intArgs,
+    ...(intKwargs.length ? { intKwargs } : {}),
     ...(entry.adapter ? { scope: 'adapter' as const } : {}),
     ...(convert.some((c) => c !== null) ? { convert } : {}),
     ...(Object.keys(kwargs).length ? { kwargs, ...(Object.keys(kwconvert).length ? { kwconvert } : {}) } : {}),
@@ -62,8 +72,9 @@ function shapeCall(
       if (!present) throw new SubjectError('missing', `${catalogName}: the global ${name} takes ${s.from}, which this call does not pass`);
       setGlobals[name] = value!;
       if (s.as) globalsConvert[name] = s.as;
+      if (isInt(s.from)) intGlobals.push(name);
     }
-    Object.assign(shape, { setGlobals, ...(Object.keys(globalsConvert).length ? { globalsConvert } : {}) });
+    Object.assign(shape, { setGlobals, ...(Object.keys(globalsConvert).length ? { globalsConvert } : {}), ...(intGlobals.length ? { intGlobals } : {}) });
     if (entry.returns === 'globals') Object.assign(shape, { readGlobals: Object.keys(entry.globals), inPlace: true });
   }
   return { positional, shape };
@@ -98,7 +109,7 @@ export function boundSubject(subject: ShapedCalls, problem: Problem, binding: Pr
     async call(fn, args) {
       const entry = entryOf(fn);
       if (!entry) return subject.call(fn, args);
-      const { positional, shape } = shapeCall(fn, callables.get(fn)?.params ?? [], args, entry, subject.language);
+      const { positional, shape } = shapeCall(fn, callables.get(fn)?.params ?? [], args, entry, subject.language, problem.intArgs?.[fn]);
       const name = entry.adapter ?? ('function' in entry ? entry.function : undefined) ?? fn;
       const params = callables.get(fn)?.params ?? [];
       const answer = await explainingSignature(name, entry.args ?? params.slice(0, args.length), () => subject.callShaped(name, positional, shape, fn));
@@ -111,7 +122,7 @@ export function boundSubject(subject: ShapedCalls, problem: Problem, binding: Pr
     async create(cls, args) {
       const entry = entryOf(cls);
       if (!entry) return subject.create(cls, args);
-      const { positional, shape } = shapeCall(cls, callables.get(cls)?.params ?? [], args, entry, subject.language);
+      const { positional, shape } = shapeCall(cls, callables.get(cls)?.params ?? [], args, entry, subject.language, problem.intArgs?.[cls]);
       const name = entry.adapter ?? ('class' in entry ? entry.class : undefined) ?? ('function' in entry ? entry.function : undefined) ?? cls;
       const form = 'optimizer' in entry ? entry.optimizer : undefined;
       return subject.createShaped(name, positional, { ...shape, ...(form ? { form } : {}) });

@@ -509,8 +509,9 @@ def handle(request, session, send):
         else:
             args = [decode(a, i in int_args) for i, a in enumerate(raw)]
         args = [convert(a, c) for a, c in zip(args, request.get("convert") or [None] * len(args))]
-        kwargs = {k: convert(decode(v), (request.get("kwconvert") or {}).get(k)) for k, v in (request.get("kwargs") or {}).items()}
-        set_globals = {k: convert(decode(v), (request.get("globalsConvert") or {}).get(k)) for k, v in (request.get("setGlobals") or {}).items()}
+        int_kwargs, int_globals = set(request.get("intKwargs") or []), set(request.get("intGlobals") or [])
+        kwargs = {k: convert(decode(v, k in int_kwargs), (request.get("kwconvert") or {}).get(k)) for k, v in (request.get("kwargs") or {}).items()}
+        set_globals = {k: convert(decode(v, k in int_globals), (request.get("globalsConvert") or {}).get(k)) for k, v in (request.get("setGlobals") or {}).items()}
     except Exception as exc:  # noqa: BLE001
         send({"id": rid, "ok": False, "error": {"type": "harness", "message": f"cannot decode arguments: {exc}"}})
         return
