@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Value } from '../src/failure.ts';
 import type { Handle, Subject } from '../src/subject.ts';
 import { CappedText, type ChildBinding, DEFAULT_LIMITS, type Limits, command, scrubbedEnv } from './child-launch.ts';
-import { type CallShape, HELLO, MAX_BATCH_BYTES, type ReadyInfo, type Response, decodeWire, encodeWire, readLines, wireShape } from './protocol.ts';
+import { type CallShape, HELLO, MAX_BATCH_BYTES, PROGRESS, type ReadyInfo, type Response, decodeWire, encodeWire, readLines, wireShape } from './protocol.ts';
 import { EnvironmentFailure, missingEnvironmentModule, numpyMissing, pythonExecutable, requirePython } from './python.ts';
 import { ISOLATED_ADAPTER_PATH, type IsolatedLaunchOptions, type SandboxMode, SandboxError, isolatedLaunch, sandboxMode, withParentDeathSignal } from './sandbox.ts';
 import { type Language, languageOf } from './submission.ts';
@@ -100,6 +100,7 @@ export class ProcessSubject implements Subject {
   private respawn: Promise<void> | undefined;
   private lastDeath: SubjectError | undefined;
   private killReason: SubjectError | undefined;
+  private progress: { readonly cell: number; readonly sinceMs: number } | undefined;
   private launch: { cmd: string; args: readonly string[]; cwd: string } | undefined;
   /** Which protection the child runs under (docs/security.md). */
   mode: SandboxMode = 'scrubbed';
@@ -185,6 +186,9 @@ export class ProcessSubject implements Subject {
           }
           if (message.op === HELLO) {
             greeted = true;
+          } else if (message.op === PROGRESS) {
+            // Which cell the execution is in; forged by the submission, it only misplaces its own blame.
+            this.progress = typeof message.cell === 'number' ? { cell: message.cell, sinceMs: performance.now() } : undefined;
           } else if (message.op === 'ready') {
             this.ready = { defined: message.defined ?? [], loadErrors: message.loadErrors ?? [], missingModules: message.missingModules ?? [] };
             this.noteEnvironment(message);
@@ -496,6 +500,16 @@ export class ProcessSubject implements Subject {
     this.busySince = undefined;
     this.spentMs += busy;
     this.roundTripMs += busy;
+  }
+
+  /** The notebook cell an execution last announced, and for how long it has been running, in ms. */
+  executingCell(): { readonly cell: number; readonly ms: number } | undefined {
+    return this.progress && { cell: this.progress.cell, ms: performance.now() - this.progress.sinceMs };
+  }
+
+  /** Kills the child now, its calls failing as timed out for this reason (a cell that could not be stopped). */
+  stop(reason: string): void {
+    if (this.child) this.kill(this.child, new SubjectError('timeout', reason));
   }
 
   /** Stops the child (and anything it started). */

@@ -35,7 +35,12 @@ export interface Response {
   readonly missingModules?: string[];
   /** Whether the harness's Python has numpy (the ready message). */
   readonly numpy?: boolean;
+  /** The notebook cell an execution has started (a progress message, op PROGRESS). */
+  readonly cell?: number;
 }
+
+/** Sent by execute.py as each notebook cell starts: the grader can tell which cell a stuck process is in. */
+export const PROGRESS = 'progress';
 
 /** The harness's first line, sent before any student code runs: the process started as it should. */
 export const HELLO = 'hello';

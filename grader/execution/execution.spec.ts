@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { notebookCells } from './run.ts';
 import { type Assignment, loadAssignment, parseAssignment } from '../assignment.ts';
 import { grade } from '../grade.ts';
 import { reportMarkdown } from '../render/markdown.ts';
@@ -96,6 +97,24 @@ describe('seed 003 executed as students run it', () => {
     expect(report.execution!.cells[0]!.skippedLines).toEqual(['!pip install medmnist', '%matplotlib inline']);
     const feedback = reportMarkdown(report, { includeChecks: true });
     for (const [cell, status] of Object.entries(outcome)) expect(feedback).toContain(`cell ${cell} ${status === 'raised' ? 'raised URLError' : 'timed out (stopped after 2.0 s)'}`);
+  });
+});
+
+describe('cells that catch the timeout', () => {
+  it('a training loop around a bare except: stops at the budget; a cell catching it at every level is killed and the notebook executed again without it', async () => {
+    const file = path.join(fixtures, 'hostile-uncatchable.ipynb');
+    const [training, stubborn] = notebookCells(file).filter((c) => /except/.test(c.source)).map((c) => c.cell);
+    const started = Date.now();
+    const report = await grade({ assignment: executedOnly(seed003, 2), submission: file });
+    // Two cell budgets, the grace and a second execution: far below the notebook's budget (60 s).
+    expect(Date.now() - started).toBeLessThan(45_000);
+    expect(failures(report)).toEqual({});
+    expect(report.score).toBe(total(seed003));
+    const cell = (n: number | undefined) => report.execution!.cells.find((c) => c.cell === n);
+    expect(cell(training)).toMatchObject({ status: 'timed out', reason: 'stopped after 2.0 s' });
+    expect(cell(stubborn)?.status).toBe('timed out');
+    expect(cell(stubborn)?.reason).toMatch(/could not be stopped .*executed again without it/);
+    expect(report.execution!.cells.filter((c) => c.status !== 'ran').map((c) => c.cell)).toEqual([training, stubborn]);
   });
 });
 

@@ -7,7 +7,7 @@ import type { ProcessSubject } from '../process-subject.ts';
 import type { ScoredProblem } from '../score.ts';
 import { isNotebook } from '../submission.ts';
 import { judgeExecution } from './judge.ts';
-import { type CellReport, EXECUTION_MARGIN_MS, type NotebookCellSource, executeCells, notebookCells, shimsSource } from './run.ts';
+import { type CellReport, EXECUTION_MARGIN_MS, type NotebookCellSource, StuckCell, executeCells, notebookCells, shimsSource } from './run.ts';
 import type { ExecuteSettings } from './schema.ts';
 
 /** What the report says about an executed notebook: each cell's outcome (the printed text stays with the checks). */
@@ -42,20 +42,37 @@ export async function gradeExecution(options: {
   const { settings } = options;
   const counted = { ...settings, checks: settings.checks.filter((c) => !options.visibleOnly || c.visibility === 'visible') };
   const cells = submissionCells(options.submission);
-  const subject = await options.start({ callTimeoutMs: settings.budget_s * 1000 + EXECUTION_MARGIN_MS });
-  let outcome: Parameters<typeof judgeExecution>[1];
-  try {
-    outcome = { result: await executeCells(subject, cells, counted, shimsSource(settings, options.assignmentFile)) };
-  } catch (error) {
-    if (subject.infrastructureFailure) throw subject.infrastructureFailure;
-    outcome = { failure: error instanceof Error ? error.message : String(error) };
-  } finally {
-    await subject.close();
+  const shims = shimsSource(settings, options.assignmentFile);
+  const started = Date.now();
+  let outcome: Parameters<typeof judgeExecution>[1] | undefined;
+  // A cell that could not be stopped took its process with it: execute again, in a fresh process, without it,
+  // on what is left of the budget.
+  const skip: Record<number, string> = {};
+  let earlierS = 0; // the runs killed in a stuck cell
+  for (let run = 0; outcome === undefined; run++) {
+    earlierS = (Date.now() - started) / 1000;
+    const left = settings.budget_s - earlierS;
+    const subject = await options.start({ callTimeoutMs: Math.max(left, 1) * 1000 + EXECUTION_MARGIN_MS });
+    try {
+      outcome = { result: await executeCells(subject, cells, { ...counted, budget_s: Math.max(left, 0) }, shims, skip) };
+    } catch (error) {
+      if (subject.infrastructureFailure) throw subject.infrastructureFailure;
+      if (error instanceof StuckCell && run < MAX_RERUNS && left > 0) {
+        skip[error.cell] = `ran past its ${settings.cell_budget_s} s budget and could not be stopped (the process was killed in it); the notebook was executed again without it`;
+        continue;
+      }
+      outcome = { failure: error instanceof Error ? error.message : String(error) };
+    } finally {
+      await subject.close();
+    }
   }
   const problems = judgeExecution(counted, outcome, cells, options.firstNumber, options.seed);
   const summary: ExecutionSummary =
     'result' in outcome
-      ? { cells: outcome.result.cells.map(({ printed: _printed, ...rest }) => rest), seconds: outcome.result.seconds, budgetSeconds: settings.budget_s, served: outcome.result.served }
+      ? { cells: outcome.result.cells.map(({ printed: _printed, ...rest }) => rest), seconds: Math.round((earlierS + outcome.result.seconds) * 1000) / 1000, budgetSeconds: settings.budget_s, served: outcome.result.served }
       : { cells: [], seconds: 0, budgetSeconds: settings.budget_s, served: [], failure: outcome.failure };
   return { problems, summary };
 }
+
+/** Executions again after a cell that could not be stopped: a notebook with more such cells is failed as a whole. */
+const MAX_RERUNS = 2;

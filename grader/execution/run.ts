@@ -113,12 +113,43 @@ export function shimsSource(settings: ExecuteSettings, assignmentFile: string): 
 /** What the execution needs beyond the cells' own time: starting the call and describing the leftovers. */
 export const EXECUTION_MARGIN_MS = 20_000;
 
-/** Runs the cells in the student's process. Rejects (a SubjectError) when the process died or overran the whole budget. */
+/**
+ * How long past its budget a cell may take to stop before the grader kills the process: the timeout unwinds a
+ * cell within a line, but a C call in progress (a large matrix product) returns first.
+ */
+export const STOP_GRACE_S = 5;
+
+/** A cell went on past its budget and the grace, catching the timeout: the process was killed in it. */
+export class StuckCell extends Error {
+  constructor(readonly cell: number) {
+    super(`cell ${cell} could not be stopped`);
+  }
+}
+
+/** Kills the process when the cell it announced has run past its budget and the grace; says which cell. */
+function watchForStuckCell(subject: ProcessSubject, cellBudgetS: number): { readonly stuck: () => number | undefined; readonly stop: () => void } {
+  let stuck: number | undefined;
+  const timer = setInterval(() => {
+    const at = subject.executingCell();
+    if (stuck === undefined && at && at.ms > (cellBudgetS + STOP_GRACE_S) * 1000) {
+      stuck = at.cell;
+      subject.stop(`cell ${at.cell} ran past its ${cellBudgetS} s budget and could not be stopped`);
+    }
+  }, 250);
+  return { stuck: () => stuck, stop: () => clearInterval(timer) };
+}
+
+/**
+ * Runs the cells in the student's process, those in `skip` not at all (with the reason given). Rejects with a
+ * StuckCell when a cell could not be stopped (the process is killed), else a SubjectError when the process died
+ * or overran the whole budget.
+ */
 export async function executeCells(
   subject: ProcessSubject,
   cells: readonly NotebookCellSource[],
   settings: ExecuteSettings,
   shims: string | null,
+  skip: Readonly<Record<number, string>> = {},
 ): Promise<ExecutionResult> {
   const initialised = settings.checks.flatMap((c) => ('initialised' in c ? [c.initialised.weights, ...(c.initialised.biases ? [c.initialised.biases] : [])] : []));
   const values = [...new Set([...settings.checks.flatMap((c) => ('value' in c ? [c.value] : [])), ...initialised])];
@@ -126,8 +157,17 @@ export async function executeCells(
   const snapshots = Object.fromEntries(initialised.map((name) => [name, assigningCells(name, cells)]));
   const requests = settings.checks.flatMap((c) => ('model' in c ? modelRequests(c) : []));
   const models = requests.map(({ state: _state, ...request }) => request);
-  const config = { budget_s: settings.budget_s, cell_budget_s: settings.cell_budget_s, record: settings.record, values, snapshots, models, shims };
-  const answer = await subject.callShaped('execute', [cells as unknown as Value, config as unknown as Value], { scope: 'execution' });
+  const config = { budget_s: settings.budget_s, cell_budget_s: settings.cell_budget_s, record: settings.record, values, snapshots, models, shims, skip };
+  const watchdog = watchForStuckCell(subject, settings.cell_budget_s);
+  let answer: Value;
+  try {
+    answer = await subject.callShaped('execute', [cells as unknown as Value, config as unknown as Value], { scope: 'execution' });
+  } catch (error) {
+    const stuck = watchdog.stuck();
+    throw stuck === undefined ? error : new StuckCell(stuck);
+  } finally {
+    watchdog.stop();
+  }
   const result = ExecutionResultSchema.parse(answer);
   // The weights and Linear calls of each model a check needs them of, one answer per model (each a few MB).
   // A model whose state cannot be read (its weights past the response limit, the process gone) fails the aspects

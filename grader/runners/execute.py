@@ -8,15 +8,19 @@ execute.py could shadow it) and reached as the call `execute(cells, config)` wit
 - config: {"budget_s", "cell_budget_s", "record": [helper names], "values": [names], "snapshots": {name: [cells]}
   (a value described as the last of those cells left it), "models": [{"key", "name", "build": JSON text of
   {"args", "kwargs"} or None, "inputs": [batch shapes] or None, "capture": bool}], "shims": Python source or None,
-  "folder": the submission's folder}.
+  "folder": the submission's folder, "skip": {cell: reason} (cells a run before could not stop)}.
 
 A second call, `model_state(key)`, answers with what a model built for the checks holds and did (its Linear weights
 and biases, the batch, the output, the Linear calls of its forward pass): one answer per model, each a few MB.
 
 Each cell runs with its shell and magic lines replaced by `pass` (notebook.py's strip_magics: `!pip install`
 never runs), cells under a cell magic other than %%time/%%capture skipped, under a per-cell time budget
-(an interval timer raises CellTimeout in the cell; it re-fires every 50 ms so a bare `except:` cannot swallow
-it) and what is left of the total budget. A raising or overrunning cell is recorded and the next cell runs.
+(an interval timer raises CellTimeout in the cell and re-fires every 50 ms; from then on every line the cell's
+code runs raises it too, so a loop around a bare `except:` stops at its next line) and what is left of the total
+budget. A raising or overrunning cell is recorded and the next cell runs. Each cell's start is announced to the
+grader (`{"op": "progress", "cell": N}`): a cell that still cannot be stopped (it catches the timeout at every
+level) is killed with its process by the grader, which executes the notebook again without that cell
+(config "skip": {cell: reason}).
 Network connections are refused, matplotlib draws on Agg, the figures a cell leaves are described and closed,
 what a cell prints is kept (capped), and the course helpers named in `record` are replaced by recording stubs
 that describe their arguments (a network's layers, its loss, the optimizer its factory builds) instead of
@@ -297,9 +301,32 @@ def _arm(seconds):
 
 def _disarm():
     signal.setitimer(signal.ITIMER_REAL, 0, 0)
+    sys.settrace(None)
+
+
+# The harness's own files: their frames are never made to raise (only the cell's code and what it calls).
+HARNESS_FILES = {os.path.abspath(__file__), os.path.join(HERE, "harness.py"), os.path.join(HERE, "notebook.py")}
+
+
+def _relentless(frame, event, arg):
+    """The trace function of a cell past its budget: every line it runs raises CellTimeout, so the `pass` or
+    `continue` of a bare `except:` around the loop raises outside the try. (CPython unsets a trace function that
+    raises; the next alarm, 50 ms on, sets it again.)"""
+    if os.path.abspath(frame.f_code.co_filename) in HARNESS_FILES:
+        return None
+    if event in ("line", "call"):
+        raise CellTimeout()
+    return _relentless
 
 
 def _on_alarm(signum, frame):
+    f = frame
+    while f is not None:
+        if os.path.abspath(f.f_code.co_filename) not in HARNESS_FILES:
+            f.f_trace = _relentless
+            f.f_trace_lines = True
+        f = f.f_back
+    sys.settrace(_relentless)
     raise CellTimeout()
 
 
@@ -327,6 +354,8 @@ def execute(cells, config, session):
     # Values described as the last of the given cells left them (initialised weights that a later cell trains).
     snapshots_of = {name: {int(c) for c in at} for name, at in (config.get("snapshots") or {}).items()}
     snapshots = {}
+    skip = {int(k): v for k, v in (config.get("skip") or {}).items()}
+    announce = getattr(session, "send", None) or (lambda message: None)
     try:
         for cell in cells:
             number, source = cell["cell"], cell["source"]
@@ -334,6 +363,11 @@ def execute(cells, config, session):
                 setattr(module, name, recorder)
                 recorder.cell = number
             entry = {"cell": number}
+            if number in skip:
+                entry.update(status="timed out", reason=skip[number])
+                report.append(entry)
+                continue
+            announce({"op": "progress", "cell": number})
             magic = _notebook.CELL_MAGIC.match(source)
             if magic and magic.group(1) not in RUN_BODY_MAGICS:
                 entry.update(status="skipped", reason=f"cell magic %%{magic.group(1)}")
@@ -381,6 +415,7 @@ def execute(cells, config, session):
     finally:
         _disarm()
         signal.signal(signal.SIGALRM, previous)
+    announce({"op": "progress", "cell": None})  # past the cells: describing what they left is not a cell's time
     values = {}
     for name in config.get("values", []):
         if name in snapshots:

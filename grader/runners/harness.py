@@ -371,6 +371,7 @@ def main():
     module, load_problems = load_submission(path)
     provided = set(filter(None, os.environ.get("GRADECHECK_PROVIDED", "").split(",")))
     session = Session(module, os.path.dirname(os.path.abspath(path)), provided)
+    session.send = send  # execute.py announces each cell it starts
     adapter_file = os.environ.get("GRADECHECK_ADAPTER")
     if adapter_file:
         session.adapter, adapter_problems = load_adapter(adapter_file, module)
