@@ -173,6 +173,8 @@ describe('seed 000 executed: BloodMLP and InitMLP through their own interface, Q
   // BloodMLP is defined in cell 8, InitMLP in cell 19.
   const executedOnly: Assignment = { ...assignment, problems: [] };
   const MISTAKES: readonly { fixture: string; fails: Record<string, string[]>; says: RegExp }[] = [
+    { fixture: 'bug-grid-one-per-class', fails: { 'training-images': ['figure'] }, says: /^expected a figure of 16 images; found cell 5: 16 subplots with .* lines, 8 images \(28x28\); cell 5: 1 subplot with 0 lines, 8 bars/ },
+    { fixture: 'bug-confusion-matrix-not-drawn', fails: { 'confusion-matrix': ['figure'] }, says: /^expected a figure of a heatmap of 8x8; found .*cell 5: 16 subplots/ },
     {
       fixture: 'bug-bloodmlp-missing-relu',
       fails: { 'blood-mlp': ['computes'] },

@@ -8,11 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { loadAssignment } from '../assignment.ts';
 import { judgeExecution } from './judge.ts';
 import { REFERENCES } from './references.ts';
-import type { ExecutionResult, ModelState, RecordedCall } from './run.ts';
+import type { ExecutionResult, FigureDescription, ModelState, RecordedCall } from './run.ts';
 import type { InitMethod } from '../../reference/init.ts';
 import { parseStack, planOf } from '../../reference/layer-stack.ts';
 import { type Step, float32State } from './float32-model.ts';
-import { type CallCheck, type Construction, type ExecutionCheck, JUDGED, type Judged, type ModelCheck, type ValueCheck, constructionsOf } from './schema.ts';
+import { type CallCheck, type Construction, ExecutionCheck, JUDGED, type Judged, type ModelCheck, type ValueCheck, constructionsOf } from './schema.ts';
 
 const assignment = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-003.yaml'));
 const settings = assignment.execute!;
@@ -73,6 +73,37 @@ describe.each(settings.checks.filter((c): c is CallCheck => 'call' in c).map((c)
     const scored = judgeOne(check, empty);
     expect(scored.score).toBe(0);
     expect(scored.checks.every((c) => c.result.failure?.code === 'missing')).toBe(true);
+  });
+});
+
+describe('figure checks: subplots, images, a heatmap, bars', () => {
+  const check = (figure: Record<string, unknown>) => ExecutionCheck.parse({ id: 'fig', title: 'a figure', points: 1, figure });
+  type Axes = FigureDescription['axes'][number];
+  const axes = (over: Partial<Axes> = {}): Axes => ({ title: '', xlabel: '', ylabel: '', lines: [], images: [], bars: 0, colorbar: false, ...over });
+  const drawn = (...figureAxes: Axes[]): ExecutionResult => ({ ...empty, figures: [{ cell: CELL, title: '', axes: figureAxes }] });
+  const passes = (figure: Record<string, unknown>, result: ExecutionResult) => judgeOne(check(figure), result).checks[0]!.result.passed;
+  const grid = (n: number) => Array.from({ length: n }, () => axes({ images: [[28, 28]] }));
+
+  it('a grid of 16 images passes images: 16; a grid of 8 fails, saying what it found', () => {
+    expect(passes({ images: 16 }, drawn(...grid(16)))).toBe(true);
+    expect(passes({ images: 16 }, drawn(...grid(8)))).toBe(false);
+    expect(judgeOne(check({ images: 16 }), drawn(...grid(8))).checks[0]!.result.failure?.message).toContain('found cell 7: 8 subplots with 0/0/0/0/0/0/0/0 lines, 8 images (28x28)');
+  });
+
+  it('an 8x8 heatmap beside its colorbar is one subplot; a 10x10 one or a printed matrix fails', () => {
+    const heatmap = drawn(axes({ images: [[8, 8]] }), axes({ colorbar: true }));
+    expect(passes({ heatmap: [8, 8], subplots: 1 }, heatmap)).toBe(true);
+    expect(passes({ heatmap: [8, 8] }, drawn(axes({ images: [[10, 10]] })))).toBe(false);
+    expect(passes({ heatmap: [8, 8] }, empty)).toBe(false);
+  });
+
+  it('bars count across the figure: 8 bars pass bars: 8, 7 fail', () => {
+    expect(passes({ bars: 8 }, drawn(axes({ bars: 8 })))).toBe(true);
+    expect(passes({ bars: 8 }, drawn(axes({ bars: 7 })))).toBe(false);
+  });
+
+  it('a figure check that says nothing it looks at is refused', () => {
+    expect(() => check({ titles: ['x'] })).toThrow(/say what the figure shows/);
   });
 });
 

@@ -200,17 +200,48 @@ function sharedLayers(pattern: string | undefined, layers: string | undefined): 
   return shared;
 }
 
+/** The subplots a student drew: a colorbar's own axes left out. */
+const subplotsOf = (f: FigureDescription) => f.axes.filter((a) => !a.colorbar);
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 function figureSummary(f: FigureDescription): string {
-  return `cell ${f.cell}: ${f.axes.length} subplot${f.axes.length === 1 ? '' : 's'} with ${f.axes.map((a) => a.lines.length).join('/')} lines`;
+  const axes = subplotsOf(f);
+  const images = axes.flatMap((a) => a.images);
+  const bars = axes.reduce((s, a) => s + a.bars, 0);
+  return [
+    `cell ${f.cell}: ${plural(axes.length, 'subplot')} with ${axes.map((a) => a.lines.length).join('/')} lines`,
+    ...(images.length ? [`${plural(images.length, 'image')} (${[...new Set(images.map(([r, c]) => `${r}x${c}`))].join(', ')})`] : []),
+    ...(bars ? [plural(bars, 'bar')] : []),
+  ].join(', ');
+}
+
+/** What a figure check asks, in words. */
+function figureTitle(want: FigureCheck['figure']): string {
+  const parts = [
+    ...(want.subplots !== undefined ? [plural(want.subplots, 'subplot')] : []),
+    ...(want.lines !== undefined ? [`${plural(want.lines, 'line')} each`] : []),
+    ...(want.images !== undefined ? [plural(want.images, 'image')] : []),
+    ...(want.heatmap !== undefined ? [`a heatmap of ${want.heatmap[0]}x${want.heatmap[1]}`] : []),
+    ...(want.bars !== undefined ? [plural(want.bars, 'bar')] : []),
+  ];
+  return `a figure of ${parts.join(', ')}`;
 }
 
 function judgeFigure(check: FigureCheck, result: ExecutionResult): Aspect[] {
   const want = check.figure;
-  const title = `a figure of ${want.subplots} subplot${want.subplots === 1 ? '' : 's'}${want.lines !== undefined ? ` with ${want.lines} lines each` : ''}`;
-  const matches = (f: FigureDescription) =>
-    f.axes.length === want.subplots &&
-    (want.lines === undefined || f.axes.every((a) => a.lines.length === want.lines)) &&
-    (want.titles ?? []).every((t) => [f.title, ...f.axes.map((a) => a.title)].some((x) => x.toLowerCase().includes(t.toLowerCase())));
+  const title = figureTitle(want);
+  const matches = (f: FigureDescription) => {
+    const axes = subplotsOf(f);
+    const images = axes.flatMap((a) => a.images);
+    return (
+      (want.subplots === undefined || axes.length === want.subplots) &&
+      (want.lines === undefined || axes.every((a) => a.lines.length === want.lines)) &&
+      (want.images === undefined || images.length === want.images) &&
+      (want.heatmap === undefined || images.some(([r, c]) => r === want.heatmap![0] && c === want.heatmap![1])) &&
+      (want.bars === undefined || axes.reduce((s, a) => s + a.bars, 0) === want.bars) &&
+      (want.titles ?? []).every((t) => [f.title, ...axes.map((a) => a.title)].some((x) => x.toLowerCase().includes(t.toLowerCase())))
+    );
+  };
   if (result.figures.some(matches)) return [{ id: 'figure', title }];
   const found = result.figures.length === 0 ? 'no figures' : result.figures.map(figureSummary).join('; ');
   const trouble = troubleSentence(result.cells);

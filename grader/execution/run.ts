@@ -78,7 +78,25 @@ const Line = z.object({ label: z.string(), x: z.array(z.number().nullable()), y:
 export const ExecutionResultSchema = z.object({
   cells: z.array(CellReport),
   calls: z.array(z.object({ helper: z.string(), cell: z.number().int().nullable(), args: z.array(Described), kwargs: z.record(z.string(), Described) })),
-  figures: z.array(z.object({ cell: z.number().int(), title: z.string(), axes: z.array(z.object({ title: z.string(), xlabel: z.string(), ylabel: z.string(), lines: z.array(Line) })) })),
+  figures: z.array(
+    z.object({
+      cell: z.number().int(),
+      title: z.string(),
+      axes: z.array(
+        z.object({
+          title: z.string(),
+          xlabel: z.string(),
+          ylabel: z.string(),
+          lines: z.array(Line),
+          /** (rows, columns) of each image shown (imshow, pcolormesh, a heatmap). */
+          images: z.array(z.tuple([z.number().int(), z.number().int()])).default([]),
+          bars: z.number().int().default(0),
+          /** A colorbar's own axes, not a subplot. */
+          colorbar: z.boolean().default(false),
+        }),
+      ),
+    }),
+  ),
   values: z.record(z.string(), Described),
   /** By construction key (grader/execution/schema.ts constructionsOf). */
   models: z.record(z.string(), ModelReport),

@@ -178,13 +178,25 @@ export function constructionsOf(check: ModelCheck): Construction[] {
   });
 }
 
-/** A figure the cells drew: its number of subplots and lines per subplot, and titles where the handout asks. */
+/**
+ * A figure the cells drew, as the handout describes it: its number of subplots (colorbars not counted) and of
+ * lines in each, the images it shows in all (a grid of 16 training images), one image of a given shape (an 8x8
+ * confusion-matrix heatmap), its bars in all (a class distribution), and titles where the handout asks.
+ */
 const FigureCheck = z
   .object({
     ...Common,
     figure: z
-      .object({ subplots: z.number().int().positive(), lines: z.number().int().nonnegative().optional(), titles: z.array(z.string()).optional() })
-      .strict(),
+      .object({
+        subplots: z.number().int().positive().optional(),
+        lines: z.number().int().nonnegative().optional(),
+        titles: z.array(z.string()).optional(),
+        images: z.number().int().positive().optional(),
+        heatmap: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
+        bars: z.number().int().positive().optional(),
+      })
+      .strict()
+      .refine((f) => Object.keys(f).some((k) => k !== 'titles'), { message: 'say what the figure shows: subplots, lines, images, heatmap or bars' }),
   })
   .strict();
 

@@ -235,6 +235,27 @@ def snapshot(value):
         return describe(value)
 
 
+def image_shapes(ax):
+    """The (rows, columns) of each image an axes shows: imshow's AxesImage, or a QuadMesh (pcolormesh, seaborn's
+    heatmap), whose array is flat in some matplotlib versions."""
+    shapes = [list(image.get_array().shape[:2]) for image in ax.get_images()]
+    for mesh in ax.collections:
+        if type(mesh).__name__ == "QuadMesh":
+            coordinates = mesh.get_coordinates()
+            shapes.append([int(coordinates.shape[0]) - 1, int(coordinates.shape[1]) - 1])
+    return [[int(n) for n in shape] for shape in shapes[:LINES_CAP]]
+
+
+def bar_count(ax):
+    """Bars drawn with bar/barh (a histogram's bars too): the rectangles of the axes' bar containers."""
+    return sum(len(c.patches) for c in ax.containers if type(c).__name__ == "BarContainer")
+
+
+def is_colorbar(ax):
+    """A colorbar's own axes (not a subplot the student drew)."""
+    return hasattr(ax, "_colorbar") or ax.get_label() == "<colorbar>"
+
+
 def describe_figures(plt, cell):
     if plt is None:
         return []
@@ -249,7 +270,8 @@ def describe_figures(plt, cell):
                 y = [float(v) for v in list(line.get_ydata())[:SERIES_CAP]]
                 lines.append({"label": str(line.get_label()), "x": [v if math.isfinite(v) else None for v in x],
                               "y": [v if math.isfinite(v) else None for v in y]})
-            axes.append({"title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(), "lines": lines})
+            axes.append({"title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(), "lines": lines,
+                         "images": image_shapes(ax), "bars": bar_count(ax), "colorbar": is_colorbar(ax)})
         figures.append({"cell": cell, "title": fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else "", "axes": axes})
     plt.close("all")
     return figures
