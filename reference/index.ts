@@ -43,3 +43,5 @@ export {
 export { classifierAccuracy, datasetCrossEntropy, trainEpochFlat, trainEpochLoss, trainEpochParams } from './classifier-training.ts';
 export { flattenParams, loadFlatParams } from './flat-params.ts';
 export { autoencoderBatchShapes, autoencoderEpochLosses } from './autoencoder.ts';
+// Seed 004's P3: plotPath's loss surface over the trajectory's principal directions, graded through the adapter.
+export { plotPathDrawn, plotPathEvaluated, plotPathSurface } from './loss-surface.ts';

@@ -82,6 +82,9 @@ const INDEPENDENT_ORACLES: Readonly<Record<string, readonly string[]>> = {
   flatten_params: ['spec/oracles/torch-training.spec.ts'],
   load_flat_params: ['spec/oracles/torch-training.spec.ts'],
   autoencoder_epoch_losses: ['spec/oracles/torch-training.spec.ts'],
+  plot_path_drawn: ['spec/loss-surface.spec.ts'],
+  plot_path_evaluated: ['spec/loss-surface.spec.ts'],
+  plot_path_surface: ['spec/loss-surface.spec.ts'],
 };
 
 const comparedWithReference = [...new Set(problemIds.flatMap((id) => problems[id].checks.flatMap((c) => c.comparesWithReference ?? [])))];

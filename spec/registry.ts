@@ -25,6 +25,7 @@ import { mytorchGradientCheck, mytorchSequentialSgd } from './mytorch-training.s
 import { classifierAccuracyProblem, datasetLoss, trainEpoch } from './classifier-training.suite.ts';
 import { flattenParamsProblem, loadParamsProblem } from './flat-params.suite.ts';
 import { autoencoderTraining } from './autoencoder.suite.ts';
+import { lossSurfacePath } from './loss-surface.suite.ts';
 
 export const problems = {
   'softmax-temperature': softmaxTemperature,
@@ -65,6 +66,7 @@ export const problems = {
   'flatten-params': flattenParamsProblem,
   'load-params': loadParamsProblem,
   'autoencoder-training': autoencoderTraining,
+  'loss-surface-path': lossSurfacePath,
 } as const satisfies Record<string, Problem>;
 
 export type ProblemId = keyof typeof problems;

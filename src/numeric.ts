@@ -135,8 +135,17 @@ export function solve(a: Matrix, b: readonly number[]): Vector {
  * used for positive-semidefiniteness checks and for the conditioning of generated data matrices).
  */
 export function symmetricEigenvalues(input: Matrix): Vector {
+  return symmetricEigen(input).values;
+}
+
+/**
+ * Eigenvalues (ascending) and unit eigenvectors (vectors[i] for values[i]) of a symmetric matrix by cyclic
+ * Jacobi rotations. Small matrices only (a trajectory's Gram matrix for its principal components).
+ */
+export function symmetricEigen(input: Matrix): { values: Vector; vectors: Matrix } {
   const n = input.length;
   const a = input.map((row) => [...row]);
+  const v = identity(n);
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p]![q]! ** 2;
@@ -154,6 +163,11 @@ export function symmetricEigenvalues(input: Matrix): Vector {
           const akq = a[k]![q]!;
           a[k]![p] = c * akp - s * akq;
           a[k]![q] = s * akp + c * akq;
+          // The rotations accumulated: column p and q of V are the eigenvectors' estimates.
+          const vkp = v[k]![p]!;
+          const vkq = v[k]![q]!;
+          v[k]![p] = c * vkp - s * vkq;
+          v[k]![q] = s * vkp + c * vkq;
         }
         for (let k = 0; k < n; k++) {
           const apk = a[p]![k]!;
@@ -164,7 +178,8 @@ export function symmetricEigenvalues(input: Matrix): Vector {
       }
     }
   }
-  return a.map((row, i) => row[i]!).sort((x, y) => x - y);
+  const order = a.map((row, i) => [row[i]!, i] as const).sort((x, y) => x[0] - y[0]);
+  return { values: order.map(([value]) => value), vectors: order.map(([, i]) => v.map((row) => row[i]!)) };
 }
 
 /** 2-norm condition number of a (tall or square) matrix, from the eigenvalues of its Gram matrix. */
