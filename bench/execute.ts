@@ -1,7 +1,7 @@
 // Benchmark: executing a seed notebook cell by cell (grader/execution/) as `gradecheck grade` does for an
 // assignment with an execute: section. Grades fixtures/submissions/seed-003-handout/correct.ipynb and
 // seed-003-executed/hostile-cells.ipynb (an endless loop and a long training loop, each stopped at the cell
-// budget) against fixtures/assignments/seed-003.yaml's execute: checks alone, and
+// budget) and hostile-uncatchable.ipynb (cells that catch the timeout) against fixtures/assignments/seed-003.yaml's execute: checks alone, and
 // seed-000-executed/correct.ipynb against seed-000.yaml's (two models rebuilt six times, their weights read back
 // and tested, three training loops on the stand-in data), and prints per notebook: the wall
 // time of the grade, the cells' own time as the child measured it, the budget used, the slowest cell, and the
@@ -23,6 +23,9 @@ const HOSTILE_CELL_BUDGET_S = 5;
 const NOTEBOOKS = [
   { label: 'seed 003, correct', seed: seed003, file: path.join(root, 'fixtures', 'submissions', 'seed-003-handout', 'correct.ipynb'), cellBudget: undefined, full: true },
   { label: `seed 003, hostile (cell budget ${HOSTILE_CELL_BUDGET_S} s)`, seed: seed003, file: path.join(root, 'fixtures', 'submissions', 'seed-003-executed', 'hostile-cells.ipynb'), cellBudget: HOSTILE_CELL_BUDGET_S, full: true },
+  // A training loop around a bare except (stopped at the budget) and a cell catching the timeout at every level
+  // (killed after the budget and STOP_GRACE_S, the notebook executed again without it).
+  { label: `seed 003, catching the timeout (cell budget ${HOSTILE_CELL_BUDGET_S} s)`, seed: seed003, file: path.join(root, 'fixtures', 'submissions', 'seed-003-executed', 'hostile-uncatchable.ipynb'), cellBudget: HOSTILE_CELL_BUDGET_S, full: true },
   { label: 'seed 000, correct', seed: seed000, file: path.join(root, 'fixtures', 'submissions', 'seed-000-executed', 'correct.ipynb'), cellBudget: undefined, full: true },
 ] as const;
 
