@@ -43,3 +43,6 @@ export {
 export { classifierAccuracy, datasetCrossEntropy, trainEpochFlat, trainEpochLoss, trainEpochParams } from './classifier-training.ts';
 export { flattenParams, loadFlatParams } from './flat-params.ts';
 export { autoencoderBatchShapes, autoencoderEpochLosses } from './autoencoder.ts';
+// Seed 004's P4 T1 and T4: the FashionMNIST loaders and the reconstructions figure, through the staff's adapter.
+export { fashionMnistBatches, fashionMnistDatasets, fashionMnistPixels } from './fashion-mnist.ts';
+export { reconstructionImages, reconstructionPlaces } from './reconstructions.ts';

@@ -82,6 +82,7 @@ const INDEPENDENT_ORACLES: Readonly<Record<string, readonly string[]>> = {
   flatten_params: ['spec/oracles/torch-training.spec.ts'],
   load_flat_params: ['spec/oracles/torch-training.spec.ts'],
   autoencoder_epoch_losses: ['spec/oracles/torch-training.spec.ts'],
+  reconstruction_images: ['spec/oracles/torch-reconstructions.spec.ts'],
 };
 
 const comparedWithReference = [...new Set(problemIds.flatMap((id) => problems[id].checks.flatMap((c) => c.comparesWithReference ?? [])))];

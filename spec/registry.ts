@@ -25,6 +25,8 @@ import { mytorchGradientCheck, mytorchSequentialSgd } from './mytorch-training.s
 import { classifierAccuracyProblem, datasetLoss, trainEpoch } from './classifier-training.suite.ts';
 import { flattenParamsProblem, loadParamsProblem } from './flat-params.suite.ts';
 import { autoencoderTraining } from './autoencoder.suite.ts';
+import { fashionMnistLoaders } from './fashion-mnist.suite.ts';
+import { autoencoderReconstructions } from './reconstructions.suite.ts';
 
 export const problems = {
   'softmax-temperature': softmaxTemperature,
@@ -65,6 +67,8 @@ export const problems = {
   'flatten-params': flattenParamsProblem,
   'load-params': loadParamsProblem,
   'autoencoder-training': autoencoderTraining,
+  'fashion-mnist-loaders': fashionMnistLoaders,
+  'autoencoder-reconstructions': autoencoderReconstructions,
 } as const satisfies Record<string, Problem>;
 
 export type ProblemId = keyof typeof problems;
