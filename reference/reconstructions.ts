@@ -7,17 +7,13 @@
 // reconstructions below them.
 
 import type { Matrix, Vector } from '../src/numeric.ts';
+import { requireAutoencoder } from './autoencoder.ts';
 import { stableSigmoid } from './mytorch.ts';
 import { requireMatrix, requireVector } from './validate.ts';
 
 /** The staff autoencoder's output for one flattened image x: sigmoid(W2 (W1 x + b1) + b2), in float64. */
 export function reconstruct(W1: Matrix, b1: Vector, W2: Matrix, b2: Vector, x: Vector): Vector {
-  requireMatrix('W1', W1);
-  const h = W1.length;
-  const d = W1[0]!.length;
-  requireVector('b1', b1, h);
-  requireMatrix('W2', W2, d, h);
-  requireVector('b2', b2, d);
+  const { d } = requireAutoencoder(W1, b1, W2, b2);
   requireVector('x', x, d);
   const code = W1.map((row, j) => row.reduce((s, w, p) => s + w * x[p]!, b1[j]!));
   return W2.map((row, p) => stableSigmoid(row.reduce((s, w, j) => s + w * code[j]!, b2[p]!)));
