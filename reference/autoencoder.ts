@@ -85,17 +85,23 @@ function batchGradients(params: readonly Vector[], X: Matrix, h: number, d: numb
   return { value: LOSSES[loss].value(recon, target), grads: [dW1, db1, dW2, db2] };
 }
 
-/** The training loop of P4 T3 on the staff autoencoder, with the handout's loss or a mistaken one. */
-export function runAutoencoder(
-  W1: Matrix, b1: Vector, W2: Matrix, b2: Vector, images: Matrix,
-  batchSize: number, epochs: number, lr: number, loss: ReconstructionLoss = 'mse',
-): AutoencoderRun {
+/** Checks the staff autoencoder's weights (W1 (h, d), b1 (h), W2 (d, h), b2 (d)) and returns its widths. */
+export function requireAutoencoder(W1: Matrix, b1: Vector, W2: Matrix, b2: Vector): { h: number; d: number } {
   requireMatrix('W1', W1);
   const h = W1.length;
   const d = W1[0]!.length;
   requireVector('b1', b1, h);
   requireMatrix('W2', W2, d, h);
   requireVector('b2', b2, d);
+  return { h, d };
+}
+
+/** The training loop of P4 T3 on the staff autoencoder, with the handout's loss or a mistaken one. */
+export function runAutoencoder(
+  W1: Matrix, b1: Vector, W2: Matrix, b2: Vector, images: Matrix,
+  batchSize: number, epochs: number, lr: number, loss: ReconstructionLoss = 'mse',
+): AutoencoderRun {
+  const { h, d } = requireAutoencoder(W1, b1, W2, b2);
   requireMatrix('images', images, undefined, d);
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`epochs must be a positive integer, got ${epochs}`);
   requirePositive('lr', lr);

@@ -45,3 +45,6 @@ export { flattenParams, loadFlatParams } from './flat-params.ts';
 export { autoencoderBatchShapes, autoencoderEpochLosses } from './autoencoder.ts';
 // Seed 004's P3: plotPath's loss surface over the trajectory's principal directions, graded through the adapter.
 export { plotPathDrawn, plotPathEvaluated, plotPathSurface } from './loss-surface.ts';
+// Seed 004's P4 T1 and T4: the FashionMNIST loaders and the reconstructions figure, through the staff's adapter.
+export { fashionMnistBatches, fashionMnistDatasets, fashionMnistPixels } from './fashion-mnist.ts';
+export { reconstructionImages, reconstructionPlaces } from './reconstructions.ts';

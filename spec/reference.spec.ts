@@ -85,6 +85,7 @@ const INDEPENDENT_ORACLES: Readonly<Record<string, readonly string[]>> = {
   plot_path_drawn: ['spec/loss-surface.spec.ts'],
   plot_path_evaluated: ['spec/loss-surface.spec.ts'],
   plot_path_surface: ['spec/loss-surface.spec.ts'],
+  reconstruction_images: ['spec/oracles/torch-reconstructions.spec.ts'],
 };
 
 const comparedWithReference = [...new Set(problemIds.flatMap((id) => problems[id].checks.flatMap((c) => c.comparesWithReference ?? [])))];

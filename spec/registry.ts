@@ -26,6 +26,8 @@ import { classifierAccuracyProblem, datasetLoss, trainEpoch } from './classifier
 import { flattenParamsProblem, loadParamsProblem } from './flat-params.suite.ts';
 import { autoencoderTraining } from './autoencoder.suite.ts';
 import { lossSurfacePath } from './loss-surface.suite.ts';
+import { fashionMnistLoaders } from './fashion-mnist.suite.ts';
+import { autoencoderReconstructions } from './reconstructions.suite.ts';
 
 export const problems = {
   'softmax-temperature': softmaxTemperature,
@@ -67,6 +69,8 @@ export const problems = {
   'load-params': loadParamsProblem,
   'autoencoder-training': autoencoderTraining,
   'loss-surface-path': lossSurfacePath,
+  'fashion-mnist-loaders': fashionMnistLoaders,
+  'autoencoder-reconstructions': autoencoderReconstructions,
 } as const satisfies Record<string, Problem>;
 
 export type ProblemId = keyof typeof problems;
