@@ -64,7 +64,8 @@ function shapeCall(
       if (s.as) globalsConvert[name] = s.as;
     }
     Object.assign(shape, { setGlobals, ...(Object.keys(globalsConvert).length ? { globalsConvert } : {}) });
-    if (entry.returns === 'globals') Object.assign(shape, { readGlobals: Object.keys(entry.globals), inPlace: true });
+    const read = entry.returns === 'globals' ? Object.keys(entry.globals) : Array.isArray(entry.returns) ? entry.returns : [];
+    if (read.length) Object.assign(shape, { readGlobals: read, inPlace: true });
   }
   return { positional, shape };
 }
