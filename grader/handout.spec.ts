@@ -39,8 +39,9 @@ const SEEDS: readonly HandoutSeed[] = [
     problems: ['mytorch-linear', 'mytorch-activations', 'mytorch-softmax-ce', 'mytorch-sequential-sgd', 'mytorch-gradient-check'],
   },
   { assignment: 'seed-003.yaml', fixtures: 'seed-003-handout', carriesInto: { ema: ['adam-optimizer'] } },
-  // Q4.1 from the executed notebook, Q4.2 and Q4.3 through the globals; correct-raw-pixels feeds the pixels unscaled.
-  { assignment: 'seed-002.yaml', fixtures: 'seed-002-handout' },
+  // Q4.1 from the executed notebook, Q4.2-Q4.4 through the globals; correct-raw-pixels feeds the pixels unscaled.
+  // train_one_epoch calls the student's train_one_sample, as the handout's code does.
+  { assignment: 'seed-002.yaml', fixtures: 'seed-002-handout', carriesInto: { 'mlp-train-sample': ['mlp-train-epoch'] } },
   {
     assignment: 'seed-004.yaml',
     fixtures: 'seed-004-handout',

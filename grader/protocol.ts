@@ -54,7 +54,7 @@ export const MAX_BATCH_BYTES = 1 << 20;
  */
 export interface CallShape {
   readonly scope?: 'adapter' | 'execution';
-  /** Per positional argument: 'tuple', 'list', 'int', 'float', 'tensor', 'tensor32', 'array', or null. */
+  /** Per positional argument: 'tuple', 'list', 'int', 'float', 'tensor', 'tensor32', 'array', 'ints', or null. */
   readonly convert?: readonly (string | null)[];
   readonly kwargs?: Readonly<Record<string, Value>>;
   readonly kwconvert?: Readonly<Record<string, string>>;

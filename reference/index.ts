@@ -9,7 +9,7 @@ export { reluGrad, sigmoid, sigmoidGrad, tanhGrad } from './activations.ts';
 export { SimpleGradientDescent, SimpleGradientDescentPenaltyOverLr, momentumStep, sgdStep } from './sgd.ts';
 export { emaUpdate, gradMeanRms } from './moments.ts';
 export { ADAMOptimizer, adamStep, adamTwoSteps, adamwStep } from './adam.ts';
-export { backprop, feedForward, feedForwardSample, trainOneSample } from './mlp.ts';
+export { backprop, feedForward, feedForwardSample, trainOneEpoch, trainOneSample } from './mlp.ts';
 export { batchnormBackward, batchnormForward } from './batchnorm.ts';
 export { residualBackward, residualForward } from './residual.ts';
 export { boxFunction, boxSum, boxesNeeded } from './box.ts';

@@ -124,3 +124,22 @@ export function trainOneSample(weights: Matrix[], biases: Vector[], sample: Vect
   const [dW, db] = backprop(weights, biases, sample, y);
   return [weights.map((W, l) => W.map((row, i) => row.map((w, j) => w - learningRate * dW[l]![i]![j]!))), biases.map((b, l) => b.map((v, j) => v - learningRate * db[l]![j]!))];
 }
+
+/**
+ * Returns [weights', biases']: the network after one epoch, trainOneSample over the samples (the rows of xTrain,
+ * labels yTrain) in `order` (default: as given), each once, with `learningRate` (seed 002 Q4.4's
+ * train_one_epoch(learning_rate=0.003), which loops train_one_sample over the globals x_train, y_train).
+ */
+export function trainOneEpoch(
+  weights: Matrix[],
+  biases: Vector[],
+  xTrain: Matrix,
+  yTrain: Vector,
+  learningRate = 0.003,
+  order: readonly number[] = xTrain.map((_, i) => i),
+): [Matrix[], Vector[]] {
+  if (!Array.isArray(xTrain) || !Array.isArray(yTrain) || xTrain.length !== yTrain.length) throw new Error('x_train and y_train must hold the same number of samples');
+  let network: [Matrix[], Vector[]] = [weights, biases];
+  for (const i of order) network = trainOneSample(network[0], network[1], xTrain[i]!, yTrain[i]!, learningRate);
+  return network;
+}

@@ -15,6 +15,7 @@ import { emaProblem, gradientStats } from './moments.suite.ts';
 import { adamClosedForm, adamStepProblem, adamwStepProblem } from './adam.suite.ts';
 import { mlpBackprop } from './mlp.suite.ts';
 import { mlpForwardSample, mlpTrainSample } from './mlp-sample.suite.ts';
+import { mlpTrainEpoch } from './mlp-epoch.suite.ts';
 import { batchnorm } from './batchnorm.suite.ts';
 import { residualBlock } from './residual.suite.ts';
 import { boxNetwork } from './box.suite.ts';
@@ -50,6 +51,7 @@ export const problems = {
   'mlp-backprop': mlpBackprop,
   'mlp-forward-sample': mlpForwardSample,
   'mlp-train-sample': mlpTrainSample,
+  'mlp-train-epoch': mlpTrainEpoch,
   'batchnorm': batchnorm,
   'residual-block': residualBlock,
   'box-network': boxNetwork,

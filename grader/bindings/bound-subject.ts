@@ -75,7 +75,8 @@ function shapeCall(
       if (isInt(s.from)) intGlobals.push(name);
     }
     Object.assign(shape, { setGlobals, ...(Object.keys(globalsConvert).length ? { globalsConvert } : {}), ...(intGlobals.length ? { intGlobals } : {}) });
-    if (entry.returns === 'globals') Object.assign(shape, { readGlobals: Object.keys(entry.globals), inPlace: true });
+    const read = entry.returns === 'globals' ? Object.keys(entry.globals) : Array.isArray(entry.returns) ? entry.returns : [];
+    if (read.length) Object.assign(shape, { readGlobals: read, inPlace: true });
   }
   return { positional, shape };
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Problem } from '../../src/problem.ts';
 
 /** The types an argument can be handed over as (the harness converts from float64 numpy arrays). */
-export const CONVERSIONS = ['tuple', 'list', 'int', 'float', 'tensor', 'tensor32', 'array'] as const;
+export const CONVERSIONS = ['tuple', 'list', 'int', 'float', 'tensor', 'tensor32', 'array', 'ints'] as const;
 const Conversion = z.enum(CONVERSIONS);
 
 /** One argument of the handout's interface: a catalog parameter, converted, passed by position or by keyword. */
@@ -34,8 +34,11 @@ const FunctionBinding = z
     args: z.array(ArgSpec).optional(),
     /** Module globals the function reads, each set from a catalog parameter before the call. */
     globals: z.record(z.string(), ArgSpec).optional(),
-    /** 'globals': the answer is the list of those globals after the call (the function updates them in place). */
-    returns: z.enum(['result', 'globals']).default('result'),
+    /**
+     * 'globals': the answer is the list of those globals after the call (the function updates them in place); a
+     * list of some of them: those only (the others are inputs, as seed 002's x_train for train_one_epoch).
+     */
+    returns: z.union([z.enum(['result', 'globals']), z.array(z.string()).min(1)]).default('result'),
   })
   .strict()
   .refine((b) => !(b.function && b.adapter), { message: 'give either function or adapter, not both' });

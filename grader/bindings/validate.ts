@@ -35,6 +35,10 @@ export function bindingIssues(problem: Problem, binding: ProblemBinding | undefi
     if (entry.adapter !== undefined && !hasAdapter) issues.push({ path: [name, 'adapter'], message: 'the assignment has no adapter: file (add `adapter: FILE.py` at the top level)' });
     if ('optimizer' in entry && entry.optimizer !== undefined && !callable.isClass) issues.push({ path: [name, 'optimizer'], message: `${name} is a function, not an optimizer class` });
     if ('globals' in entry && entry.globals && callable.isClass) issues.push({ path: [name, 'globals'], message: `${name} is a class: globals bind functions only` });
+    if ('returns' in entry && Array.isArray(entry.returns)) {
+      const globals = Object.keys(('globals' in entry && entry.globals) || {});
+      for (const g of entry.returns) if (!globals.includes(g)) issues.push({ path: [name, 'returns'], message: `${name} returns the global "${g}", which its globals: do not set; they set ${globals.join(', ') || 'none'}` });
+    }
     const args = [...(entry.args ?? []).map((a, i) => [['args', i], a] as const), ...Object.entries(('globals' in entry && entry.globals) || {}).map(([g, a]) => [['globals', g], a] as const)];
     for (const [where, a] of args) {
       if (!callable.params.includes(fromOf(a))) {

@@ -153,44 +153,29 @@ describe('seed 004 executed: build_mlp called with the handout\'s arguments, the
   });
 });
 
-describe('seed 000 executed: BloodMLP and InitMLP through their own interface, Q5.2\'s figure', () => {
-  const seed000 = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-000.yaml'));
-  // The execute: checks, and Q5.1's initialize_weights that InitMLP is built from (problem 6's package and the
-  // written answers are graded on their own fixtures).
-  const assignment: Assignment = { ...seed000, problems: seed000.problems.filter((p) => p.id === 'init-schemes'), questions: [] };
-  const dir = path.join(root, 'fixtures', 'submissions', 'seed-000-executed');
+/** A check's failed aspects on a fixture, and what the message must say. */
+interface ExecutedMistake {
+  readonly fixture: string;
+  readonly fails: Record<string, string[]>;
+  readonly says: RegExp;
+}
 
-  it('the handout-faithful notebook: full marks, every cell run on the stand-ins for torchvision and medmnist', async () => {
-    const report = await grade({ assignment, submission: path.join(dir, 'correct.ipynb') });
-    expect(failures(report)).toEqual({});
-    expect(report.score).toBe(total(assignment) + assignment.problems.reduce((s, p) => s + p.points, 0));
-    expect(report.execution?.cells.filter((c) => c.status !== 'ran')).toEqual([]);
-    expect(report.execution?.served).toEqual(expect.arrayContaining(['torchvision', 'medmnist']));
-    expect(report.loadErrors).toEqual([]);
-  });
-
-  // Written by fixtures/submissions/seed-000-executed/make_fixtures.py: the correct notebook with one mistake each.
-  // BloodMLP is defined in cell 8, InitMLP in cell 19.
-  const executedOnly: Assignment = { ...assignment, problems: [] };
-  const MISTAKES: readonly { fixture: string; fails: Record<string, string[]>; says: RegExp }[] = [
-    { fixture: 'bug-grid-one-per-class', fails: { 'training-images': ['figure'] }, says: /^expected a figure of 16 images; found cell 5: 16 subplots with .* lines, 8 images \(28x28\); cell 5: 1 subplot with 0 lines, 8 bars/ },
-    { fixture: 'bug-confusion-matrix-not-drawn', fails: { 'confusion-matrix': ['figure'] }, says: /^expected a figure of a heatmap of 8x8; found .*cell 5: 16 subplots/ },
-    {
-      fixture: 'bug-bloodmlp-missing-relu',
-      fails: { 'blood-mlp': ['computes'] },
-      says: /^BloodMLP \(defined in cell 8, which ran\): between Linear 2 \(256 -> 128\) and Linear 3 the forward pass applies nothing where the handout's network applies ReLU: Linear 3's input\[\d+, \d+\] is -/,
-    },
-    { fixture: 'bug-bloodmlp-softmax', fails: { 'blood-mlp': ['computes'] }, says: /after the last Linear \(128 -> 8\) the forward pass applies Softmax where the handout's network returns it as it is \(the logits\)/ },
-    { fixture: 'bug-bloodmlp-hidden-width', fails: { 'blood-mlp': ['layers', 'parameters'] }, says: /^BloodMLP \(defined in cell 8, which ran\) has the layers Flatten\(\), Linear\(2352, 512\)/ },
+/**
+ * Seed 000's InitMLP mistakes (Q5.2), written by fixtures/submissions/seed-000-executed/make_fixtures.py into seed
+ * 000's notebook and reused by seed-001-executed's for seed 001's: the same text, InitMLP defined in cell `cell`.
+ */
+function initMlpMistakes(cell: number): ExecutedMistake[] {
+  const defined = `\\(defined in cell ${cell}, which ran\\)`;
+  return [
     {
       fixture: 'bug-initmlp-ignores-init-method',
       fails: { 'init-mlp': ['weights-he', 'weights-small-random', 'weights-zero'] },
-      says: /^InitMLP\('zero'\) \(defined in cell 19, which ran\): Linear 1 \(784 -> 256\)'s weights are not all zero/,
+      says: new RegExp(`^InitMLP\\('zero'\\) ${defined}: Linear 1 \\(784 -> 256\\)'s weights are not all zero`),
     },
     {
       fixture: 'bug-initmlp-he-fan-out',
       fails: { 'init-mlp': ['weights-he'] },
-      says: /^InitMLP\('he'\) \(defined in cell 19, which ran\): the 200704 weights of Linear 1 \(784 -> 256\) \(fan_in 784, fan_out 256\) are not N\(0, 2\/fan_in\)/,
+      says: new RegExp(`^InitMLP\\('he'\\) ${defined}: the 200704 weights of Linear 1 \\(784 -> 256\\) \\(fan_in 784, fan_out 256\\) are not N\\(0, 2/fan_in\\)`),
     },
     {
       fixture: 'bug-initmlp-weights-not-transposed',
@@ -201,26 +186,76 @@ describe('seed 000 executed: BloodMLP and InitMLP through their own interface, Q
       },
       says: /Linear 1 \(784 -> 256\)'s weight has shape \(784, 256\); torch's layout is \(out_features, in_features\) = \(256, 784\)/,
     },
-    { fixture: 'bug-initmlp-biases-not-zeroed', fails: { 'init-mlp': ['biases'] }, says: /^InitMLP\('zero'\) \(defined in cell 19, which ran\): Linear 1 \(784 -> 256\)'s bias is not zero.* \(likewise InitMLP\('small_random'\)/ },
+    {
+      fixture: 'bug-initmlp-biases-not-zeroed',
+      fails: { 'init-mlp': ['biases'] },
+      says: new RegExp(`^InitMLP\\('zero'\\) ${defined}: Linear 1 \\(784 -> 256\\)'s bias is not zero.* \\(likewise InitMLP\\('small_random'\\)`),
+    },
     {
       fixture: 'bug-initmlp-ignores-activation',
       fails: { 'init-mlp': ['computes-he-activation-relu'] },
-      says: /^InitMLP\('he', activation='relu'\) \(defined in cell 19, which ran\): between Linear 1 \(784 -> 256\) and Linear 2 the forward pass applies Tanh where the handout's network applies ReLU/,
+      says: new RegExp(`^InitMLP\\('he', activation='relu'\\) ${defined}: between Linear 1 \\(784 -> 256\\) and Linear 2 the forward pass applies Tanh where the handout's network applies ReLU`),
     },
   ];
+}
 
-  it('has a fixture for each mistake its make_fixtures.py writes', () => {
-    const written = readdirSync(dir).filter((f) => f.startsWith('bug-')).map((f) => path.basename(f, '.ipynb'));
-    expect(written.sort()).toEqual(MISTAKES.map((m) => m.fixture).sort());
-  });
+/**
+ * An executed homework's fixtures (written by its folder's make_fixtures.py): the correct notebook gets full marks
+ * on the execute: checks and `problems` with every cell run on the stand-ins `served`; each bug fixture fails
+ * exactly its aspects, losing their share, and says what differs.
+ */
+function describeExecuted(title: string, file: string, folder: string, problems: readonly string[], served: readonly string[], mistakes: readonly ExecutedMistake[]): void {
+  describe(title, () => {
+    const loaded = loadAssignment(path.join(root, 'fixtures', 'assignments', file));
+    const assignment: Assignment = { ...loaded, problems: loaded.problems.filter((p) => problems.includes(p.id)), questions: [] };
+    const dir = path.join(root, 'fixtures', 'submissions', folder);
 
-  it.each(MISTAKES)('$fixture fails $fails, losing their share, saying what differs', async ({ fixture, fails, says }) => {
-    const report = await grade({ assignment: executedOnly, submission: path.join(dir, `${fixture}.ipynb`) });
-    expect(failures(report)).toEqual(fails);
-    expect(report.score).toBeCloseTo(total(executedOnly) - lost(executedOnly, fails), 6);
-    expect(messagesOf(report).some((m) => says.test(m)), messagesOf(report).join('\n')).toBe(true);
+    it('the handout-faithful notebook: full marks, every cell run on the stand-ins', async () => {
+      const report = await grade({ assignment, submission: path.join(dir, 'correct.ipynb') });
+      expect(failures(report)).toEqual({});
+      expect(report.score).toBe(total(assignment) + assignment.problems.reduce((s, p) => s + p.points, 0));
+      expect(report.execution?.cells.filter((c) => c.status !== 'ran')).toEqual([]);
+      expect(report.execution?.served).toEqual(expect.arrayContaining([...served]));
+      expect(report.loadErrors).toEqual([]);
+    });
+
+    const executedOnly: Assignment = { ...assignment, problems: [] };
+
+    it('has a fixture for each mistake its make_fixtures.py writes', () => {
+      const written = readdirSync(dir).filter((f) => f.startsWith('bug-')).map((f) => path.basename(f, '.ipynb'));
+      expect(written.sort()).toEqual(mistakes.map((m) => m.fixture).sort());
+    });
+
+    it.each(mistakes)('$fixture fails $fails, losing their share, saying what differs', async ({ fixture, fails, says }) => {
+      const report = await grade({ assignment: executedOnly, submission: path.join(dir, `${fixture}.ipynb`) });
+      expect(failures(report)).toEqual(fails);
+      expect(report.score).toBeCloseTo(total(executedOnly) - lost(executedOnly, fails), 6);
+      expect(messagesOf(report).some((m) => says.test(m)), messagesOf(report).join('\n')).toBe(true);
+    });
   });
-});
+}
+
+// Seed 000: the execute: checks, and Q5.1's initialize_weights that InitMLP is built from (problem 6's package and
+// the written answers are graded on their own fixtures). BloodMLP is defined in cell 8, InitMLP in cell 19.
+describeExecuted("seed 000 executed: BloodMLP and InitMLP through their own interface, Q5.2's figure", 'seed-000.yaml', 'seed-000-executed', ['init-schemes'], ['torchvision', 'medmnist'], [
+  { fixture: 'bug-grid-one-per-class', fails: { 'training-images': ['figure'] }, says: /^expected a figure of 16 images; found cell 5: 16 subplots with .* lines, 8 images \(28x28\); cell 5: 1 subplot with 0 lines, 8 bars/ },
+  { fixture: 'bug-confusion-matrix-not-drawn', fails: { 'confusion-matrix': ['figure'] }, says: /^expected a figure of a heatmap of 8x8; found .*cell 5: 16 subplots/ },
+  {
+    fixture: 'bug-bloodmlp-missing-relu',
+    fails: { 'blood-mlp': ['computes'] },
+    says: /^BloodMLP \(defined in cell 8, which ran\): between Linear 2 \(256 -> 128\) and Linear 3 the forward pass applies nothing where the handout's network applies ReLU: Linear 3's input\[\d+, \d+\] is -/,
+  },
+  { fixture: 'bug-bloodmlp-softmax', fails: { 'blood-mlp': ['computes'] }, says: /after the last Linear \(128 -> 8\) the forward pass applies Softmax where the handout's network returns it as it is \(the logits\)/ },
+  { fixture: 'bug-bloodmlp-hidden-width', fails: { 'blood-mlp': ['layers', 'parameters'] }, says: /^BloodMLP \(defined in cell 8, which ran\) has the layers Flatten\(\), Linear\(2352, 512\)/ },
+  ...initMlpMistakes(19),
+]);
+
+// Seed 001: problem 5 of the same homework as a notebook of its own, graded by the same checks on seed 000's
+// stand-ins (seed-001.yaml); InitMLP is defined in cell 6. Its figure mistake: mean and std on one subplot.
+describeExecuted("seed 001 executed: InitMLP and Q5.2's figure, as seed 000 grades them", 'seed-001.yaml', 'seed-001-executed', ['init-schemes'], ['torchvision'], [
+  ...initMlpMistakes(6),
+  { fixture: 'bug-statistics-one-subplot', fails: { 'statistics-figure': ['figure'] }, says: /^expected a figure of 2 subplots, 4 lines each titled mean, std; found cell \d+: 1 subplot/ },
+]);
 
 describe('the total budget', () => {
   it('cells past the notebook budget are not run, the checks on them fail naming why, and the grade still comes back', async () => {

@@ -560,6 +560,8 @@ def convert(value, how):
         return torch.as_tensor(value, dtype=dtype)
     if how == "array":
         return np.asarray(value, dtype=np.float64)
+    if how == "ints":  # labels or indices: an int64 array, as numpy indexing needs
+        return np.asarray(value, dtype=np.float64).astype(np.int64)
     raise ValueError(f"unknown conversion {how!r}")
 
 
