@@ -57,6 +57,8 @@ const INDEPENDENT_ORACLES: Readonly<Record<string, readonly string[]>> = {
   backprop: ['spec/oracles/tfjs-networks.spec.ts', 'mlp-backprop/backprop-matches-finite-differences'],
   feed_forward_sample: ['spec/mlp-sample.spec.ts'],
   train_one_sample: ['spec/mlp-sample.spec.ts'],
+  // One epoch is train_one_sample (proven above) folded over the samples, rebuilt by hand in the spec.
+  train_one_epoch: ['spec/mlp-epoch.spec.ts'],
   batchnorm_forward: ['spec/oracles/pytorch-batchnorm.spec.ts', 'spec/oracles/tfjs-networks.spec.ts'],
   batchnorm_backward: ['spec/oracles/pytorch-batchnorm.spec.ts', 'spec/oracles/tfjs-networks.spec.ts'],
   residual_forward: ['spec/oracles/tfjs-networks.spec.ts'],
