@@ -4,7 +4,7 @@
 // run), with a message naming the cell; an endless loop, a long training loop, a download and `!pip install`
 // are graded within the budget with the other checks intact. Figures and printed output on a small notebook.
 
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,10 +12,10 @@ import { notebookCells } from './run.ts';
 import { type Assignment, loadAssignment, parseAssignment } from '../assignment.ts';
 import { grade } from '../grade.ts';
 import { reportMarkdown } from '../render/markdown.ts';
-import type { GradeReport } from '../report.ts';
 import { AssignmentError } from '../assignment-error.ts';
 import { layerPattern } from './aspect.ts';
-import { type ExecutionCheck, JUDGED } from './schema.ts';
+import { failures, lost, messagesOf, total } from './executed-fixtures.ts';
+import { JUDGED } from './schema.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
 const seed003 = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-003.yaml'));
@@ -26,31 +26,6 @@ function executedOnly(a: Assignment, cellBudget?: number): Assignment {
   const execute = a.execute!;
   return { ...a, problems: [], questions: [], execute: cellBudget === undefined ? execute : { ...execute, cell_budget_s: cellBudget } };
 }
-
-/** How many aspects a check judges (each an equal share of its points). */
-function aspects(check: ExecutionCheck): number {
-  if ('call' in check) return (['wrapper', 'network', 'parameters', 'loss', 'optimizer'] as const).filter((k) => check[k] !== undefined).length;
-  // A model check: one aspect per thing it states of every construction, and one per thing a build states of itself.
-  if ('model' in check) return [check, ...(check.builds ?? [])].reduce((n, part) => n + JUDGED.filter((k) => part[k] !== undefined).length, 0);
-  return 1;
-}
-
-const checksOf = (a: Assignment) => a.execute!.checks;
-const total = (a: Assignment) => checksOf(a).reduce((s, c) => s + c.points, 0);
-
-function failures(report: GradeReport): Record<string, string[]> {
-  return Object.fromEntries(report.problems.filter((p) => p.checks.some((c) => !c.result.passed)).map((p) => [p.id, p.checks.filter((c) => !c.result.passed).map((c) => c.result.check).sort()]));
-}
-
-/** The points a report should lose for these failed aspects: each an equal share of its check's points. */
-function lost(assignment: Assignment, fails: Record<string, readonly string[]>): number {
-  return Object.entries(fails).reduce((s, [id, failed]) => {
-    const check = checksOf(assignment).find((c) => c.id === id)!;
-    return s + (check.points * failed.length) / aspects(check);
-  }, 0);
-}
-
-const messagesOf = (report: GradeReport) => report.problems.flatMap((p) => p.checks.flatMap((c) => c.result.failure?.message ?? []));
 
 describe('seed 003 executed as students run it', () => {
   const assignment = executedOnly(seed003);
@@ -152,110 +127,6 @@ describe('seed 004 executed: build_mlp called with the handout\'s arguments, the
     expect(report.execution!.cells.filter((c) => c.status === 'raised').map((c) => c.cell)).toEqual([5, 9]);
   });
 });
-
-/** A check's failed aspects on a fixture, and what the message must say. */
-interface ExecutedMistake {
-  readonly fixture: string;
-  readonly fails: Record<string, string[]>;
-  readonly says: RegExp;
-}
-
-/**
- * Seed 000's InitMLP mistakes (Q5.2), written by fixtures/submissions/seed-000-executed/make_fixtures.py into seed
- * 000's notebook and reused by seed-001-executed's for seed 001's: the same text, InitMLP defined in cell `cell`.
- */
-function initMlpMistakes(cell: number): ExecutedMistake[] {
-  const defined = `\\(defined in cell ${cell}, which ran\\)`;
-  return [
-    {
-      fixture: 'bug-initmlp-ignores-init-method',
-      fails: { 'init-mlp': ['weights-he', 'weights-small-random', 'weights-zero'] },
-      says: new RegExp(`^InitMLP\\('zero'\\) ${defined}: Linear 1 \\(784 -> 256\\)'s weights are not all zero`),
-    },
-    {
-      fixture: 'bug-initmlp-he-fan-out',
-      fails: { 'init-mlp': ['weights-he'] },
-      says: new RegExp(`^InitMLP\\('he'\\) ${defined}: the 200704 weights of Linear 1 \\(784 -> 256\\) \\(fan_in 784, fan_out 256\\) are not N\\(0, 2/fan_in\\)`),
-    },
-    {
-      fixture: 'bug-initmlp-weights-not-transposed',
-      fails: {
-        'init-mlp': ['computes-he-activation-relu', 'computes-xavier', 'forward', 'weights-he', 'weights-small-random', 'weights-xavier', 'weights-zero'],
-        // The statistics cell runs the networks: it raises, and the figure is never drawn.
-        'statistics-figure': ['figure'],
-      },
-      says: /Linear 1 \(784 -> 256\)'s weight has shape \(784, 256\); torch's layout is \(out_features, in_features\) = \(256, 784\)/,
-    },
-    {
-      fixture: 'bug-initmlp-biases-not-zeroed',
-      fails: { 'init-mlp': ['biases'] },
-      says: new RegExp(`^InitMLP\\('zero'\\) ${defined}: Linear 1 \\(784 -> 256\\)'s bias is not zero.* \\(likewise InitMLP\\('small_random'\\)`),
-    },
-    {
-      fixture: 'bug-initmlp-ignores-activation',
-      fails: { 'init-mlp': ['computes-he-activation-relu'] },
-      says: new RegExp(`^InitMLP\\('he', activation='relu'\\) ${defined}: between Linear 1 \\(784 -> 256\\) and Linear 2 the forward pass applies Tanh where the handout's network applies ReLU`),
-    },
-  ];
-}
-
-/**
- * An executed homework's fixtures (written by its folder's make_fixtures.py): the correct notebook gets full marks
- * on the execute: checks and `problems` with every cell run on the stand-ins `served`; each bug fixture fails
- * exactly its aspects, losing their share, and says what differs.
- */
-function describeExecuted(title: string, file: string, folder: string, problems: readonly string[], served: readonly string[], mistakes: readonly ExecutedMistake[]): void {
-  describe(title, () => {
-    const loaded = loadAssignment(path.join(root, 'fixtures', 'assignments', file));
-    const assignment: Assignment = { ...loaded, problems: loaded.problems.filter((p) => problems.includes(p.id)), questions: [] };
-    const dir = path.join(root, 'fixtures', 'submissions', folder);
-
-    it('the handout-faithful notebook: full marks, every cell run on the stand-ins', async () => {
-      const report = await grade({ assignment, submission: path.join(dir, 'correct.ipynb') });
-      expect(failures(report)).toEqual({});
-      expect(report.score).toBe(total(assignment) + assignment.problems.reduce((s, p) => s + p.points, 0));
-      expect(report.execution?.cells.filter((c) => c.status !== 'ran')).toEqual([]);
-      expect(report.execution?.served).toEqual(expect.arrayContaining([...served]));
-      expect(report.loadErrors).toEqual([]);
-    });
-
-    const executedOnly: Assignment = { ...assignment, problems: [] };
-
-    it('has a fixture for each mistake its make_fixtures.py writes', () => {
-      const written = readdirSync(dir).filter((f) => f.startsWith('bug-')).map((f) => path.basename(f, '.ipynb'));
-      expect(written.sort()).toEqual(mistakes.map((m) => m.fixture).sort());
-    });
-
-    it.each(mistakes)('$fixture fails $fails, losing their share, saying what differs', async ({ fixture, fails, says }) => {
-      const report = await grade({ assignment: executedOnly, submission: path.join(dir, `${fixture}.ipynb`) });
-      expect(failures(report)).toEqual(fails);
-      expect(report.score).toBeCloseTo(total(executedOnly) - lost(executedOnly, fails), 6);
-      expect(messagesOf(report).some((m) => says.test(m)), messagesOf(report).join('\n')).toBe(true);
-    });
-  });
-}
-
-// Seed 000: the execute: checks, and Q5.1's initialize_weights that InitMLP is built from (problem 6's package and
-// the written answers are graded on their own fixtures). BloodMLP is defined in cell 8, InitMLP in cell 19.
-describeExecuted("seed 000 executed: BloodMLP and InitMLP through their own interface, Q5.2's figure", 'seed-000.yaml', 'seed-000-executed', ['init-schemes'], ['torchvision', 'medmnist'], [
-  { fixture: 'bug-grid-one-per-class', fails: { 'training-images': ['figure'] }, says: /^expected a figure of 16 images; found cell 5: 16 subplots with .* lines, 8 images \(28x28\); cell 5: 1 subplot with 0 lines, 8 bars/ },
-  { fixture: 'bug-confusion-matrix-not-drawn', fails: { 'confusion-matrix': ['figure'] }, says: /^expected a figure of a heatmap of 8x8; found .*cell 5: 16 subplots/ },
-  {
-    fixture: 'bug-bloodmlp-missing-relu',
-    fails: { 'blood-mlp': ['computes'] },
-    says: /^BloodMLP \(defined in cell 8, which ran\): between Linear 2 \(256 -> 128\) and Linear 3 the forward pass applies nothing where the handout's network applies ReLU: Linear 3's input\[\d+, \d+\] is -/,
-  },
-  { fixture: 'bug-bloodmlp-softmax', fails: { 'blood-mlp': ['computes'] }, says: /after the last Linear \(128 -> 8\) the forward pass applies Softmax where the handout's network returns it as it is \(the logits\)/ },
-  { fixture: 'bug-bloodmlp-hidden-width', fails: { 'blood-mlp': ['layers', 'parameters'] }, says: /^BloodMLP \(defined in cell 8, which ran\) has the layers Flatten\(\), Linear\(2352, 512\)/ },
-  ...initMlpMistakes(19),
-]);
-
-// Seed 001: problem 5 of the same homework as a notebook of its own, graded by the same checks on seed 000's
-// stand-ins (seed-001.yaml); InitMLP is defined in cell 6. Its figure mistake: mean and std on one subplot.
-describeExecuted("seed 001 executed: InitMLP and Q5.2's figure, as seed 000 grades them", 'seed-001.yaml', 'seed-001-executed', ['init-schemes'], ['torchvision'], [
-  ...initMlpMistakes(6),
-  { fixture: 'bug-statistics-one-subplot', fails: { 'statistics-figure': ['figure'] }, says: /^expected a figure of 2 subplots, 4 lines each titled mean, std; found cell \d+: 1 subplot/ },
-]);
 
 describe('the total budget', () => {
   it('cells past the notebook budget are not run, the checks on them fail naming why, and the grade still comes back', async () => {
