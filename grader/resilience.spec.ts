@@ -186,9 +186,11 @@ describe('a batch stopped with a signal', () => {
     expect(await waitFor(() => cached() >= 1, 90_000)).toBe(true);
     batch.kill(signal);
     await exited;
-    // Every grading process and submission process it started is gone shortly after.
+    // Every grading process and submission process it started is gone shortly after. Most are killed at once (the
+    // parent's death signal); one started in the instant the batch died, before setpriv armed that signal, finds
+    // its request pipe closed when its start-up ends and exits then: seconds on a loaded machine (seen in CI).
     const tag = `${token}-class-${signal}`;
-    expect(await waitFor(() => processesMentioning(tag).length === 0, 5_000), processesMentioning(tag).join('\n')).toBe(true);
+    expect(await waitFor(() => processesMentioning(tag).length === 0, 20_000), processesMentioning(tag).join('\n')).toBe(true);
     // What was written is whole: every results.json parses; no temp files.
     const studentsDir = path.join(out, 'students');
     for (const s of existsSync(studentsDir) ? readdirSync(studentsDir) : []) {
