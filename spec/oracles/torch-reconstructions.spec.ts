@@ -9,20 +9,14 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Matrix, Vector } from '../../src/numeric.ts';
+import type { Matrix } from '../../src/numeric.ts';
 import { type NumericTree, tolerance } from '../../src/tolerance.ts';
 import { reconstructionImages } from '../../reference/reconstructions.ts';
 import { autoencoderReconstructions } from '../reconstructions.suite.ts';
+import type { AutoencoderGoldenCase } from './autoencoder-golden.ts';
 import { type Oracle, describeOracle, wrong } from './oracle.ts';
 
-interface FigureGolden {
-  readonly id: string;
-  readonly W1: Matrix;
-  readonly b1: Vector;
-  readonly W2: Matrix;
-  readonly b2: Vector;
-  readonly images: Matrix;
-  readonly batch_size: number;
+interface FigureGolden extends AutoencoderGoldenCase {
   readonly shown: Matrix[];
 }
 

@@ -29,6 +29,7 @@ import { flattenParamsProblem, loadParamsProblem } from '../flat-params.suite.ts
 import { autoencoderTraining } from '../autoencoder.suite.ts';
 import type { Problem } from '../../src/problem.ts';
 import { type Implementation, type Oracle, describeOracle, wrong } from './oracle.ts';
+import type { AutoencoderGoldenCase } from './autoencoder-golden.ts';
 
 const GOLDEN = path.join(import.meta.dirname, '..', '..', 'fixtures', 'golden', 'training.json');
 
@@ -58,15 +59,8 @@ interface FlatGolden {
   readonly loaded_params: (Matrix | Vector)[];
 }
 
-interface AutoencoderGolden {
-  readonly id: string;
+interface AutoencoderGolden extends AutoencoderGoldenCase {
   readonly regime: string;
-  readonly W1: Matrix;
-  readonly b1: Vector;
-  readonly W2: Matrix;
-  readonly b2: Vector;
-  readonly images: Matrix;
-  readonly batch_size: number;
   readonly epochs: number;
   readonly lr: number;
   readonly losses: Vector;
