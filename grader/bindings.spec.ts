@@ -217,6 +217,14 @@ describe('without an assignment, a self-check counts what the problem requires',
 });
 
 describe('the adapter travels with the assignment', () => {
+  it('a module the adapter stands in for (seed 004\'s tqdm) is not reported missing; one it does not (torchvision) is', async () => {
+    const seed004 = loadAssignment(path.join(import.meta.dirname, '..', 'fixtures', 'assignments', 'seed-004.yaml'));
+    const { execute: _execute, ...rest } = seed004;
+    const report = await grade({ assignment: { ...rest, problems: seed004.problems.filter((p) => p.id === 'flatten-params'), questions: [] }, submission: path.join(import.meta.dirname, '..', 'fixtures', 'submissions', 'seed-004-handout', 'correct.ipynb') });
+    expect(report.score).toBe(1);
+    expect(report.missingModules).toContain('torchvision');
+    expect(report.missingModules).not.toContain('tqdm');
+  });
   it('into the Gradescope bundle, beside assignment.yaml', () => {
     const seed003 = loadAssignment(path.join(import.meta.dirname, '..', 'fixtures', 'assignments', 'seed-003.yaml'));
     expect(bundleEntries(seed003).map((e) => e.name)).toContain('seed-003.adapter.py');

@@ -373,14 +373,16 @@ def main():
     session = Session(module, os.path.dirname(os.path.abspath(path)), provided)
     session.send = send  # execute.py announces each cell it starts
     adapter_file = os.environ.get("GRADECHECK_ADAPTER")
+    stood_in = set()  # missing modules the adapter stands in for when it calls the student's code
     if adapter_file:
         session.adapter, adapter_problems = load_adapter(adapter_file, module)
         load_problems += adapter_problems
+        stood_in = set(getattr(session.adapter, "STANDS_IN_FOR", ()))
     torch_seeded = _torch() is not None
     if torch_seeded:
         seed_student_rngs(seed, torch_only=True)
     defined = sorted(k for k, v in module.__dict__.items() if callable(v) and not k.startswith("_") and session.owns(v))
-    send({"op": "ready", "defined": defined, "loadErrors": load_problems, "missingModules": sorted(STUBBED_MISSING),
+    send({"op": "ready", "defined": defined, "loadErrors": load_problems, "missingModules": sorted(STUBBED_MISSING - stood_in),
           "numpy": _np() is not None, "torch": _torch() is not None})
 
     def answer(request):
