@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { notebookCells } from './run.ts';
 import { type Assignment, loadAssignment, parseAssignment } from '../assignment.ts';
 import { grade } from '../grade.ts';
+import { reportHtml } from '../render/html.ts';
 import { reportMarkdown } from '../render/markdown.ts';
 import { AssignmentError } from '../assignment-error.ts';
 import { layerPattern } from './aspect.ts';
@@ -184,6 +185,10 @@ execute:
     expect(report.score).toBe(1);
     const message = report.problems.find((p) => p.id === 'statistics-plot')!.checks[0]!.result.failure!.message;
     expect(message).toContain('found cell 4: 2 subplots with 3/3 lines');
+    // feedback.html draws the student's two subplots beside the message.
+    const html = reportHtml(report);
+    for (const subplot of [1, 2]) expect(html).toContain(`your figure, cell 4, subplot ${subplot}`);
+    expect(html).not.toContain('subplot 3');
   });
 });
 

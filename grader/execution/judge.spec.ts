@@ -102,6 +102,14 @@ describe('figure checks: subplots, images, a heatmap, bars', () => {
     expect(passes({ bars: 8 }, drawn(axes({ bars: 7 })))).toBe(false);
   });
 
+  it('a failed figure check carries the student\'s subplots as plots for feedback.html; a passed one none', () => {
+    const line = (label: string, y: number[]) => ({ label, x: [1, 2, 3], y });
+    const three = drawn(axes({ title: 'mean', lines: [line('zero', [0, 0, 0]), line('xavier', [0.1, 0.2, 0.3]), line('he', [0.2, 0.3, 0.4])] }));
+    const failed = judgeOne(check({ subplots: 1, lines: 4 }), three).checks[0]!.result;
+    expect(failed.failure?.plots).toEqual([{ kind: 'lines', title: 'your figure, cell 7: mean', xLabel: '', yLabel: '', x: [1, 2, 3], series: ['zero', 'xavier', 'he'].map((label, i) => ({ label, role: 'student', y: three.figures[0]!.axes[0]!.lines[i]!.y })) }]);
+    expect(judgeOne(check({ subplots: 1, lines: 3 }), three).checks[0]!.result.failure).toBeUndefined();
+  });
+
   it('a figure check that says nothing it looks at is refused', () => {
     expect(() => check({ titles: ['x'] })).toThrow(/say what the figure shows/);
   });

@@ -2,7 +2,7 @@
 // one scored entry of the report (its aspects are its checks, sharing its points equally), so every renderer
 // shows it as it shows a problem; every failure names the cell it is about and what was expected and found.
 
-import type { FailureData, Value } from '../../src/failure.ts';
+import type { FailureData, Plot, Value } from '../../src/failure.ts';
 import type { CheckResult } from '../../src/runner.ts';
 import { type ScoredProblem, scoreProblem } from '../score.ts';
 import { type Aspect, assigningCells, cellPhrase, fail, layerPattern, troubleSentence } from './aspect.ts';
@@ -245,7 +245,29 @@ function judgeFigure(check: FigureCheck, result: ExecutionResult): Aspect[] {
   if (result.figures.some(matches)) return [{ id: 'figure', title }];
   const found = result.figures.length === 0 ? 'no figures' : result.figures.map(figureSummary).join('; ');
   const trouble = troubleSentence(result.cells);
-  return [{ id: 'figure', title, failure: fail(result.figures.length === 0 ? 'missing' : 'value_mismatch', `expected ${title}${want.titles ? ` titled ${want.titles.join(', ')}` : ''}; found ${found}${trouble ? `; ${trouble}` : ''}`) }];
+  const plots = result.figures.flatMap(drawnLines).slice(0, FIGURE_PLOTS_CAP);
+  return [{ id: 'figure', title, failure: fail(result.figures.length === 0 ? 'missing' : 'value_mismatch', `expected ${title}${want.titles ? ` titled ${want.titles.join(', ')}` : ''}; found ${found}${trouble ? `; ${trouble}` : ''}`, plots.length ? { plots } : {}) }];
+}
+
+/** Subplots of the student's figures drawn again in feedback.html beside the message: a handful, of a size a
+ * report carries (a loss curve of 500 epochs, a statistic per layer). */
+const FIGURE_PLOTS_CAP = 4;
+const FIGURE_SERIES_CAP = 8;
+const FIGURE_POINTS_CAP = 500;
+
+/** A subplot's lines as a plot of the feedback (those sharing the first line's x, every point finite). */
+function drawnLines(f: FigureDescription): Plot[] {
+  return subplotsOf(f).flatMap((a, i): Plot[] => {
+    const first = a.lines[0];
+    const finite = (xs: readonly (number | null)[]): xs is number[] => xs.every((v) => v !== null);
+    if (!first || !finite(first.x)) return [];
+    const x = first.x;
+    if (x.length > FIGURE_POINTS_CAP) return [];
+    const shared = a.lines.filter((l) => l.x.length === x.length && l.x.every((v, k) => v === x[k]) && finite(l.y));
+    const series = shared.slice(0, FIGURE_SERIES_CAP).map((l) => ({ label: l.label, role: 'student' as const, y: l.y as number[] }));
+    const title = `your figure, cell ${f.cell}${subplotsOf(f).length > 1 ? `, subplot ${i + 1}` : ''}${a.title ? `: ${a.title}` : ''}`;
+    return series.length ? [{ kind: 'lines', title, xLabel: a.xlabel, yLabel: a.ylabel, x, series }] : [];
+  });
 }
 
 function judgePrinted(check: PrintedCheck, result: ExecutionResult): Aspect[] {
