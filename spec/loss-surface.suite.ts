@@ -167,6 +167,12 @@ const withParams = (paramsAt: (pca: TrajectoryPca, x1: number, x2: number, traje
 const withoutMean = withParams((pca, x1, x2) => pcaInverse(pca, x1, x2).map((v, j) => v - pca.mean[j]!));
 const notLoaded = withParams((_pca, _x1, _x2, trajectory) => trajectory.at(-1)!);
 
+/**
+ * Cases a check runs in the catalog (`verify`, the kill matrix; seed 004 sets 2): each computes a loss surface on
+ * a grid of some 650 points, and each named mistake fails on its first case, so 20 cases are plenty.
+ */
+const CASES = 20;
+
 export const lossSurfacePath: Problem = {
   id: 'loss-surface-path',
   title: "plotPath(loader, trajectory, model): the loss over the plane of the trajectory's two principal directions (PCA), with the trajectory drawn on it",
@@ -178,7 +184,7 @@ export const lossSurfacePath: Problem = {
       id: 'path-at-pca-coordinates',
       title: "the trajectory is drawn at its PCA coordinates (fit_transform), up to each axis's sign, and with its loss where it is drawn in 3-D",
       arbitrary: plotPathCase,
-      numRuns: 50,
+      numRuns: CASES,
       comparesWithReference: ['plot_path_drawn'],
       sameAnswer: pathsAgree,
       run: async (subject, c, context) => {
@@ -204,7 +210,7 @@ export const lossSurfacePath: Problem = {
       id: 'evaluates-the-pca-plane',
       title: 'the loss is computed at parameters of the plane through the trajectory\'s mean along its two principal directions (inverse_transform): at least 25 distinct points covering the path\'s range',
       arbitrary: plotPathCase,
-      numRuns: 50,
+      numRuns: CASES,
       comparesWithReference: ['plot_path_evaluated'],
       sameAnswer: sameVerdict,
       run: async (subject, c, context) => {
@@ -245,7 +251,7 @@ export const lossSurfacePath: Problem = {
       id: 'surface-shows-the-loss',
       title: 'the surface drawn shows at each of its points (x, y) the loss at inverse_transform([x, y]), up to each axis\'s sign, over at least 25 points covering the path\'s range',
       arbitrary: plotPathCase,
-      numRuns: 50,
+      numRuns: CASES,
       comparesWithReference: ['plot_path_surface'],
       run: async (subject, c, context) => {
         const call = { fn: 'plot_path_surface', args: args(c) };
