@@ -31,7 +31,15 @@ function executedWhat(check: ExecutionCheck): string {
     const built = constructions.some((c) => c.call) ? ` built as ${constructions.map((c) => c.label).join(', ')}` : '';
     return `the model ${check.model}${built} (${judged.join(', ')})`;
   }
-  if ('figure' in check) return `a figure of ${check.figure.subplots} subplots`;
+  if ('figure' in check) {
+    const f = check.figure;
+    const shown = [f.subplots && `${f.subplots} subplots`, f.lines !== undefined && `${f.lines} lines each`, f.images && `${f.images} images`, f.heatmap && `a ${f.heatmap.join('x')} heatmap`, f.bars && `${f.bars} bars`];
+    return `a figure of ${shown.filter(Boolean).join(', ')}`;
+  }
+  if ('trained' in check) {
+    const t = check.trained;
+    return `a training result: the saved test accuracy >= ${t.at_least}; re-run on the stand-ins, the loss computed and not rising, the accuracy computed`;
+  }
   if ('initialised' in check) {
     const { weights, biases, widths, method } = check.initialised;
     return `the initial ${weights}${biases ? ` and ${biases}` : ''} of ${widths.join('-')} (${method}, statistically)`;

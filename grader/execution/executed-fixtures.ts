@@ -4,12 +4,14 @@
 import type { Assignment } from '../assignment.ts';
 import type { GradeReport } from '../report.ts';
 import { type ExecutionCheck, JUDGED } from './schema.ts';
+import { TRAINED_ASPECTS } from './trained.ts';
 
 /** How many aspects a check judges (each an equal share of its points). */
 export function aspects(check: ExecutionCheck): number {
   if ('call' in check) return (['wrapper', 'network', 'parameters', 'loss', 'optimizer'] as const).filter((k) => check[k] !== undefined).length;
   // A model check: one aspect per thing it states of every construction, and one per thing a build states of itself.
   if ('model' in check) return [check, ...(check.builds ?? [])].reduce((n, part) => n + JUDGED.filter((k) => part[k] !== undefined).length, 0);
+  if ('trained' in check) return TRAINED_ASPECTS.length;
   return 1;
 }
 

@@ -100,14 +100,15 @@ describe('seed 004 executed: build_mlp called with the handout\'s arguments, the
   const assignment: Assignment = { ...seed004, problems: [], questions: [] };
   const dir = path.join(root, 'fixtures', 'submissions', 'seed-004-executed');
 
-  // Written by fixtures/submissions/seed-004-executed/make_fixtures.py. The data cell needs torchvision (not
-  // installed here: stubbed) and the training cell its loader: both raise, the models are graded all the same.
+  // Written by fixtures/submissions/seed-004-executed/make_fixtures.py. P4's data cell needs torchvision (not
+  // installed here: stubbed) and its training cell its loader: both raise, the models are graded all the same.
+  // P2's cells run on the assignment's stand-ins, reduced to 2 batches an epoch (P2.3's retraining is cell 10).
   // Each mistake: the aspects it fails and what the message must say (build_mlp is defined in cell 3, the
-  // Autoencoder in cell 7).
+  // Autoencoder in cell 14).
   const MISTAKES: readonly { fixture: string; fails: Record<string, string[]>; says?: RegExp }[] = [
     { fixture: 'correct', fails: {} },
-    { fixture: 'bug-autoencoder-no-sigmoid', fails: { autoencoder: ['forward'] }, says: /^Autoencoder \(defined in cell 7, which ran\)'s outputs span/ },
-    { fixture: 'bug-autoencoder-bottleneck-32', fails: { autoencoder: ['layers', 'parameters'] }, says: /^Autoencoder \(defined in cell 7, which ran\) has the layers .*Linear\(128, 32\)/ },
+    { fixture: 'bug-autoencoder-no-sigmoid', fails: { autoencoder: ['forward'] }, says: /^Autoencoder \(defined in cell 14, which ran\)'s outputs span/ },
+    { fixture: 'bug-autoencoder-bottleneck-32', fails: { autoencoder: ['layers', 'parameters'] }, says: /^Autoencoder \(defined in cell 14, which ran\) has the layers .*Linear\(128, 32\)/ },
     {
       fixture: 'bug-build-mlp-final-relu',
       fails: { 'build-mlp': ['computes-784-1-64-10', 'computes-784-3-32-10'] },
@@ -118,6 +119,14 @@ describe('seed 004 executed: build_mlp called with the handout\'s arguments, the
       fails: { 'build-mlp': ['computes-784-1-64-10', 'computes-784-3-32-10', 'parameters-784-1-64-10', 'parameters-784-3-32-10'] },
       says: /^build_mlp\(784, 3, 32, 10\) \(defined in cell 3, which ran\): its forward pass calls 3 Linear layers \(.*\); the handout's network has 4/,
     },
+    // P2.3, judged on the saved outputs and on the re-run of cell 10.
+    { fixture: 'bug-retrain-below-87', fails: { 'retrain-best': ['saved-accuracy'] }, says: /^the saved outputs of cell 10 show a test accuracy of 0\.8512 \(85\.12%\), below the handout's 87\.00%$/ },
+    {
+      fixture: 'bug-retrain-accuracy-typed-in',
+      fails: { 'retrain-best': ['loss-falls', 'rerun-accuracy'] },
+      says: /^cell 10 prints the same test accuracy, 0\.8771, on the grader's stand-in data as in the notebook's saved outputs/,
+    },
+    { fixture: 'bug-outputs-cleared', fails: { 'retrain-best': ['saved-accuracy'] }, says: /^the notebook's saved outputs show no test accuracy .* run the notebook to the end and submit it with its outputs$/ },
   ];
 
   it.each(MISTAKES)('$fixture fails $fails, losing their share, saying what differs', async ({ fixture, fails, says }) => {
@@ -125,7 +134,7 @@ describe('seed 004 executed: build_mlp called with the handout\'s arguments, the
     expect(failures(report)).toEqual(fails);
     expect(report.score).toBeCloseTo(total(assignment) - lost(assignment, fails), 6);
     if (says) expect(messagesOf(report).some((m) => says.test(m)), messagesOf(report).join('\n')).toBe(true);
-    expect(report.execution!.cells.filter((c) => c.status === 'raised').map((c) => c.cell)).toEqual([5, 9]);
+    expect(report.execution!.cells.filter((c) => c.status === 'raised').map((c) => c.cell)).toEqual([12, 16]);
   });
 });
 

@@ -18,6 +18,8 @@ export interface ExecutionSummary {
   readonly budgetSeconds: number;
   /** Course modules and data files served by the assignment's stand-ins. */
   readonly served: readonly string[];
+  /** A reduced run: every pass over a DataLoader stopped after this many batches (the assignment's loader_batches). */
+  readonly loaderBatches?: number;
   /** Set when the execution as a whole failed (the process died or overran every budget). */
   readonly failure?: string;
 }
@@ -69,7 +71,7 @@ export async function gradeExecution(options: {
   const problems = judgeExecution(counted, outcome, cells, options.firstNumber, options.seed);
   const summary: ExecutionSummary =
     'result' in outcome
-      ? { cells: outcome.result.cells.map(({ printed: _printed, ...rest }) => rest), seconds: Math.round((earlierS + outcome.result.seconds) * 1000) / 1000, budgetSeconds: settings.budget_s, served: outcome.result.served }
+      ? { cells: outcome.result.cells.map(({ printed: _printed, ...rest }) => rest), seconds: Math.round((earlierS + outcome.result.seconds) * 1000) / 1000, budgetSeconds: settings.budget_s, served: outcome.result.served, ...(settings.loader_batches ? { loaderBatches: settings.loader_batches } : {}) }
       : { cells: [], seconds: 0, budgetSeconds: settings.budget_s, served: [], failure: outcome.failure };
   return { problems, summary };
 }

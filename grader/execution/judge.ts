@@ -9,6 +9,7 @@ import { type Aspect, assigningCells, cellPhrase, fail, layerPattern, troubleSen
 import { judgeInitialised } from './judge-init.ts';
 import { judgeModel } from './model.ts';
 import { REFERENCES } from './references.ts';
+import { judgeTrained } from './trained.ts';
 import type { Described, ExecutionResult, FigureDescription, ModuleDescription, NotebookCellSource, RecordedCall } from './run.ts';
 import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, PrintedCheck, ValueCheck } from './schema.ts';
 
@@ -284,6 +285,7 @@ function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: read
   if ('call' in check) return judgeCall(check, result, placed.get(check));
   if ('model' in check) return judgeModel(check, result, sources);
   if ('figure' in check) return judgeFigure(check, result);
+  if ('trained' in check) return judgeTrained(check, result, sources);
   return judgePrinted(check, result);
 }
 

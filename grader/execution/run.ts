@@ -15,6 +15,8 @@ export interface NotebookCellSource {
   /** 1-based position in the notebook, markdown cells counted. */
   readonly cell: number;
   readonly source: string;
+  /** The text the notebook's saved outputs show for it (streams and plain-text results), as the student last ran it. */
+  readonly saved?: string;
 }
 
 const CellReport = z.object({
@@ -117,10 +119,28 @@ export type ModelState = z.infer<typeof ModelState>;
 export type RecordedCall = ExecutionResult['calls'][number];
 export type FigureDescription = ExecutionResult['figures'][number];
 
-/** The code cells of a notebook, numbered by position (markdown cells counted). */
+interface SavedOutput {
+  readonly output_type?: string;
+  readonly text?: string | string[];
+  readonly data?: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+const joined = (t: string | string[] | undefined) => (Array.isArray(t) ? t.join('') : (t ?? ''));
+
+/** What a cell's saved outputs show as text: printed streams and plain-text results, in order. */
+function savedText(outputs: readonly SavedOutput[] | undefined): string | undefined {
+  const text = (outputs ?? []).map((o) => (o.output_type === 'stream' ? joined(o.text) : joined(o.data?.['text/plain']))).join('');
+  return text === '' ? undefined : text;
+}
+
+/** The code cells of a notebook, numbered by position (markdown cells counted), with what their saved outputs show. */
 export function notebookCells(file: string): NotebookCellSource[] {
-  const nb = JSON.parse(readFileSync(file, 'utf8')) as { cells?: { cell_type?: string; source?: string | string[] }[] };
-  return (nb.cells ?? []).flatMap((c, i) => (c.cell_type === 'code' ? [{ cell: i + 1, source: Array.isArray(c.source) ? c.source.join('') : (c.source ?? '') }] : []));
+  const nb = JSON.parse(readFileSync(file, 'utf8')) as { cells?: { cell_type?: string; source?: string | string[]; outputs?: SavedOutput[] }[] };
+  return (nb.cells ?? []).flatMap((c, i) => {
+    if (c.cell_type !== 'code') return [];
+    const saved = savedText(c.outputs);
+    return [{ cell: i + 1, source: joined(c.source), ...(saved === undefined ? {} : { saved }) }];
+  });
 }
 
 /** The assignment's stand-ins file, read (it travels to the child as text: the sandbox needs no extra file). */
@@ -175,11 +195,13 @@ export async function executeCells(
   const snapshots = Object.fromEntries(initialised.map((name) => [name, assigningCells(name, cells)]));
   const requests = settings.checks.flatMap((c) => ('model' in c ? modelRequests(c) : []));
   const models = requests.map(({ state: _state, ...request }) => request);
-  const config = { budget_s: settings.budget_s, cell_budget_s: settings.cell_budget_s, record: settings.record, values, snapshots, models, shims, skip };
+  const config = { budget_s: settings.budget_s, cell_budget_s: settings.cell_budget_s, record: settings.record, values, snapshots, models, shims, skip, loader_batches: settings.loader_batches ?? null };
   const watchdog = watchForStuckCell(subject, settings.cell_budget_s);
   let answer: Value;
   try {
-    answer = await subject.callShaped('execute', [cells as unknown as Value, config as unknown as Value], { scope: 'execution' });
+    // The saved outputs stay here: the checks read them, the process has no use for them.
+    const sent = cells.map(({ cell, source }) => ({ cell, source }));
+    answer = await subject.callShaped('execute', [sent as unknown as Value, config as unknown as Value], { scope: 'execution' });
   } catch (error) {
     const stuck = watchdog.stuck();
     throw stuck === undefined ? error : new StuckCell(stuck);

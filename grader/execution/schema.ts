@@ -227,7 +227,39 @@ const InitialisedCheck = z
 /** What some cell printed, matched against a regular expression. */
 const PrintedCheck = z.object({ ...Common, printed: z.string().min(1) }).strict();
 
-const CHECK_KINDS = { value: ValueCheck, call: CallCheck, model: ModelCheck, figure: FigureCheck, printed: PrintedCheck, initialised: InitialisedCheck } as const;
+/** A regular expression with one group capturing a number (the loss printed per epoch, a test accuracy). */
+const NumberPattern = z.string().superRefine((text, ctx) => {
+  try {
+    if (new RegExp(`${text}|`).exec('')!.length !== 2) ctx.addIssue({ code: 'custom', message: 'give exactly one group (...) capturing the number' });
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `not a regular expression: ${(error as Error).message}` });
+  }
+});
+
+/**
+ * A training result the handout asks for (seed 004 P2.3: retrain, the loss over the last epochs and a test accuracy
+ * of at least 87%), graded two ways: the accuracy the notebook's saved outputs show (the student's own full run)
+ * against `at_least`, and the grader's re-run of the same cell on the stand-in data (on the reduced budget
+ * `loader_batches`): the losses it prints are computed and do not rise, and the accuracy it prints is computed, not
+ * the saved number printed again. The re-run does not ask for learning: on a budget of a few batches an epoch, a
+ * correct search may pick a small learning rate that has not yet left chance. The cell is the first whose code
+ * matches `cell` and whose output matches `accuracy`; its losses may be printed by it or by a cell before it.
+ */
+const TrainedCheck = z
+  .object({
+    ...Common,
+    trained: z
+      .object({
+        cell: z.string().min(1).optional(),
+        losses: NumberPattern,
+        accuracy: NumberPattern,
+        at_least: z.number().gt(0).max(1),
+      })
+      .strict(),
+  })
+  .strict();
+
+const CHECK_KINDS = { value: ValueCheck, call: CallCheck, model: ModelCheck, figure: FigureCheck, printed: PrintedCheck, initialised: InitialisedCheck, trained: TrainedCheck } as const;
 export type ExecutionCheck = z.infer<(typeof CHECK_KINDS)[keyof typeof CHECK_KINDS]>;
 
 /** A check is parsed as the kind its key names, so that a mistake in it is reported on its field, not as "Invalid input". */
@@ -248,6 +280,7 @@ export type ModelCheck = z.infer<typeof ModelCheck>;
 export type FigureCheck = z.infer<typeof FigureCheck>;
 export type PrintedCheck = z.infer<typeof PrintedCheck>;
 export type InitialisedCheck = z.infer<typeof InitialisedCheck>;
+export type TrainedCheck = z.infer<typeof TrainedCheck>;
 
 export const ExecuteSettings = z
   .object({
@@ -259,6 +292,11 @@ export const ExecuteSettings = z
     record: z.array(z.string().regex(/^[A-Za-z_]\w*$/)).default([]),
     /** A staff Python file beside the assignment: stand-ins for course modules and data files (MODULES, FILES). */
     shims: z.string().min(1).optional(),
+    /**
+     * A reduced run: every pass over a torch DataLoader stops after this many batches (epochs of a few batches, a
+     * search over 50 settings in seconds). The feedback says so; the checks on training results expect it.
+     */
+    loader_batches: z.number().int().positive().optional(),
     checks: z.array(ExecutionCheck).min(1, 'an execute: section needs at least one check'),
   })
   .strict()
@@ -268,6 +306,13 @@ export const ExecuteSettings = z
       if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'id'], message: `check "${c.id}" is listed twice` });
       seen.add(c.id);
       if ('call' in c && !e.record.includes(c.call)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'call'], message: `${c.call} is not recorded: add it to record:` });
+      if ('trained' in c && c.trained.cell !== undefined) {
+        try {
+          new RegExp(c.trained.cell);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', path: ['checks', i, 'trained', 'cell'], message: `not a regular expression: ${(error as Error).message}` });
+        }
+      }
       if ('printed' in c) {
         try {
           new RegExp(c.printed);

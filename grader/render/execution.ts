@@ -10,7 +10,8 @@ export function executionSentence(summary: ExecutionSummary): string {
     .filter((c) => c.status !== 'ran')
     .map((c) => `cell ${c.cell} ${c.status === 'raised' ? `raised ${c.error?.type}: ${c.error?.message}` : c.status === 'timed out' ? `timed out (${c.reason})` : `was ${c.status === 'skipped' ? 'skipped' : 'not run'} (${c.reason})`}`);
   const stubs = summary.served.length > 0 ? ` Course files served by the assignment's stand-ins: ${summary.served.join(', ')}.` : '';
-  return `Executed notebook: ${ran} of ${summary.cells.length} code cells ran in ${summary.seconds.toFixed(1)} s (budget ${summary.budgetSeconds} s)${trouble.length ? `; ${trouble.join('; ')}` : ''}. Shell and magic lines (!pip, %matplotlib) are never run and the network is off.${stubs}`;
+  const reduced = summary.loaderBatches ? ` A reduced run: every pass over a DataLoader stopped after ${summary.loaderBatches} batch${summary.loaderBatches === 1 ? '' : 'es'}, so the training cells ran in seconds on the stand-in data.` : '';
+  return `Executed notebook: ${ran} of ${summary.cells.length} code cells ran in ${summary.seconds.toFixed(1)} s (budget ${summary.budgetSeconds} s)${trouble.length ? `; ${trouble.join('; ')}` : ''}. Shell and magic lines (!pip, %matplotlib) are never run and the network is off.${stubs}${reduced}`;
 }
 
 export function executionTable(summary: ExecutionSummary): string[] {

@@ -8,7 +8,8 @@ execute.py could shadow it) and reached as the call `execute(cells, config)` wit
 - config: {"budget_s", "cell_budget_s", "record": [helper names], "values": [names], "snapshots": {name: [cells]}
   (a value described as the last of those cells left it), "models": [{"key", "name", "build": JSON text of
   {"args", "kwargs"} or None, "inputs": [batch shapes] or None, "capture": bool}], "shims": Python source or None,
-  "folder": the submission's folder, "skip": {cell: reason} (cells a run before could not stop)}.
+  "folder": the submission's folder, "skip": {cell: reason} (cells a run before could not stop),
+  "loader_batches": N or None (a reduced run: every pass over a torch DataLoader stops after N batches)}.
 
 A second call, `model_state(key)`, answers with what a model built for the checks holds and did (its Linear weights
 and biases, the batch, the output, the Linear calls of its forward pass): one answer per model, each a few MB.
@@ -110,6 +111,20 @@ def quiet_matplotlib():
         return plt
     except Exception:  # noqa: BLE001 - no matplotlib: the figure checks find no figures
         return None
+
+
+def cap_loaders(batches):
+    """A reduced run: every pass over a torch DataLoader yields at most `batches` batches (len(loader) and
+    loader.dataset unchanged), so a notebook's epochs and searches over settings take seconds."""
+    if not batches:
+        return
+    import itertools
+    from torch.utils.data import DataLoader
+    full = DataLoader.__iter__
+
+    def capped(self):
+        return itertools.islice(full(self), batches)
+    DataLoader.__iter__ = capped
 
 
 def install_shims(source, folder):
@@ -366,6 +381,7 @@ def execute(cells, config, session):
     plt = quiet_matplotlib()
     folder = config.get("folder") or session.folder
     served = install_shims(config.get("shims"), folder)
+    cap_loaders(config.get("loader_batches"))
     log = []
     recorders = {name: Recorder(name, log) for name in config.get("record", [])}
     budget = float(config.get("budget_s", 60))

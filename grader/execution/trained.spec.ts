@@ -1,0 +1,78 @@
+// Training-result checks without a process: seed 004's P2.3 check judged on saved outputs and re-run outputs built
+// to pass, and each way a result can be wrong (below the bar, a loss that rises or never changes or diverges, a
+// typed-in accuracy, no saved outputs) failing exactly its aspect. The executed fixtures
+// (fixtures/submissions/seed-004-executed, grader/execution/execution.spec.ts) show the same on real notebooks.
+
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadAssignment } from '../assignment.ts';
+import { ExecutionCheck, ExecuteSettings, type TrainedCheck } from './schema.ts';
+import { judgeTrained } from './trained.ts';
+import type { ExecutionResult, NotebookCellSource } from './run.ts';
+
+const seed004 = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-004.yaml'));
+const check = seed004.execute!.checks.find((c): c is TrainedCheck => 'trained' in c)!;
+const CELL = 10;
+
+/** An epoch's line as seed 004's team prints it, and the final accuracy line. */
+const epochs = (losses: readonly number[], acc = 0.5) => losses.map((l, i) => `Final Train Epoch ${i + 1}/${losses.length}: loss=${l.toFixed(4)}, test_acc=${acc.toFixed(4)}, time=4.7s\n`).join('');
+const falling = Array.from({ length: 12 }, (_, i) => 2.3 - 0.05 * i);
+const sources = (saved?: string): NotebookCellSource[] => [
+  { cell: 8, source: 'best_cfg, best_acc = hyperparam_tuning(train_dataset, val_dataset)', saved: 'Best config: {...} with val_acc=0.8772\n' },
+  { cell: CELL, source: "best_model = build_mlp(n_features, best_cfg['layers'], best_cfg['hidden'], n_classes)", ...(saved === undefined ? {} : { saved }) },
+];
+const rerun = (printed: string): ExecutionResult => ({ cells: [{ cell: 8, status: 'ran', printed: 'Best config: {...} with val_acc=0.2000\n' }, { cell: CELL, status: 'ran', printed }], calls: [], figures: [], values: {}, models: {}, served: [], seconds: 0 });
+const SAVED = `${epochs(falling, 0.8771)}Final Test Accuracy: 0.8771\n`;
+const failed = (saved: string | undefined, printed: string) =>
+  Object.fromEntries(judgeTrained(check, rerun(printed), sources(saved)).filter((a) => a.failure).map((a) => [a.id, a.failure!.message]));
+
+describe('a training-result check (seed 004 P2.3)', () => {
+  it('passes a saved run at the bar and a re-run that trains and computes its accuracy', () => {
+    expect(failed(SAVED, `${epochs(falling)}Final Test Accuracy: 0.6562\n`)).toEqual({});
+  });
+
+  it('reads a percentage as a fraction: 87.71% passes, 86.9% fails', () => {
+    expect(failed(`${epochs(falling)}Test accuracy: 87.71%\n`, `${epochs(falling)}Test accuracy: 40.00%\n`)).toEqual({});
+    expect(Object.keys(failed(`${epochs(falling)}Test accuracy: 86.9%\n`, `${epochs(falling)}Test accuracy: 40.00%\n`))).toEqual(['saved-accuracy']);
+  });
+
+  it('a flat re-run (a small learning rate on a reduced budget) passes; a rising, a constant or a diverging loss fails', () => {
+    const flat = Array.from({ length: 12 }, (_, i) => 2.304 + (i % 2 ? 0.004 : -0.004));
+    expect(failed(SAVED, `${epochs(flat)}Final Test Accuracy: 0.1000\n`)).toEqual({});
+    const rising = failed(SAVED, `${epochs(falling.slice().reverse())}Final Test Accuracy: 0.1000\n`);
+    expect(Object.keys(rising)).toEqual(['loss-falls']);
+    expect(rising['loss-falls']).toMatch(/^cell 10 printed 12 losses on the re-run; the last 4 average 2\.225, above the first 4 \(1\.825\)/);
+    expect(failed(SAVED, `${epochs(Array(12).fill(0.25))}Final Test Accuracy: 0.1000\n`)['loss-falls']).toMatch(/printed the same loss, 0\.25, 12 times/);
+    expect(failed(SAVED, 'Epoch 1: loss=2.30\nEpoch 2: loss=nan\nTest accuracy: 0.1\n')['loss-falls']).toMatch(/printed a loss of NaN on the re-run: the training diverged/);
+  });
+
+  it('losses printed by an earlier cell count when the result cell only reports', () => {
+    const result: ExecutionResult = { ...rerun('Final Test Accuracy: 0.6562\n'), cells: [{ cell: 9, status: 'ran', printed: epochs(falling) }, { cell: CELL, status: 'ran', printed: 'Final Test Accuracy: 0.6562\n' }] };
+    expect(judgeTrained(check, result, sources(SAVED)).filter((a) => a.failure)).toEqual([]);
+  });
+
+  it('the saved accuracy printed again on the stand-ins fails as typed in; two digits could be chance and pass', () => {
+    expect(Object.keys(failed(SAVED, `${epochs(falling)}Final Test Accuracy: 0.8771\n`))).toEqual(['rerun-accuracy']);
+    expect(failed(`${epochs(falling)}Test accuracy: 0.88\n`, `${epochs(falling)}Test accuracy: 0.88\n`)).toEqual({});
+  });
+
+  it('without saved outputs the re-run finds the cell by what it printed, and only the saved aspect fails', () => {
+    expect(Object.keys(failed(undefined, `${epochs(falling)}Final Test Accuracy: 0.6562\n`))).toEqual(['saved-accuracy']);
+  });
+
+  it('a result cell that raised on the re-run fails both re-run aspects, saying so', () => {
+    const result: ExecutionResult = { ...rerun(''), cells: [{ cell: CELL, status: 'raised', error: { type: 'NameError', message: "name 'best_cfg' is not defined", traceback: '' } }] };
+    const aspects = judgeTrained(check, result, sources(SAVED));
+    expect(aspects.filter((a) => a.failure).map((a) => a.id)).toEqual(['loss-falls', 'rerun-accuracy']);
+    expect(aspects.find((a) => a.id === 'rerun-accuracy')!.failure!.message).toBe(`cell 10 printed no test accuracy (text matching /${check.trained.accuracy}/) on the re-run (it raised NameError: name 'best_cfg' is not defined)`);
+  });
+
+  it('the schema asks for one group capturing the number, and a cell pattern that is a regular expression', () => {
+    const parse = (trained: Record<string, unknown>) => ExecuteSettings.safeParse({ checks: [{ id: 't', title: 't', points: 1, trained: { losses: 'loss=([0-9.]+)', accuracy: 'acc=([0-9.]+)', at_least: 0.8, ...trained } }] });
+    expect(parse({}).success).toBe(true);
+    expect(parse({ losses: 'loss=[0-9.]+' }).error?.issues[0]?.message).toBe('give exactly one group (...) capturing the number');
+    expect(parse({ accuracy: '(acc)=([0-9.]+)' }).error?.issues[0]?.message).toBe('give exactly one group (...) capturing the number');
+    expect(parse({ cell: '(' }).error?.issues[0]?.message).toMatch(/^not a regular expression/);
+    expect(ExecutionCheck.safeParse({ id: 't', title: 't', points: 1, trained: { losses: 'l=(.)', accuracy: 'a=(.)', at_least: 87 } }).success).toBe(false);
+  });
+});

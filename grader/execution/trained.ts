@@ -1,0 +1,141 @@
+// Judging a training result (a `trained:` check, grader/execution/schema.ts): the test accuracy the notebook's
+// saved outputs show (the student's own run on the real data) against the handout's bar, and the grader's re-run
+// of the same cell on the stand-in data: the losses it prints are computed and do not rise, and the accuracy it
+// prints is computed, not the saved number printed again.
+
+import { type Aspect, fail } from './aspect.ts';
+import type { CellReport, ExecutionResult, NotebookCellSource } from './run.ts';
+import type { TrainedCheck } from './schema.ts';
+
+/** What a training-result check judges, each an equal share of its points. */
+export const TRAINED_ASPECTS = ['saved-accuracy', 'loss-falls', 'rerun-accuracy'] as const;
+type TrainedAspect = (typeof TRAINED_ASPECTS)[number];
+
+/** A number a pattern captured: as printed, and its value (a percentage read as a fraction where asked). */
+interface Captured {
+  readonly text: string;
+  readonly value: number;
+}
+
+function captured(pattern: string, text: string | undefined): Captured[] {
+  if (text === undefined) return [];
+  return [...text.matchAll(new RegExp(pattern, 'g'))].flatMap((m) => {
+    const value = Number(m[1]);
+    return m[1] === undefined || m[1] === '' || (Number.isNaN(value) && !/nan/i.test(m[1])) ? [] : [{ text: m[1], value }];
+  });
+}
+
+/** An accuracy printed as a percentage (87.71, "87.71%") is read as a fraction. */
+const fraction = (x: number) => (x > 1 ? x / 100 : x);
+const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/**
+ * Printed with this many significant digits, the same accuracy on the stand-in data and in the saved run is no
+ * coincidence (about one chance in a thousand): the cell prints a number it did not compute. Fewer digits ("0.88")
+ * coincide too often to fail anyone on.
+ */
+const PASTED_DIGITS = 3;
+const significantDigits = (text: string) => text.replace(/^[^1-9]*/, '').replace(/\D/g, '').length;
+
+const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** The cell a check is about: the first, in order, whose code matches `cell` and whose text shows an accuracy. */
+function resultCell(check: TrainedCheck, cells: readonly { cell: number; source: string; text?: string }[]): { cell: number; accuracy: Captured } | undefined {
+  const { cell, accuracy } = check.trained;
+  const code = cell === undefined ? undefined : new RegExp(cell, 'm');
+  for (const c of cells) {
+    if (code && !code.test(c.source)) continue;
+    const found = captured(accuracy, c.text);
+    if (found.length > 0) return { cell: c.cell, accuracy: found[found.length - 1]! };
+  }
+  return undefined;
+}
+
+function ranPhrase(report: CellReport | undefined): string {
+  if (report === undefined || report.status === 'ran') return '';
+  return report.status === 'raised' ? ` (it raised ${report.error?.type}: ${report.error?.message})` : ` (it ${report.status === 'timed out' ? 'timed out' : `was ${report.status}`}${report.reason ? `: ${report.reason}` : ''})`;
+}
+
+function savedAccuracy(check: TrainedCheck, saved: ReturnType<typeof resultCell>): Aspect {
+  const { at_least, accuracy, cell } = check.trained;
+  const title = `the test accuracy in the notebook's saved outputs is at least ${percent(at_least)}`;
+  const id: TrainedAspect = 'saved-accuracy';
+  if (saved === undefined) {
+    const where = cell === undefined ? '' : ` in a cell whose code matches /${cell}/`;
+    return { id, title, failure: fail('missing', `the notebook's saved outputs show no test accuracy (text matching /${accuracy}/)${where}: run the notebook to the end and submit it with its outputs`) };
+  }
+  const value = fraction(saved.accuracy.value);
+  if (value >= at_least) return { id, title };
+  return {
+    id,
+    title,
+    failure: fail('value_mismatch', `the saved outputs of cell ${saved.cell} show a test accuracy of ${saved.accuracy.text} (${percent(value)}), below the handout's ${percent(at_least)}`, { expected: at_least, received: value }),
+  };
+}
+
+/** The losses of the re-run: printed by the result's cell, else by the nearest cell before it printing several. */
+function rerunLosses(check: TrainedCheck, rerun: readonly CellReport[], at: number): { cell: number; losses: number[] } | undefined {
+  const before = rerun.filter((c) => c.cell <= at).reverse();
+  for (const c of before) {
+    const losses = captured(check.trained.losses, c.printed).map((l) => l.value);
+    if (losses.length >= 2) return { cell: c.cell, losses };
+  }
+  return undefined;
+}
+
+/**
+ * How far the re-run's later losses may sit above its first ones and still count as not rising: the noise of an
+ * epoch of a few batches, averaged over a third of the epochs (measured on the stand-ins: under 1%, flat runs).
+ */
+const RISE_ALLOWED = 0.02;
+
+function lossFalls(check: TrainedCheck, rerun: readonly CellReport[], at: number | undefined): Aspect {
+  const title = "on the grader's re-run with the stand-in data, the training loss it prints is computed and does not rise";
+  const id: TrainedAspect = 'loss-falls';
+  const series = at === undefined ? undefined : rerunLosses(check, rerun, at);
+  if (series === undefined) {
+    const where = at === undefined ? 'the re-run printed no test accuracy to find its cell by' : `cell ${at} of the re-run and the cells before it printed fewer than 2 losses (text matching /${check.trained.losses}/)${ranPhrase(rerun.find((c) => c.cell === at))}`;
+    return { id, title, failure: fail('missing', `${where}: the training that produces the result must run in the notebook`) };
+  }
+  const { cell, losses } = series;
+  if (!losses.every(Number.isFinite)) return { id, title, failure: fail('value_mismatch', `cell ${cell} printed a loss of ${losses.find((l) => !Number.isFinite(l))} on the re-run: the training diverged`, { received: losses }) };
+  if (losses.every((l) => l === losses[0])) return { id, title, failure: fail('value_mismatch', `cell ${cell} printed the same loss, ${losses[0]}, ${losses.length} times on the re-run: it is not computed by the training`, { received: losses }) };
+  // The trend, not each step: the mean of the last third of the losses against that of the first third.
+  const k = Math.ceil(losses.length / 3);
+  const first = mean(losses.slice(0, k));
+  const last = mean(losses.slice(-k));
+  if (last <= first * (1 + RISE_ALLOWED)) return { id, title };
+  return {
+    id,
+    title,
+    failure: fail('value_mismatch', `cell ${cell} printed ${losses.length} losses on the re-run; the last ${k} average ${last.toPrecision(4)}, above the first ${k} (${first.toPrecision(4)}) by more than ${100 * RISE_ALLOWED}%: the training raises the loss`, { received: losses }),
+  };
+}
+
+function rerunAccuracy(check: TrainedCheck, rerun: readonly CellReport[], at: number | undefined, saved: Captured | undefined): Aspect {
+  const { accuracy } = check.trained;
+  const title = "on the grader's re-run with the stand-in data, the test accuracy it prints is computed there";
+  const id: TrainedAspect = 'rerun-accuracy';
+  const report = rerun.find((c) => c.cell === at);
+  const printed = captured(accuracy, report?.printed);
+  const found = printed[printed.length - 1];
+  if (at === undefined || found === undefined) {
+    const pattern = `(text matching /${accuracy}/)`;
+    const where = at === undefined ? `no cell of the re-run printed a test accuracy ${pattern}` : `cell ${at} printed no test accuracy ${pattern} on the re-run${ranPhrase(report)}`;
+    return { id, title, failure: fail('missing', where) };
+  }
+  if (saved !== undefined && found.text === saved.text && significantDigits(found.text) >= PASTED_DIGITS) {
+    return { id, title, failure: fail('value_mismatch', `cell ${at} prints the same test accuracy, ${found.text}, on the grader's stand-in data as in the notebook's saved outputs: the number printed is not computed by the training`, { received: fraction(found.value) }) };
+  }
+  const value = fraction(found.value);
+  if (value >= 0 && value <= 1) return { id, title };
+  return { id, title, failure: fail('value_mismatch', `cell ${at} printed a test accuracy of ${found.text} on the re-run: not a fraction or a percentage`, { received: found.value }) };
+}
+
+export function judgeTrained(check: TrainedCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
+  const saved = resultCell(check, sources.map((s) => ({ cell: s.cell, source: s.source, ...(s.saved === undefined ? {} : { text: s.saved }) })));
+  // Without saved outputs, the re-run finds the cell by what it printed.
+  const code = new Map(sources.map((s) => [s.cell, s.source]));
+  const at = saved?.cell ?? resultCell(check, result.cells.map((c) => ({ cell: c.cell, source: code.get(c.cell) ?? '', ...(c.printed === undefined ? {} : { text: c.printed }) })))?.cell;
+  return [savedAccuracy(check, saved), lossFalls(check, result.cells, at), rerunAccuracy(check, result.cells, at, saved?.accuracy)];
+}
