@@ -110,6 +110,20 @@ describe('figure checks: subplots, images, a heatmap, bars', () => {
     expect(judgeOne(check({ subplots: 1, lines: 3 }), three).checks[0]!.result.failure).toBeUndefined();
   });
 
+  it("seed 000's Q5.3 loss curves: one plot of 4 lines passes; a figure per method, or Q5.2's 2-subplot statistics figure alone, fails", () => {
+    const seed000 = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-000.yaml'));
+    const curves = seed000.execute!.checks.find((c) => c.id === 'loss-curves')!;
+    const curve = (label: string) => ({ label, x: [1, 2, 3], y: [2.3, 2.2, 2.1] });
+    const methods = ['zero', 'small_random', 'xavier', 'he'];
+    const result = (...figures: Axes[][]): ExecutionResult => ({ ...empty, figures: figures.map((a) => ({ cell: 23, title: '', axes: a })) });
+    expect(judgeOne(curves, result([axes({ lines: methods.map(curve) })])).score).toBe(curves.points);
+    // plt.figure() inside the loop over methods: four figures of one curve each.
+    const perMethod = judgeOne(curves, result(...methods.map((m) => [axes({ lines: [curve(m)] })])));
+    expect(perMethod.score).toBe(0);
+    expect(perMethod.checks[0]!.result.failure?.message).toBe('expected a figure of 1 subplot, 4 lines each; found cell 23: 1 subplot with 1 lines; cell 23: 1 subplot with 1 lines; cell 23: 1 subplot with 1 lines; cell 23: 1 subplot with 1 lines');
+    expect(judgeOne(curves, result([axes({ lines: methods.map(curve) }), axes({ lines: methods.map(curve) })])).score).toBe(0);
+  });
+
   it('a figure check that says nothing it looks at is refused', () => {
     expect(() => check({ titles: ['x'] })).toThrow(/say what the figure shows/);
   });
