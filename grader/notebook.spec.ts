@@ -11,7 +11,7 @@ import { parseAssignment } from './assignment.ts';
 import { grade } from './grade.ts';
 import type { GradeReport } from './report.ts';
 import { cellSummary, extractNotebook } from './notebook.ts';
-import { reportMarkdown } from './render/markdown.ts';
+import { notebookSentence, reportMarkdown } from './render/markdown.ts';
 import { GradescopeResultsSchema, toGradescope } from './render/gradescope.ts';
 
 const root = path.join(import.meta.dirname, '..', 'fixtures', 'submissions');
@@ -79,6 +79,8 @@ describe('a seed-shaped notebook is graded like the equivalent .py', () => {
     expect(used).toEqual([3, 5, 8, 11, 12]);
     expect(skipped).toEqual([2, 6, 10, 14, 15, 16]);
     expect(reportMarkdown(fromNotebook, { includeChecks: true })).toContain('graded the code of cells 3, 5, 8, 11, 12; skipped cells 2, 6, 10, 14, 15, 16');
+    // Where the assignment also executes the notebook, its top-level work is not "never run".
+    expect(notebookSentence(fromNotebook.notebook!, true)).toBe('Notebook: the problems call the functions and classes of cells 3, 5, 8, 11, 12, loaded without their top-level work; every code cell is also executed in order, as the next sentence says.');
     const results = toGradescope(fromNotebook);
     expect(GradescopeResultsSchema.safeParse(results).success).toBe(true);
     expect(results.extra_data?.['gradecheck']).toMatchObject({ notebook: { cells_used: used, cells_skipped: skipped } });

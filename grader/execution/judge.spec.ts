@@ -76,6 +76,23 @@ describe.each(settings.checks.filter((c): c is CallCheck => 'call' in c).map((c)
   });
 });
 
+describe('printed checks', () => {
+  const check = ExecutionCheck.parse({ id: 'sizes', title: 'split sizes', points: 1, printed: 'train: \\d+, val: \\d+' });
+  const printing = (...printed: string[]): ExecutionResult => ({ ...empty, cells: printed.map((p, i) => ({ cell: i + 2, status: 'ran', ...(p ? { printed: p } : {}) })) });
+
+  it('a match in any cell passes', () => {
+    expect(judgeOne(check, printing('hello\n', 'train: 128, val: 64\n')).score).toBe(1);
+  });
+
+  it('without a match, the failure shows what the cells printed: their first lines, a few cells', () => {
+    const failed = judgeOne(check, printing('', 'Train size 128\nVal size 64\nTest size 128\nDone\n', 'x'.repeat(200), 'a', 'b', 'c'));
+    expect(failed.checks[0]!.result.failure?.message).toBe(
+      `no cell printed text matching /train: \\d+, val: \\d+/: the cells printed cell 3: "Train size 128 / Val size 64 / Test size 128 ..."; cell 4: "${'x'.repeat(160)} ..."; cell 5: "a"; cell 6: "b" (and 1 more cell)`,
+    );
+    expect(judgeOne(check, printing('', '')).checks[0]!.result.failure?.message).toBe('no cell printed text matching /train: \\d+, val: \\d+/: no cell printed anything');
+  });
+});
+
 describe('figure checks: subplots, images, a heatmap, bars', () => {
   const check = (figure: Record<string, unknown>) => ExecutionCheck.parse({ id: 'fig', title: 'a figure', points: 1, figure });
   type Axes = FigureDescription['axes'][number];

@@ -271,12 +271,27 @@ function drawnLines(f: FigureDescription): Plot[] {
   });
 }
 
+/** What the cells printed, for a printed check that found no match: the first lines of a few cells. */
+const PRINTED_SHOWN = { cells: 4, lines: 3, characters: 160 } as const;
+
+function printedSummary(cells: ExecutionResult['cells']): string {
+  const printing = cells.filter((c) => c.printed?.trim());
+  if (printing.length === 0) return 'no cell printed anything';
+  const shown = printing.slice(0, PRINTED_SHOWN.cells).map((c) => {
+    const lines = c.printed!.trim().split('\n');
+    const head = lines.slice(0, PRINTED_SHOWN.lines).join(' / ').slice(0, PRINTED_SHOWN.characters);
+    return `cell ${c.cell}: "${head}${lines.length > PRINTED_SHOWN.lines || head.length === PRINTED_SHOWN.characters ? ' ...' : ''}"`;
+  });
+  const more = printing.length - shown.length;
+  return `the cells printed ${shown.join('; ')}${more > 0 ? ` (and ${more} more ${more === 1 ? 'cell' : 'cells'})` : ''}`;
+}
+
 function judgePrinted(check: PrintedCheck, result: ExecutionResult): Aspect[] {
   const pattern = new RegExp(check.printed, 'm');
   const title = `printed output matching /${check.printed}/`;
   if (result.cells.some((c) => c.printed !== undefined && pattern.test(c.printed))) return [{ id: 'printed', title }];
   const trouble = troubleSentence(result.cells);
-  return [{ id: 'printed', title, failure: fail('missing', `no cell printed text matching /${check.printed}/${trouble ? `; ${trouble}` : ''}`) }];
+  return [{ id: 'printed', title, failure: fail('missing', `no cell printed text matching /${check.printed}/: ${printedSummary(result.cells)}${trouble ? `; ${trouble}` : ''}`) }];
 }
 
 function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: readonly NotebookCellSource[], placed: ReadonlyMap<CallCheck, RecordedCall>): Aspect[] {

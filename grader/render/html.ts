@@ -205,14 +205,14 @@ export const SECTION_RENDERERS = {
   },
 } as const;
 
-function notebookHtml(nb: NotebookReport): string {
+function notebookHtml(nb: NotebookReport, executed: boolean): string {
   const rows = nb.cells
     .filter((c) => c.status !== 'empty')
     .map(
       (c) =>
         `<tr class="${c.status.replace(' ', '-')}"><td>${c.cell}</td><td>${c.executionCount ?? ''}</td><td>${escapeHtml(c.status)}</td><td>${escapeHtml(c.kept.map((k) => k.what).join(', '))}</td><td>${escapeHtml(c.skipped.map((k) => `${k.what} (${k.reason})`).join('; '))}</td></tr>`,
     );
-  return `<section class="notebook"><h2>Notebook</h2><p>${escapeHtml(notebookSentence(nb))}</p><details><summary>cell by cell</summary><table class="cells"><tr><th>cell</th><th>In [ ]</th><th></th><th>used</th><th>skipped</th></tr>${rows.join('')}</table></details></section>`;
+  return `<section class="notebook"><h2>Notebook</h2><p>${escapeHtml(notebookSentence(nb, executed))}</p><details><summary>cell by cell</summary><table class="cells"><tr><th>cell</th><th>In [ ]</th><th></th><th>used</th><th>skipped</th></tr>${rows.join('')}</table></details></section>`;
 }
 
 const STYLE = `
@@ -246,7 +246,7 @@ export function reportHtml(report: GradeReport): string {
     for (const e of report.loadErrors) {
       body.push(`<div class="notice">The submission did not load cleanly: <code>${escapeHtml(e.message)}</code>${e.traceback ? `<pre>${escapeHtml(e.traceback.trim().split('\n').slice(-10).join('\n'))}</pre>` : ''}</div>`);
     }
-    if (report.notebook) body.push(notebookHtml(report.notebook));
+    if (report.notebook) body.push(notebookHtml(report.notebook, report.execution !== undefined));
     if (report.execution) body.push(`<section class="execution"><h2>Executed notebook</h2><p>${escapeHtml(executionSentence(report.execution))}</p></section>`);
     body.push(
       '<table class="summary"><tr><th>problem</th><th>score</th><th>checks passed</th></tr>',

@@ -34,10 +34,17 @@ export function conventionSentence(problem: ScoredProblem): string | undefined {
   return c && `graded as ${c.title} (${c.id}): of the definitions the assignment accepts (${c.accepted.join(', ')}), the one your code matched`;
 }
 
-/** One sentence on which notebook cells were graded (shared by every renderer). */
-export function notebookSentence(notebook: NotebookReport): string {
+/**
+ * One sentence on which notebook cells were graded (shared by every renderer). Where the assignment also executes
+ * the notebook, the top-level work the problems leave out is not "never run": the execution runs every cell.
+ */
+export function notebookSentence(notebook: NotebookReport, executed = false): string {
   const { used, skipped } = cellSummary(notebook);
   const list = (xs: number[]) => (xs.length ? xs.join(', ') : 'none');
+  if (executed) {
+    const defined = used.length ? `the problems call the functions and classes of cells ${list(used)}, loaded without their top-level work; ` : '';
+    return `Notebook: ${defined}every code cell is also executed in order, as the next sentence says.`;
+  }
   return `Notebook: graded the code of cells ${list(used)}; skipped cells ${list(skipped)} (shell and magic lines, training loops, downloads, plotting and other top-level work are never run).`;
 }
 
@@ -86,7 +93,7 @@ export function reportMarkdown(report: GradeReport, options: { includeChecks: bo
     if (e.traceback) out.push('```', e.traceback.trim().split('\n').slice(-10).join('\n'), '```', '');
   }
   if (report.notebook) {
-    out.push(notebookSentence(report.notebook), '');
+    out.push(notebookSentence(report.notebook, report.execution !== undefined), '');
     if (options.includeChecks) out.push(...notebookTable(report.notebook), '');
   }
   if (report.execution) {

@@ -16,7 +16,7 @@ export function reportTerminal(report: GradeReport): string {
     if (e.traceback) out.push(...e.traceback.trim().split('\n').slice(-6).map((l) => `  | ${l}`));
   }
   if (report.missingModules?.length) out.push(`note: not installed where this is graded, so code using it could not run: ${report.missingModules.join(', ')}`);
-  if (report.notebook) out.push(notebookSentence(report.notebook));
+  if (report.notebook) out.push(notebookSentence(report.notebook, report.execution !== undefined));
   if (report.execution) out.push(executionSentence(report.execution));
   for (const p of report.problems) {
     const passed = p.checks.filter((c) => c.result.passed).length;
