@@ -103,6 +103,16 @@ const settingOf = (r: TuningRun) => HYPERPARAMETERS.map((k) => r[k]);
 const validations = (record: TuningRecord) =>
   record.runs.flatMap((run) => run.evaluated.filter(([d]) => d === 'val_dataset').map(([, acc, epochs]) => ({ run, acc, epochs })));
 
+/** The trained models never evaluated on val_dataset after training (an evaluation at 0 epochs is before it). */
+const unvalidated = (record: TuningRecord) => trained(record).filter((run) => !run.evaluated.some(([d, , e]) => d === 'val_dataset' && e > 0));
+
+/** A verdict on the last validation: whether what was returned is the last model's (a mistake's signature). */
+function lastVerdict(record: TuningRecord, isLast: (last: ReturnType<typeof validations>[number]) => boolean, said: readonly [string, string]): string {
+  const last = validations(record).at(-1);
+  if (last === undefined) return 'no validation accuracy';
+  return isLast(last) ? said[0] : said[1];
+}
+
 const close = (a: number, b: number, tol: Tolerance) => Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b);
 
 /** Whether best_cfg's numbers hold a run's value of every hyperparameter the search varied. */
@@ -166,6 +176,10 @@ const EXACT = tolerance(0, 0, 'counts and names');
 /** The reference's selection: evaluate on val_dataset, keep the best. */
 const BEST_ON_VAL: SearchOptions = { evaluateOn: 'val_dataset', keep: 'best' };
 
+/** The reference's record, changed by a mistake (given the case's seed and sizes too). */
+const referenceWith = (change: (record: TuningRecord, seed: number, nTrain: number, nVal: number) => TuningRecord) =>
+  (seed: number, nTrain: number, nVal: number) => change(searchRecord(REFERENCE_GRID, seed, nTrain, nVal, BEST_ON_VAL), seed, nTrain, nVal);
+
 export const hyperparamTuning: Problem = {
   id: 'hyperparam-tuning',
   title: 'hyperparam_tuning(train_dataset, val_dataset, seed=541) -> (best_cfg, best_acc): at least 10 settings trained on train_dataset, selected on val_dataset, the best returned',
@@ -205,9 +219,9 @@ export const hyperparamTuning: Problem = {
       id: 'evaluates-on-val-dataset',
       title: 'every model tried is evaluated on val_dataset (evaluate on a loader over it) after its training',
       tolerance: EXACT,
-      verdict: (r) => [...new Set(trained(r).filter((run) => !run.evaluated.some(([d, , e]) => d === 'val_dataset' && e > 0)).flatMap((run) => run.evaluated.map(([d]) => d)))].sort().join(',') || 'none',
+      verdict: (r) => [...new Set(unvalidated(r).flatMap((run) => run.evaluated.map(([d]) => d)))].sort().join(',') || 'none',
       failure: (r) => {
-        const missing = trained(r).filter((run) => !run.evaluated.some(([d, , e]) => d === 'val_dataset' && e > 0));
+        const missing = unvalidated(r);
         return missing.length === 0 ? undefined : {
           message: `${missing.length} of ${trained(r).length} models are never evaluated on val_dataset after training (evaluated on: ${[...new Set(missing.flatMap((run) => run.evaluated.map(([d]) => d)))].join(', ') || 'nothing'}): the settings must be compared by their validation accuracy`,
           received: missing.map((run) => run.evaluated.map(([d]) => d)),
@@ -219,12 +233,7 @@ export const hyperparamTuning: Problem = {
       id: 'returns-best-accuracy',
       title: 'best_acc is the largest validation accuracy evaluate returned during the search',
       tolerance: ACCURACY_TOLERANCE,
-      verdict: (r) => {
-        const val = validations(r);
-        if (val.length === 0) return 'no validation accuracy';
-        if (close(r.best_acc, val.at(-1)!.acc, ACCURACY_TOLERANCE)) return 'the last validation accuracy';
-        return 'another number';
-      },
+      verdict: (r) => lastVerdict(r, (last) => close(r.best_acc, last.acc, ACCURACY_TOLERANCE), ['the last validation accuracy', 'another number']),
       failure: (r, tol) => {
         const val = validations(r);
         if (val.length === 0) return { message: 'evaluate never ran on val_dataset: there is no validation accuracy to select by', received: r.best_acc, expected: null };
@@ -240,12 +249,7 @@ export const hyperparamTuning: Problem = {
       id: 'returns-best-settings',
       title: 'best_cfg holds the settings of a model that reached the largest validation accuracy (each hyperparameter the search varied)',
       tolerance: SETTING_TOLERANCE,
-      verdict: (r) => {
-        const val = validations(r);
-        if (val.length === 0) return 'no validation accuracy';
-        const last = val.at(-1)!;
-        return cfgHolds(r, last.run, last.epochs, SETTING_TOLERANCE) ? "the last model's settings" : 'other settings';
-      },
+      verdict: (r) => lastVerdict(r, (last) => cfgHolds(r, last.run, last.epochs, SETTING_TOLERANCE), ["the last model's settings", 'other settings']),
       failure: (r, tol) => {
         const val = validations(r);
         if (val.length === 0) return { message: 'evaluate never ran on val_dataset: no setting can be the best', received: r.best_cfg, expected: null };
@@ -282,10 +286,7 @@ export const hyperparamTuning: Problem = {
       title: 'best_cfg is the last setting tried, not the best one (its assignment sits outside the `if acc > best_acc:`)',
       hint: 'Update best_cfg together with best_acc, inside the `if current_accuracy > best_acc:` block.',
       implementation: {
-        tuningRecord: (seed: number, nTrain: number, nVal: number) => {
-          const best = searchRecord(REFERENCE_GRID, seed, nTrain, nVal, BEST_ON_VAL);
-          return { ...best, best_cfg: searchRecord(REFERENCE_GRID, seed, nTrain, nVal, { ...BEST_ON_VAL, keep: 'last' }).best_cfg };
-        },
+        tuningRecord: referenceWith((record, ...sizes) => ({ ...record, best_cfg: searchRecord(REFERENCE_GRID, ...sizes, { ...BEST_ON_VAL, keep: 'last' }).best_cfg })),
       },
     }),
   ],
@@ -295,10 +296,7 @@ export const hyperparamTuning: Problem = {
       title: 'planted: every model is trained on val_dataset',
       hint: 'Not priced: shows that trains-on-train-dataset can fail (no seed solution trains on the validation set).',
       implementation: {
-        tuningRecord: (seed: number, nTrain: number, nVal: number) => {
-          const record = searchRecord(REFERENCE_GRID, seed, nTrain, nVal, BEST_ON_VAL);
-          return { ...record, runs: record.runs.map((run) => ({ ...run, trained_on: ['val_dataset'] as const })) };
-        },
+        tuningRecord: referenceWith((record) => ({ ...record, runs: record.runs.map((run) => ({ ...run, trained_on: ['val_dataset'] as const })) })),
       },
     }),
   ],
