@@ -45,7 +45,7 @@ const SEEDS: readonly HandoutSeed[] = [
   {
     assignment: 'seed-004.yaml',
     fixtures: 'seed-004-handout',
-    problems: ['train-epoch', 'classifier-accuracy', 'dataset-loss', 'flatten-params', 'load-params', 'autoencoder-training', 'loss-surface-path', 'fashion-mnist-loaders', 'autoencoder-reconstructions'],
+    problems: ['train-epoch', 'classifier-accuracy', 'dataset-loss', 'flatten-params', 'load-params', 'hyperparam-tuning', 'autoencoder-training', 'loss-surface-path', 'fashion-mnist-loaders', 'autoencoder-reconstructions'],
   },
 ];
 

@@ -48,3 +48,5 @@ export { plotPathDrawn, plotPathEvaluated, plotPathSurface } from './loss-surfac
 // Seed 004's P4 T1 and T4: the FashionMNIST loaders and the reconstructions figure, through the staff's adapter.
 export { fashionMnistBatches, fashionMnistDatasets, fashionMnistPixels } from './fashion-mnist.ts';
 export { reconstructionImages, reconstructionPlaces } from './reconstructions.ts';
+// Seed 004's P2.2: hyperparam_tuning's search, as the adapter records it.
+export { tuningRecord } from './tuning.ts';

@@ -29,6 +29,7 @@ import { autoencoderTraining } from './autoencoder.suite.ts';
 import { lossSurfacePath } from './loss-surface.suite.ts';
 import { fashionMnistLoaders } from './fashion-mnist.suite.ts';
 import { autoencoderReconstructions } from './reconstructions.suite.ts';
+import { hyperparamTuning } from './tuning.suite.ts';
 
 export const problems = {
   'softmax-temperature': softmaxTemperature,
@@ -73,6 +74,7 @@ export const problems = {
   'loss-surface-path': lossSurfacePath,
   'fashion-mnist-loaders': fashionMnistLoaders,
   'autoencoder-reconstructions': autoencoderReconstructions,
+  'hyperparam-tuning': hyperparamTuning,
 } as const satisfies Record<string, Problem>;
 
 export type ProblemId = keyof typeof problems;
