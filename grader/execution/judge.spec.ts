@@ -127,18 +127,33 @@ describe('figure checks: subplots, images, a heatmap, bars', () => {
     expect(judgeOne(check({ subplots: 1, lines: 3 }), three).checks[0]!.result.failure).toBeUndefined();
   });
 
-  it("seed 000's Q5.3 loss curves: one plot of 4 lines passes; a figure per method, or Q5.2's 2-subplot statistics figure alone, fails", () => {
+  it("seed 000's Q5.3 loss curves: one plot of 4 lines of 10 epochs passes; a figure per method, Q5.2's 2-subplot figure, or a loss per batch fails", () => {
     const seed000 = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-000.yaml'));
     const curves = seed000.execute!.checks.find((c) => c.id === 'loss-curves')!;
-    const curve = (label: string) => ({ label, x: [1, 2, 3], y: [2.3, 2.2, 2.1] });
+    const epochs = Array.from({ length: 10 }, (_, i) => i + 1);
+    const curve = (label: string, x = epochs) => ({ label, x, y: x.map((e) => 2.3 - 0.1 * e) });
     const methods = ['zero', 'small_random', 'xavier', 'he'];
     const result = (...figures: Axes[][]): ExecutionResult => ({ ...empty, figures: figures.map((a) => ({ cell: 23, title: '', axes: a })) });
-    expect(judgeOne(curves, result([axes({ lines: methods.map(curve) })])).score).toBe(curves.points);
+    expect(judgeOne(curves, result([axes({ lines: methods.map((m) => curve(m)) })])).score).toBe(curves.points);
     // plt.figure() inside the loop over methods: four figures of one curve each.
     const perMethod = judgeOne(curves, result(...methods.map((m) => [axes({ lines: [curve(m)] })])));
     expect(perMethod.score).toBe(0);
-    expect(perMethod.checks[0]!.result.failure?.message).toBe('expected a figure of 1 subplot, 4 lines each; found cell 23: 1 subplot with 1 lines; cell 23: 1 subplot with 1 lines; cell 23: 1 subplot with 1 lines; cell 23: 1 subplot with 1 lines');
-    expect(judgeOne(curves, result([axes({ lines: methods.map(curve) }), axes({ lines: methods.map(curve) })])).score).toBe(0);
+    const one = 'cell 23: 1 subplot with 1 lines, of 10 points';
+    expect(perMethod.checks[0]!.result.failure?.message).toBe(`expected a figure of 1 subplot, 4 lines each, 10 points a line; found ${[one, one, one, one].join('; ')}`);
+    expect(judgeOne(curves, result([axes({ lines: methods.map((m) => curve(m)) }), axes({ lines: methods.map((m) => curve(m)) })])).score).toBe(0);
+    // A loss per batch, not per epoch: 3 epochs of 47 batches.
+    const perBatch = judgeOne(curves, result([axes({ lines: methods.map((m) => curve(m, Array.from({ length: 141 }, (_, i) => i))) })]));
+    expect(perBatch.checks[0]!.result.failure?.message).toBe('expected a figure of 1 subplot, 4 lines each, 10 points a line; found cell 23: 1 subplot with 4 lines, of 141 points');
+  });
+
+  it("seed 000's Q4.2 curves: train and validation over 30 epochs, side by side or as two figures; 10 epochs fail", () => {
+    const seed000 = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-000.yaml'));
+    const curves = seed000.execute!.checks.find((c) => c.id === 'training-curves')!;
+    const pair = (epochs: number) => axes({ lines: ['train', 'val'].map((label) => ({ label, x: Array.from({ length: epochs }, (_, i) => i + 1), y: Array(epochs).fill(1) })) });
+    const figures = (...f: Axes[][]): ExecutionResult => ({ ...empty, figures: f.map((a) => ({ cell: 11, title: '', axes: a })) });
+    expect(judgeOne(curves, figures([pair(30), pair(30)])).score).toBe(1);
+    expect(judgeOne(curves, figures([pair(30)], [pair(30)])).score).toBe(1);
+    expect(judgeOne(curves, figures([pair(10), pair(10)])).checks[0]!.result.failure?.message).toBe('expected a figure of 2 lines each, 30 points a line; found cell 11: 2 subplots with 2/2 lines, of 10 points');
   });
 
   it('a figure check that says nothing it looks at is refused', () => {

@@ -211,6 +211,7 @@ function figureSummary(f: FigureDescription): string {
   const bars = axes.reduce((s, a) => s + a.bars, 0);
   return [
     `cell ${f.cell}: ${plural(axes.length, 'subplot')} with ${axes.map((a) => a.lines.length).join('/')} lines`,
+    ...(axes.some((a) => a.lines.length) ? [`of ${[...new Set(axes.flatMap((a) => a.lines.map((l) => l.x.length)))].join('/')} points`] : []),
     ...(images.length ? [`${plural(images.length, 'image')} (${[...new Set(images.map(([r, c]) => `${r}x${c}`))].join(', ')})`] : []),
     ...(bars ? [plural(bars, 'bar')] : []),
   ].join(', ');
@@ -221,6 +222,7 @@ function figureTitle(want: FigureCheck['figure']): string {
   const parts = [
     ...(want.subplots !== undefined ? [plural(want.subplots, 'subplot')] : []),
     ...(want.lines !== undefined ? [`${plural(want.lines, 'line')} each`] : []),
+    ...(want.points !== undefined ? [`${plural(want.points, 'point')} a line`] : []),
     ...(want.images !== undefined ? [plural(want.images, 'image')] : []),
     ...(want.heatmap !== undefined ? [`a heatmap of ${want.heatmap[0]}x${want.heatmap[1]}`] : []),
     ...(want.bars !== undefined ? [plural(want.bars, 'bar')] : []),
@@ -237,6 +239,7 @@ function judgeFigure(check: FigureCheck, result: ExecutionResult): Aspect[] {
     return (
       (want.subplots === undefined || axes.length === want.subplots) &&
       (want.lines === undefined || axes.every((a) => a.lines.length === want.lines)) &&
+      (want.points === undefined || axes.every((a) => a.lines.every((l) => l.x.length === want.points))) &&
       (want.images === undefined || images.length === want.images) &&
       (want.heatmap === undefined || images.some(([r, c]) => r === want.heatmap![0] && c === want.heatmap![1])) &&
       (want.bars === undefined || axes.reduce((s, a) => s + a.bars, 0) === want.bars) &&

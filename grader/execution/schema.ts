@@ -180,7 +180,7 @@ export function constructionsOf(check: ModelCheck): Construction[] {
 
 /**
  * A figure the cells drew, as the handout describes it: its number of subplots (colorbars not counted) and of
- * lines in each, the images it shows in all (a grid of 16 training images), one image of a given shape (an 8x8
+ * lines in each (and of points in each line: one per epoch), the images it shows in all (a grid of 16 training images), one image of a given shape (an 8x8
  * confusion-matrix heatmap), its bars in all (a class distribution), and titles where the handout asks.
  */
 const FigureCheck = z
@@ -190,6 +190,8 @@ const FigureCheck = z
       .object({
         subplots: z.number().int().positive().optional(),
         lines: z.number().int().nonnegative().optional(),
+        /** Each line's number of points: one per epoch of the training the handout asks for (30 epochs: 30). */
+        points: z.number().int().positive().optional(),
         titles: z.array(z.string()).optional(),
         images: z.number().int().positive().optional(),
         heatmap: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
