@@ -1,8 +1,9 @@
 // matplotlib's font list, built once per machine for the Python that runs submissions and handed to every
-// Python child read-only (docs/notebooks.md, "The child's environment"). A child has no home and a fresh /tmp,
-// so without it matplotlib makes a temporary config dir, warns about it on stderr and rebuilds the list
-// (fc-list and a scan of the fonts: about 0.5 s of CPU) in every process that imports matplotlib.pyplot,
-// which every executed notebook does. The harness copies the file into a private temporary MPLCONFIGDIR.
+// Python child read-only (docs/notebooks.md, "How the cells run"). A child has no home and a fresh /tmp, so
+// without it matplotlib makes a temporary config dir, warns about it on stderr and rebuilds the list (fc-list
+// and a scan of the fonts: 0.1 to 0.2 s of CPU with the 50 fonts here, more where more are installed) in every
+// process that imports matplotlib.pyplot, which every executed notebook does. The harness copies the file into
+// a private temporary MPLCONFIGDIR.
 //
 // Kept in $XDG_CACHE_HOME/gradecheck (else ~/.cache/gradecheck), else in a temporary dir of this process,
 // under a key of the interpreter and its matplotlib version; written atomically and checked to be the JSON
