@@ -5,6 +5,7 @@ import { benchBatch } from './batch.ts';
 import { benchExecute } from './execute.ts';
 import { benchGrade } from './grade.ts';
 import { benchJacobian } from './jacobian.ts';
+import { benchMatplotlibFonts } from './matplotlib-fonts.ts';
 
 const benches: readonly { readonly name: string; readonly run: () => Promise<unknown> }[] = [
   { name: 'jacobian', run: benchJacobian },
@@ -20,6 +21,12 @@ const benches: readonly { readonly name: string; readonly run: () => Promise<unk
     name: 'execute',
     run: async () => {
       if (!(await benchExecute())) process.exitCode = 1;
+    },
+  },
+  {
+    name: 'matplotlib-fonts',
+    run: async () => {
+      if (!(await benchMatplotlibFonts())) process.exitCode = 1;
     },
   },
 ];

@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { runnersDir } from './paths.ts';
+import { FONTLIST_ENV } from './matplotlib-fonts.ts';
 import { CHILD_BASE_ENV, pythonExecutable } from './python.ts';
 import type { Language } from './submission.ts';
 
@@ -62,10 +63,14 @@ function pathToUrl(p: string): string {
   return new URL(`file://${p}`).href;
 }
 
-/** The environment a child sees: no secrets of the grader's, nothing but what an interpreter needs. */
-export function scrubbedEnv(limits: Limits, seed: number, binding: ChildBinding): NodeJS.ProcessEnv {
+/**
+ * The environment a child sees: no secrets of the grader's, nothing but what an interpreter needs.
+ * `fontList`: matplotlib's font list as the child sees it (grader/matplotlib-fonts.ts), for Python children.
+ */
+export function scrubbedEnv(limits: Limits, seed: number, binding: ChildBinding, fontList?: string): NodeJS.ProcessEnv {
   return {
     ...(binding.adapter ? { GRADECHECK_ADAPTER: binding.adapter } : {}),
+    ...(fontList ? { [FONTLIST_ENV]: fontList } : {}),
     ...(binding.provided?.length ? { GRADECHECK_PROVIDED: binding.provided.join(',') } : {}),
     GRADECHECK_SEED: String(seed >>> 0),
     ...CHILD_BASE_ENV,

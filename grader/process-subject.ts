@@ -13,6 +13,7 @@ import { type Call, CheckFailure, SubjectError, type SubjectFailureCode, type Va
 import type { Handle, Subject } from '../src/subject.ts';
 import { CappedText, type ChildBinding, DEFAULT_LIMITS, type Limits, command, scrubbedEnv } from './child-launch.ts';
 import { type CallShape, HELLO, MAX_BATCH_BYTES, PROGRESS, type ReadyInfo, type Response, decodeWire, encodeWire, readLines, wireShape } from './protocol.ts';
+import { matplotlibFontList } from './matplotlib-fonts.ts';
 import { EnvironmentFailure, missingEnvironmentModule, numpyMissing, pythonExecutable, requirePython } from './python.ts';
 import { ISOLATED_ADAPTER_PATH, type IsolatedLaunchOptions, type SandboxMode, SandboxError, isolatedLaunch, sandboxMode, withParentDeathSignal } from './sandbox.ts';
 import { type Language, languageOf } from './submission.ts';
@@ -101,7 +102,7 @@ export class ProcessSubject implements Subject {
   private lastDeath: SubjectError | undefined;
   private killReason: SubjectError | undefined;
   private progress: { readonly cell: number; readonly sinceMs: number } | undefined;
-  private launch: { cmd: string; args: readonly string[]; cwd: string } | undefined;
+  private launch: { cmd: string; args: readonly string[]; cwd: string; fontList?: string } | undefined;
   /** Which protection the child runs under (docs/security.md). */
   mode: SandboxMode = 'scrubbed';
   /**
@@ -128,10 +129,16 @@ export class ProcessSubject implements Subject {
     try {
       if (subject.language === 'python') requirePython(pythonExecutable());
       subject.mode = options.sandbox ?? sandboxMode();
+      // Built once per machine for Python's matplotlib; never for a Node submission.
+      const fontList = subject.language === 'python' ? matplotlibFontList(pythonExecutable()) : undefined;
       subject.launch =
         subject.mode === 'isolated'
-          ? isolatedLaunch(subject.language, subject.submission, subject.language === 'python' ? pythonExecutable() : process.execPath, subject.limits, options.cwd, { ...options.isolation, ...(options.binding?.adapter ? { adapter: options.binding.adapter } : {}) })
-          : { ...command(subject.language, subject.submission, subject.limits), cwd: options.cwd };
+          ? isolatedLaunch(subject.language, subject.submission, subject.language === 'python' ? pythonExecutable() : process.execPath, subject.limits, options.cwd, {
+              ...options.isolation,
+              ...(options.binding?.adapter ? { adapter: options.binding.adapter } : {}),
+              ...(fontList ? { fontList } : {}),
+            })
+          : { ...command(subject.language, subject.submission, subject.limits), cwd: options.cwd, ...(fontList ? { fontList } : {}) };
     } catch (error) {
       subject.infrastructureFailure = error instanceof SandboxError || error instanceof EnvironmentFailure ? error : new SandboxError(`cannot prepare the submission's process: ${(error as Error).message}`);
       return subject;
@@ -160,7 +167,7 @@ export class ProcessSubject implements Subject {
     let greeted = false;
     const child = spawn(cmd, args, {
       cwd,
-      env: scrubbedEnv(this.limits, this.options.seed ?? 0, this.childBinding),
+      env: scrubbedEnv(this.limits, this.options.seed ?? 0, this.childBinding, this.launch.fontList),
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true, // its own process group, so a kill takes its children too
       // The isolated launcher drops to a fresh uid itself; --run-as is the scrubbed mode's separate user.

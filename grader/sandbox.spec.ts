@@ -1,7 +1,8 @@
 // What the isolated child gets to see beside its submission (grader/sandbox.ts): the helper modules and data
-// files next to it, but never the assignment, and nothing else when the folder holds other students' files.
+// files next to it and matplotlib's font list, but never the assignment, and nothing else when the folder
+// holds other students' files.
 
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,18 @@ describe('the isolated child\'s copy of the submission', () => {
     const dir = mkdtempSync(path.join(tmp, 'staff-'));
     for (const f of ['hw.py', 'helpers.py', 'hw1.json']) writeFileSync(path.join(dir, f), '# x\n');
     expect(staged(dir, { assignmentFile: path.join(dir, 'hw1.json') })).toEqual(['hw.py']);
+  });
+
+  it('takes matplotlib\'s font list beside the harness, readable, and goes on without it when it is gone', () => {
+    const dir = mkdtempSync(path.join(tmp, 'fonts-'));
+    writeFileSync(path.join(dir, 'hw.py'), '# x\n');
+    const list = path.join(tmp, 'fontlist-v330.json');
+    writeFileSync(list, '{}');
+    const stage = mkdtempSync(path.join(tmp, 'stage-'));
+    expect(isolatedLaunch('python', path.join(dir, 'hw.py'), '/usr/bin/python3', { memoryMb: 256 }, stage, { fontList: list }).fontList).toBe('/gradecheck/fontlist-v330.json');
+    expect(statSync(path.join(stage, 'gradecheck', 'fontlist-v330.json')).mode & 0o777).toBe(0o644);
+    const missing = isolatedLaunch('python', path.join(dir, 'hw.py'), '/usr/bin/python3', { memoryMb: 256 }, mkdtempSync(path.join(tmp, 'stage-')), { fontList: path.join(tmp, 'fontlist-v1.json') });
+    expect(missing.fontList).toBeUndefined();
   });
 
   it('makes a child die with its parent where setpriv exists', () => {

@@ -96,6 +96,8 @@ export interface Launch {
   readonly cmd: string;
   readonly args: readonly string[];
   readonly cwd: string;
+  /** matplotlib's font list as the child sees it (grader/matplotlib-fonts.ts), when there is one. */
+  readonly fontList?: string;
 }
 
 /** Processes (threads included) an isolated child may run at once, and the largest file it may write. */
@@ -124,6 +126,8 @@ export interface IsolatedLaunchOptions {
   readonly assignmentFile?: string;
   /** The assignment's adapter, copied to ISOLATED_ADAPTER_PATH. */
   readonly adapter?: string;
+  /** matplotlib's font list (grader/matplotlib-fonts.ts), copied into /gradecheck for the child to read. */
+  readonly fontList?: string;
 }
 
 /** Makes the staged files and their folders readable by the child's uid. */
@@ -136,6 +140,18 @@ function readableTree(root: string, files: readonly string[]): void {
 
 /** Where an isolated child finds the assignment's adapter. */
 export const ISOLATED_ADAPTER_PATH = '/gradecheck/adapter.py';
+
+/** Copies matplotlib's font list into the stage, readable; its path inside, or undefined (then the child builds its own). */
+function stageFontList(fontList: string, stage: string): string | undefined {
+  const inside = path.join('/gradecheck', path.basename(fontList));
+  try {
+    copyFileSync(fontList, path.join(stage, inside));
+    chmodSync(path.join(stage, inside), 0o644);
+    return inside;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Prepares `stage` (the grader's private temp dir) for an isolated child: the harness and a copy of the
@@ -186,6 +202,7 @@ export function isolatedLaunch(
     copyFileSync(options.adapter, path.join(stage, ISOLATED_ADAPTER_PATH));
     chmodSync(path.join(stage, ISOLATED_ADAPTER_PATH), 0o644);
   }
+  const fontList = options.fontList ? stageFontList(options.fontList, stage) : undefined;
   chmodSync(path.join(inside, harness), 0o644);
   chmodSync(target(), 0o644);
   const uid = sandboxUid();
@@ -215,5 +232,6 @@ export function isolatedLaunch(
       ...child,
     ],
     cwd: stage,
+    ...(fontList ? { fontList } : {}),
   };
 }
