@@ -32,6 +32,9 @@ import { mistake } from './subjects.ts';
 /** The learning rates of the epoch check (powers of two, 5 and 10 times the default 0.003). */
 export const EPOCH_RATES = [1 / 64, 1 / 32] as const;
 
+/** Cases of the epoch check (see its run). */
+const EPOCH_RUNS = 15;
+
 /** Samples per data set: 4! = 24 orders to try. */
 const SAMPLES = 4;
 
@@ -120,6 +123,8 @@ function epochProblem(divisor: 1 | 255): Problem {
     id: 'epoch-is-every-sample-once',
     title: `train_one_epoch(learning_rate) leaves the network train_one_sample gives over every sample of x_train once, with that learning rate, in order or shuffled (${input})`,
     arbitrary: epochCase(divisor),
+    // Each case is 24 reference epochs (one per order) of 784-pixel samples; the named mistakes change every case.
+    numRuns: EPOCH_RUNS,
     tolerance: EPOCH_TOLERANCE,
     comparesWithReference: ['train_one_epoch'],
     run: async (subject, c, context) => {
