@@ -3,7 +3,8 @@
 // seed-003-executed/hostile-cells.ipynb (an endless loop and a long training loop, each stopped at the cell
 // budget) and hostile-uncatchable.ipynb (cells that catch the timeout) against fixtures/assignments/seed-003.yaml's execute: checks alone, and
 // seed-000-executed/correct.ipynb against seed-000.yaml's (two models rebuilt six times, their weights read back
-// and tested, three training loops on the stand-in data), and prints per notebook: the wall
+// and tested, three training loops on the stand-in data), and seed-004-executed/correct.ipynb against seed-004.yaml's
+// (P2's tuning and retraining on a reduced run; its torchvision cells raise, its checks do not need them), and prints per notebook: the wall
 // time of the grade, the cells' own time as the child measured it, the budget used, the slowest cell, and the
 // time outside the cells (the process start with torch's import, the stand-ins, describing the leftovers).
 // Asserts nothing about speed, but exits non-zero when the correct notebook does not get full marks.
@@ -18,6 +19,7 @@ import { grade } from '../grader/grade.ts';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const seed003 = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-003.yaml'));
 const seed000 = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-000.yaml'));
+const seed004 = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-004.yaml'));
 /** The hostile notebook's loops are stopped at this cell budget (the assignment's is 20 s). */
 const HOSTILE_CELL_BUDGET_S = 5;
 const NOTEBOOKS = [
@@ -27,6 +29,8 @@ const NOTEBOOKS = [
   // (killed after the budget and STOP_GRACE_S, the notebook executed again without it).
   { label: `seed 003, catching the timeout (cell budget ${HOSTILE_CELL_BUDGET_S} s)`, seed: seed003, file: path.join(root, 'fixtures', 'submissions', 'seed-003-executed', 'hostile-uncatchable.ipynb'), cellBudget: HOSTILE_CELL_BUDGET_S, full: true },
   { label: 'seed 000, correct', seed: seed000, file: path.join(root, 'fixtures', 'submissions', 'seed-000-executed', 'correct.ipynb'), cellBudget: undefined, full: true },
+  // P2.2's search over 50 settings and P2.3's 50-epoch retraining on the stand-ins, reduced to 2 batches an epoch.
+  { label: 'seed 004, correct (reduced run)', seed: seed004, file: path.join(root, 'fixtures', 'submissions', 'seed-004-executed', 'correct.ipynb'), cellBudget: undefined, full: true },
 ] as const;
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
