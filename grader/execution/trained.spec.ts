@@ -31,8 +31,10 @@ describe('a training-result check (seed 004 P2.3)', () => {
     expect(failed(SAVED, `${epochs(falling)}Final Test Accuracy: 0.6562\n`)).toEqual({});
   });
 
-  it('reads a percentage as a fraction: 87.71% passes, 86.9% fails', () => {
+  it('reads a percentage as a fraction: 87.71% passes, 86.9% fails; the accuracy said in other words counts', () => {
     expect(failed(`${epochs(falling)}Test accuracy: 87.71%\n`, `${epochs(falling)}Test accuracy: 40.00%\n`)).toEqual({});
+    expect(failed(`${epochs(falling)}Accuracy on the test set: 0.8812\n`, `${epochs(falling)}Accuracy on the test set: 0.4000\n`)).toEqual({});
+    expect(failed(`${epochs(falling)}Test accuracy = 88.1%\n`, `${epochs(falling)}Test accuracy = 40.0%\n`)).toEqual({});
     expect(Object.keys(failed(`${epochs(falling)}Test accuracy: 86.9%\n`, `${epochs(falling)}Test accuracy: 40.00%\n`))).toEqual(['saved-accuracy']);
   });
 
