@@ -48,6 +48,11 @@ describe('a training-result check (seed 004 P2.3)', () => {
     expect(failed(SAVED, 'Epoch 1: loss=2.30\nEpoch 2: loss=nan\nTest accuracy: 0.1\n')['loss-falls']).toMatch(/printed a loss of NaN on the re-run: the training diverged/);
   });
 
+  it('a loss printed as a tensor counts', () => {
+    const tensors = falling.map((l, i) => `epoch ${i}: loss tensor(${l.toFixed(4)}, grad_fn=<DivBackward0>)\n`).join('');
+    expect(failed(SAVED, `${tensors}Final Test Accuracy: 0.6562\n`)).toEqual({});
+  });
+
   it('losses printed by an earlier cell count when the result cell only reports', () => {
     const result: ExecutionResult = { ...rerun('Final Test Accuracy: 0.6562\n'), cells: [{ cell: 9, status: 'ran', printed: epochs(falling) }, { cell: CELL, status: 'ran', printed: 'Final Test Accuracy: 0.6562\n' }] };
     expect(judgeTrained(check, result, sources(SAVED)).filter((a) => a.failure)).toEqual([]);
