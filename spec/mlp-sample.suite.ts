@@ -284,8 +284,7 @@ function sampleProblems(scale: Scale): { forward: Problem; train: Problem } {
       id: 'guess-is-one-hot-argmax',
       title: 'the guess is integer_to_one_hot(argmax of the output, 10): ten entries, 1 at the most likely class and 0 elsewhere',
       arbitrary,
-      // The guess is a whole-number answer that a sample at the wrong scale changes on few cases (the later layers
-      // and biases often decide the largest logit alone): the default number of cases, cheap for one forward pass.
+      numRuns: SAMPLE_RUNS,
       tolerance: tolerance(0, 0, 'a one-hot vector is exact'),
       comparesWithReference: ['feed_forward_sample'],
       run: async (subject, c) => {
