@@ -33,7 +33,7 @@ import { mistake } from './subjects.ts';
 export const EPOCH_RATES = [1 / 64, 1 / 32] as const;
 
 /** Cases of the epoch check (see its run). */
-const EPOCH_RUNS = 15;
+const EPOCH_RUNS = 8;
 
 /** Samples per data set: 4! = 24 orders to try. */
 const SAMPLES = 4;

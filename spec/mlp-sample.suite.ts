@@ -98,9 +98,9 @@ export const PIXELS = 784;
 
 /**
  * Cases a check: each sends the student a network of some 6,000 weights (784 pixels); every named mistake of these
- * problems changes the answer on any case, so 30 prove as much as the default 200 at a fraction of the cost.
+ * problems changes the answer on any case, so 15 prove as much as the default 200 at a fraction of the cost.
  */
-export const SAMPLE_RUNS = 30;
+export const SAMPLE_RUNS = 15;
 
 /** The logits' top two differ by at least this much, so that no rounding of the student's can change the guess. */
 const GUESS_MARGIN = 1e-3;
