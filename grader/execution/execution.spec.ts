@@ -169,6 +169,23 @@ describe('a module the grading machine lacks, imported by a cell', () => {
   });
 });
 
+describe('a reduced run (loader_batches)', () => {
+  it('stops every pass over a DataLoader after N batches, and the report says so; without it the pass is whole', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-reduced-'));
+    const cell = (source: string) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: source.split(/(?<=\n)/) });
+    const source = 'import torch\nfrom torch.utils.data import DataLoader, TensorDataset\nloader = DataLoader(TensorDataset(torch.zeros(40, 2)), batch_size=4)\nprint(f"batches: {sum(1 for _ in loader)} of {len(loader)}")\n';
+    writeFileSync(path.join(dir, 'hw.ipynb'), JSON.stringify({ cells: [cell(source)], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+    const yaml = (extra: string, batches: number) => `name: x\nseed: 1\nexecute:\n${extra}  checks:\n    - { id: b, title: t, points: 1, printed: "^batches: ${batches} of 10$" }\n`;
+    const reduced = await grade({ assignment: parseAssignment(yaml('  loader_batches: 3\n', 3), path.join(dir, 'x.yaml')), submission: path.join(dir, 'hw.ipynb') });
+    expect(failures(reduced)).toEqual({});
+    expect(reportMarkdown(reduced, { includeChecks: false })).toContain('A reduced run: every pass over a DataLoader stopped after 3 batches');
+    const whole = await grade({ assignment: parseAssignment(yaml('', 10), path.join(dir, 'x.yaml')), submission: path.join(dir, 'hw.ipynb') });
+    expect(failures(whole)).toEqual({});
+    expect(reportMarkdown(whole, { includeChecks: false })).not.toContain('A reduced run');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('figures and printed output', () => {
   const yaml = `name: figures
 seed: 1
