@@ -55,8 +55,24 @@ function assignmentFor(ids: readonly ProblemId[]) {
 
 const fixtureDir = (topic: string) => path.join(import.meta.dirname, '..', 'fixtures', 'submissions', topic);
 
+const seed003File = path.join(import.meta.dirname, '..', 'fixtures', 'assignments', 'catalog-seed-003.yaml');
+const seed003 = loadAssignment(seed003File);
+
+/**
+ * The bug fixtures of the mistakes catalog-seed-003.yaml prices, each with the topic it is graded on: graded once,
+ * with seed 003's settings and prices (below), not again here.
+ */
+const pricedBySeed003 = seed003.problems.flatMap((settings) =>
+  Object.entries(settings.mistakes).flatMap(([mistake, rubric]) => {
+    const topic = Object.entries(FIXTURE_TOPICS).find(([t, ids]) => ids.includes(settings.id) && existsSync(path.join(fixtureDir(t), `bug-${mistake}.py`)));
+    return topic ? [[`${settings.id}: ${mistake}`, topic[0], topic[1], settings.id, mistake, rubric.deduct] as const] : [];
+  }),
+);
+
 const cases = Object.entries(FIXTURE_TOPICS).flatMap(([topic, ids]) =>
-  readdirSync(fixtureDir(topic)).map((file) => [topic, file, ids] as const),
+  readdirSync(fixtureDir(topic))
+    .filter((file) => !pricedBySeed003.some(([, t, , , mistake]) => t === topic && file === `bug-${mistake}.py`))
+    .map((file) => [topic, file, ids] as const),
 );
 
 describe('grading the fixtures', () => {
@@ -134,8 +150,6 @@ describe('broken submissions get messages and a score, never a crash', () => {
 });
 
 describe("seed 003's problems as the catalog's functions (catalog-seed-003.yaml)", () => {
-  const file = path.join(import.meta.dirname, '..', 'fixtures', 'assignments', 'catalog-seed-003.yaml');
-  const seed003 = loadAssignment(file);
   const total = seed003.problems.reduce((s, p) => s + p.points, 0);
 
   it('the correct submission gets full marks', async () => {
@@ -146,13 +160,8 @@ describe("seed 003's problems as the catalog's functions (catalog-seed-003.yaml)
   });
 
   // Every mistake the assignment prices that has a bug fixture: graded on the problems its topic implements,
-  // it loses exactly the assignment's deduction, with the mistake named.
-  const priced = seed003.problems.flatMap((settings) =>
-    Object.entries(settings.mistakes).flatMap(([mistake, rubric]) => {
-      const topic = Object.entries(FIXTURE_TOPICS).find(([t, ids]) => ids.includes(settings.id) && existsSync(path.join(fixtureDir(t), `bug-${mistake}.py`)));
-      return topic ? [[`${settings.id}: ${mistake}`, topic[0], topic[1], settings.id, mistake, rubric.deduct] as const] : [];
-    }),
-  );
+  // it loses exactly the assignment's deduction, with the mistake named (the fixtures test above leaves these out).
+  const priced = pricedBySeed003;
 
   it.concurrent.each(priced)('%s', async (_, topic, ids, owner, mistake, deduct) => {
     const assignment = { ...seed003, problems: seed003.problems.filter((p) => ids.includes(p.id)) };
