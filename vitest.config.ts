@@ -1,10 +1,16 @@
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { choosePython } from './grader/python.ts';
 
 // With coverage on (npm test), the processes the tests start (the CLI, the batch's workers) write raw V8
 // coverage here; bin/coverage-report.mjs joins it with the workers' own.
 const childCoverage = process.argv.includes('--coverage') ? { NODE_V8_COVERAGE: path.join(import.meta.dirname, 'coverage', 'children') } : undefined;
+
+// The Python is chosen once for the run, as the grader would choose it here, and handed to every test file and
+// every CLI a test starts: probing PATH costs about 0.4 s where python3 is a pyenv shim, paid again by each of
+// them otherwise. The tests of the choice itself (grader/environment.spec.ts) give their own environment.
+const python = { GRADECHECK_PYTHON: process.env['GRADECHECK_PYTHON'] || choosePython(process.env).executable };
 
 export default defineConfig({
   test: {
@@ -13,7 +19,7 @@ export default defineConfig({
     // two test files at a time use both cores where vitest's default (cores - 1) would leave one idle.
     maxWorkers: Math.max(2, os.availableParallelism() - 1),
     testTimeout: 120_000,
-    ...(childCoverage ? { env: childCoverage } : {}),
+    env: { ...python, ...childCoverage },
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts', 'reference/**/*.ts', 'grader/**/*.ts'],
