@@ -320,5 +320,17 @@ export const lossSurfacePath: Problem = {
         },
       },
     }),
+    mistake({
+      id: 'surface-upside-down',
+      title: "plotPath draws the loss grid with imshow's default origin='upper': row 0, the grid's lowest y, is drawn at the top, so the surface is upside down",
+      hint: "imshow puts Z[0, :] at the top of the image: with extent=[x_min, x_max, y_min, y_max], pass origin='lower' (contourf and pcolormesh place Z[i, j] at (X[i, j], Y[i, j]) themselves).",
+      implementation: {
+        plotPathSurface: (...a: PlotArgs) => {
+          const surface = plotPathSurface(...a);
+          const side = Math.round(Math.sqrt(surface.length));
+          return surface.map((r, index) => [r[0]!, r[1]!, surface[(side - 1 - Math.floor(index / side)) * side + (index % side)]![2]!]);
+        },
+      },
+    }),
   ],
 };
