@@ -16,11 +16,17 @@ export interface Aspect {
 
 export const fail = (code: FailureCode, message: string, extra: Partial<FailureData> = {}): FailureData => ({ code, message, ...extra });
 
+/** What became of a cell, in words: "ran", "raised KeyError: 'x'", "timed out (stopped after 20.0 s)", "was not run (...)". */
+export function cellOutcome(c: CellReport): string {
+  const reason = c.reason ? ` (${c.reason})` : '';
+  if (c.status === 'ran') return 'ran';
+  if (c.status === 'raised') return `raised ${c.error?.type}: ${c.error?.message}`;
+  return `${c.status === 'timed out' ? 'timed out' : `was ${c.status}`}${reason}`;
+}
+
 /** Where the execution went wrong, in words: the cells that raised, timed out or were not run. */
 export function troubleSentence(cells: readonly CellReport[]): string {
-  const failed = cells
-    .filter((c) => c.status === 'raised' || c.status === 'timed out')
-    .map((c) => `cell ${c.cell} ${c.status === 'raised' ? `raised ${c.error?.type}: ${c.error?.message}` : `timed out (${c.reason})`}`);
+  const failed = cells.filter((c) => c.status === 'raised' || c.status === 'timed out').map((c) => `cell ${c.cell} ${cellOutcome(c)}`);
   const notRun = cells.filter((c) => c.status === 'not run');
   if (notRun.length > 0) failed.push(`${notRun.length === 1 ? 'cell' : 'cells'} ${notRun.map((c) => c.cell).join(', ')} ${notRun.length === 1 ? 'was' : 'were'} not run (${notRun[0]!.reason})`);
   return failed.join('; ');
@@ -37,10 +43,7 @@ export function cellPhrase(cells: readonly number[], report: readonly CellReport
   if (cells.length === 0) return 'no cell assigns it';
   const one = (n: number) => {
     const c = report.find((r) => r.cell === n);
-    if (c === undefined) return `cell ${n}`;
-    if (c.status === 'ran') return `cell ${n}, which ran`;
-    if (c.status === 'raised') return `cell ${n}, which raised ${c.error?.type}: ${c.error?.message}`;
-    return `cell ${n}, which ${c.status === 'timed out' ? 'timed out' : `was ${c.status}`}${c.reason ? ` (${c.reason})` : ''}`;
+    return c === undefined ? `cell ${n}` : `cell ${n}, which ${cellOutcome(c)}`;
   };
   return `defined in ${cells.map(one).join('; ')}`;
 }

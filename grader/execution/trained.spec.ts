@@ -71,7 +71,7 @@ describe('a training-result check (seed 004 P2.3)', () => {
     const result: ExecutionResult = { ...rerun(''), cells: [{ cell: CELL, status: 'raised', error: { type: 'NameError', message: "name 'best_cfg' is not defined", traceback: '' } }] };
     const aspects = judgeTrained(check, result, sources(SAVED));
     expect(aspects.filter((a) => a.failure).map((a) => a.id)).toEqual(['loss-falls', 'rerun-accuracy']);
-    expect(aspects.find((a) => a.id === 'rerun-accuracy')!.failure!.message).toBe(`cell 10 printed no test accuracy (text matching /${check.trained.accuracy}/) on the re-run (it raised NameError: name 'best_cfg' is not defined)`);
+    expect(aspects.find((a) => a.id === 'rerun-accuracy')!.failure!.message).toBe(`cell 10 printed no test accuracy (text matching /${check.trained.accuracy}/) on the re-run: it raised NameError: name 'best_cfg' is not defined`);
   });
 
   it('the schema asks for one group capturing the number, and a cell pattern that is a regular expression', () => {

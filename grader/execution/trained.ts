@@ -3,7 +3,7 @@
 // of the same cell on the stand-in data: the losses it prints are computed and do not rise, and the accuracy it
 // prints is computed, not the saved number printed again.
 
-import { type Aspect, fail } from './aspect.ts';
+import { type Aspect, cellOutcome, fail } from './aspect.ts';
 import type { CellReport, ExecutionResult, NotebookCellSource } from './run.ts';
 import type { TrainedCheck } from './schema.ts';
 
@@ -51,10 +51,8 @@ function resultCell(check: TrainedCheck, cells: readonly { cell: number; source:
   return undefined;
 }
 
-function ranPhrase(report: CellReport | undefined): string {
-  if (report === undefined || report.status === 'ran') return '';
-  return report.status === 'raised' ? ` (it raised ${report.error?.type}: ${report.error?.message})` : ` (it ${report.status === 'timed out' ? 'timed out' : `was ${report.status}`}${report.reason ? `: ${report.reason}` : ''})`;
-}
+/** Why a cell of the re-run showed nothing, where it did not simply run: ": it raised KeyError: 'x'". */
+const ranPhrase = (report: CellReport | undefined) => (report === undefined || report.status === 'ran' ? '' : `: it ${cellOutcome(report)}`);
 
 function savedAccuracy(check: TrainedCheck, saved: ReturnType<typeof resultCell>): Aspect {
   const { at_least, accuracy, cell } = check.trained;
