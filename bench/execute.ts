@@ -3,7 +3,8 @@
 // seed-003-executed/hostile-cells.ipynb (an endless loop and a long training loop, each stopped at the cell
 // budget) and hostile-uncatchable.ipynb (cells that catch the timeout) against fixtures/assignments/seed-003.yaml's execute: checks alone, and
 // seed-000-executed/correct.ipynb against seed-000.yaml's (two models rebuilt six times, their weights read back
-// and tested, three training loops on the stand-in data), and seed-004-executed/correct.ipynb against seed-004.yaml's
+// and tested, three training loops on the stand-in data), seed-000-mytorch-executed/correct (Q6.7: the mytorch
+// network trained beside its package), and seed-004-executed/correct.ipynb against seed-004.yaml's
 // (P2's tuning and retraining on a reduced run; its torchvision cells raise, its checks do not need them), and prints per notebook: the wall
 // time of the grade, the cells' own time as the child measured it, the budget used, the slowest cell, and the
 // time outside the cells (the process start with torch's import, the stand-ins, describing the leftovers).
@@ -28,15 +29,18 @@ const NOTEBOOKS = [
   // A training loop around a bare except (stopped at the budget) and a cell catching the timeout at every level
   // (killed after the budget and STOP_GRACE_S, the notebook executed again without it).
   { label: `seed 003, catching the timeout (cell budget ${HOSTILE_CELL_BUDGET_S} s)`, seed: seed003, file: path.join(root, 'fixtures', 'submissions', 'seed-003-executed', 'hostile-uncatchable.ipynb'), cellBudget: HOSTILE_CELL_BUDGET_S, full: true },
-  { label: 'seed 000, correct', seed: seed000, file: path.join(root, 'fixtures', 'submissions', 'seed-000-executed', 'correct.ipynb'), cellBudget: undefined, full: true },
+  { label: 'seed 000, correct', seed: seed000, file: path.join(root, 'fixtures', 'submissions', 'seed-000-executed', 'correct.ipynb'), cellBudget: undefined, full: true, checks: (id: string) => !id.startsWith('mytorch-') },
+  // Q6.7: problem 6's cells beside the mytorch package: a gradient check, 3 epochs of numpy training, predictions.
+  { label: 'seed 000 Q6.7, correct', seed: seed000, file: path.join(root, 'fixtures', 'submissions', 'seed-000-mytorch-executed', 'correct'), cellBudget: undefined, full: true, checks: (id: string) => id.startsWith('mytorch-') },
   // P2.2's search over 50 settings and P2.3's 50-epoch retraining on the stand-ins, reduced to 2 batches an epoch.
   { label: 'seed 004, correct (reduced run)', seed: seed004, file: path.join(root, 'fixtures', 'submissions', 'seed-004-executed', 'correct.ipynb'), cellBudget: undefined, full: true },
 ] as const;
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function executedOnly(seed: Assignment, cellBudget: number | undefined): Assignment {
-  const execute = seed.execute!;
+/** The notebook's execute: checks alone (those `keep` keeps: the part of the homework the notebook holds). */
+function executedOnly(seed: Assignment, cellBudget: number | undefined, keep: (id: string) => boolean = () => true): Assignment {
+  const execute = { ...seed.execute!, checks: seed.execute!.checks.filter((c) => keep(c.id)) };
   return { ...seed, problems: [], questions: [], execute: cellBudget === undefined ? execute : { ...execute, cell_budget_s: cellBudget } };
 }
 
@@ -45,7 +49,7 @@ export async function benchExecute(reps = 3): Promise<boolean> {
   let ok = true;
   console.log(`notebook execution (grader/execution/), medians over ${reps} after a warm-up`);
   for (const notebook of NOTEBOOKS) {
-    const assignment = executedOnly(notebook.seed, notebook.cellBudget);
+    const assignment = executedOnly(notebook.seed, notebook.cellBudget, 'checks' in notebook ? notebook.checks : undefined);
     const runs: { wall: number; cells: number; slowest: string; count: number; budget: number }[] = [];
     for (let i = 0; i <= reps; i++) {
       const started = performance.now();

@@ -3,7 +3,7 @@
 // each typical mistake fails exactly the aspects it breaks, losing their share, with a message saying what differs.
 // (Split from execution.spec.ts so that the two long files run side by side.)
 
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Assignment, loadAssignment } from '../assignment.ts';
@@ -61,17 +61,20 @@ function initMlpMistakes(cell: number): ExecutedMistake[] {
 
 /**
  * An executed homework's fixtures (written by its folder's make_fixtures.py): the correct notebook gets full marks
- * on the execute: checks and `problems` with every cell run on the stand-ins `served`; each bug fixture fails
- * exactly its aspects, losing their share, and says what differs.
+ * on the execute: checks (those `checks` keeps: the part of the homework the fixtures hold) and `problems`
+ * with every cell run on the stand-ins `served`; each bug fixture fails exactly its aspects, losing their share, and
+ * says what differs. A fixture is a notebook, or a folder holding the notebook and its package.
  */
-function describeExecuted(title: string, file: string, folder: string, problems: readonly string[], served: readonly string[], mistakes: readonly ExecutedMistake[]): void {
+function describeExecuted(title: string, file: string, folder: string, problems: readonly string[], served: readonly string[], mistakes: readonly ExecutedMistake[], checks: (id: string) => boolean = () => true): void {
   describe(title, () => {
     const loaded = loadAssignment(path.join(root, 'fixtures', 'assignments', file));
-    const assignment: Assignment = { ...loaded, problems: loaded.problems.filter((p) => problems.includes(p.id)), questions: [] };
+    const execute = { ...loaded.execute!, checks: loaded.execute!.checks.filter((c) => checks(c.id)) };
+    const assignment: Assignment = { ...loaded, problems: loaded.problems.filter((p) => problems.includes(p.id)), questions: [], execute };
     const dir = path.join(root, 'fixtures', 'submissions', folder);
+    const submission = (fixture: string) => (existsSync(path.join(dir, fixture)) ? path.join(dir, fixture) : path.join(dir, `${fixture}.ipynb`));
 
     it('the handout-faithful notebook: full marks, every cell run on the stand-ins', async () => {
-      const report = await grade({ assignment, submission: path.join(dir, 'correct.ipynb') });
+      const report = await grade({ assignment, submission: submission('correct') });
       expect(failures(report)).toEqual({});
       expect(report.score).toBe(total(assignment) + assignment.problems.reduce((s, p) => s + p.points, 0));
       expect(report.execution?.cells.filter((c) => c.status !== 'ran')).toEqual([]);
@@ -87,7 +90,7 @@ function describeExecuted(title: string, file: string, folder: string, problems:
     });
 
     it.each(mistakes)('$fixture fails $fails, losing their share, saying what differs', async ({ fixture, fails, says }) => {
-      const report = await grade({ assignment: executedOnly, submission: path.join(dir, `${fixture}.ipynb`) });
+      const report = await grade({ assignment: executedOnly, submission: submission(fixture) });
       expect(failures(report)).toEqual(fails);
       expect(report.score).toBeCloseTo(total(executedOnly) - lost(executedOnly, fails), 6);
       expect(messagesOf(report).some((m) => says.test(m)), messagesOf(report).join('\n')).toBe(true);
@@ -95,8 +98,12 @@ function describeExecuted(title: string, file: string, folder: string, problems:
   });
 }
 
-// Seed 000: the execute: checks, and Q5.1's initialize_weights that InitMLP is built from (problem 6's package and
-// the written answers are graded on their own fixtures). BloodMLP is defined in cell 8, InitMLP in cell 19.
+/** Seed 000's Q6.7 checks: problem 6's part of the notebook, graded on fixtures with the mytorch package beside it. */
+const Q67 = ['mytorch-training', 'mytorch-predictions'];
+
+// Seed 000: the execute: checks of problems 4 and 5, and Q5.1's initialize_weights that InitMLP is built from
+// (problem 6's package, Q6.7 and the written answers are graded on their own fixtures). BloodMLP is defined in cell
+// 8, InitMLP in cell 19.
 describeExecuted("seed 000 executed: BloodMLP and InitMLP through their own interface, Q5.2's figure", 'seed-000.yaml', 'seed-000-executed', ['init-schemes'], ['torchvision', 'medmnist'], [
   { fixture: 'bug-grid-one-per-class', fails: { 'training-images': ['figure'] }, says: /^expected a figure of 16 images; found cell 5: 16 subplots with .* lines, 8 images \(28x28\); cell 5: 1 subplot with 0 lines, 8 bars/ },
   { fixture: 'bug-confusion-matrix-not-drawn', fails: { 'confusion-matrix': ['figure'] }, says: /^expected a figure of a heatmap of 8x8; found .*cell 5: 16 subplots/ },
@@ -108,7 +115,7 @@ describeExecuted("seed 000 executed: BloodMLP and InitMLP through their own inte
   { fixture: 'bug-bloodmlp-softmax', fails: { 'blood-mlp': ['computes'] }, says: /after the last Linear \(128 -> 8\) the forward pass applies Softmax where the handout's network returns it as it is \(the logits\)/ },
   { fixture: 'bug-bloodmlp-hidden-width', fails: { 'blood-mlp': ['layers', 'parameters'] }, says: /^BloodMLP \(defined in cell 8, which ran\) has the layers Flatten\(\), Linear\(2352, 512\)/ },
   ...initMlpMistakes(19),
-]);
+], (id) => !Q67.includes(id));
 
 // Seed 001: problem 5 of the same homework as a notebook of its own, graded by the same checks on seed 000's
 // stand-ins (seed-001.yaml); InitMLP is defined in cell 6. One of seed 000's InitMLP mistakes, in this notebook's
@@ -117,3 +124,18 @@ describeExecuted("seed 001 executed: InitMLP and Q5.2's figure, as seed 000 grad
   initMlpMistakes(6).find((m) => m.fixture === 'bug-initmlp-ignores-init-method')!,
   { fixture: 'bug-statistics-one-subplot', fails: { 'statistics-figure': ['figure'] }, says: /^expected a figure of 2 subplots, 4 lines each titled mean, std; found cell \d+: 1 subplot/ },
 ]);
+
+// Seed 000's Q6.7: problem 6's cells of the notebook, handed in beside the starter's mytorch package, with the
+// outputs of the student's run on MNIST saved. The last test accuracy is Q6.7's; the loss is plotted, not printed.
+describeExecuted(
+  "seed 000 executed: Q6.7's mytorch training and its predictions",
+  'seed-000.yaml',
+  'seed-000-mytorch-executed',
+  [],
+  ['torchvision'],
+  [
+    { fixture: 'bug-accuracy-below-90', fails: { 'mytorch-training': ['saved-accuracy'] }, says: /^the saved outputs of cell 8 show a test accuracy of 0\.8843 \(88\.43%\), below the handout's 90\.00%/ },
+    { fixture: 'bug-accuracy-typed-in', fails: { 'mytorch-training': ['rerun-accuracy'] }, says: /^cell 8 prints the same test accuracy, 0\.9687, on the grader's stand-in data as in the notebook's saved outputs/ },
+  ],
+  (id) => Q67.includes(id),
+);

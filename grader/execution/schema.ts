@@ -244,8 +244,9 @@ const NumberPattern = z.string().superRefine((text, ctx) => {
  * against `at_least`, and the grader's re-run of the same cell on the stand-in data (on the reduced budget
  * `loader_batches`): the losses it prints are computed and do not rise, and the accuracy it prints is computed, not
  * the saved number printed again. The re-run does not ask for learning: on a budget of a few batches an epoch, a
- * correct search may pick a small learning rate that has not yet left chance. The cell is the first whose code
- * matches `cell` and whose output matches `accuracy`; its losses may be printed by it or by a cell before it.
+ * correct search may pick a small learning rate that has not yet left chance. The cell is the first (with `last`,
+ * the last) whose code matches `cell` and whose output matches `accuracy`; its losses may be printed by it or by a
+ * cell before it, or, where none prints them, plotted (seed 000 Q6.7 asks for a loss plot).
  */
 const TrainedCheck = z
   .object({
@@ -253,6 +254,8 @@ const TrainedCheck = z
     trained: z
       .object({
         cell: z.string().min(1).optional(),
+        /** The notebook's last result cell, not its first: the handout's last task (another accuracy comes before). */
+        last: z.boolean().default(false),
         losses: NumberPattern,
         accuracy: NumberPattern,
         at_least: z.number().gt(0).max(1),

@@ -1,6 +1,6 @@
 // Training-result checks without a process: seed 004's P2.3 check judged on saved outputs and re-run outputs built
 // to pass, and each way a result can be wrong (below the bar, a loss that rises or never changes or diverges, a
-// typed-in accuracy, no saved outputs) failing exactly its aspect. The executed fixtures
+// typed-in accuracy, no saved outputs) failing exactly its aspect; losses read from a plot, and the last result cell. The executed fixtures
 // (fixtures/submissions/seed-004-executed, grader/execution/execution.spec.ts) show the same on real notebooks.
 
 import path from 'node:path';
@@ -72,6 +72,39 @@ describe('a training-result check (seed 004 P2.3)', () => {
     const aspects = judgeTrained(check, result, sources(SAVED));
     expect(aspects.filter((a) => a.failure).map((a) => a.id)).toEqual(['loss-falls', 'rerun-accuracy']);
     expect(aspects.find((a) => a.id === 'rerun-accuracy')!.failure!.message).toBe(`cell 10 printed no test accuracy (text matching /${check.trained.accuracy}/) on the re-run: it raised NameError: name 'best_cfg' is not defined`);
+  });
+
+  // Seed 000 Q6.7 asks for a loss plot, not printed losses, and its accuracy is the notebook's last.
+  const plot = (cell: number, y: readonly number[], labels: { title?: string; ylabel?: string; label?: string } = {}): ExecutionResult['figures'][number] => ({
+    cell,
+    title: '',
+    axes: [{ title: labels.title ?? '', xlabel: 'step', ylabel: labels.ylabel ?? '', lines: [{ label: labels.label ?? '_child0', x: y.map((_, i) => i), y: [...y] }], images: [], bars: 0, colorbar: false }],
+  });
+  const plotted = (figures: ExecutionResult['figures']) => ({ ...rerun('test accuracy 0.9531\n'), figures });
+
+  it('printing no losses, the loss curve plotted by the cell or one before it counts; a rising one fails as plotted', () => {
+    const judged = (result: ExecutionResult) => Object.fromEntries(judgeTrained(check, result, sources('test accuracy 0.9712\n')).filter((a) => a.failure).map((a) => [a.id, a.failure!.message]));
+    expect(judged(plotted([plot(9, falling, { ylabel: 'loss' })]))).toEqual({});
+    expect(judged(plotted([plot(CELL, falling)]))).toEqual({}); // plt.plot(losses): the figure's one line, unlabelled
+    expect(judged(plotted([plot(CELL, falling.slice().reverse(), { title: 'Training loss' })]))['loss-falls']).toMatch(/^cell 10 plotted 12 losses on the re-run; the last 4 average/);
+    // A figure of two unlabelled lines is not a loss curve: nothing to judge the training by.
+    const two = plot(CELL, falling);
+    const twoLines = { ...two, axes: [{ ...two.axes[0]!, lines: [...two.axes[0]!.lines, { label: '_child1', x: [0, 1], y: [1, 2] }] }] };
+    expect(judged(plotted([twoLines]))['loss-falls']).toMatch(/printed fewer than 2 losses .* and plotted no loss curve/);
+  });
+
+  it('with `last`, the result is the last cell showing an accuracy, not an earlier task\'s', () => {
+    const lastCheck: TrainedCheck = { ...check, trained: { ...check.trained, cell: undefined, last: true } };
+    const cells: NotebookCellSource[] = [
+      { cell: 4, source: 'print(f"Test accuracy: {acc}")', saved: 'Test accuracy: 0.8512\n' },
+      { cell: CELL, source: 'print("test accuracy", np.mean(pred == y_test))', saved: 'test accuracy 0.9712\n' },
+    ];
+    const result: ExecutionResult = { ...rerun(''), cells: [{ cell: 4, status: 'ran', printed: 'Test accuracy: 0.1200\n' }, { cell: CELL, status: 'ran', printed: `${epochs(falling)}test accuracy 1.0\n` }] };
+    expect(judgeTrained(lastCheck, result, cells).filter((a) => a.failure)).toEqual([]);
+    // The first accuracy (cell 4's 85%) is below a 90% bar: without `last` the check would judge that cell.
+    const firstCheck: TrainedCheck = { ...lastCheck, trained: { ...lastCheck.trained, last: false, at_least: 0.9 } };
+    expect(judgeTrained(firstCheck, result, cells).find((a) => a.id === 'saved-accuracy')!.failure?.message).toMatch(/^the saved outputs of cell 4 show a test accuracy of 0\.8512/);
+    expect(judgeTrained({ ...lastCheck, trained: { ...lastCheck.trained, at_least: 0.9 } }, result, cells).filter((a) => a.failure)).toEqual([]);
   });
 
   it('the schema asks for one group capturing the number, and a cell pattern that is a regular expression', () => {

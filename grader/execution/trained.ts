@@ -1,10 +1,11 @@
 // Judging a training result (a `trained:` check, grader/execution/schema.ts): the test accuracy the notebook's
 // saved outputs show (the student's own run on the real data) against the handout's bar, and the grader's re-run
-// of the same cell on the stand-in data: the losses it prints are computed and do not rise, and the accuracy it
+// of the same cell on the stand-in data: the losses it prints (or, printing none, plots) are computed and do not
+// rise, and the accuracy it
 // prints is computed, not the saved number printed again.
 
 import { type Aspect, cellOutcome, fail } from './aspect.ts';
-import type { CellReport, ExecutionResult, NotebookCellSource } from './run.ts';
+import type { CellReport, ExecutionResult, FigureDescription, NotebookCellSource } from './run.ts';
 import type { TrainedCheck } from './schema.ts';
 
 /** What a training-result check judges, each an equal share of its points. */
@@ -39,11 +40,11 @@ const significantDigits = (text: string) => text.replace(/^[^1-9]*/, '').replace
 
 const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
-/** The cell a check is about: the first, in order, whose code matches `cell` and whose text shows an accuracy. */
+/** The cell a check is about: the first (or, with `last`, the last) whose code matches `cell` and whose text shows an accuracy. */
 function resultCell(check: TrainedCheck, cells: readonly { cell: number; source: string; text?: string }[]): { cell: number; accuracy: Captured } | undefined {
-  const { cell, accuracy } = check.trained;
+  const { cell, accuracy, last } = check.trained;
   const code = cell === undefined ? undefined : new RegExp(cell, 'm');
-  for (const c of cells) {
+  for (const c of last ? [...cells].reverse() : cells) {
     if (code && !code.test(c.source)) continue;
     const found = captured(accuracy, c.text);
     if (found.length > 0) return { cell: c.cell, accuracy: found[found.length - 1]! };
@@ -71,14 +72,34 @@ function savedAccuracy(check: TrainedCheck, saved: ReturnType<typeof resultCell>
   };
 }
 
-/** The losses of the re-run: printed by the result's cell, else by the nearest cell before it printing several. */
-function rerunLosses(check: TrainedCheck, rerun: readonly CellReport[], at: number): { cell: number; losses: number[] } | undefined {
-  const before = rerun.filter((c) => c.cell <= at).reverse();
-  for (const c of before) {
+/**
+ * The losses of the re-run: printed by the result's cell, else by the nearest cell before it printing several; where
+ * none prints them, the loss curve drawn by the result's cell or the nearest cell before it (plottedLosses).
+ */
+function rerunLosses(check: TrainedCheck, result: ExecutionResult, at: number): { cell: number; losses: number[]; plotted?: true } | undefined {
+  for (const c of result.cells.filter((r) => r.cell <= at).reverse()) {
     const losses = captured(check.trained.losses, c.printed).map((l) => l.value);
     if (losses.length >= 2) return { cell: c.cell, losses };
   }
+  for (const figure of result.figures.filter((f) => f.cell <= at).reverse()) {
+    const losses = plottedLosses(figure);
+    if (losses !== undefined) return { cell: figure.cell, losses, plotted: true };
+  }
   return undefined;
+}
+
+const saysLoss = (text: string) => /loss|entropy/i.test(text);
+
+/**
+ * A figure's loss curve: the longest line of at least 2 points labelled as a loss (by its label, its subplot's title
+ * or y label, or the figure's title), or the figure's one line when nothing in it is labelled (`plt.plot(losses)`).
+ */
+function plottedLosses(figure: FigureDescription): number[] | undefined {
+  const lines = figure.axes.flatMap((a) => a.lines.map((line) => ({ line, named: saysLoss(`${line.label} ${a.title} ${a.ylabel} ${figure.title}`) })));
+  const named = lines.filter((l) => l.named);
+  const candidates = named.length > 0 ? named : lines.length === 1 ? lines : [];
+  const ys = candidates.map((l) => l.line.y.map((v) => (v === null ? Number.NaN : v))).filter((y) => y.length >= 2);
+  return ys.sort((a, b) => b.length - a.length)[0];
 }
 
 /**
@@ -87,17 +108,21 @@ function rerunLosses(check: TrainedCheck, rerun: readonly CellReport[], at: numb
  */
 const RISE_ALLOWED = 0.02;
 
-function lossFalls(check: TrainedCheck, rerun: readonly CellReport[], at: number | undefined): Aspect {
-  const title = "on the grader's re-run with the stand-in data, the training loss it prints is computed and does not rise";
+function lossFalls(check: TrainedCheck, result: ExecutionResult, at: number | undefined): Aspect {
+  const title = "on the grader's re-run with the stand-in data, the training loss it prints or plots is computed and does not rise";
   const id: TrainedAspect = 'loss-falls';
-  const series = at === undefined ? undefined : rerunLosses(check, rerun, at);
+  const series = at === undefined ? undefined : rerunLosses(check, result, at);
   if (series === undefined) {
-    const where = at === undefined ? 'the re-run printed no test accuracy to find its cell by' : `cell ${at} of the re-run and the cells before it printed fewer than 2 losses (text matching /${check.trained.losses}/)${ranPhrase(rerun.find((c) => c.cell === at))}`;
+    const where =
+      at === undefined
+        ? 'the re-run printed no test accuracy to find its cell by'
+        : `cell ${at} of the re-run and the cells before it printed fewer than 2 losses (text matching /${check.trained.losses}/) and plotted no loss curve${ranPhrase(result.cells.find((c) => c.cell === at))}`;
     return { id, title, failure: fail('missing', `${where}: the training that produces the result must run in the notebook`) };
   }
   const { cell, losses } = series;
-  if (!losses.every(Number.isFinite)) return { id, title, failure: fail('value_mismatch', `cell ${cell} printed a loss of ${losses.find((l) => !Number.isFinite(l))} on the re-run: the training diverged`, { received: losses }) };
-  if (losses.every((l) => l === losses[0])) return { id, title, failure: fail('value_mismatch', `cell ${cell} printed the same loss, ${losses[0]}, ${losses.length} times on the re-run: it is not computed by the training`, { received: losses }) };
+  const shown = series.plotted ? 'plotted' : 'printed';
+  if (!losses.every(Number.isFinite)) return { id, title, failure: fail('value_mismatch', `cell ${cell} ${shown} a loss of ${losses.find((l) => !Number.isFinite(l))} on the re-run: the training diverged`, { received: losses }) };
+  if (losses.every((l) => l === losses[0])) return { id, title, failure: fail('value_mismatch', `cell ${cell} ${shown} the same loss, ${losses[0]}, ${losses.length} times on the re-run: it is not computed by the training`, { received: losses }) };
   // The trend, not each step: the mean of the last third of the losses against that of the first third.
   const k = Math.ceil(losses.length / 3);
   const first = mean(losses.slice(0, k));
@@ -106,7 +131,7 @@ function lossFalls(check: TrainedCheck, rerun: readonly CellReport[], at: number
   return {
     id,
     title,
-    failure: fail('value_mismatch', `cell ${cell} printed ${losses.length} losses on the re-run; the last ${k} average ${last.toPrecision(4)}, above the first ${k} (${first.toPrecision(4)}) by more than ${100 * RISE_ALLOWED}%: the training raises the loss`, { received: losses }),
+    failure: fail('value_mismatch', `cell ${cell} ${shown} ${losses.length} losses on the re-run; the last ${k} average ${last.toPrecision(4)}, above the first ${k} (${first.toPrecision(4)}) by more than ${100 * RISE_ALLOWED}%: the training raises the loss`, { received: losses }),
   };
 }
 
@@ -135,5 +160,5 @@ export function judgeTrained(check: TrainedCheck, result: ExecutionResult, sourc
   // Without saved outputs, the re-run finds the cell by what it printed.
   const code = new Map(sources.map((s) => [s.cell, s.source]));
   const at = saved?.cell ?? resultCell(check, result.cells.map((c) => ({ cell: c.cell, source: code.get(c.cell) ?? '', ...(c.printed === undefined ? {} : { text: c.printed }) })))?.cell;
-  return [savedAccuracy(check, saved), lossFalls(check, result.cells, at), rerunAccuracy(check, result.cells, at, saved?.accuracy)];
+  return [savedAccuracy(check, saved), lossFalls(check, result, at), rerunAccuracy(check, result.cells, at, saved?.accuracy)];
 }
