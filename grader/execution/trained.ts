@@ -1,8 +1,7 @@
 // Judging a training result (a `trained:` check, grader/execution/schema.ts): the test accuracy the notebook's
 // saved outputs show (the student's own run on the real data) against the handout's bar, and the grader's re-run
 // of the same cell on the stand-in data: the losses it prints (or, printing none, plots) are computed and do not
-// rise, and the accuracy it
-// prints is computed, not the saved number printed again.
+// rise, and the accuracy it prints is computed, not the saved number printed again.
 
 import { type Aspect, cellOutcome, fail } from './aspect.ts';
 import type { CellReport, ExecutionResult, FigureDescription, NotebookCellSource } from './run.ts';
