@@ -46,8 +46,10 @@ describe('classesOf and the loss', () => {
 
 describe('linspace, as np.linspace', () => {
   it('ends exactly at hi, and steps (hi - lo) / (n - 1)', () => {
-    // 0.1 + 0.2 is 0.30000000000000004 in float64: numpy returns the end point itself.
-    expect(linspace(0.1, 0.3, 3)).toEqual([0.1, 0.2, 0.3]);
+    // -1.3 + 4.2 is 2.9000000000000004 in float64 (np.linspace(-1.3, 2.9, 3) is [-1.3, 0.8, 2.9]): the end point
+    // is hi itself, not lo plus the span.
+    expect(linspace(-1.3, 2.9, 3)).toEqual([-1.3, 0.8, 2.9]);
+    expect(linspace(0.15, 0.45, 2)).toEqual([0.15, 0.45]);
     expect(linspace(0, 1, 5)).toEqual([0, 0.25, 0.5, 0.75, 1]);
   });
 });
