@@ -49,8 +49,20 @@ export interface ChildBinding {
   readonly provided?: readonly string[];
 }
 
-export function command(language: Language, submission: string, limits: Limits): { cmd: string; args: readonly string[] } {
-  if (language === 'python') return { cmd: pythonExecutable(), args: ['-u', path.join(runnersDir, 'harness.py'), submission] };
+/**
+ * What loads the submission: the harness itself, or (Python) the grade's zygote, which forks one harness per
+ * process (grader/zygote.ts).
+ */
+export type Entry = 'harness' | 'zygote';
+
+/** A Python child's arguments: `-u harness.py SUBMISSION`, or `-u zygote.py harness.py SUBMISSION`. */
+export function pythonArgs(entry: Entry, runners: string, submission: string): string[] {
+  const harness = path.join(runners, 'harness.py');
+  return entry === 'zygote' ? ['-u', path.join(runners, 'zygote.py'), harness, submission] : ['-u', harness, submission];
+}
+
+export function command(language: Language, submission: string, limits: Limits, entry: Entry = 'harness'): { cmd: string; args: readonly string[] } {
+  if (language === 'python') return { cmd: pythonExecutable(), args: pythonArgs(entry, runnersDir, submission) };
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const loader = path.join(path.dirname(tsx), 'esm', 'index.mjs');
   return {

@@ -5,7 +5,7 @@
 // leave as one `batch` message; the child answers each as it finishes, and each call has its own time limit
 // from the moment the call before it was answered.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +16,9 @@ import { type CallShape, HELLO, MAX_BATCH_BYTES, PROGRESS, type ReadyInfo, type 
 import { matplotlibFontList } from './matplotlib-fonts.ts';
 import { EnvironmentFailure, missingEnvironmentModule, numpyMissing, pythonExecutable, requirePython } from './python.ts';
 import { ISOLATED_ADAPTER_PATH, type IsolatedLaunchOptions, type SandboxMode, SandboxError, isolatedLaunch, sandboxMode, withParentDeathSignal } from './sandbox.ts';
+import { type SubmissionChild, spawnedChild } from './submission-child.ts';
 import { type Language, languageOf } from './submission.ts';
+import { Zygote, preloadFor } from './zygote.ts';
 
 interface Pending {
   readonly call: Call;
@@ -48,6 +50,16 @@ export interface ProcessSubjectOptions {
   readonly usedMs?: number;
   /** Scrubbed mode: run the child as this unprivileged user (the grader must be root; `cwd` must be theirs). */
   readonly runAs?: { readonly uid: number; readonly gid: number };
+  /**
+   * A Python child is forked from the zygote this slot holds, made by the first process that needs it, instead
+   * of spawned: the grade's processes share one import of its libraries (grader/zygote.ts).
+   */
+  readonly zygote?: ZygoteSlot;
+}
+
+/** Where the processes of one grade keep their zygote (grader/submission-processes.ts). */
+export interface ZygoteSlot {
+  zygote?: Zygote;
 }
 
 /** Where a submission's time went, for the benchmarks (bench/grade.ts). */
@@ -72,7 +84,7 @@ export class ProcessSubject implements Subject {
   /** Set when any answer came back in float32/float16 (tolerances widen for it). */
   lowPrecision = false;
   ready: ReadyInfo = { defined: [], loadErrors: [] };
-  private child: ChildProcess | undefined;
+  private child: SubmissionChild | undefined;
   private pending = new Map<number, Pending>();
   /** Instances in the current child (a restart loses them). */
   private live = new Set<number>();
@@ -129,6 +141,7 @@ export class ProcessSubject implements Subject {
     try {
       if (subject.language === 'python') requirePython(pythonExecutable());
       subject.mode = options.sandbox ?? sandboxMode();
+      const entry = subject.language === 'python' && options.zygote ? 'zygote' : 'harness';
       // Built once per machine for Python's matplotlib; never for a Node submission.
       const fontList = subject.language === 'python' ? matplotlibFontList(pythonExecutable()) : undefined;
       subject.launch =
@@ -137,8 +150,9 @@ export class ProcessSubject implements Subject {
               ...options.isolation,
               ...(options.binding?.adapter ? { adapter: options.binding.adapter } : {}),
               ...(fontList ? { fontList } : {}),
+              entry,
             })
-          : { ...command(subject.language, subject.submission, subject.limits), cwd: options.cwd, ...(fontList ? { fontList } : {}) };
+          : { ...command(subject.language, subject.submission, subject.limits, entry), cwd: options.cwd, ...(fontList ? { fontList } : {}) };
     } catch (error) {
       subject.infrastructureFailure = error instanceof SandboxError || error instanceof EnvironmentFailure ? error : new SandboxError(`cannot prepare the submission's process: ${(error as Error).message}`);
       return subject;
@@ -161,25 +175,15 @@ export class ProcessSubject implements Subject {
     this.restarts++;
     this.live.clear();
     if (!this.launch) throw new SandboxError('the submission process was not prepared');
-    const { cwd } = this.launch;
-    // The child dies with the grader even when the grader is killed with SIGKILL.
-    const { cmd, args } = withParentDeathSignal(this.launch.cmd, this.launch.args);
     let greeted = false;
-    const child = spawn(cmd, args, {
-      cwd,
-      env: scrubbedEnv(this.limits, this.options.seed ?? 0, this.childBinding, this.launch.fontList),
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
-      detached: true, // its own process group, so a kill takes its children too
-      // The isolated launcher drops to a fresh uid itself; --run-as is the scrubbed mode's separate user.
-      ...(this.options.runAs && this.mode === 'scrubbed' ? { uid: this.options.runAs.uid, gid: this.options.runAs.gid } : {}),
-    });
+    const child = this.startChild(this.launch);
     this.child = child;
     this.killReason = undefined;
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => this.stdout.add(d));
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => this.stderr.add(d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => this.stdout.add(d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => this.stderr.add(d));
     // Writing to a child that just died raises EPIPE on this stream; its exit handler reports the death.
-    (child.stdio[3] as NodeJS.WritableStream).on('error', () => {});
-    const responses = child.stdio[4] as NodeJS.ReadableStream;
+    child.requests.on('error', () => {});
+    const responses = child.responses;
     const readyPromise = new Promise<void>((resolve) => {
       readLines(responses, this.limits.maxResponseBytes, {
         tooLong: () => this.kill(child, new SubjectError('limit_exceeded', `a response exceeded ${this.limits.maxResponseBytes} bytes`)),
@@ -208,13 +212,13 @@ export class ProcessSubject implements Subject {
       });
     });
     const exited = new Promise<void>((resolve) => {
-      child.on('exit', (code, signal) => {
+      child.onExit((code, signal) => {
         this.childExited(child, code, signal, greeted);
         resolve();
       });
-      child.on('error', (error) => {
-        this.killReason = new SubjectError('crashed', `could not start ${cmd}: ${error.message}`);
-        this.infrastructureFailure = new SandboxError(`could not start ${cmd}: ${error.message}`);
+      child.onError((error) => {
+        this.killReason = new SubjectError('crashed', `could not start ${this.launch?.cmd}: ${error.message}`);
+        this.infrastructureFailure = new SandboxError(`could not start ${this.launch?.cmd}: ${error.message}`);
         resolve();
       });
     });
@@ -228,8 +232,43 @@ export class ProcessSubject implements Subject {
     if (outcome !== 'ready') this.failedToLoad(child, outcome, greeted);
   }
 
+  /**
+   * The child for the submission, started now: forked from the grade's zygote (made by the first process that
+   * needs it), else spawned, in its own process group and dying with the grader even if it is killed with SIGKILL.
+   */
+  private startChild(launch: NonNullable<ProcessSubject['launch']>): SubmissionChild {
+    const env = scrubbedEnv(this.limits, this.options.seed ?? 0, this.childBinding, launch.fontList);
+    const runAs = this.options.runAs && this.mode === 'scrubbed' ? { uid: this.options.runAs.uid, gid: this.options.runAs.gid } : {};
+    const slot = this.language === 'python' ? this.options.zygote : undefined;
+    if (slot) {
+      slot.zygote ??= new Zygote(() => ({
+        ...withParentDeathSignal(launch.cmd, launch.args),
+        cwd: launch.cwd,
+        ...runAs,
+        env: {
+          ...env,
+          GRADECHECK_PRELOAD: preloadFor(this.submission).join(','),
+          // What a harness can write, emptied after each one (the sandbox's /work is its cwd).
+          GRADECHECK_WIPE: this.mode === 'isolated' ? '/work:/tmp' : launch.cwd,
+        },
+      }));
+      return slot.zygote.fork(env);
+    }
+    const { cmd, args } = withParentDeathSignal(launch.cmd, launch.args);
+    return spawnedChild(
+      spawn(cmd, args, {
+        cwd: launch.cwd,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+        detached: true, // its own process group, so a kill takes its children too
+        // The isolated launcher drops to a fresh uid itself; --run-as is the scrubbed mode's separate user.
+        ...runAs,
+      }),
+    );
+  }
+
   /** The child died: every call waiting on it fails with the reason, and the next call restarts it. */
-  private childExited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, greeted: boolean): void {
+  private childExited(child: SubmissionChild, code: number | null, signal: NodeJS.Signals | null, greeted: boolean): void {
     if (!greeted && this.killReason === undefined) {
       const tail = this.stderr.toString().trim().split('\n').slice(-3).join(' ');
       this.infrastructureFailure = new SandboxError(`the submission's process (${this.mode}) exited with ${signal ? `signal ${signal}` : `code ${code}`} before the harness started${tail ? `: ${tail}` : ''}`);
@@ -250,7 +289,7 @@ export class ProcessSubject implements Subject {
    * The child never said it was ready: it exited or ran out of start-up time. Before the harness greeted, that is
    * the sandbox's failure; after, the submission's load failed, and that is its load error.
    */
-  private failedToLoad(child: ChildProcess, outcome: 'exited' | 'timeout', greeted: boolean): void {
+  private failedToLoad(child: SubmissionChild, outcome: 'exited' | 'timeout', greeted: boolean): void {
     if (outcome === 'timeout') {
       if (!greeted) this.infrastructureFailure = new SandboxError(`the submission's process did not start within ${this.limits.startupTimeoutMs} ms`);
       this.kill(child, new SubjectError('timeout', `loading the submission took longer than ${this.limits.startupTimeoutMs} ms`));
@@ -279,16 +318,12 @@ export class ProcessSubject implements Subject {
     return new SubjectError('crashed', `the submission's process exited (${signal ? `signal ${signal}` : `code ${code}`}) during a call`, tail);
   }
 
-  private kill(child: ChildProcess, reason: SubjectError): void {
+  private kill(child: SubmissionChild, reason: SubjectError): void {
     this.killReason ??= reason; // the first reason is the true one (a dying child may still break a rule)
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
+    child.kill();
   }
 
-  private settle(message: Response, child: ChildProcess): void {
+  private settle(message: Response, child: SubmissionChild): void {
     // A child being killed has had its say: its calls end with the reason it is killed for.
     if (this.child !== child || this.killReason !== undefined || message.id === undefined) return;
     // The harness answers every call once, in the order it was sent: an answer for a call made but not the one
@@ -441,7 +476,7 @@ export class ProcessSubject implements Subject {
     this.outbox = [];
     const child = this.child;
     if (!child || queued.length === 0) return;
-    const stream = child.stdio[3] as NodeJS.WritableStream;
+    const stream = child.requests;
     for (let start = 0; start < queued.length; ) {
       let end = start + 1;
       let bytes = queued[start]!.line.length;
@@ -458,7 +493,7 @@ export class ProcessSubject implements Subject {
   }
 
   /** Starts the time limit of the call the child is working on. */
-  private armHead(child: ChildProcess): void {
+  private armHead(child: SubmissionChild): void {
     const head = this.inflight[0];
     if (head === undefined) return;
     const p = this.pending.get(head);
@@ -523,7 +558,7 @@ export class ProcessSubject implements Subject {
   async close(): Promise<void> {
     const child = this.child;
     if (!child) return;
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const gone = new Promise<void>((resolve) => child.onExit(() => resolve()));
     this.kill(child, new SubjectError('crashed', 'closed by the grader'));
     await gone;
   }

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { repoRoot, runnersDir as runners } from './paths.ts';
 import { stageFolder } from './submission.ts';
+import { type Entry, pythonArgs } from './child-launch.ts';
 
 
 export type SandboxMode = 'isolated' | 'scrubbed';
@@ -128,6 +129,8 @@ export interface IsolatedLaunchOptions {
   readonly adapter?: string;
   /** matplotlib's font list (grader/matplotlib-fonts.ts), copied into /gradecheck for the child to read. */
   readonly fontList?: string;
+  /** Python: start the harness, or the zygote that forks it (grader/zygote.ts). */
+  readonly entry?: Entry;
 }
 
 /** Makes the staged files and their folders readable by the child's uid. */
@@ -174,7 +177,7 @@ export function isolatedLaunch(
   const harness = language === 'python' ? 'harness.py' : 'harness.mjs';
   copyFileSync(path.join(runners, harness), path.join(inside, harness));
   // What the Python harness loads from its own folder: notebook execution (execute.py) and its magic stripping.
-  const siblings = language === 'python' ? ['execute.py', 'notebook.py'] : [];
+  const siblings = language === 'python' ? ['execute.py', 'notebook.py', ...(options.entry === 'zygote' ? ['zygote.py'] : [])] : [];
   for (const file of siblings) {
     copyFileSync(path.join(runners, file), path.join(inside, file));
     chmodSync(path.join(inside, file), 0o644);
@@ -209,7 +212,7 @@ export function isolatedLaunch(
   const bind = extraBind(interpreter);
   const child =
     language === 'python'
-      ? [interpreter, '-u', `/gradecheck/${harness}`, `/gradecheck/submission/${name}`]
+      ? [interpreter, ...pythonArgs(options.entry ?? 'harness', '/gradecheck', `/gradecheck/submission/${name}`)]
       : [interpreter, `--max-old-space-size=${limits.memoryMb}`, `/gradecheck/${harness}`, `/gradecheck/submission/${name}`];
   return {
     mode: 'isolated',

@@ -1,6 +1,7 @@
 // The processes one grading starts for a submission, and their private working directories: each started
-// fresh in its own directory, sharing one total time (a later process gets what the earlier ones left), all
-// closed and their directories removed at the end, whatever happened.
+// fresh in its own directory (a Python one forked from the grade's zygote, in the zygote's sandbox, which empties
+// what the last one wrote: grader/zygote.ts), sharing one total time (a later process gets what the earlier ones
+// left), all closed and their directories removed at the end, whatever happened.
 
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -8,8 +9,9 @@ import path from 'node:path';
 import type { Assignment } from './assignment.ts';
 import { childOptions } from './child-options.ts';
 import type { Limits } from './child-launch.ts';
-import { ProcessSubject, type SubjectTiming } from './process-subject.ts';
+import { ProcessSubject, type SubjectTiming, type ZygoteSlot } from './process-subject.ts';
 import type { SandboxMode } from './sandbox.ts';
+import { zygoteEnabled } from './zygote.ts';
 
 export interface ProcessSettings {
   readonly assignment: Assignment;
@@ -22,6 +24,8 @@ export interface ProcessSettings {
 export class SubmissionProcesses {
   private readonly started: ProcessSubject[] = [];
   private readonly dirs: string[] = [];
+  /** The zygote the processes are forked from (Python), made by the first one (grader/zygote.ts). */
+  private readonly zygote: ZygoteSlot = {};
 
   constructor(private readonly settings: ProcessSettings) {}
 
@@ -44,6 +48,7 @@ export class SubmissionProcesses {
       usedMs: this.started.at(-1)?.usedMs ?? 0, // each process carries on from the one before
       ...(sandbox ? { sandbox } : {}),
       isolation: { fileOnly: fileOnly ?? false, assignmentFile: assignment.file },
+      ...(zygoteEnabled() ? { zygote: this.zygote } : {}),
     });
     this.started.push(subject);
     if (subject.infrastructureFailure) throw subject.infrastructureFailure;
@@ -68,6 +73,7 @@ export class SubmissionProcesses {
 
   async close(): Promise<void> {
     await Promise.all(this.started.map((s) => s.close()));
+    await this.zygote.zygote?.close();
     for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -18,7 +18,20 @@ describe('batch workers', () => {
     const assignment = loadAssignment(path.join(dir, 'hw1.yaml'));
     const subs = path.join(dir, 'submissions');
     for (const id of ['a-killer', 'b-correct']) mkdirSync(path.join(subs, id), { recursive: true });
-    writeFileSync(path.join(subs, 'a-killer', 'hw1.py'), 'import os, signal\n\ndef softmax(z, tau):\n    os.kill(os.getppid(), signal.SIGKILL)\n');
+    // It kills its nearest Node ancestor: the worker (its parent is the zygote, grader/zygote.ts).
+    const killer = [
+      'import os, signal',
+      '',
+      'def softmax(z, tau):',
+      '    pid = os.getppid()',
+      '    while pid > 1:',
+      '        if open(f"/proc/{pid}/comm").read().strip() == "node":',
+      '            os.kill(pid, signal.SIGKILL)',
+      '            return',
+      '        pid = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])',
+      '',
+    ];
+    writeFileSync(path.join(subs, 'a-killer', 'hw1.py'), killer.join('\n'));
     copyFileSync(path.join(root, 'fixtures', 'submissions', 'softmax', 'correct.py'), path.join(subs, 'b-correct', 'hw1.py'));
     const out = path.join(dir, 'out');
     // Only the scrubbed mode lets a submission see its parent: the isolated one puts it in its own pid namespace.
