@@ -38,7 +38,7 @@ function executedWhat(check: ExecutionCheck): string {
   }
   if ('trained' in check) {
     const t = check.trained;
-    return `a training result: the saved test accuracy >= ${t.at_least}; re-run on the stand-ins, the loss computed and not rising, the accuracy computed`;
+    return `a training result: the saved test accuracy ${t.at_least !== undefined ? `>= ${t.at_least}` : `> ${t.above}`}; re-run on the stand-ins, the loss computed and not rising, the accuracy computed`;
   }
   if ('initialised' in check) {
     const { weights, biases, widths, method } = check.initialised;

@@ -241,7 +241,7 @@ const NumberPattern = z.string().superRefine((text, ctx) => {
 /**
  * A training result the handout asks for (seed 004 P2.3: retrain, the loss over the last epochs and a test accuracy
  * of at least 87%), graded two ways: the accuracy the notebook's saved outputs show (the student's own full run)
- * against `at_least`, and the grader's re-run of the same cell on the stand-in data (on the reduced budget
+ * against `at_least` (or, where the handout's bar is strict, `above`), and the grader's re-run of the same cell on the stand-in data (on the reduced budget
  * `loader_batches`): the losses it prints are computed and do not rise, and the accuracy it prints is computed, not
  * the saved number printed again. The re-run does not ask for learning: on a budget of a few batches an epoch, a
  * correct search may pick a small learning rate that has not yet left chance. The cell is the first (with `last`,
@@ -258,9 +258,12 @@ const TrainedCheck = z
         last: z.boolean().default(false),
         losses: NumberPattern,
         accuracy: NumberPattern,
-        at_least: z.number().gt(0).max(1),
+        /** The handout's bar for the test accuracy, as a fraction: "at least 87%" (seed 004) or "> 90%" (seed 000). */
+        at_least: z.number().gt(0).max(1).optional(),
+        above: z.number().min(0).lt(1).optional(),
       })
-      .strict(),
+      .strict()
+      .refine((t) => (t.at_least === undefined) !== (t.above === undefined), { message: 'give the accuracy bar as exactly one of at_least and above' }),
   })
   .strict();
 

@@ -107,6 +107,16 @@ describe('a training-result check (seed 004 P2.3)', () => {
     expect(judgeTrained({ ...lastCheck, trained: { ...lastCheck.trained, at_least: 0.9 } }, result, cells).filter((a) => a.failure)).toEqual([]);
   });
 
+  it('a strict bar (seed 000 Q6.7: "test accuracy > 90%") fails a run exactly at it, which "at least" passes', () => {
+    const bar = (trained: Partial<TrainedCheck['trained']>): TrainedCheck => ({ ...check, trained: { ...check.trained, at_least: undefined, above: undefined, ...trained } });
+    const saved = (acc: string) => sources(`${epochs(falling)}Final Test Accuracy: ${acc}\n`);
+    const verdict = (c: TrainedCheck, acc: string) => judgeTrained(c, rerun(`${epochs(falling)}Final Test Accuracy: 0.6562\n`), saved(acc)).find((a) => a.id === 'saved-accuracy')!;
+    expect(verdict(bar({ at_least: 0.9 }), '0.9000').failure).toBeUndefined();
+    expect(verdict(bar({ above: 0.9 }), '0.9000').failure?.message).toMatch(/show a test accuracy of 0\.9000 \(90\.00%\), not above the handout's 90\.00%$/);
+    expect(verdict(bar({ above: 0.9 }), '0.9012').failure).toBeUndefined();
+    expect(verdict(bar({ above: 0.9 }), '0.9012').title).toMatch(/is above 90\.00%$/);
+  });
+
   it('the schema asks for one group capturing the number, and a cell pattern that is a regular expression', () => {
     const parse = (trained: Record<string, unknown>) => ExecuteSettings.safeParse({ checks: [{ id: 't', title: 't', points: 1, trained: { losses: 'loss=([0-9.]+)', accuracy: 'acc=([0-9.]+)', at_least: 0.8, ...trained } }] });
     expect(parse({}).success).toBe(true);
@@ -114,5 +124,9 @@ describe('a training-result check (seed 004 P2.3)', () => {
     expect(parse({ accuracy: '(acc)=([0-9.]+)' }).error?.issues[0]?.message).toBe('give exactly one group (...) capturing the number');
     expect(parse({ cell: '(' }).error?.issues[0]?.message).toMatch(/^not a regular expression/);
     expect(ExecutionCheck.safeParse({ id: 't', title: 't', points: 1, trained: { losses: 'l=(.)', accuracy: 'a=(.)', at_least: 87 } }).success).toBe(false);
+    const oneBar = 'give the accuracy bar as exactly one of at_least and above';
+    expect(parse({ at_least: undefined }).error?.issues[0]?.message).toBe(oneBar);
+    expect(parse({ above: 0.9 }).error?.issues[0]?.message).toBe(oneBar);
+    expect(parse({ at_least: undefined, above: 0.9 }).success).toBe(true);
   });
 });

@@ -55,19 +55,21 @@ function resultCell(check: TrainedCheck, cells: readonly { cell: number; source:
 const ranPhrase = (report: CellReport | undefined) => (report === undefined || report.status === 'ran' ? '' : `: it ${cellOutcome(report)}`);
 
 function savedAccuracy(check: TrainedCheck, saved: ReturnType<typeof resultCell>): Aspect {
-  const { at_least, accuracy, cell } = check.trained;
-  const title = `the test accuracy in the notebook's saved outputs is at least ${percent(at_least)}`;
+  const { at_least, above, accuracy, cell } = check.trained;
+  const bar = (at_least ?? above)!;
+  const title = `the test accuracy in the notebook's saved outputs is ${at_least !== undefined ? 'at least' : 'above'} ${percent(bar)}`;
   const id: TrainedAspect = 'saved-accuracy';
   if (saved === undefined) {
     const where = cell === undefined ? '' : ` in a cell whose code matches /${cell}/`;
     return { id, title, failure: fail('missing', `the notebook's saved outputs show no test accuracy (text matching /${accuracy}/)${where}: run the notebook to the end and submit it with its outputs`) };
   }
   const value = fraction(saved.accuracy.value);
-  if (value >= at_least) return { id, title };
+  if (at_least !== undefined ? value >= at_least : value > bar) return { id, title };
+  const short = at_least !== undefined ? 'below' : 'not above';
   return {
     id,
     title,
-    failure: fail('value_mismatch', `the saved outputs of cell ${saved.cell} show a test accuracy of ${saved.accuracy.text} (${percent(value)}), below the handout's ${percent(at_least)}`, { expected: at_least, received: value }),
+    failure: fail('value_mismatch', `the saved outputs of cell ${saved.cell} show a test accuracy of ${saved.accuracy.text} (${percent(value)}), ${short} the handout's ${percent(bar)}`, { expected: bar, received: value }),
   };
 }
 
