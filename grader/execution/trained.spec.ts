@@ -91,6 +91,12 @@ describe('a training-result check (seed 004 P2.3)', () => {
     const two = plot(CELL, falling);
     const twoLines = { ...two, axes: [{ ...two.axes[0]!, lines: [...two.axes[0]!.lines, { label: '_child1', x: [0, 1], y: [1, 2] }] }] };
     expect(judged(plotted([twoLines]))['loss-falls']).toMatch(/printed fewer than 2 losses .* and plotted no loss curve/);
+    // Points the curve leaves out (NaN, drawn as gaps) are not a divergence; a curve that ends in one is.
+    const gappy = plot(CELL, falling);
+    const withGaps = (y: (number | null)[]) => ({ ...gappy, axes: [{ ...gappy.axes[0]!, lines: [{ ...gappy.axes[0]!.lines[0]!, y }] }] });
+    const gaps = falling.map((l, i) => (i % 3 === 1 ? null : l));
+    expect(judged(plotted([withGaps(gaps)]))).toEqual({});
+    expect(judged(plotted([withGaps([...gaps, null])]))['loss-falls']).toMatch(/^cell 10 plotted a loss of NaN on the re-run: the training diverged/);
   });
 
   it('with `last`, the result is the last cell showing an accuracy, not an earlier task\'s', () => {
