@@ -2,12 +2,13 @@
 // Stryker (docs/mutation.md): the `formula` each method's distribution carries is the text feedback shows next to
 // the numbers ("N(0, 2/fan_in) = N(0, 0.0625)"), and no test read it, so a blanked or wrong formula survived; the
 // argument checks of activation_stats (a width of 1 is a width; a seed must be an integer) and a fan_out of 0 were
-// untested. Here each formula is parsed and evaluated with math.js at a shape where the methods part, and must
-// denote the very variance the reference draws from: an oracle independent of the reference's arithmetic.
+// untested, and so were the lists its errors name and the sigmoid's branch for large inputs. Here each formula is
+// parsed and evaluated with math.js at a shape where the methods part, and must denote the very variance the
+// reference draws from: an oracle independent of the reference's arithmetic.
 
 import { parse } from 'mathjs';
 import { describe, expect, it } from 'vitest';
-import { INIT_METHODS, activationStats, distributionVariance, initDistribution, initializeWeights } from '../../reference/init.ts';
+import { INIT_METHODS, activate, activationStats, distributionVariance, initDistribution, initializeWeights } from '../../reference/init.ts';
 
 /** The variance a formula's text denotes: N(0, V) gives V; U(-B, +B) gives B^2 / 3; evaluated at the shape. */
 function variancePrinted(formula: string, fanIn: number, fanOut: number): number {
@@ -63,7 +64,21 @@ describe('argument errors, by message', () => {
     expect(() => activationStats(X, 'he', 'tanh', [2.5], 3)).toThrow(/^widths must be a non-empty list of positive integers/);
   });
 
+  it('an unknown method or activation is refused with the list of the known ones; X is named', () => {
+    expect(() => initializeWeights([3, 4], 'glorot')).toThrow('unknown initialisation method "glorot"; expected one of zero, small_random, xavier, he, xavier_uniform, he_uniform, lecun, max_fan');
+    expect(() => activationStats(X, 'he', 'softplus', [4], 3)).toThrow('unknown activation "softplus"; expected one of tanh, relu, sigmoid, linear');
+    expect(() => activationStats([], 'he', 'tanh', [4], 3)).toThrow(/^X must be a non-empty matrix/);
+  });
+
   it('the seed must be an integer', () => {
     expect(() => activationStats(X, 'he', 'relu', [4], 1.5)).toThrow(/^seed must be an integer, got 1.5/);
+  });
+});
+
+describe('the sigmoid of the activation statistics', () => {
+  it('saturates to 1 and 0 without overflowing at pre-activations of +-1000', () => {
+    expect(activate.sigmoid(1000)).toBe(1);
+    expect(activate.sigmoid(-1000)).toBe(0);
+    expect(activate.sigmoid(0)).toBe(0.5);
   });
 });
