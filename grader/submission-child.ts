@@ -48,12 +48,15 @@ export function spawnedChild(child: ChildProcess): SubmissionChild {
         responses.once('close', tell);
       }),
     onError: (listener) => child.on('error', listener),
-    kill: () => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    },
+    kill: () => killGroup(child),
   };
+}
+
+/** SIGKILL to a child spawned `detached` and everything in its process group. */
+export function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
 }

@@ -10,7 +10,8 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { PassThrough, type Readable, Writable } from 'node:stream';
-import type { SubmissionChild } from './submission-child.ts';
+import { readLines } from './protocol.ts';
+import { type SubmissionChild, killGroup } from './submission-child.ts';
 
 /** How the zygote's end-of-harness line on fd 4 starts; one without the harness's nonce is the harness's own. */
 const EXIT_PREFIX = '{"zygote-exit":';
@@ -110,13 +111,7 @@ export class Zygote {
   }
 
   private killZygote(): void {
-    const zygote = this.process;
-    if (!zygote) return;
-    try {
-      if (zygote.pid !== undefined) process.kill(-zygote.pid, 'SIGKILL');
-    } catch {
-      zygote.kill('SIGKILL');
-    }
+    if (this.process) killGroup(this.process);
   }
 
   private spawn(): ChildProcess {
@@ -135,14 +130,18 @@ export class Zygote {
     for (const fd of [3, 5]) pipe(zygote, fd).on('error', () => {});
     const relay = new Fd4Relay(this.forked, (harness, nonce) => this.ended(harness, nonce));
     (zygote.stdio[4] as Readable).setEncoding('utf8').on('data', (chunk: string) => relay.feed(chunk));
-    readLines((zygote.stdio as unknown as Readable[])[6]!, (line) => {
-      // `forked ID NONCE`
-      const [verb, id, nonce] = line.split(' ');
-      const harness = this.forked.find((h) => h.id === id);
-      if (verb === 'forked' && harness && nonce) {
-        harness.nonce = nonce;
-        relay.resume();
-      }
+    readLines((zygote.stdio as unknown as Readable[])[6]!, MAX_EXIT_LINE, {
+      // `forked ID NONCE`, written by the zygote alone (a harness has no fd 6)
+      line: (line) => {
+        const [verb, id, nonce] = line.split(' ');
+        const harness = this.forked.find((h) => h.id === id);
+        if (verb === 'forked' && harness && nonce) {
+          harness.nonce = nonce;
+          relay.resume();
+        }
+        return true;
+      },
+      tooLong: () => this.killZygote(),
     });
     let failed: Error | undefined;
     // Every harness still waiting dies with its zygote; the next fork spawns a new one.
@@ -185,18 +184,6 @@ export class Zygote {
 
 function pipe(zygote: ChildProcess, fd: number): NodeJS.WritableStream & NodeJS.EventEmitter {
   return zygote.stdio[fd] as NodeJS.WritableStream & NodeJS.EventEmitter;
-}
-
-function readLines(stream: Readable, line: (text: string) => void): void {
-  let buffer = '';
-  stream.setEncoding('utf8').on('data', (chunk: string) => {
-    buffer += chunk;
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      line(buffer.slice(0, nl));
-      buffer = buffer.slice(nl + 1);
-    }
-  });
 }
 
 /**
