@@ -55,10 +55,13 @@ export interface ChildBinding {
  */
 export type Entry = 'harness' | 'zygote';
 
-/** A Python child's arguments: `-u harness.py SUBMISSION`, or `-u zygote.py harness.py SUBMISSION`. */
+/**
+ * A Python child's arguments: `-u harness.py SUBMISSION`, or `-u zygote.py harness.py` (each fork names the
+ * submission: a zygote kept between grades serves several, and its command line names none of them).
+ */
 export function pythonArgs(entry: Entry, runners: string, submission: string): string[] {
   const harness = path.join(runners, 'harness.py');
-  return entry === 'zygote' ? ['-u', path.join(runners, 'zygote.py'), harness, submission] : ['-u', harness, submission];
+  return entry === 'zygote' ? ['-u', path.join(runners, 'zygote.py'), harness] : ['-u', harness, submission];
 }
 
 export function command(language: Language, submission: string, limits: Limits, entry: Entry = 'harness'): { cmd: string; args: readonly string[] } {

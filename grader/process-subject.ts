@@ -114,7 +114,7 @@ export class ProcessSubject implements Subject {
   private lastDeath: SubjectError | undefined;
   private killReason: SubjectError | undefined;
   private progress: { readonly cell: number; readonly sinceMs: number } | undefined;
-  private launch: { cmd: string; args: readonly string[]; cwd: string; fontList?: string } | undefined;
+  private launch: { cmd: string; args: readonly string[]; cwd: string; submissionPath: string; fontList?: string } | undefined;
   /** Which protection the child runs under (docs/security.md). */
   mode: SandboxMode = 'scrubbed';
   /**
@@ -152,7 +152,7 @@ export class ProcessSubject implements Subject {
               ...(fontList ? { fontList } : {}),
               entry,
             })
-          : { ...command(subject.language, subject.submission, subject.limits, entry), cwd: options.cwd, ...(fontList ? { fontList } : {}) };
+          : { ...command(subject.language, subject.submission, subject.limits, entry), cwd: options.cwd, submissionPath: subject.submission, ...(fontList ? { fontList } : {}) };
     } catch (error) {
       subject.infrastructureFailure = error instanceof SandboxError || error instanceof EnvironmentFailure ? error : new SandboxError(`cannot prepare the submission's process: ${(error as Error).message}`);
       return subject;
@@ -252,7 +252,7 @@ export class ProcessSubject implements Subject {
           GRADECHECK_WIPE: this.mode === 'isolated' ? '/work:/tmp' : launch.cwd,
         },
       }));
-      return slot.zygote.fork(env);
+      return slot.zygote.fork(env, launch.submissionPath);
     }
     const { cmd, args } = withParentDeathSignal(launch.cmd, launch.args);
     return spawnedChild(

@@ -35,7 +35,7 @@ export class SandboxError extends Error {
 /** System directories the isolated child sees read-only (also what counts as "already visible"). */
 const SYSTEM_DIRS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'];
 const TOOLS = ['/usr/bin/unshare', '/usr/sbin/chroot', '/usr/bin/setpriv', '/usr/bin/prlimit', '/usr/bin/mount'];
-const UNSHARE = ['--mount', '--net', '--pid', '--fork', '--kill-child=SIGKILL'];
+const UNSHARE = ['--mount', '--net', '--pid', '--ipc', '--fork', '--kill-child=SIGKILL'];
 
 let probed: boolean | undefined;
 
@@ -97,6 +97,8 @@ export interface Launch {
   readonly cmd: string;
   readonly args: readonly string[];
   readonly cwd: string;
+  /** The submission's path as the child sees it. */
+  readonly submissionPath: string;
   /** matplotlib's font list as the child sees it (grader/matplotlib-fonts.ts), when there is one. */
   readonly fontList?: string;
 }
@@ -210,10 +212,11 @@ export function isolatedLaunch(
   chmodSync(target(), 0o644);
   const uid = sandboxUid();
   const bind = extraBind(interpreter);
+  const submissionPath = `/gradecheck/submission/${name}`;
   const child =
     language === 'python'
-      ? [interpreter, ...pythonArgs(options.entry ?? 'harness', '/gradecheck', `/gradecheck/submission/${name}`)]
-      : [interpreter, `--max-old-space-size=${limits.memoryMb}`, `/gradecheck/${harness}`, `/gradecheck/submission/${name}`];
+      ? [interpreter, ...pythonArgs(options.entry ?? 'harness', '/gradecheck', submissionPath)]
+      : [interpreter, `--max-old-space-size=${limits.memoryMb}`, `/gradecheck/${harness}`, submissionPath];
   return {
     mode: 'isolated',
     cmd: '/usr/bin/unshare',
@@ -235,6 +238,7 @@ export function isolatedLaunch(
       ...child,
     ],
     cwd: stage,
+    submissionPath,
     ...(fontList ? { fontList } : {}),
   };
 }

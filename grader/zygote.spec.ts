@@ -1,5 +1,5 @@
 // The grade's zygote (grader/zygote.ts, grader/runners/zygote.py): the harnesses it forks one after the other
-// start as from a fresh sandbox (no file, no process of the one before), cannot forge their own end, cannot take
+// start as from a fresh sandbox (no file, no process, no shared memory of the one before), cannot forge their own end, cannot take
 // the zygote down with them in the sandbox, and are stopped at a timeout like a spawned child; in both modes.
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,6 +40,7 @@ describe.each(modes)('harnesses forked from one zygote (%s)', (sandbox) => {
     const daemon = (await first.call('leave_traces', ['first'])) as number;
     expect(await first.call('traces', [])).toEqual([1, expect.any(Number)]);
     expect(await first.call('alive', [daemon])).toBe(1);
+    expect(await first.call('shared_memory', [])).toBe(1);
     await first.close();
     const second = await start();
     // The scrubbed mode's /tmp is the machine's, shared as by spawned processes; the sandbox's is emptied.
@@ -47,6 +48,9 @@ describe.each(modes)('harnesses forked from one zygote (%s)', (sandbox) => {
     expect(cwd).toBe(0);
     if (sandbox === 'isolated') expect(tmp).toBe(0);
     expect(await second.call('alive', [daemon])).toBe(0);
+    // System V IPC outlives processes: the sandbox has a namespace of its own, emptied; the scrubbed mode's is the machine's.
+    if (sandbox === 'isolated') expect(await second.call('shared_memory', [])).toBe(0);
+    else expect(await second.call('remove_shared_memory', [])).toBe(1);
     await second.close();
     expect(slot.zygote?.starts).toBe(1);
   });

@@ -63,8 +63,8 @@ export class Zygote {
     return this.spawned;
   }
 
-  /** A harness forked in `env`: started now, its zygote first if there is none alive. */
-  fork(env: NodeJS.ProcessEnv): SubmissionChild {
+  /** A harness forked in `env` on `submission` (its path as the zygote sees it): started now, its zygote first if there is none alive. */
+  fork(env: NodeJS.ProcessEnv, submission: string): SubmissionChild {
     const harness = new ForkedHarness(this, String(this.nextId++));
     if (this.closed) {
       queueMicrotask(() => harness.gone(null, 'SIGKILL'));
@@ -74,8 +74,35 @@ export class Zygote {
     this.forked.push(harness);
     this.lastOutput = harness;
     // Sent once every request written before is in the pipe: the zygote drops those before it forks.
-    pipe(zygote, 3).write('', () => pipe(zygote, 5).write(`fork ${harness.id} ${JSON.stringify(env)}\n`));
+    const order = JSON.stringify({ env, submission });
+    pipe(zygote, 3).write('', () => pipe(zygote, 5).write(`fork ${harness.id} ${order}\n`));
     return harness;
+  }
+
+  /** Alive with no harness: what it can be kept for (grader/zygote-pool.ts). */
+  get idle(): boolean {
+    return !this.closed && this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null && this.forked.length === 0;
+  }
+
+  /**
+   * Kept idle (`held` false) or taken for a grade again (true). While kept, it does not keep the grader's process
+   * alive, and what it writes is nobody's: the last grade's harness is gone.
+   */
+  hold(held: boolean): void {
+    this.lastOutput = undefined;
+    const zygote = this.process;
+    if (!zygote) return;
+    for (const handle of [zygote, ...zygote.stdio]) {
+      const refable = handle as { ref?: () => void; unref?: () => void } | null;
+      if (held) refable?.ref?.();
+      else refable?.unref?.();
+    }
+  }
+
+  /** Kills it at once, without waiting (the grader's process is exiting). */
+  killNow(): void {
+    this.closed = true;
+    this.killZygote();
   }
 
   /** Kills the zygote and every harness it forked. */
@@ -125,8 +152,8 @@ export class Zygote {
     });
     this.process = zygote;
     this.spawned++;
-    zygote.stdout?.on('data', (d: Buffer) => this.output()?.stdout.write(d));
-    zygote.stderr?.on('data', (d: Buffer) => this.output()?.stderr.write(d));
+    zygote.stdout?.on('data', (d: Buffer) => writeOpen(this.output()?.stdout, d));
+    zygote.stderr?.on('data', (d: Buffer) => writeOpen(this.output()?.stderr, d));
     for (const fd of [3, 5]) pipe(zygote, fd).on('error', () => {});
     const relay = new Fd4Relay(this.forked, (harness, nonce) => this.ended(harness, nonce));
     (zygote.stdio[4] as Readable).setEncoding('utf8').on('data', (chunk: string) => relay.feed(chunk));
@@ -180,6 +207,11 @@ export class Zygote {
     }
     harness.gone(code, signal);
   }
+}
+
+/** Output for a harness's stream; dropped once it ended (the harness is gone). */
+function writeOpen(stream: Writable | undefined, data: Buffer): void {
+  if (stream && !stream.writableEnded) stream.write(data);
 }
 
 function pipe(zygote: ChildProcess, fd: number): NodeJS.WritableStream & NodeJS.EventEmitter {

@@ -1,6 +1,6 @@
 #!/bin/sh
-# gradecheck's isolation for one submission process, run as root inside fresh mount, network and PID
-# namespaces (`unshare --mount --net --pid --fork --kill-child`; see docs/security.md):
+# gradecheck's isolation for one submission process, run as root inside fresh mount, network, PID and IPC
+# namespaces (`unshare --mount --net --pid --ipc --fork --kill-child`; see docs/security.md):
 #   sandbox.sh ROOT UID GID NPROC FSIZE_BYTES TMPFS_MB [BIND_DIR...] -- CMD ARGS...
 # ROOT is the grader's private staging directory (the harness and a copy of the submission in
 # ROOT/gradecheck). It becomes the child's whole filesystem: the system directories read-only, a few

@@ -1,7 +1,7 @@
 """gradecheck's zygote: imports the heavy libraries a submission uses once, then forks one harness per process
 the grade asks for (docs/protocol.md, "The zygote"; docs/security.md).
 
-Run as: python3 zygote.py HARNESS.py SUBMISSION.py, in the sandbox a harness would run in, with
+Run as: python3 zygote.py HARNESS.py, in the sandbox a harness would run in, with
 GRADECHECK_PRELOAD=torch,numpy (the modules to import first; one that fails to import is left to the harness)
 and GRADECHECK_WIPE (the folders a harness can write, emptied after each one).
 
@@ -9,8 +9,9 @@ A grade starts its processes one after the other (visible checks, hidden checks,
 restart after a crash or a timeout); each used to pay PyTorch's import, 1.3 to 1.9 s of CPU. The zygote pays it
 once and never runs student code. A forked harness speaks the protocol on the grader's fds 3 and 4 itself, as a
 spawned one does; the zygote has its own two:
-- fd 5 (grader -> zygote): `fork ID ENV-JSON` (end the harness running, if any; drop the requests left for it
-  on fd 3; fork harness ID in that environment) and `end ID` (end harness ID if it is the one running).
+- fd 5 (grader -> zygote): `fork ID {"env": ENV, "submission": PATH}` (end the harness running, if any; drop the
+  requests left for it on fd 3; fork harness ID in that environment, on that submission) and `end ID` (end harness ID if it is the one running). A zygote may serve successive
+  grades of one grader process (grader/zygote-pool.ts): between them it is idle, swept like between harnesses.
 - fd 6 (zygote -> grader): `forked ID NONCE` as each harness starts. The nonce is drawn after the fork, so the
   harness never knows it: when the harness is gone, and every process it left is killed and its folders emptied,
   the zygote writes `{"zygote-exit":{"nonce","code","signal"}}` on fd 4, after all the harness wrote there,
@@ -111,6 +112,21 @@ def reap_orphans():
             time.sleep(0.005)
 
 
+def remove_ipc():
+    """Removes the System V shared memory, message queues and semaphores left in the sandbox's IPC namespace: they
+    outlive every process."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    removers = {"shm": lambda i: libc.shmctl(i, 0, None), "msg": lambda i: libc.msgctl(i, 0, None), "sem": lambda i: libc.semctl(i, 0, 0)}
+    for kind, remove in removers.items():  # 0 is IPC_RMID
+        try:
+            with open(f"/proc/sysvipc/{kind}") as f:
+                ids = [int(line.split()[1]) for line in f.readlines()[1:] if line.strip()]
+        except (OSError, ValueError, IndexError):
+            continue
+        for ident in ids:
+            remove(ident)
+
+
 def sweep(pid, folders):
     """Kills whatever the harness left running and empties the folders it could write."""
     if IN_SANDBOX:
@@ -118,6 +134,7 @@ def sweep(pid, folders):
             os.kill(-1, signal.SIGKILL)  # every process of the namespace but PID 1
         except OSError:
             pass
+        remove_ipc()
     else:
         # Its session, then every process that came back to the zygote as a subreaper (a daemon's own session).
         targets = [(os.killpg, pid)]
@@ -161,9 +178,8 @@ class Harness:
 
 
 class Zygote:
-    def __init__(self, harness, submission, wipe):
+    def __init__(self, harness, wipe):
         self.harness = harness
-        self.submission = submission
         self.wipe = wipe
         self.selector = selectors.DefaultSelector()
         self.control = b""
@@ -205,7 +221,8 @@ class Zygote:
                 if self.current is not None:
                     self.end(self.current)
                 self.drop_stale()
-                self.fork(ident, json.loads(env))
+                order = json.loads(env)
+                self.fork(ident, order["env"], order["submission"])
         return True
 
     def watch_requests(self, on):
@@ -222,10 +239,10 @@ class Zygote:
                 self.watch_requests(False)  # the grader closed it; fd 5 tells when to stop
                 self.requests_open = False
 
-    def fork(self, ident, env):
+    def fork(self, ident, env, submission):
         pid = os.fork()
         if pid == 0:
-            run_harness(self.harness, self.submission, env, [CONTROL_FD, EVENTS_FD, self.selector.fileno()])
+            run_harness(self.harness, submission, env, [CONTROL_FD, EVENTS_FD, self.selector.fileno()])
         self.current = Harness(ident, pid)
         self.watch_requests(False)
         if self.current.exited is not None:
@@ -268,13 +285,13 @@ class Zygote:
 
 
 def main():
-    harness, submission = sys.argv[1], sys.argv[2]
+    harness = sys.argv[1]
     wipe = [f for f in os.environ.pop("GRADECHECK_WIPE", "").split(os.pathsep) if f]
     prctl(PR_SET_DUMPABLE, 0)
     prctl(PR_SET_CHILD_SUBREAPER, 1)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     preload()
-    Zygote(harness, submission, wipe).serve()
+    Zygote(harness, wipe).serve()
 
 
 if __name__ == "__main__":
