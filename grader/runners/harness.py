@@ -43,7 +43,9 @@ def use_matplotlib_fontlist():
     try:
         if not os.path.isfile(source) or os.path.getsize(source) > 4 * 1024 * 1024:
             return
-        folder = tempfile.mkdtemp(prefix="gradecheck-mpl-")  # mode 0700, a fresh name: nothing to follow
+        # Mode 0700, a fresh name: nothing to follow. In the working directory, which the grader empties or removes
+        # whatever happens: a harness killed at a timeout never runs its atexit (the scrubbed mode's /tmp kept one).
+        folder = tempfile.mkdtemp(prefix=".gradecheck-mpl-", dir=os.getcwd())
     except OSError:
         return
     atexit.register(shutil.rmtree, folder, True)
