@@ -3,8 +3,7 @@
 // resumes from its cache without grading anything twice, and shards merge into the same gradebook.
 
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { problems } from '../spec/registry.ts';
@@ -12,6 +11,7 @@ import { loadAssignment } from './assignment.ts';
 import { mergeShards, runBatch } from './batch.ts';
 import { discoverSubmissions } from './class-submissions.ts';
 import { parseShard, shardOf } from './shards.ts';
+import { testTempDir } from './test-temp.ts';
 
 const root = path.join(import.meta.dirname, '..');
 const assignmentFile = path.join(root, 'fixtures', 'assignments', 'catalog-seed-000.yaml');
@@ -29,7 +29,7 @@ function expectedScore(file: string): number {
 
 /** A fake Gradescope export: submission_<n>/ folders and submission_metadata.yml. */
 function gradescopeExport(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-export-'));
+  const dir = testTempDir('export');
   const meta: string[] = [];
   students.forEach((file, i) => {
     const id = `submission_${1000 + i}`;
@@ -64,7 +64,7 @@ describe('batch', () => {
   });
 
   it('grades the class into a gradebook whose scores are the assignment\'s, and survives kill -9', async () => {
-    const out = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-batch-'));
+    const out = testTempDir('batch');
     // A first run killed as soon as one submission is cached.
     const child = spawn(process.execPath, [path.join(root, 'bin', 'gradecheck.mjs'), 'batch', '-a', assignmentFile, '--submissions', exportDir, '-o', out, '-j', '1'], { stdio: 'ignore' });
     await new Promise<void>((resolve) => {
@@ -99,9 +99,9 @@ describe('batch', () => {
     const slices = [0, 1].map((i) => shardOf(all, parseShard(`${i}/2`)));
     expect(slices.flat().map((s) => s.id).sort()).toEqual(all.map((s) => s.id).sort());
     expect(() => parseShard('2/2')).toThrow(/shard/);
-    const outs = [0, 1].map(() => mkdtempSync(path.join(os.tmpdir(), 'gradecheck-shard-')));
+    const outs = [0, 1].map(() => testTempDir('shard'));
     await Promise.all(outs.map((outDir, i) => runBatch({ assignment, submissionsDir: exportDir, outDir, jobs: 1, shard: { index: i, count: 2 } })));
-    const merged = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-merged-'));
+    const merged = testTempDir('merged');
     const rows = mergeShards(assignment, exportDir, outs, merged);
     expect(rows.filter((r) => r.report).length).toBe(students.length);
     const book = readGradebook(merged);

@@ -2,8 +2,6 @@
 // check is reported exactly as one call per case reports it (same counterexample, path, failure and named
 // mistake), and each call of a batch keeps its own time limit.
 
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ProblemResult, runProblem } from '../src/runner.ts';
@@ -11,9 +9,10 @@ import { problems } from '../spec/registry.ts';
 import { variantsOf } from '../spec/subjects.ts';
 import type { Limits } from './child-launch.ts';
 import { ProcessSubject } from './process-subject.ts';
+import { testTempDir } from './test-temp.ts';
 
 const fixtures = path.join(import.meta.dirname, '..', 'fixtures', 'submissions');
-const cwd = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-test-'));
+const cwd = testTempDir('test');
 const subjects: ProcessSubject[] = [];
 const start = async (file: string, limits: Partial<Limits> = {}) => {
   const s = await ProcessSubject.start(path.join(fixtures, file), { cwd, seed: 1, limits });

@@ -3,16 +3,16 @@
 // each is shown to matter (without the binding, or with the wrong thing bound, the same code fails). Bad
 // bindings are the assignment's errors, named with file, line and field before any student is graded.
 
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AssignmentError, assignmentForProblems, loadAssignment, parseAssignment } from './assignment.ts';
 import { bundleEntries } from './bundle.ts';
 import { grade } from './grade.ts';
 import { pickCodeFile } from './submission.ts';
+import { testTempDir } from './test-temp.ts';
 
-const work = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-bindings-'));
+const work = testTempDir('bindings');
 
 /** Writes files (relative path -> text) into a fresh folder under the test's temp dir. */
 function folder(name: string, files: Record<string, string>): string {

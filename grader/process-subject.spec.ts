@@ -2,14 +2,13 @@
 // exactly (float64, NaN, infinities), float32 answers are noticed, class instances work in both optimizer
 // forms, and a process that exits, floods or prints protocol-looking text costs one call, not the grade.
 
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ProcessSubject } from './process-subject.ts';
+import { testTempDir } from './test-temp.ts';
 
 const dir = path.join(import.meta.dirname, '..', 'fixtures', 'submissions', 'protocol');
-const cwd = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-test-'));
+const cwd = testTempDir('test');
 const subjects: ProcessSubject[] = [];
 const start = async (file: string, maxResponseBytes = 1_000_000) => {
   const s = await ProcessSubject.start(path.join(dir, file), { cwd, seed: 1, intArgs: { labels_dtype: [0] }, limits: { maxResponseBytes, callTimeoutMs: 5000 } });

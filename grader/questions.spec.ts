@@ -2,8 +2,7 @@
 // fixtures (correct, equivalent-but-different, wrong), scores computed from the assignment's points and
 // credits; the words a student reads; answers files that are missing, malformed or hidden; the CLI; batch.
 
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AssignmentError, loadAssignment, parseAssignment } from './assignment.ts';
@@ -17,6 +16,7 @@ import { reportHtml } from './render/html.ts';
 import { reportMarkdown } from './render/markdown.ts';
 import { questionFeedback } from './render/question.ts';
 import { reportTerminal } from './render/terminal.ts';
+import { testTempDir } from './test-temp.ts';
 
 const root = path.join(import.meta.dirname, '..');
 const assignmentFile = (seed: string) => path.join(root, 'fixtures', 'assignments', `${seed}.yaml`);
@@ -131,7 +131,7 @@ questions:
 `;
 
 function tmpDir(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'gradecheck-answers-'));
+  return testTempDir('answers');
 }
 
 function answersAt(dir: string, text: string): string {

@@ -5,8 +5,7 @@
 // scores are the assignment's (computed from its points, not copied from a run).
 
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { problems } from '../spec/registry.ts';
 import { loadAssignment } from './assignment.ts';
 import { runBatch } from './batch.ts';
 import { ShardEnvError, shardFromEnv } from './shards.ts';
+import { testTempDir } from './test-temp.ts';
 
 const run = promisify(execFile);
 const root = path.join(import.meta.dirname, '..');
@@ -41,7 +41,7 @@ describe('shardFromEnv (--shard auto)', () => {
 
 describe('recipes', () => {
   // A small class: a correct student, one with a priced mistake, one who submitted nothing.
-  const data = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-recipes-'));
+  const data = testTempDir('recipes');
   const assignmentFile = path.join(data, 'hw1.yaml');
   writeFileSync(
     assignmentFile,

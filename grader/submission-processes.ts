@@ -4,13 +4,12 @@
 // left), all closed and their directories removed at the end, whatever happened. In the isolated sandbox the
 // zygote may be one an earlier grade kept, and is given back for the next (grader/zygote-pool.ts).
 
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { chownSync, rmSync } from 'node:fs';
 import type { Assignment } from './assignment.ts';
 import { childOptions } from './child-options.ts';
 import type { Limits } from './child-launch.ts';
 import { ProcessSubject, type SubjectTiming, type ZygoteSlot } from './process-subject.ts';
+import { newStage } from './private-dirs.ts';
 import { pythonExecutable } from './python.ts';
 import { type SandboxMode, sandboxMode } from './sandbox.ts';
 import { languageOf } from './submission.ts';
@@ -39,7 +38,7 @@ export class SubmissionProcesses {
 
   /** A private temporary directory, removed by close(). */
   tempDir(): string {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-'));
+    const dir = newStage();
     this.dirs.push(dir);
     return dir;
   }
@@ -74,7 +73,7 @@ export class SubmissionProcesses {
     if (this.keptStage === undefined) {
       this.lease = takeZygote(this.keptKind);
       if (this.lease) this.zygote.zygote = this.lease.zygote;
-      this.keptStage = this.lease?.stage ?? mkdtempSync(path.join(os.tmpdir(), 'gradecheck-'));
+      this.keptStage = this.lease?.stage ?? newStage();
     }
     clearStage(this.keptStage);
     return this.keptStage;

@@ -2,18 +2,18 @@
 // only; the next submission is graded by a fresh worker, and what was killed is not cached, so it is retried
 // on the next run.
 
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAssignment } from './assignment.ts';
 import { runBatch } from './batch.ts';
+import { testTempDir } from './test-temp.ts';
 
 const root = path.join(import.meta.dirname, '..');
 
 describe('batch workers', () => {
   it('survive a submission that kills its grading process', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-worker-'));
+    const dir = testTempDir('worker');
     writeFileSync(path.join(dir, 'hw1.yaml'), ['name: "workers"', 'seed: 2', 'problems:', '  - id: softmax-temperature', '    points: 2', ''].join('\n'));
     const assignment = loadAssignment(path.join(dir, 'hw1.yaml'));
     const subs = path.join(dir, 'submissions');

@@ -5,8 +5,7 @@
 // Classroom reporter's part is played by decoding the result it would read and summing the points as it does.
 
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -15,11 +14,12 @@ import { loadAssignment } from './assignment.ts';
 import { type ClassroomResults, ClassroomResultsSchema } from './render/classroom.ts';
 import { studentAssignmentYaml } from './release.ts';
 import { GRADECHECK_CHECKOUT, WORKFLOW_ASSIGNMENT, WORKFLOW_FILE, writeClassroomWorkflow } from './workflow.ts';
+import { testTempDir } from './test-temp.ts';
 
 const run = promisify(execFile);
 const root = path.join(import.meta.dirname, '..');
 const softmax = path.join(root, 'fixtures', 'submissions', 'softmax');
-const assignmentFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'gradecheck-classroom-a-')), 'hw1.yaml');
+const assignmentFile = path.join(testTempDir('classroom-a'), 'hw1.yaml');
 writeFileSync(assignmentFile, ['name: "softmax"', 'seed: 3', 'problems:', '  - id: softmax-temperature', '    points: 2', '  - id: softmax-jacobian', '    points: 3', ''].join('\n'));
 const assignment = loadAssignment(assignmentFile);
 
@@ -39,7 +39,7 @@ interface Workflow {
 
 /** A student repository with the generated workflow, as the runner sees it after the checkout steps. */
 function studentRepo(file: string): { dir: string; workflow: Workflow } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-classroom-'));
+  const dir = testTempDir('classroom');
   mkdirSync(path.join(dir, 'src'));
   copyFileSync(path.join(softmax, file), path.join(dir, 'src', 'hw1.py'));
   writeClassroomWorkflow({ assignment, submission: path.join('src', 'hw1.py'), gradecheckRepo: 'course/gradecheck', ref: 'v0.1.0' }, dir);
