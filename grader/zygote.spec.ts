@@ -1,6 +1,7 @@
 // The grade's zygote (grader/zygote.ts, grader/runners/zygote.py): the harnesses it forks one after the other
 // start as from a fresh sandbox (no file, no process, no shared memory of the one before), cannot forge their own end, cannot take
-// the zygote down with them in the sandbox, and are stopped at a timeout like a spawned child; in both modes.
+// the zygote down with them in the sandbox, and are stopped at a timeout like a spawned child; in both modes. The
+// zygote imports what the submission imports (torch) before it forks.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -29,6 +30,23 @@ function grade(sandbox: SandboxMode) {
   };
   return { slot, start };
 }
+
+const preloadProbe = path.join(import.meta.dirname, '..', 'fixtures', 'submissions', 'protocol', 'zygote-preload.py');
+
+describe('what the zygote imports before it forks', () => {
+  it('is what the submission imports: a torch submission finds torch imported before its first line', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-zygote-'));
+    dirs.push(cwd);
+    const slot: ZygoteSlot = {};
+    slots.push(slot);
+    const forked = await ProcessSubject.start(preloadProbe, { cwd, zygote: slot });
+    expect(await forked.call('torch_was_preloaded', [])).toBe(1);
+    await forked.close();
+    const spawned = await ProcessSubject.start(preloadProbe, { cwd });
+    expect(await spawned.call('torch_was_preloaded', [])).toBe(0);
+    await spawned.close();
+  });
+});
 
 const modes: SandboxMode[] = ['scrubbed', ...(isolationAvailable() ? (['isolated'] as const) : [])];
 expectIsolationWhereRequired();
