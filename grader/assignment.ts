@@ -167,10 +167,11 @@ const AssignmentSchema = z
     const gradable = new Set([...a.problems.map((p) => p.id), ...a.questions.map((q) => q.id), ...(a.execute?.checks.map((c) => c.id) ?? [])]);
     a.execute?.checks.forEach((c, i) => {
       if (a.problems.some((p) => p.id === c.id) || questionIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['execute', 'checks', i, 'id'], message: `"${c.id}" is also a problem or question id` });
-      // An initialised check prices init-schemes' named mistakes.
-      for (const [id, { deduct }] of Object.entries('mistakes' in c ? c.mistakes : {})) {
+      // An initialised check prices init-schemes' named mistakes (a descent check's own are its schema's).
+      for (const [id, price] of Object.entries('mistakes' in c ? c.mistakes : {})) {
         const known = problems['init-schemes'].mistakes.map((m) => m.id);
-        if (!known.includes(id)) ctx.addIssue({ code: 'custom', path: ['execute', 'checks', i, 'mistakes', id], message: `init-schemes has no named mistake "${id}"; its mistakes: ${known.join(', ')}` });
+        const deduct = price?.deduct ?? 0;
+        if ('initialised' in c && !known.includes(id)) ctx.addIssue({ code: 'custom', path: ['execute', 'checks', i, 'mistakes', id], message: `init-schemes has no named mistake "${id}"; its mistakes: ${known.join(', ')}` });
         else if (deduct > c.points) ctx.addIssue({ code: 'custom', path: ['execute', 'checks', i, 'mistakes', id, 'deduct'], message: `deducts more than the check's ${c.points} points` });
       }
     });

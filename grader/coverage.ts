@@ -44,6 +44,7 @@ function executedWhat(check: ExecutionCheck): string {
     const { weights, biases, widths, method } = check.initialised;
     return `the initial ${weights}${biases ? ` and ${biases}` : ''} of ${widths.join('-')} (${method}, statistically)`;
   }
+  if ('descent' in check) return `gradient descent on the points ${check.descent.track} recorded in the first cell matching /${check.descent.cell}/`;
   return `printed output /${check.printed}/`;
 }
 

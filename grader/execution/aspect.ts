@@ -38,6 +38,12 @@ export function assigningCells(name: string, sources: readonly NotebookCellSourc
   return sources.filter((s) => assign.test(s.source)).map((s) => s.cell);
 }
 
+/** The first cell whose code matches `pattern` (a regular expression): where a check finds its task's code. */
+export function firstCellMatching(pattern: string, sources: readonly NotebookCellSource[]): number | undefined {
+  const code = new RegExp(pattern);
+  return sources.find((s) => code.test(s.source))?.cell;
+}
+
 /** Where a name comes from: "defined in cell 5, which raised AttributeError: ...". */
 export function cellPhrase(cells: readonly number[], report: readonly CellReport[]): string {
   if (cells.length === 0) return 'no cell assigns it';

@@ -6,6 +6,7 @@ import type { FailureData, Plot, Value } from '../../src/failure.ts';
 import type { CheckResult } from '../../src/runner.ts';
 import { type ScoredProblem, scoreProblem } from '../score.ts';
 import { type Aspect, assigningCells, cellPhrase, fail, layerPattern, troubleSentence } from './aspect.ts';
+import { judgeDescent } from './descent.ts';
 import { judgeInitialised } from './judge-init.ts';
 import { judgeModel } from './model.ts';
 import { REFERENCES } from './references.ts';
@@ -304,6 +305,7 @@ function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: read
   if ('model' in check) return judgeModel(check, result, sources);
   if ('figure' in check) return judgeFigure(check, result);
   if ('trained' in check) return judgeTrained(check, result, sources);
+  if ('descent' in check) return judgeDescent(check, result, sources);
   return judgePrinted(check, result);
 }
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Value } from '../../src/failure.ts';
 import type { ProcessSubject } from '../process-subject.ts';
 import type { NumericTree } from '../../src/tolerance.ts';
-import { assigningCells } from './aspect.ts';
+import { assigningCells, firstCellMatching } from './aspect.ts';
 import { type Construction, type ExecuteSettings, type ModelCheck, constructionsOf } from './schema.ts';
 
 export interface NotebookCellSource {
@@ -190,9 +190,14 @@ export async function executeCells(
   skip: Readonly<Record<number, string>> = {},
 ): Promise<ExecutionResult> {
   const initialised = settings.checks.flatMap((c) => ('initialised' in c ? [c.initialised.weights, ...(c.initialised.biases ? [c.initialised.biases] : [])] : []));
-  const values = [...new Set([...settings.checks.flatMap((c) => ('value' in c ? [c.value] : [])), ...initialised])];
+  // A descent check's track as its loop's cell left it (later cells reuse the names).
+  const tracks = settings.checks.flatMap((c) => ('descent' in c ? [c.descent] : []));
+  const values = [...new Set([...settings.checks.flatMap((c) => ('value' in c ? [c.value] : [])), ...initialised, ...tracks.map((t) => t.track)])];
   // Initialised values are described as the cells that assign them left them (a training loop may follow).
-  const snapshots = Object.fromEntries(initialised.map((name) => [name, assigningCells(name, cells)]));
+  const snapshots = Object.fromEntries([
+    ...initialised.map((name) => [name, assigningCells(name, cells)] as const),
+    ...tracks.map((t) => [t.track, [firstCellMatching(t.cell, cells)].filter((c) => c !== undefined)] as const),
+  ]);
   const requests = settings.checks.flatMap((c) => ('model' in c ? modelRequests(c) : []));
   const models = requests.map(({ state: _state, ...request }) => request);
   const config = { budget_s: settings.budget_s, cell_budget_s: settings.cell_budget_s, record: settings.record, values, snapshots, models, shims, skip, loader_batches: settings.loader_batches ?? null };

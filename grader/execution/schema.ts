@@ -267,7 +267,40 @@ const TrainedCheck = z
   })
   .strict();
 
-const CHECK_KINDS = { value: ValueCheck, call: CallCheck, model: ModelCheck, figure: FigureCheck, printed: PrintedCheck, initialised: InitialisedCheck, trained: TrainedCheck } as const;
+/** A regular expression over a cell's code. */
+const CellPattern = z.string().min(1).superRefine((text, ctx) => {
+  try {
+    new RegExp(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `not a regular expression: ${(error as Error).message}` });
+  }
+});
+
+/** The mistakes a descent check can name (grader/execution/descent.ts). */
+export const DESCENT_MISTAKES = ['gradient-not-zeroed', 'gradient-ascent'] as const;
+
+/**
+ * A top-level gradient-descent loop (seed 003 task 1.1: `x -= learning_rate * x.grad` on LossFunctionWithPlot),
+ * judged on the points its loss function recorded: `track`, an attribute path (`L.track`), as the first cell whose
+ * code matches `cell` left it. Each step must be minus a learning rate times the gradient of `loss` at the point
+ * before it, the rate the same at every step (one per coordinate: a tensor of rates is gradient descent too).
+ */
+const DescentCheck = z
+  .object({
+    ...Common,
+    descent: z
+      .object({
+        track: z.string().regex(/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/, 'an attribute path such as L.track'),
+        cell: CellPattern,
+        /** The loss whose gradient a step follows: seed 003's bowl ||B x|| (reference/loss-bowl.ts). */
+        loss: z.enum(['bowl']),
+      })
+      .strict(),
+    mistakes: z.partialRecord(z.enum(DESCENT_MISTAKES), z.object({ deduct: z.number().nonnegative() }).strict()).default({}),
+  })
+  .strict();
+
+const CHECK_KINDS = { value: ValueCheck, call: CallCheck, model: ModelCheck, figure: FigureCheck, printed: PrintedCheck, initialised: InitialisedCheck, trained: TrainedCheck, descent: DescentCheck } as const;
 export type ExecutionCheck = z.infer<(typeof CHECK_KINDS)[keyof typeof CHECK_KINDS]>;
 
 /** A check is parsed as the kind its key names, so that a mistake in it is reported on its field, not as "Invalid input". */
@@ -289,6 +322,7 @@ export type FigureCheck = z.infer<typeof FigureCheck>;
 export type PrintedCheck = z.infer<typeof PrintedCheck>;
 export type InitialisedCheck = z.infer<typeof InitialisedCheck>;
 export type TrainedCheck = z.infer<typeof TrainedCheck>;
+export type DescentCheck = z.infer<typeof DescentCheck>;
 
 export const ExecuteSettings = z
   .object({

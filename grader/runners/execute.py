@@ -6,7 +6,8 @@ execute.py could shadow it) and reached as the call `execute(cells, config)` wit
 
 - cells: [{"cell": position in the notebook (markdown counted), "source": str}], code cells only, in order;
 - config: {"budget_s", "cell_budget_s", "record": [helper names], "values": [names], "snapshots": {name: [cells]}
-  (a value described as the last of those cells left it), "models": [{"key", "name", "build": JSON text of
+  (a value described as the last of those cells left it; a name may be an attribute path, `L.track`, whose list
+  of equally shaped arrays is described as one array), "models": [{"key", "name", "build": JSON text of
   {"args", "kwargs"} or None, "inputs": [batch shapes] or None, "capture": bool}], "shims": Python source or None,
   "folder": the submission's folder, "skip": {cell: reason} (cells a run before could not stop),
   "loader_batches": N or None (a reduced run: every pass over a torch DataLoader stops after N batches)}.
@@ -250,6 +251,38 @@ def snapshot(value):
         return describe(value)
 
 
+MISSING = object()
+
+
+def lookup(namespace, path):
+    """A top-level name, or an attribute path from one (`L.track`: what a course helper recorded); MISSING if
+    there is none. Reading an attribute runs no student code but a property's."""
+    first, *rest = path.split(".")
+    value = namespace.get(first, MISSING)
+    for name in rest:
+        if value is MISSING:
+            break
+        try:
+            value = getattr(value, name)
+        except Exception:  # noqa: BLE001 - a property that raises: nothing to read
+            value = MISSING
+    return value
+
+
+def stacked(value):
+    """A list of equally shaped tensors or arrays (the points a loss function recorded) as one array."""
+    torch, np = _torch(), sys.modules.get("numpy")
+    if np is None or not isinstance(value, (list, tuple)) or not value or len(value) > 100_000:
+        return value
+    try:
+        rows = [x.detach().cpu().double().numpy() if torch is not None and isinstance(x, torch.Tensor) else x for x in value]
+        if all(isinstance(r, np.ndarray) and r.shape == rows[0].shape for r in rows):
+            return np.stack(rows)
+    except Exception:  # noqa: BLE001 - described as it is
+        pass
+    return value
+
+
 def image_shapes(ax):
     """The (rows, columns) of each image an axes shows: imshow's AxesImage, or a QuadMesh (pcolormesh, seaborn's
     heatmap), whose array is flat in some matplotlib versions."""
@@ -447,8 +480,10 @@ def execute(cells, config, session):
             figures += describe_figures(plt, number)
             report.append(entry)
             for name, at in snapshots_of.items():
-                if number in at and name in module.__dict__:
-                    snapshots[name] = snapshot(module.__dict__[name])
+                value = lookup(module.__dict__, name) if number in at else MISSING
+                if value is not MISSING:
+                    # An attribute path is a recorded history: its points as one array.
+                    snapshots[name] = snapshot(stacked(value) if "." in name else value)
             # A cell that (re)defines a recorded helper gets the stub back for the next cell.
     finally:
         _disarm()
