@@ -85,3 +85,40 @@ describe('seed 002 Q4.1: the weights and biases the Q1 cell leaves', () => {
     expect(failed(judge({ biases, weights: { kind: 'other', type: 'dict' } }))).toEqual(['shapes', 'distribution']);
   });
 });
+
+// Seed 003's 4.4 and 4.5: six 2048 x 2048 matrices each, sent as 65,536 evenly sampled entries (execute.py), each
+// judged as the first cell with its template comment left `weights` (4.1-4.3 fill it before, 4.5 after 4.4).
+describe("seed 003 4.4 and 4.5: the weights each loop's own cell leaves, from samples", () => {
+  const seed003 = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-003.yaml'));
+  const [xavier, kaiming] = (['xavier-loop', 'kaiming-loop'] as const).map((id) => seed003.execute!.checks.find((c): c is InitialisedCheck => c.id === id)!);
+  const SOURCES = [
+    { cell: 40, source: '    # Initialize zero weights for each layer\n    W = np.zeros((layer_dims[i], layer_dims[i + 1]))' },
+    { cell: 44, source: '    # Initialize weights using Xavier method for each Layer\n    W = ...' },
+    { cell: 46, source: '    # Initialize weights using He method for each Layer\n    W = ...' },
+  ];
+  /** `weights` as a loop left it: six sampled 2048 x 2048 layers of N(0, variance). */
+  function sampled(variance: number, seed: number) {
+    const rng = new Rng(seed);
+    const layer = { kind: 'array' as const, dtype: 'float64', shape: [2048, 2048], sampled: 2048 * 2048 };
+    return { kind: 'list' as const, items: Array.from({ length: 6 }, () => ({ ...layer, value: Array.from({ length: 65_536 }, () => rng.normal(0, Math.sqrt(variance))) })) };
+  }
+  const judgeLoops = (values: ExecutionResult['values']) => {
+    const result: ExecutionResult = { cells: SOURCES.map(({ cell }) => ({ cell, status: 'ran' as const })), calls: [], figures: [], values, models: {}, served: [], seconds: 0 };
+    return judgeExecution({ ...seed003.execute!, checks: [xavier!, kaiming!] }, { result }, SOURCES, 1, 1);
+  };
+
+  it("N(0, 1/n_in) in 4.4's cell and N(0, 2/n_in) in 4.5's: both points; swapped: only the shapes' half of each, saying the entries were sampled", () => {
+    const right = judgeLoops({ 'weights#44': sampled(1 / 2048, 1), 'weights#46': sampled(2 / 2048, 2) });
+    expect(right.map((s) => s.score)).toEqual([1, 1]);
+    const swapped = judgeLoops({ 'weights#44': sampled(2 / 2048, 1), 'weights#46': sampled(1 / 2048, 2) });
+    expect(swapped.map((s) => s.score)).toEqual([0.5, 0.5]); // the shapes hold; the distributions do not
+    expect(swapped[0]!.checks.find((c) => !c.result.passed)?.result.failure?.message).toMatch(/^weights \(defined in cell 44, which ran\): 65536 entries, evenly sampled from the 4194304, of weights\[0\] \(2048, 2048\) are not N\(0, /);
+  });
+
+  it('a layer whose sample stands for the wrong number of entries fails its shape and distribution', () => {
+    const values = sampled(1 / 2048, 3);
+    const wrong = { ...values, items: values.items.map((item, l) => (l === 2 ? { ...item, shape: [2048, 1024], sampled: 2048 * 1024 } : item)) };
+    const [scored] = judgeLoops({ 'weights#44': wrong, 'weights#46': sampled(2 / 2048, 4) });
+    expect(scored!.checks.filter((c) => !c.result.passed).map((c) => c.result.check)).toEqual(['shapes', 'distribution']);
+  });
+});

@@ -12,24 +12,32 @@ import { testNormalSample, testUniformSample } from '../../src/stats.ts';
 import { initDistribution, initializeWeights } from '../../reference/init.ts';
 import { ALPHA_PER_CALL, distributionText, initSchemes, rejectionText, sameDistribution } from '../../spec/init.suite.ts';
 import type { ReferenceModule } from '../../spec/subjects.ts';
-import { type Aspect, assigningCells, cellPhrase, fail } from './aspect.ts';
-import type { Described, ExecutionResult, NotebookCellSource } from './run.ts';
+import { type Aspect, assigningCells, cellPhrase, fail, firstCellMatching } from './aspect.ts';
+import { type Described, type ExecutionResult, type NotebookCellSource, snapshotKey } from './run.ts';
 import type { InitialisedCheck } from './schema.ts';
 
 /** A correct layer fails the distribution test with at most this probability (init-schemes' level for one call). */
 export const ALPHA_PER_LAYER = ALPHA_PER_CALL;
 
-type Layer = { readonly shape: readonly number[]; readonly value: Value };
+/** A layer's shape and entries: all of them, or, past 65,536, an even sample of its `sampled` entries. */
+type Layer = { readonly shape: readonly number[]; readonly value: Value; readonly sampled?: number };
 
 /** The arrays of a list value, or why it is not one. */
 function layersOf(found: Described | undefined): Layer[] | string {
   if (found === undefined) return 'not defined after the notebook ran';
-  if (found.kind === 'list') return found.items.map((item) => ({ shape: item.shape, value: item.value as Value }));
+  if (found.kind === 'list') return found.items.map((item) => ({ shape: item.shape, value: item.value as Value, ...(item.sampled !== undefined ? { sampled: item.sampled } : {}) }));
   return `a ${'type' in found ? found.type : found.kind}, not a list of arrays`;
 }
 
 const flat = (v: Value): number[] => (Array.isArray(v) ? v.flatMap((x) => flat(x as Value)) : typeof v === 'number' ? [v] : []);
 const shapeText = (shape: readonly number[]) => `(${shape.join(', ')})`;
+
+/** Whether two draws are the same numbers (a variant drawing as the reference does, from the same stream). */
+function sameDraw(a: Value, b: Value): boolean {
+  const x = flat(a);
+  const y = flat(b);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
 
 /** A named mistake of init-schemes that explains every layer: each is a sample of the mistake's distribution. */
 function explainingMistakes(check: InitialisedCheck, layers: readonly Layer[], shapes: readonly (readonly [number, number])[]): MistakeMatch[] {
@@ -41,7 +49,7 @@ function explainingMistakes(check: InitialisedCheck, layers: readonly Layer[], s
     if (variant === undefined || layers.length !== shapes.length) return [];
     const answers = shapes.map((s) => variant([...s], method));
     // A variant that draws every layer as the reference does is not this mistake (another method's).
-    if (answers.every((a, l) => JSON.stringify(a) === JSON.stringify(initializeWeights([...shapes[l]!], method)))) return [];
+    if (answers.every((a, l) => sameDraw(a, initializeWeights([...shapes[l]!], method)))) return [];
     return answers.every((a, l) => sameDistribution(layers[l]!.value, a)) ? [{ id: m.id, title: m.title, hint: m.hint }] : [];
   });
 }
@@ -50,11 +58,13 @@ function explainingMistakes(check: InitialisedCheck, layers: readonly Layer[], s
 export function judgeInitialised(check: InitialisedCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
   const { weights: wName, biases: bName, widths, method } = check.initialised;
   const shapes = widths.slice(1).map((out, l) => [widths[l]!, out] as const);
-  const where = (name: string) => cellPhrase(assigningCells(name, sources), result.cells);
+  // As one cell left them (`cell:`), else as the last cell that assigns them.
+  const at = check.initialised.cell === undefined ? undefined : firstCellMatching(check.initialised.cell, sources);
+  const where = (name: string) => (check.initialised.cell === undefined ? cellPhrase(assigningCells(name, sources), result.cells) : at === undefined ? `no cell's code matches /${check.initialised.cell}/` : cellPhrase([at], result.cells));
   const expectedShapes = shapes.map(shapeText).join(', ');
   const aspects: Aspect[] = [];
-  const weights = layersOf(result.values[wName]);
-  const biases = bName === undefined ? undefined : layersOf(result.values[bName]);
+  const weights = layersOf(result.values[snapshotKey(wName, at)]);
+  const biases = bName === undefined ? undefined : layersOf(result.values[snapshotKey(bName, at)]);
 
   // Shapes: a list of one (n_in, n_out) matrix per layer, and one bias vector per layer.
   const shapeTitle = `${wName} holds ${shapes.length} matrices of shapes ${expectedShapes}${bName ? `, ${bName} ${shapes.length} vectors of lengths ${shapes.map(([, o]) => o).join(', ')}` : ''}`;
@@ -82,11 +92,13 @@ export function judgeInitialised(check: InitialisedCheck, result: ExecutionResul
     const rejected = weights.flatMap((w, l) => {
       const d = initDistribution([...shapes[l]!], method);
       const entries = flat(w.value);
-      if (d.kind === 'zero' || entries.length !== shapes[l]![0] * shapes[l]![1]) return [`${wName}[${l}] has ${entries.length} entries, expected ${shapes[l]![0] * shapes[l]![1]}`];
+      const size = w.sampled ?? entries.length;
+      if (d.kind === 'zero' || size !== shapes[l]![0] * shapes[l]![1]) return [`${wName}[${l}] has ${size} entries, expected ${shapes[l]![0] * shapes[l]![1]}`];
       if (!entries.every(Number.isFinite)) return [`${wName}[${l}] has entries that are not finite`];
       const verdict = d.kind === 'normal' ? testNormalSample(entries, d.std, ALPHA_PER_LAYER) : testUniformSample(entries, d.bound, ALPHA_PER_LAYER);
       if (verdict.passed) return [];
-      return [`the ${entries.length} entries of ${wName}[${l}] ${shapeText(shapes[l]!)} are not ${distributionText(d)} (${verdict.tests.filter((t) => t.rejected).map(rejectionText).join('; ')})`];
+      const judged = w.sampled === undefined ? `the ${entries.length} entries` : `${entries.length} entries, evenly sampled from the ${w.sampled},`;
+      return [`${judged} of ${wName}[${l}] ${shapeText(shapes[l]!)} are not ${distributionText(d)} (${verdict.tests.filter((t) => t.rejected).map(rejectionText).join('; ')})`];
     });
     aspects.push({ id: 'distribution', title: distributionTitle, ...(rejected.length ? { failure: fail('value_mismatch', `${wName} (${where(wName)}): ${rejected.join('; ')}`) } : {}) });
   }

@@ -52,7 +52,8 @@ const ModelReport = z.union([
   z.object({ error: z.string() }),
 ]);
 
-const ArrayDescription = z.object({ kind: z.literal('array'), dtype: z.string(), shape: z.array(z.number()), value: z.unknown() });
+/** An array; one of more than 65,536 entries comes as an even sample of them, flat, with `sampled` its size. */
+const ArrayDescription = z.object({ kind: z.literal('array'), dtype: z.string(), shape: z.array(z.number()), value: z.unknown(), sampled: z.number().int().optional() });
 
 /** Nested arrays of numbers as the protocol decodes them (NaN and infinities included: a model may compute them). */
 const Tensor = z.custom<NumericTree>((v) => typeof v === 'number' || Array.isArray(v), 'numbers');
@@ -177,6 +178,9 @@ function watchForStuckCell(subject: ProcessSubject, cellBudgetS: number): { read
   return { stuck: () => stuck, stop: () => clearInterval(timer) };
 }
 
+/** Where a value judged as one cell left it is kept in an execution's values: `weights#37` (execute.py's lookup). */
+export const snapshotKey = (name: string, cell: number | undefined) => (cell === undefined ? name : `${name}#${cell}`);
+
 /**
  * Runs the cells in the student's process, those in `skip` not at all (with the reason given). Rejects with a
  * StuckCell when a cell could not be stopped (the process is killed), else a SubjectError when the process died
@@ -189,13 +193,18 @@ export async function executeCells(
   shims: string | null,
   skip: Readonly<Record<number, string>> = {},
 ): Promise<ExecutionResult> {
-  const initialised = settings.checks.flatMap((c) => ('initialised' in c ? [c.initialised.weights, ...(c.initialised.biases ? [c.initialised.biases] : [])] : []));
+  // Initialised values as the cells that assign them left them (a training loop may follow), or as one cell did.
+  const initialised = settings.checks.flatMap((c) => {
+    if (!('initialised' in c)) return [];
+    const { weights, biases, cell } = c.initialised;
+    const at = cell === undefined ? undefined : firstCellMatching(cell, cells);
+    return [weights, ...(biases ? [biases] : [])].map((name) => ({ key: snapshotKey(name, at), cells: at === undefined ? assigningCells(name, cells) : [at] }));
+  });
   // A descent check's track as its loop's cell left it (later cells reuse the names).
   const tracks = settings.checks.flatMap((c) => ('descent' in c ? [c.descent] : []));
-  const values = [...new Set([...settings.checks.flatMap((c) => ('value' in c ? [c.value] : [])), ...initialised, ...tracks.map((t) => t.track)])];
-  // Initialised values are described as the cells that assign them left them (a training loop may follow).
+  const values = [...new Set([...settings.checks.flatMap((c) => ('value' in c ? [c.value] : [])), ...initialised.map((i) => i.key), ...tracks.map((t) => t.track)])];
   const snapshots = Object.fromEntries([
-    ...initialised.map((name) => [name, assigningCells(name, cells)] as const),
+    ...initialised.map((i) => [i.key, i.cells] as const),
     ...tracks.map((t) => [t.track, [firstCellMatching(t.cell, cells)].filter((c) => c !== undefined)] as const),
   ]);
   const requests = settings.checks.flatMap((c) => ('model' in c ? modelRequests(c) : []));

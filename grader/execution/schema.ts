@@ -12,6 +12,15 @@ const Tolerance = z
   .object({ rtol: z.number().nonnegative(), atol: z.number().nonnegative(), reason: z.string().min(1, 'say why this tolerance') })
   .strict();
 
+/** A regular expression over a cell's code. */
+const CellPattern = z.string().min(1).superRefine((text, ctx) => {
+  try {
+    new RegExp(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `not a regular expression: ${(error as Error).message}` });
+  }
+});
+
 /** The reference computations a value check can compare with (grader/execution/references.ts). */
 export const REFERENCE_NAMES = ['bowl-sgd-mean-gradient', 'bowl-sgd-rms-gradient'] as const;
 export type ReferenceName = (typeof REFERENCE_NAMES)[number];
@@ -220,6 +229,11 @@ const InitialisedCheck = z
         biases: Name.optional(),
         widths: z.array(z.number().int().positive()).min(2, 'at least an input and an output width'),
         method: z.enum(INIT_METHODS).exclude(['zero']),
+        /**
+         * The values as the first cell whose code matches this left them, where several cells assign the names
+         * (seed 003's 4.1-4.5 each fill `weights`); by default as the last cell that assigns them left them.
+         */
+        cell: CellPattern.optional(),
       })
       .strict(),
     mistakes: z.record(z.string(), z.object({ deduct: z.number().nonnegative() }).strict()).default({}),
@@ -266,15 +280,6 @@ const TrainedCheck = z
       .refine((t) => (t.at_least === undefined) !== (t.above === undefined), { message: 'give the accuracy bar as exactly one of at_least and above' }),
   })
   .strict();
-
-/** A regular expression over a cell's code. */
-const CellPattern = z.string().min(1).superRefine((text, ctx) => {
-  try {
-    new RegExp(text);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `not a regular expression: ${(error as Error).message}` });
-  }
-});
 
 /** The mistakes a descent check can name (grader/execution/descent.ts). */
 export const DESCENT_MISTAKES = ['gradient-not-zeroed', 'gradient-ascent'] as const;

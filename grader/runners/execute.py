@@ -224,10 +224,10 @@ def describe(value):
     if is_module(value):
         return describe_module(value)
     if torch is not None and isinstance(value, torch.Tensor):
-        return {"kind": "array", "dtype": str(value.dtype).replace("torch.", ""), "shape": list(value.shape),
-                "value": value.detach().cpu().double().numpy() if value.is_floating_point() else value.detach().cpu().numpy()}
+        return sampled({"kind": "array", "dtype": str(value.dtype).replace("torch.", ""), "shape": list(value.shape),
+                        "value": value.detach().cpu().double().numpy() if value.is_floating_point() else value.detach().cpu().numpy()})
     if np is not None and isinstance(value, (np.ndarray, np.generic)):
-        return {"kind": "array", "dtype": str(value.dtype), "shape": list(np.shape(value)), "value": value}
+        return sampled({"kind": "array", "dtype": str(value.dtype), "shape": list(np.shape(value)), "value": value})
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return {"kind": "scalar", "type": type(value).__name__, "value": value}
     if isinstance(value, (int, float)):
@@ -242,22 +242,57 @@ def describe(value):
     return {"kind": "other", "type": type(value).__name__}
 
 
+SAMPLE_ABOVE = 1 << 16  # entries: a larger array travels as an even sample of this many, its shape in full
+
+
+def sampled(description):
+    """An array description whose value is at most SAMPLE_ABOVE entries: a larger one (seed 003's six 2048 x 2048
+    weight matrices, 200 MB) is sent as every k-th entry in row-major order, flat, with "sampled": its size. Its
+    entries are what a distribution check needs; a check comparing values one by one never sees one this large."""
+    value = description["value"]
+    size = getattr(value, "size", 0)
+    if size <= SAMPLE_ABOVE:
+        return description
+    step = -(-size // SAMPLE_ABOVE)
+    return {**description, "value": value.reshape(-1)[::step].copy(), "sampled": int(size)}
+
+
 def snapshot(value):
     """A value described now, with copies of its arrays: later cells may change them in place."""
     import copy
+    if huge(value):  # described at once: a sample is a copy already, and a deep copy would double the memory
+        return describe(value)
     try:
         return describe(copy.deepcopy(value))
     except Exception:  # noqa: BLE001 - something that cannot be copied is described as it is
         return describe(value)
 
 
+def entries(x):
+    """How many entries a tensor or an array has; 0 for anything else."""
+    if callable(getattr(x, "numel", None)):
+        return x.numel()
+    size = getattr(x, "size", 0)
+    return size if isinstance(size, int) else 0
+
+
+def huge(value):
+    """An array, or a list of them, with more than SAMPLE_ABOVE entries in one: described from samples."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return any(entries(x) > SAMPLE_ABOVE for x in items[:LIST_CAP])
+
+
 MISSING = object()
+
+
+IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
 def lookup(namespace, path):
     """A top-level name, or an attribute path from one (`L.track`: what a course helper recorded); MISSING if
-    there is none. Reading an attribute runs no student code but a property's."""
-    first, *rest = path.split(".")
+    there is none. `NAME#N` is NAME as snapshotted for one check (`weights#37`, as cell 37 left it: the later
+    cells assign it again). Reading an attribute runs no student code but a property's."""
+    first, *rest = path.split("#")[0].split(".")
     value = namespace.get(first, MISSING)
     for name in rest:
         if value is MISSING:
@@ -493,7 +528,7 @@ def execute(cells, config, session):
     for name in config.get("values", []):
         if name in snapshots:
             values[name] = snapshots[name]
-        elif name in module.__dict__ and not isinstance(module.__dict__[name], Recorder):
+        elif IDENTIFIER.fullmatch(name) and name in module.__dict__ and not isinstance(module.__dict__[name], Recorder):
             values[name] = describe(module.__dict__[name])
     models = {}
     session.built_models = {}
