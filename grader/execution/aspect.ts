@@ -44,6 +44,12 @@ export function firstCellMatching(pattern: string, sources: readonly NotebookCel
   return sources.find((s) => code.test(s.source))?.cell;
 }
 
+/** The torch module classes the notebook defines at top level (`class MLP_Layer(nn.Module):`), in order. */
+export function moduleClasses(sources: readonly NotebookCellSource[]): { readonly name: string; readonly cell: number }[] {
+  const definition = /^class\s+([A-Za-z_]\w*)\s*\(([^)]*)\)\s*:/gm;
+  return sources.flatMap((s) => [...s.source.matchAll(definition)].filter((m) => /\b(?:Module|Sequential)\b/.test(m[2]!)).map((m) => ({ name: m[1]!, cell: s.cell })));
+}
+
 /** Where a name comes from: "defined in cell 5, which raised AttributeError: ...". */
 export function cellPhrase(cells: readonly number[], report: readonly CellReport[]): string {
   if (cells.length === 0) return 'no cell assigns it';

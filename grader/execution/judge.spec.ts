@@ -233,6 +233,20 @@ describe('model checks (seed 004 autoencoder)', () => {
     expect(judge(undefined).checks.every((c) => c.result.failure?.code === 'missing')).toBe(true);
     expect(judge(undefined).checks[0]!.result.failure?.message).toContain(`${check.model} is not defined after the notebook ran`);
   });
+
+  it('a model class the notebook defines under another name is pointed at, and still not graded as the handout\'s', () => {
+    // Seed 001's student wrote the starter's InitMLP as MLP_Layer; here the Autoencoder as AE.
+    const sources = [
+      { cell: 3, source: 'import torch.nn as nn' },
+      { cell: 5, source: 'class Helper:\n    pass\n\nclass AE(nn.Module):\n    def __init__(self):\n        super().__init__()' },
+    ];
+    const scored = judgeExecution({ ...settings, checks: [check] }, { result: empty }, sources, 1, 1)[0]!;
+    expect(scored.score).toBe(0);
+    expect(scored.checks[0]!.result.failure?.message).toBe(`${check.model} is not defined after the notebook ran (no cell assigns it); the notebook defines the nn.Module class AE (cell 5), but the handout asks for the class ${check.model}`);
+    // Defined under its own name (whatever else the notebook defines), nothing is pointed at.
+    const own = [...sources, { cell: 6, source: `class ${check.model}(nn.Module):\n    pass` }];
+    expect(judgeExecution({ ...settings, checks: [check] }, { result: empty }, own, 1, 1)[0]!.checks[0]!.result.failure?.message).not.toContain('the notebook defines');
+  });
 });
 
 // Every model check of the seeds, construction by construction: a model built to satisfy each of its aspects (its

@@ -8,7 +8,7 @@
 import type { Value } from '../../src/failure.ts';
 import { initDistribution } from '../../reference/init.ts';
 import { parseStack } from '../../reference/layer-stack.ts';
-import { type Aspect, assigningCells, cellPhrase, fail, layerPattern } from './aspect.ts';
+import { type Aspect, assigningCells, cellPhrase, fail, layerPattern, moduleClasses } from './aspect.ts';
 import { computesDifference } from './behaviour.ts';
 import type { ExecutionResult, ModelReport, ModelState, NotebookCellSource } from './run.ts';
 import { type Construction, JUDGED, type Judged, type ModelCheck, constructionsOf } from './schema.ts';
@@ -72,10 +72,10 @@ function judgeOne(kind: Judged, want: Want, found: Built, state: ModelState | st
 }
 
 /** One aspect judged on the given constructions: it fails if any of them fails, said for the first, the others named. */
-function judgeAspect(check: ModelCheck, kind: Judged, want: Want, constructions: readonly Construction[], result: ExecutionResult, where: string, base: Omit<Aspect, 'failure'>): Aspect {
+function judgeAspect(check: ModelCheck, kind: Judged, want: Want, constructions: readonly Construction[], result: ExecutionResult, where: string, base: Omit<Aspect, 'failure'>, renamed: string): Aspect {
   const failures = constructions.flatMap((c) => {
     const found = result.models[c.key];
-    if (found === undefined) return [{ c, failure: fail('missing', `${check.model} is not defined after the notebook ran (${where})`) }];
+    if (found === undefined) return [{ c, failure: fail('missing', `${check.model} is not defined after the notebook ran (${where})${renamed}`) }];
     const at = `${c.label} (${where})`;
     const failure = 'error' in found ? fail('raised', `${at}: ${found.error}`) : judgeOne(kind, want, found, result.states?.[c.key] ?? result.stateErrors?.[c.key], at);
     return failure ? [{ c, failure }] : [];
@@ -86,19 +86,33 @@ function judgeAspect(check: ModelCheck, kind: Judged, want: Want, constructions:
   return { ...base, failure: { ...first.failure, message: first.failure.message + others } };
 }
 
+/**
+ * For a model class no cell defines: the module classes the notebook defines instead, said so that a person sees
+ * a renamed class at once (seed 001's student wrote the handout's InitMLP as MLP_Layer). The handout's name stays
+ * the contract: the points are lost all the same.
+ */
+function renamedHint(check: ModelCheck, sources: readonly NotebookCellSource[]): string {
+  if (assigningCells(check.model, sources).length > 0) return '';
+  const others = moduleClasses(sources).filter((c) => c.name !== check.model);
+  if (others.length === 0) return '';
+  const listed = others.slice(0, 3).map((c) => `${c.name} (cell ${c.cell})`).join(', ');
+  return `; the notebook defines the nn.Module ${others.length === 1 ? 'class' : 'classes'} ${listed}${others.length > 3 ? ', ...' : ''}, but the handout asks for the class ${check.model}`;
+}
+
 export function judgeModel(check: ModelCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
   const where = cellPhrase(assigningCells(check.model, sources), result.cells);
+  const renamed = renamedHint(check, sources);
   const constructions = constructionsOf(check);
   const everyOne = constructions.length === 1 ? constructions[0]!.label : `${check.model} (each construction)`;
   const shared = JUDGED.flatMap((kind) => {
     const want = check[kind];
-    return want === undefined ? [] : [judgeAspect(check, kind, want, constructions, result, where, { id: kind, title: title(kind, want, everyOne) })];
+    return want === undefined ? [] : [judgeAspect(check, kind, want, constructions, result, where, { id: kind, title: title(kind, want, everyOne) }, renamed)];
   });
   const own = constructions.flatMap((c) =>
     JUDGED.flatMap((kind) => {
       const want = c.own[kind];
       // The aspect is named by the construction's arguments: weights-he, computes-784-3-32-10.
-      return want === undefined ? [] : [judgeAspect(check, kind, want, [c], result, where, { id: `${kind}-${c.slug}`, title: title(kind, want, c.label) })];
+      return want === undefined ? [] : [judgeAspect(check, kind, want, [c], result, where, { id: `${kind}-${c.slug}`, title: title(kind, want, c.label) }, renamed)];
     }),
   );
   return [...shared, ...own];
