@@ -127,7 +127,7 @@ describe('figure checks: subplots, images, a heatmap, bars', () => {
     expect(judgeOne(check({ subplots: 1, lines: 3 }), three).checks[0]!.result.failure).toBeUndefined();
   });
 
-  it("seed 000's Q5.3 loss curves: one plot of 4 lines of 10 epochs passes; a figure per method, Q5.2's 2-subplot figure, or a loss per batch fails", () => {
+  it("seed 000's Q5.3 loss curves: one plot of 4 lines of 10 epochs passes; a figure per method, Q5.2's 2-subplot figure, or a loss per batch fails; Q5.4's needs a second plot", () => {
     const seed000 = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-000.yaml'));
     const curves = seed000.execute!.checks.find((c) => c.id === 'loss-curves')!;
     const epochs = Array.from({ length: 10 }, (_, i) => i + 1);
@@ -144,6 +144,14 @@ describe('figure checks: subplots, images, a heatmap, bars', () => {
     // A loss per batch, not per epoch: 3 epochs of 47 batches.
     const perBatch = judgeOne(curves, result([axes({ lines: methods.map((m) => curve(m, Array.from({ length: 141 }, (_, i) => i))) })]));
     expect(perBatch.checks[0]!.result.failure?.message).toBe('expected a figure of 1 subplot, 4 lines each, 10 points a line; found cell 23: 1 subplot with 4 lines, of 141 points');
+
+    // Q5.4 draws the plot again with ReLU: its check needs a second one.
+    const again = seed000.execute!.checks.find((c) => c.id === 'relu-loss-curves')!;
+    const plot = () => [axes({ lines: methods.map((m) => curve(m)) })];
+    expect(judgeOne(again, result(plot(), plot())).score).toBe(again.points);
+    const once = judgeOne(again, result(plot()));
+    expect(once.score).toBe(0);
+    expect(once.checks[0]!.result.failure?.message).toBe('expected 2 figures of 1 subplot, 4 lines each, 10 points a line (this task draws again what an earlier one drew); found 1, in cell 23');
   });
 
   it("seed 000's Q4.2 curves: train and validation over 30 epochs, side by side or as two figures; 10 epochs fail", () => {

@@ -228,7 +228,8 @@ function figureTitle(want: FigureCheck['figure']): string {
     ...(want.heatmap !== undefined ? [`a heatmap of ${want.heatmap[0]}x${want.heatmap[1]}`] : []),
     ...(want.bars !== undefined ? [plural(want.bars, 'bar')] : []),
   ];
-  return `a figure of ${parts.join(', ')}`;
+  // A task that draws an earlier task's figure again needs both.
+  return `${want.count ? `${want.count} figures` : 'a figure'} of ${parts.join(', ')}`;
 }
 
 function judgeFigure(check: FigureCheck, result: ExecutionResult): Aspect[] {
@@ -247,7 +248,13 @@ function judgeFigure(check: FigureCheck, result: ExecutionResult): Aspect[] {
       (want.titles ?? []).every((t) => [f.title, ...axes.map((a) => a.title)].some((x) => x.toLowerCase().includes(t.toLowerCase())))
     );
   };
-  if (result.figures.some(matches)) return [{ id: 'figure', title }];
+  const count = want.count ?? 1;
+  const matching = result.figures.filter(matches);
+  if (matching.length >= count) return [{ id: 'figure', title }];
+  if (matching.length > 0) {
+    const drawn = matching.map((f) => `cell ${f.cell}`).join(', ');
+    return [{ id: 'figure', title, failure: fail('missing', `expected ${title} (this task draws again what an earlier one drew); found ${matching.length}, in ${drawn}`) }];
+  }
   const found = result.figures.length === 0 ? 'no figures' : result.figures.map(figureSummary).join('; ');
   const trouble = troubleSentence(result.cells);
   const plots = result.figures.flatMap(drawnLines).slice(0, FIGURE_PLOTS_CAP);

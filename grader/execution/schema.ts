@@ -205,9 +205,14 @@ const FigureCheck = z
         images: z.number().int().positive().optional(),
         heatmap: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
         bars: z.number().int().positive().optional(),
+        /**
+         * A task that draws an earlier task's figure again (seed 000 Q5.4 repeats Q5.2 and Q5.3 with ReLU): this
+         * many figures of the description must be drawn, the earlier task's and this one's.
+         */
+        count: z.number().int().min(2).optional(),
       })
       .strict()
-      .refine((f) => Object.keys(f).some((k) => k !== 'titles'), { message: 'say what the figure shows: subplots, lines, images, heatmap or bars' }),
+      .refine((f) => Object.keys(f).some((k) => k !== 'titles' && k !== 'count'), { message: 'say what the figure shows: subplots, lines, images, heatmap or bars' }),
   })
   .strict();
 
