@@ -15,6 +15,7 @@ const python = { GRADECHECK_PYTHON: process.env['GRADECHECK_PYTHON'] || choosePy
 export default defineConfig({
   test: {
     include: ['spec/**/*.spec.ts', 'grader/**/*.spec.ts'],
+    setupFiles: ['grader/test-setup.ts'],
     // Property suites are CPU-bound; 2 cores on CI. Much of a grading test waits on the submission's process, so
     // two test files at a time use both cores where vitest's default (cores - 1) would leave one idle.
     maxWorkers: Math.max(2, os.availableParallelism() - 1),
