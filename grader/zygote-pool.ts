@@ -53,7 +53,7 @@ export function takeZygote(kind: string): ZygoteLease | undefined {
   for (let next = kept?.pop(); next; next = kept?.pop()) {
     clearTimeout(next.timer);
     if (!next.lease.zygote.idle) {
-      discard(next.lease);
+      void discard(next.lease);
       continue;
     }
     next.lease.zygote.hold(true);

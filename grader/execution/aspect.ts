@@ -44,6 +44,9 @@ export function firstCellMatching(pattern: string, sources: readonly NotebookCel
   return sources.find((s) => code.test(s.source))?.cell;
 }
 
+/** Why a task's cell was not found, for a message: the pattern is what finds it (a template comment, a call). */
+export const noCellMatching = (pattern: string) => `no cell's code matches /${pattern}/, which finds this task's cell`;
+
 /** The torch module classes the notebook defines at top level (`class MLP_Layer(nn.Module):`), in order. */
 export function moduleClasses(sources: readonly NotebookCellSource[]): { readonly name: string; readonly cell: number }[] {
   const definition = /^class\s+([A-Za-z_]\w*)\s*\(([^)]*)\)\s*:/gm;

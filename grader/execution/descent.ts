@@ -7,7 +7,7 @@
 
 import { bowlGradient } from '../../reference/index.ts';
 import type { MistakeMatch } from '../../src/runner.ts';
-import { type Aspect, cellOutcome, fail, firstCellMatching } from './aspect.ts';
+import { type Aspect, cellOutcome, fail, firstCellMatching, noCellMatching } from './aspect.ts';
 import type { ExecutionResult, NotebookCellSource } from './run.ts';
 import type { DESCENT_MISTAKES, DescentCheck } from './schema.ts';
 
@@ -76,7 +76,7 @@ export function judgeDescent(check: DescentCheck, result: ExecutionResult, sourc
   const { track, cell: pattern, loss } = check.descent;
   const title = `the points ${track} recorded follow gradient descent (each step -learning_rate * gradient)`;
   const cell = firstCellMatching(pattern, sources);
-  if (cell === undefined) return [{ id: 'descent', title, failure: fail('missing', `no cell's code matches /${pattern}/: the loop was not found`) }];
+  if (cell === undefined) return [{ id: 'descent', title, failure: fail('missing', `${noCellMatching(pattern)}: the loop was not found`) }];
   const ran = result.cells.find((c) => c.cell === cell);
   const where = `cell ${cell}${ran && ran.status !== 'ran' ? `, which ${cellOutcome(ran)}` : ''}`;
   const points = trackPoints(check, result);

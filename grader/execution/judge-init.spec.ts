@@ -115,6 +115,13 @@ describe("seed 003 4.4 and 4.5: the weights each loop's own cell leaves, from sa
     expect(swapped[0]!.checks.find((c) => !c.result.passed)?.result.failure?.message).toMatch(/^weights \(defined in cell 44, which ran\): 65536 entries, evenly sampled from the 4194304, of weights\[0\] \(2048, 2048\) are not N\(0, /);
   });
 
+  it("a notebook without 4.4's cell (its template comment gone) fails the check, saying what finds the cell", () => {
+    const result: ExecutionResult = { cells: [{ cell: 40, status: 'ran' }], calls: [], figures: [], values: {}, models: {}, served: [], seconds: 0 };
+    const [scored] = judgeExecution({ ...seed003.execute!, checks: [xavier!] }, { result }, [SOURCES[0]!], 1, 1);
+    expect(scored!.score).toBe(0);
+    expect(scored!.checks[0]!.result.failure?.message).toBe("weights (no cell's code matches /Xavier/, which finds this task's cell) is not defined after the notebook ran");
+  });
+
   it('a layer whose sample stands for the wrong number of entries fails its shape and distribution', () => {
     const values = sampled(1 / 2048, 3);
     const wrong = { ...values, items: values.items.map((item, l) => (l === 2 ? { ...item, shape: [2048, 1024], sampled: 2048 * 1024 } : item)) };

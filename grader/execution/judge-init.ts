@@ -12,7 +12,7 @@ import { testNormalSample, testUniformSample } from '../../src/stats.ts';
 import { initDistribution, initializeWeights } from '../../reference/init.ts';
 import { ALPHA_PER_CALL, distributionText, initSchemes, rejectionText, sameDistribution } from '../../spec/init.suite.ts';
 import type { ReferenceModule } from '../../spec/subjects.ts';
-import { type Aspect, assigningCells, cellPhrase, fail, firstCellMatching } from './aspect.ts';
+import { type Aspect, assigningCells, cellPhrase, fail, firstCellMatching, noCellMatching } from './aspect.ts';
 import { type Described, type ExecutionResult, type NotebookCellSource, snapshotKey } from './run.ts';
 import type { InitialisedCheck } from './schema.ts';
 
@@ -59,8 +59,12 @@ export function judgeInitialised(check: InitialisedCheck, result: ExecutionResul
   const { weights: wName, biases: bName, widths, method } = check.initialised;
   const shapes = widths.slice(1).map((out, l) => [widths[l]!, out] as const);
   // As one cell left them (`cell:`), else as the last cell that assigns them.
-  const at = check.initialised.cell === undefined ? undefined : firstCellMatching(check.initialised.cell, sources);
-  const where = (name: string) => (check.initialised.cell === undefined ? cellPhrase(assigningCells(name, sources), result.cells) : at === undefined ? `no cell's code matches /${check.initialised.cell}/` : cellPhrase([at], result.cells));
+  const { cell: pattern } = check.initialised;
+  const at = pattern === undefined ? undefined : firstCellMatching(pattern, sources);
+  const where = (name: string) => {
+    if (pattern === undefined) return cellPhrase(assigningCells(name, sources), result.cells);
+    return at === undefined ? noCellMatching(pattern) : cellPhrase([at], result.cells);
+  };
   const expectedShapes = shapes.map(shapeText).join(', ');
   const aspects: Aspect[] = [];
   const weights = layersOf(result.values[snapshotKey(wName, at)]);
