@@ -45,6 +45,7 @@ function executedWhat(check: ExecutionCheck): string {
     return `the initial ${weights}${biases ? ` and ${biases}` : ''} of ${widths.join('-')} (${method}, statistically)`;
   }
   if ('descent' in check) return `gradient descent on the points ${check.descent.track} recorded in the first cell matching /${check.descent.cell}/`;
+  if ('written' in check) return `the numbers written in the markdown cell matching /${check.written.cell}/`;
   return `printed output /${check.printed}/`;
 }
 

@@ -81,7 +81,7 @@ describe('gradecheck release', () => {
     for (const p of report.problems) expect(p.score, p.id).toBe(p.points);
   });
 
-  it("an executed notebook's visible checks travel with their stand-ins, except a value check whose expected number is the answer", () => {
+  it("an executed notebook's visible checks travel with their stand-ins, except a value or written check whose expected number is the answer", () => {
     const dir = path.join(tmp, 'execute');
     const staffFile = path.join(dir, 'staff', 'hw.yaml');
     writeRelease(loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-003.yaml')), path.join(dir, 'seed-003'));
@@ -95,6 +95,7 @@ describe('gradecheck release', () => {
       'execute:',
       '  checks:',
       '    - { id: answer, title: "the final loss", points: 1, value: final_loss, expected: 0.123456789, tolerance: { rtol: 1.0e-3, atol: 0, reason: "float32 training" } }',
+      '    - { id: written-answer, title: "the loss written down", points: 1, written: { cell: "Q1", expected: [0.987654321], tolerance: { rtol: 0, atol: 0, reason: "copied" } } }',
       '    - { id: hidden-plot, title: "a plot", points: 1, visibility: hidden, figure: { subplots: 1 } }',
       '    - { id: printed, title: "the accuracy line", points: 1, printed: "accuracy: [0-9]+" }',
       '',
@@ -104,7 +105,7 @@ describe('gradecheck release', () => {
     const written = writeRelease(loadAssignment(staffFile), path.join(dir, 'literal'));
     const released = loadAssignment(path.join(dir, 'literal', RELEASE_ASSIGNMENT));
     expect(released.execute?.checks.map((c) => c.id)).toEqual(['printed']);
-    for (const f of written) expect(readFileSync(f, 'utf8')).not.toMatch(/0\.123456789|final_loss|hidden-plot/);
+    for (const f of written) expect(readFileSync(f, 'utf8')).not.toMatch(/0\.123456789|0\.987654321|final_loss|hidden-plot/);
   });
 
   it('an assignment whose visible part is only written questions is not released (their forms are the key)', async () => {

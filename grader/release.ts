@@ -17,8 +17,11 @@ import { RELEASE_ANSWERS, RELEASE_ASSIGNMENT, RELEASE_README } from './release-l
 /** Problems with at least one check students see. */
 const visibleProblems = (assignment: Assignment) => assignment.problems.filter((p) => p.visibility === 'visible' || Object.values(p.checks).some((c) => c.visibility === 'visible'));
 
-/** A value check whose expected value is written in the assignment (a number or a list): that is the answer. */
-const carriesAnswer = (c: ExecutionCheck) => 'value' in c && (typeof c.expected === 'number' || Array.isArray(c.expected));
+/** A value or written check whose expected value is written in the assignment (a number or a list): that is the answer. */
+function carriesAnswer(c: ExecutionCheck): boolean {
+  const expected = 'value' in c ? c.expected : 'written' in c ? c.written.expected : undefined;
+  return typeof expected === 'number' || Array.isArray(expected);
+}
 
 /** A visible executed check students may run. */
 const releasable = (c: ExecutionCheck) => c.visibility === 'visible' && !carriesAnswer(c);

@@ -14,6 +14,16 @@ export interface Aspect {
   readonly diagnosis?: readonly MistakeMatch[];
 }
 
+/** A value's numbers in order, nesting flattened; undefined when it holds anything but numbers. */
+export function flatNumbers(v: unknown): number[] | undefined {
+  if (typeof v === 'number') return [v];
+  if (Array.isArray(v)) {
+    const parts = v.map(flatNumbers);
+    return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
+  }
+  return undefined;
+}
+
 export const fail = (code: FailureCode, message: string, extra: Partial<FailureData> = {}): FailureData => ({ code, message, ...extra });
 
 /** What became of a cell, in words: "ran", "raised KeyError: 'x'", "timed out (stopped after 20.0 s)", "was not run (...)". */

@@ -4,6 +4,7 @@
 import type { Assignment } from '../assignment.ts';
 import type { GradeReport } from '../report.ts';
 import { type ExecutionCheck, JUDGED } from './schema.ts';
+import { expectedNumbers } from './references.ts';
 import { TRAINED_ASPECTS } from './trained.ts';
 
 /** How many aspects a check judges (each an equal share of its points). */
@@ -12,6 +13,8 @@ export function aspects(check: ExecutionCheck): number {
   // A model check: one aspect per thing it states of every construction, and one per thing a build states of itself.
   if ('model' in check) return [check, ...(check.builds ?? [])].reduce((n, part) => n + JUDGED.filter((k) => part[k] !== undefined).length, 0);
   if ('trained' in check) return TRAINED_ASPECTS.length;
+  // A written check: one aspect per number asked.
+  if ('written' in check) return expectedNumbers(check.written.expected).length;
   return 1;
 }
 

@@ -47,15 +47,26 @@ describe('seed 003 executed as students run it', () => {
     expect(report.execution?.served).toEqual(expect.arrayContaining(['hw2utils', 'tiny-classification.npz']));
   });
 
-  // Each mistake: the checks (and their aspects) it fails, and the cell the message must name.
-  const MISTAKES: readonly { fixture: string; fails: Record<string, string[]>; cell: RegExp }[] = [
+  // Each mistake: the checks (and their aspects) it fails, and the cell the messages must name.
+  const MISTAKES: readonly { fixture: string; fails: Record<string, string[]>; cell: RegExp | RegExp[] }[] = [
     // 3.10 left at 3.8's width of 64: its network and count are 3.8's, not 3.10's.
-    // Judged on the student's own 3.10 cell (24, the third configuration no other task matches), not on the
+    // Judged on the student's own 3.10 cell (26, the third configuration no other task matches), not on the
     // BatchNorm cell that shares more layers with 3.10's pattern.
-    { fixture: 'bug-wrong-width', fails: { 'network-hidden-32': ['network', 'parameters'] }, cell: /none matches; by the notebook's order the one for this task, cell 24: .*expected Sequential\[Linear\(36, 32\)/ },
+    { fixture: 'bug-wrong-width', fails: { 'network-hidden-32': ['network', 'parameters'] }, cell: /none matches; by the notebook's order the one for this task, cell 26: .*expected Sequential\[Linear\(36, 32\)/ },
     { fixture: 'bug-missing-batchnorm', fails: { 'batchnorm-network': ['network', 'parameters'] }, cell: /none matches; by the notebook's order the one for this task, cell \d+/ },
-    { fixture: 'bug-rms-as-std', fails: { 'rms-grads': ['value'] }, cell: /rms_grads \(defined in cell 5, which ran\) is .* expected/ },
-    { fixture: 'bug-cell-raises', fails: { 'mean-grads': ['value'], 'rms-grads': ['value'] }, cell: /not defined after the notebook ran \(defined in cell 5, which raised AttributeError/ },
+    // The std for the RMS, and its printed numbers copied into 2.B: x[0]'s agrees with the RMS to the 4 decimals
+    // printed (torch's std divides by n - 1), x[1]'s does not, and is traced to the code.
+    {
+      fixture: 'bug-rms-as-std',
+      fails: { 'rms-grads': ['value'], 'written-rms-grads': ['answer-2'] },
+      cell: [/rms_grads \(defined in cell 7, which ran\) is .* expected/, /^x\[1\] is written as 0\.2961 in markdown cell 6, .*that is what rms_grads computes/],
+    },
+    // The statistics cell raised: the inline questions are left as the template has them.
+    {
+      fixture: 'bug-cell-raises',
+      fails: { 'mean-grads': ['value'], 'rms-grads': ['value'], 'written-mean-grads': ['answer-1', 'answer-2'], 'written-rms-grads': ['answer-1', 'answer-2'] },
+      cell: /not defined after the notebook ran \(defined in cell 7, which raised AttributeError/,
+    },
   ];
 
   it.each(MISTAKES)('$fixture fails exactly its checks, losing their aspects\' share, naming the cell', async ({ fixture, fails, cell }) => {
@@ -63,7 +74,7 @@ describe('seed 003 executed as students run it', () => {
     expect(failures(report)).toEqual(fails);
     expect(report.score).toBeCloseTo(total(assignment) - lost(assignment, fails), 6);
     const messages = messagesOf(report);
-    expect(messages.some((m) => cell.test(m)), messages.join('\n')).toBe(true);
+    for (const said of [cell].flat()) expect(messages.some((m) => said.test(m)), messages.join('\n')).toBe(true);
   });
 
   it('an endless loop, a 10-minute training loop, a download and !pip install: graded within the budget, the cells named', async () => {

@@ -9,6 +9,7 @@ import { isNotebook } from '../submission.ts';
 import { judgeExecution } from './judge.ts';
 import { type CellReport, EXECUTION_MARGIN_MS, type NotebookCellSource, StuckCell, executeCells, notebookCells, shimsSource } from './run.ts';
 import type { ExecuteSettings } from './schema.ts';
+import { markdownCells } from './written.ts';
 
 /** What the report says about an executed notebook: each cell's outcome (the printed text stays with the checks). */
 export interface ExecutionSummary {
@@ -68,7 +69,8 @@ export async function gradeExecution(options: {
       await subject.close();
     }
   }
-  const problems = judgeExecution(counted, outcome, cells, options.firstNumber, options.seed);
+  const markdown = isNotebook(options.submission) ? markdownCells(options.submission) : [];
+  const problems = judgeExecution(counted, outcome, cells, options.firstNumber, options.seed, markdown);
   const summary: ExecutionSummary =
     'result' in outcome
       ? { cells: outcome.result.cells.map(({ printed: _printed, ...rest }) => rest), seconds: Math.round((earlierS + outcome.result.seconds) * 1000) / 1000, budgetSeconds: settings.budget_s, served: outcome.result.served, ...(settings.loader_batches ? { loaderBatches: settings.loader_batches } : {}) }

@@ -5,23 +5,15 @@
 import type { FailureData, Plot, Value } from '../../src/failure.ts';
 import type { CheckResult } from '../../src/runner.ts';
 import { type ScoredProblem, scoreProblem } from '../score.ts';
-import { type Aspect, assigningCells, cellPhrase, fail, layerPattern, troubleSentence } from './aspect.ts';
+import { type Aspect, assigningCells, cellPhrase, fail, flatNumbers, layerPattern, troubleSentence } from './aspect.ts';
 import { judgeDescent } from './descent.ts';
 import { judgeInitialised } from './judge-init.ts';
 import { judgeModel } from './model.ts';
-import { REFERENCES } from './references.ts';
+import { expectedNumbers } from './references.ts';
 import { judgeTrained } from './trained.ts';
+import { type MarkdownCell, judgeWritten } from './written.ts';
 import type { Described, ExecutionResult, FigureDescription, ModuleDescription, NotebookCellSource, RecordedCall } from './run.ts';
 import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, PrintedCheck, ValueCheck } from './schema.ts';
-
-function flatNumbers(v: unknown): number[] | undefined {
-  if (typeof v === 'number') return [v];
-  if (Array.isArray(v)) {
-    const parts = v.map(flatNumbers);
-    return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
-  }
-  return undefined;
-}
 
 const short = (xs: readonly number[]) => `[${xs.map((x) => Number(x.toPrecision(6))).join(', ')}]`;
 
@@ -29,7 +21,7 @@ function judgeValue(check: ValueCheck, result: ExecutionResult, sources: readonl
   const title = `${check.value} after running the notebook`;
   const where = cellPhrase(assigningCells(check.value, sources), result.cells);
   const found = result.values[check.value];
-  const expected = typeof check.expected === 'number' ? [check.expected] : Array.isArray(check.expected) ? check.expected : REFERENCES[check.expected.reference]();
+  const expected = expectedNumbers(check.expected);
   const tolerance = { ...check.tolerance };
   if (found === undefined) return [{ id: 'value', title, failure: fail('missing', `${check.value} is not defined after the notebook ran (${where})`) }];
   const received = found.kind === 'array' || found.kind === 'scalar' ? flatNumbers(found.value) : undefined;
@@ -305,7 +297,8 @@ function judgePrinted(check: PrintedCheck, result: ExecutionResult): Aspect[] {
   return [{ id: 'printed', title, failure: fail('missing', `no cell printed text matching /${check.printed}/: ${printedSummary(result.cells)}${trouble ? `; ${trouble}` : ''}`) }];
 }
 
-function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: readonly NotebookCellSource[], placed: ReadonlyMap<CallCheck, RecordedCall>): Aspect[] {
+function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: readonly NotebookCellSource[], placed: ReadonlyMap<CallCheck, RecordedCall>, markdown: readonly MarkdownCell[]): Aspect[] {
+  if ('written' in check) return judgeWritten(check, expectedNumbers(check.written.expected), markdown, result);
   if ('initialised' in check) return judgeInitialised(check, result, sources);
   if ('value' in check) return judgeValue(check, result, sources);
   if ('call' in check) return judgeCall(check, result, placed.get(check));
@@ -339,7 +332,8 @@ function scored(check: ExecutionCheck, aspects: readonly Aspect[], number: numbe
 /**
  * The execute: checks judged on an execution's result; `firstNumber` is the report number of the first (after
  * the problems). When the execution itself failed (the process died or overran everything), each check fails
- * with that reason.
+ * with that reason (a written check, which needs no execution, is judged all the same). `markdown`: the
+ * notebook's markdown cells, where written checks read their numbers.
  */
 export function judgeExecution(
   settings: ExecuteSettings,
@@ -347,10 +341,17 @@ export function judgeExecution(
   sources: readonly NotebookCellSource[],
   firstNumber: number,
   seed: number,
+  markdown: readonly MarkdownCell[] = [],
 ): ScoredProblem[] {
   const placed = 'result' in outcome ? placeCalls(settings.checks, outcome.result) : new Map<CallCheck, RecordedCall>();
   return settings.checks.map((check, i) => {
-    const aspects = 'result' in outcome ? aspectsOf(check, outcome.result, sources, placed) : [{ id: 'executed', title: 'the notebook ran', failure: fail('not_run', `the notebook could not be executed: ${outcome.failure}`) }];
+    // Numbers written in markdown are read whether or not the cells could run.
+    const aspects =
+      'result' in outcome
+        ? aspectsOf(check, outcome.result, sources, placed, markdown)
+        : 'written' in check
+          ? judgeWritten(check, expectedNumbers(check.written.expected), markdown, undefined)
+          : [{ id: 'executed', title: 'the notebook ran', failure: fail('not_run', `the notebook could not be executed: ${outcome.failure}`) }];
     return scored(check, aspects, firstNumber + i, seed);
   });
 }

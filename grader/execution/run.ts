@@ -202,7 +202,8 @@ export async function executeCells(
   });
   // A descent check's track as its loop's cell left it (later cells reuse the names).
   const tracks = settings.checks.flatMap((c) => ('descent' in c ? [c.descent] : []));
-  const values = [...new Set([...settings.checks.flatMap((c) => ('value' in c ? [c.value] : [])), ...initialised.map((i) => i.key), ...tracks.map((t) => t.track)])];
+  const computed = settings.checks.flatMap((c) => ('value' in c ? [c.value] : 'written' in c && c.written.computed_by ? [c.written.computed_by] : []));
+  const values = [...new Set([...computed, ...initialised.map((i) => i.key), ...tracks.map((t) => t.track)])];
   const snapshots = Object.fromEntries([
     ...initialised.map((i) => [i.key, i.cells] as const),
     ...tracks.map((t) => [t.track, [firstCellMatching(t.cell, cells)].filter((c) => c !== undefined)] as const),

@@ -26,6 +26,7 @@ export const REFERENCE_NAMES = ['bowl-sgd-mean-gradient', 'bowl-sgd-rms-gradient
 export type ReferenceName = (typeof REFERENCE_NAMES)[number];
 
 const Expected = z.union([z.number(), z.array(z.number()), z.object({ reference: z.enum(REFERENCE_NAMES) }).strict()]);
+export type Expected = z.infer<typeof Expected>;
 
 const Common = {
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'a check id is lowercase letters, digits, dots and dashes'),
@@ -310,7 +311,29 @@ const DescentCheck = z
   })
   .strict();
 
-const CHECK_KINDS = { value: ValueCheck, call: CallCheck, model: ModelCheck, figure: FigureCheck, printed: PrintedCheck, initialised: InitialisedCheck, trained: TrainedCheck, descent: DescentCheck } as const;
+/**
+ * Numbers the student writes into a markdown cell (seed 003's inline questions: "$x[0] = \boxed{-0.2982}$"): the
+ * answers of the first markdown cell matching `cell`, in order, against `expected`, each to the precision it is
+ * written in plus the tolerance. `computed_by` names the variable whose value the numbers report, so that a copy
+ * of a wrong value is told from a slip (grader/execution/written.ts).
+ */
+const WrittenCheck = z
+  .object({
+    ...Common,
+    written: z
+      .object({
+        cell: CellPattern,
+        expected: Expected,
+        /** What each answer is called in the feedback: x[0], x[1]. */
+        names: z.array(z.string().min(1)).optional(),
+        computed_by: Name.optional(),
+        tolerance: Tolerance,
+      })
+      .strict(),
+  })
+  .strict();
+
+const CHECK_KINDS = { value: ValueCheck, call: CallCheck, model: ModelCheck, figure: FigureCheck, printed: PrintedCheck, initialised: InitialisedCheck, trained: TrainedCheck, descent: DescentCheck, written: WrittenCheck } as const;
 export type ExecutionCheck = z.infer<(typeof CHECK_KINDS)[keyof typeof CHECK_KINDS]>;
 
 /** A check is parsed as the kind its key names, so that a mistake in it is reported on its field, not as "Invalid input". */
@@ -333,6 +356,7 @@ export type PrintedCheck = z.infer<typeof PrintedCheck>;
 export type InitialisedCheck = z.infer<typeof InitialisedCheck>;
 export type TrainedCheck = z.infer<typeof TrainedCheck>;
 export type DescentCheck = z.infer<typeof DescentCheck>;
+export type WrittenCheck = z.infer<typeof WrittenCheck>;
 
 export const ExecuteSettings = z
   .object({
