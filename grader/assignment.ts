@@ -108,7 +108,10 @@ const AssignmentSchema = z
     seed: z.number().int(),
     limits: Limits.default({}),
     late_policy: LatePolicy.optional(),
-    /** The files the handout asks students to hand in, in order of preference: the first found is graded. */
+    /**
+   * The files the handout asks students to hand in, in order of preference: the first found is graded (none found:
+   * the file defining most of the assignment's names, grader/submission.ts).
+   */
     files: z.array(z.string().min(1)).default([]),
     /** Names the handout provides (helpers, loaders): never graded as the student's work. */
     provided: z.array(z.string().min(1)).default([]),

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Assignment } from './assignment.ts';
 import { discoverSubmissions } from './class-submissions.ts';
+import { gradedFilePreference } from './graded-names.ts';
 import { type BatchRow, writeBatchOutputs } from './gradebook.ts';
 import type { GradeReport } from './report.ts';
 import { shardOf } from './shards.ts';
@@ -38,7 +39,7 @@ export interface BatchOptions {
 }
 
 export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
-  const all = discoverSubmissions(options.submissionsDir);
+  const all = discoverSubmissions(options.submissionsDir, gradedFilePreference(options.assignment));
   const submissions = options.shard ? shardOf(all, options.shard) : all;
   const cacheDir = path.join(options.outDir, 'cache');
   mkdirSync(cacheDir, { recursive: true });
@@ -102,7 +103,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchRow[]> {
 
 export function mergeShards(assignment: Assignment, submissionsDir: string, shardDirs: readonly string[], outDir: string): BatchRow[] {
   const version = gradecheckVersion();
-  const rows = discoverSubmissions(submissionsDir).map((submission): BatchRow => {
+  const rows = discoverSubmissions(submissionsDir, gradedFilePreference(assignment)).map((submission): BatchRow => {
     if (!submission.file && !submission.answers) return { submission, report: undefined, error: submission.unreadable ?? NO_SOURCE_FILE, cached: false };
     const key = `${cacheKey(submission.file, assignment.file, version, submission.answers)}.json`;
     const found = shardDirs.map((d) => path.join(d, 'cache', key)).find((f) => existsSync(f) && statSync(f).isFile());

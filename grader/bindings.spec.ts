@@ -88,7 +88,7 @@ describe('a correct solution written as the handout asks gets full marks', () =>
   it('a folder holding a_utils.py and hw1.py is graded on hw1.py', () => {
     const dir = folder('two-files', { 'a_utils.py': SOFTMAX, 'hw1.py': 'from a_utils import softmax\n' });
     expect(pickCodeFile(dir)).toBe(path.join(dir, 'hw1.py'));
-    expect(pickCodeFile(dir, ['a_utils.py'])).toBe(path.join(dir, 'a_utils.py'));
+    expect(pickCodeFile(dir, { files: ['a_utils.py'], names: [] })).toBe(path.join(dir, 'a_utils.py'));
   });
 
   it('a notebook importing tensorflow for a loader the grader never calls loads cleanly', async () => {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { answersIn } from './answers.ts';
-import { isCodeFile, pickCodeFile } from './submission.ts';
+import { type CodeFilePreference, isCodeFile, pickCodeFile } from './submission.ts';
 
 export interface Submission {
   /** Stable id: the Gradescope submission folder, or the student's folder/file name. */
@@ -23,10 +23,10 @@ export interface Submission {
 }
 
 /** A student's folder; one that cannot be read is that student's row error, not the batch's crash. */
-function folderSubmission(id: string, dir: string): Submission {
+function folderSubmission(id: string, dir: string, preference: CodeFilePreference | undefined): Submission {
   try {
     const answers = answersIn(dir);
-    return { id, file: pickCodeFile(dir), ...(answers ? { answers } : {}) };
+    return { id, file: pickCodeFile(dir, preference), ...(answers ? { answers } : {}) };
   } catch (error) {
     return { id, file: undefined, unreadable: `cannot read the submission folder: ${(error as Error).message}` };
   }
@@ -40,9 +40,10 @@ interface GradescopeSubmitter {
 
 /**
  * The submissions in `dir`: a Gradescope export (`submission_metadata.yml` beside `submission_*` folders),
- * or one folder or one file per student.
+ * or one folder or one file per student. In a student's folder, the file graded is the one the assignment's
+ * `preference` picks (grader/graded-names.ts).
  */
-export function discoverSubmissions(dir: string): Submission[] {
+export function discoverSubmissions(dir: string, preference?: CodeFilePreference): Submission[] {
   const metadataFile = path.join(dir, 'submission_metadata.yml');
   if (existsSync(metadataFile)) {
     const metadata = (parseYaml(readFileSync(metadataFile, 'utf8')) ?? {}) as Record<string, { ':submitters'?: GradescopeSubmitter[]; ':created_at'?: string }>;
@@ -52,7 +53,7 @@ export function discoverSubmissions(dir: string): Submission[] {
         const submitter = meta[':submitters']?.[0] ?? {};
         const createdAt = meta[':created_at'];
         return {
-          ...(existsSync(folder) ? folderSubmission(id, folder) : { id, file: undefined }),
+          ...(existsSync(folder) ? folderSubmission(id, folder, preference) : { id, file: undefined }),
           ...(submitter[':name'] ? { name: submitter[':name'] } : {}),
           ...(submitter[':email'] ? { email: submitter[':email'] } : {}),
           ...(submitter[':sid'] ? { sid: String(submitter[':sid']) } : {}),
@@ -65,7 +66,7 @@ export function discoverSubmissions(dir: string): Submission[] {
     .filter((e) => !e.name.startsWith('.'))
     .flatMap((e): Submission[] => {
       const full = path.join(dir, e.name);
-      if (e.isDirectory()) return [folderSubmission(e.name, full)];
+      if (e.isDirectory()) return [folderSubmission(e.name, full, preference)];
       if (isCodeFile(e.name)) return [{ id: path.basename(e.name, path.extname(e.name)), file: full }];
       return [];
     })

@@ -201,12 +201,12 @@ async function replayExecuted(assignment: Assignment, id: string, options: Repla
 
 /** The submission's process for a replay: staged and started as `grade` does with the assignment. */
 async function startReplayed(submission: string, workDir: string, problem: Problem, assignment: Assignment | undefined) {
-  const [{ ProcessSubject }, { prepareSubmission }, { childOptions }, { stageSubmission }] = await Promise.all([import('./process-subject.ts'), import('./notebook.ts'), import('./child-options.ts'), import('./stage.ts')]);
+  const [{ ProcessSubject }, { prepareSubmission }, { childOptions }, { stageSubmission }, { gradedFilePreference }] = await Promise.all([import('./process-subject.ts'), import('./notebook.ts'), import('./child-options.ts'), import('./stage.ts'), import('./graded-names.ts')]);
   const stage = path.join(workDir, 'stage');
   const cwd = path.join(workDir, 'run');
   mkdirSync(stage);
   mkdirSync(cwd);
-  const code = submissionParts(submission, undefined, assignment?.files ?? []).code ?? submission;
+  const code = submissionParts(submission, undefined, assignment ? gradedFilePreference(assignment) : undefined).code ?? submission;
   const prepared = assignment ? stageSubmission(code, stage, assignment) : prepareSubmission(code, stage);
   return ProcessSubject.start(prepared.file, { cwd, ...(assignment ? childOptions(assignment) : problem.intArgs ? { intArgs: problem.intArgs } : {}) });
 }

@@ -22,6 +22,7 @@ import type { GradeReport } from './report.ts';
 import type { SandboxMode } from './sandbox.ts';
 import { type ScoredProblem, lateFactor, scoreProblem } from './score.ts';
 import { stageSubmission } from './stage.ts';
+import { gradedFilePreference } from './graded-names.ts';
 import { submissionParts } from './submission.ts';
 import { SubmissionProcesses } from './submission-processes.ts';
 
@@ -49,7 +50,7 @@ const NO_CODE: Subject = moduleSubject('(no code submitted)', {});
 export async function grade(options: GradeOptions): Promise<GradeReport> {
   const { assignment } = options;
   const started = Date.now();
-  const parts = submissionParts(options.submission, options.answers, assignment.files);
+  const parts = submissionParts(options.submission, options.answers, gradedFilePreference(assignment));
   const base = {
     assignment: assignment.name,
     assignmentFile: assignment.file,
@@ -110,6 +111,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
       ...(answers.kind === 'answers' && answers.unknown.length > 0 ? { unknownAnswers: answers.unknown } : {}),
       loadErrors: [...extractionErrors, ...(ready?.loadErrors ?? [])],
       ...(ready?.missingModules?.length ? { missingModules: ready.missingModules } : {}),
+      ...(parts.picked ? { pickedFile: parts.picked } : {}),
       ...(notebook ? { notebook } : {}),
       ...(execution ? { execution } : {}),
       ...outputs(),

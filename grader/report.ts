@@ -8,6 +8,7 @@ import type { NotebookReport } from './notebook.ts';
 import type { ExecutionSummary } from './execution/grade-execution.ts';
 import type { ScoredQuestion } from './questions.ts';
 import type { ScoredProblem } from './score.ts';
+import type { PickedFile } from './submission.ts';
 
 export interface GradeReport {
   readonly assignment: string;
@@ -29,6 +30,8 @@ export interface GradeReport {
   readonly loadErrors: readonly LoadError[];
   /** Modules the submission imports that are not installed where it was graded (only code using them failed). */
   readonly missingModules?: readonly string[];
+  /** A folder holding several code files: the one graded, why, and the others nothing graded. */
+  readonly pickedFile?: PickedFile;
   /** For a notebook: which cells were used and which skipped (and why). */
   readonly notebook?: NotebookReport;
   /** For an assignment that executes the notebook: each cell's outcome (ran, raised, timed out, skipped, not run). */

@@ -42,38 +42,82 @@ function importedByAnother(dir: string, file: string, others: readonly string[])
   return others.some((o) => o !== file && pattern.test(readFileSync(path.join(dir, o), 'utf8')));
 }
 
-/**
- * The file to grade in a student's folder. With `expected` (the assignment's `files:`), the first of those
- * names found (at the top or anywhere below); otherwise a top-level file before one inside a package, a file no
- * other file imports (hw1.py, not its a_utils.py helper), a notebook before a script, then by name.
- */
-export function pickCodeFile(dir: string, expected: readonly string[] = []): string | undefined {
-  const files = codeFiles(dir);
-  if (expected.length > 0) {
-    for (const name of expected) {
-      const found = files.find((f) => f === name) ?? files.find((f) => path.basename(f) === path.basename(name));
-      if (found) return path.join(dir, found);
-    }
-    return undefined;
+/** What an assignment expects of the file it grades (grader/graded-names.ts): its file names, the names it defines. */
+export interface CodeFilePreference {
+  /** The assignment's `files:`, in order of preference. */
+  readonly files: readonly string[];
+  /** The functions, classes and top-level names its problems and checks look for. */
+  readonly names: readonly string[];
+}
+
+const NO_PREFERENCE: CodeFilePreference = { files: [], names: [] };
+
+/** A file's code: a notebook's code cells, joined; '' when it cannot be read. */
+function codeOf(file: string): string {
+  try {
+    const text = readFileSync(file, 'utf8');
+    if (!isNotebook(file)) return text;
+    const cells = (JSON.parse(text) as { cells?: { cell_type?: string; source?: string | string[] }[] }).cells ?? [];
+    return cells.filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : (c.source ?? ''))).join('\n');
+  } catch {
+    return '';
   }
+}
+
+/** How many of `names` a file's code defines at top level (def, class, function, an assignment). */
+function definedCount(file: string, names: readonly string[]): number {
+  const code = codeOf(file);
+  return names.filter((name) => new RegExp(`^(?:export\\s+)?(?:(?:async\\s+)?(?:def|function)|class|const|let|var)\\s+${name}\\b|^(?:[\\w.]+\\s*,\\s*)*${name}\\s*(?:,[^=\\n]*)?(?::[^=\\n]*)?=(?!=)`, 'm').test(code)).length;
+}
+
+/** The file graded in a folder, why that one, and the folder's other top-level files that nothing grades. */
+export interface PickedFile {
+  readonly file: string;
+  readonly why: string;
+  /** Top-level code files no other file imports, left ungraded (a Q3 notebook beside the Q4 one graded). */
+  readonly others: readonly string[];
+}
+
+/**
+ * The file to grade in a student's folder: the first of the assignment's `files:` found (at the top or anywhere
+ * below); else, of the top-level files no other file imports (hw1.py, not its a_utils.py helper), the one that
+ * defines most of the names the assignment grades (a Q4 notebook beside a Q3 one), then a notebook before a
+ * script, then by name.
+ */
+export function pickFile(dir: string, preference: CodeFilePreference = NO_PREFERENCE): PickedFile | undefined {
+  const files = codeFiles(dir);
   const depth = (f: string) => f.split(path.sep).length;
-  const rank = (f: string) => SUBMISSION_EXTENSIONS.indexOf(path.extname(f).toLowerCase() as (typeof SUBMISSION_EXTENSIONS)[number]);
   const top = files.filter((f) => depth(f) === Math.min(...files.map(depth)));
   const mains = top.filter((f) => !importedByAnother(dir, f, files));
   const pool = mains.length > 0 ? mains : top;
-  pool.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  return pool[0] === undefined ? undefined : path.join(dir, pool[0]);
+  const picked = (file: string, why: string): PickedFile => ({ file: path.join(dir, file), why, others: pool.filter((f) => f !== file) });
+  for (const name of preference.files) {
+    const found = files.find((f) => f === name) ?? files.find((f) => path.basename(f) === path.basename(name));
+    if (found) return picked(found, 'the file the assignment names');
+  }
+  const rank = (f: string) => SUBMISSION_EXTENSIONS.indexOf(path.extname(f).toLowerCase() as (typeof SUBMISSION_EXTENSIONS)[number]);
+  const defined = new Map(pool.map((f) => [f, pool.length > 1 && preference.names.length > 0 ? definedCount(path.join(dir, f), preference.names) : 0]));
+  const order = [...pool].sort((a, b) => defined.get(b)! - defined.get(a)! || rank(a) - rank(b) || a.localeCompare(b));
+  const first = order[0];
+  if (first === undefined) return undefined;
+  const count = defined.get(first)!;
+  const missing = preference.files.length > 0 ? `the folder has none of the files the assignment names (${preference.files.join(', ')}); ` : '';
+  return picked(first, `${missing}${count > 0 ? `it defines ${count} of the ${preference.names.length} names this assignment grades, the most of the folder's files` : 'the first by type (a notebook before a script) and by name'}`);
 }
+
+export const pickCodeFile = (dir: string, preference: CodeFilePreference = NO_PREFERENCE): string | undefined => pickFile(dir, preference)?.file;
 
 export interface SubmissionParts {
   /** The code file graded. */
   readonly code?: string;
+  /** How it was picked in a folder holding other code files. */
+  readonly picked?: PickedFile;
   /** The written answers. */
   readonly answers?: string;
 }
 
 /** A submission is a code file, an answers file, or a folder holding either or both. */
-export function submissionParts(submission: string, answers?: string, expected: readonly string[] = []): SubmissionParts {
+export function submissionParts(submission: string, answers?: string, preference: CodeFilePreference = NO_PREFERENCE): SubmissionParts {
   let isDir = false;
   try {
     isDir = statSync(submission).isDirectory();
@@ -81,9 +125,9 @@ export function submissionParts(submission: string, answers?: string, expected: 
     // A missing file: the runner reports it.
   }
   if (isDir) {
-    const code = pickCodeFile(submission, expected);
+    const picked = pickFile(submission, preference);
     const found = answers ?? answersIn(submission);
-    return { ...(code ? { code } : {}), ...(found ? { answers: found } : {}) };
+    return { ...(picked ? { code: picked.file, ...(picked.others.length > 0 ? { picked } : {}) } : {}), ...(found ? { answers: found } : {}) };
   }
   if (isAnswersFile(submission)) return { answers: answers ?? submission };
   return { code: submission, ...(answers ? { answers } : {}) };

@@ -16,7 +16,7 @@ import { type GradeReport, replayContext } from '../report.ts';
 import type { NotebookReport } from '../notebook.ts';
 import type { ScoredQuestion } from '../questions.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
-import { conventionSentence, notebookSentence } from './markdown.ts';
+import { conventionSentence, notebookSentence, pickedFileSentence } from './markdown.ts';
 import { executionSentence } from './execution.ts';
 import { escapeXml, renderPlot } from './plots.ts';
 import { questionFeedback, questionPassed } from './question.ts';
@@ -246,6 +246,7 @@ export function reportHtml(report: GradeReport): string {
     for (const e of report.loadErrors) {
       body.push(`<div class="notice">The submission did not load cleanly: <code>${escapeHtml(e.message)}</code>${e.traceback ? `<pre>${escapeHtml(e.traceback.trim().split('\n').slice(-10).join('\n'))}</pre>` : ''}</div>`);
     }
+    if (report.pickedFile) body.push(`<p class="picked">${escapeHtml(pickedFileSentence(report.pickedFile, report.submission))}</p>`);
     if (report.notebook) body.push(notebookHtml(report.notebook, report.execution !== undefined));
     if (report.execution) body.push(`<section class="execution"><h2>Executed notebook</h2><p>${escapeHtml(executionSentence(report.execution))}</p></section>`);
     body.push(

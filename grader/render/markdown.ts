@@ -1,9 +1,11 @@
 // feedback.md and the Markdown of each Gradescope test: what a student reads. Checks that are not
 // visible show their verdict and the named mistake, never their inputs or expected values.
 
+import path from 'node:path';
 import { type ReplayContext, formatCheckResult } from '../../src/format.ts';
 import { type GradeReport, replayContext } from '../report.ts';
 import { type NotebookReport, cellSummary } from '../notebook.ts';
+import type { PickedFile } from '../submission.ts';
 import { executionSentence, executionTable } from './execution.ts';
 import type { Visibility } from '../assignment.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
@@ -32,6 +34,12 @@ export function checkFeedback(problem: ScoredProblem, check: ScoredCheck, replay
 export function conventionSentence(problem: ScoredProblem): string | undefined {
   const c = problem.convention;
   return c && `graded as ${c.title} (${c.id}): of the definitions the assignment accepts (${c.accepted.join(', ')}), the one your code matched`;
+}
+
+/** Which of a folder's code files was graded, and which were not (shared by every renderer). */
+export function pickedFileSentence(picked: PickedFile, folder: string): string {
+  const name = (f: string) => path.relative(folder, f) || path.basename(f);
+  return `Graded ${name(picked.file)} (${picked.why}); not graded: ${picked.others.join(', ')}.`;
 }
 
 /**
@@ -92,6 +100,7 @@ export function reportMarkdown(report: GradeReport, options: { includeChecks: bo
     out.push(`> The submission did not load cleanly: \`${e.message}\``, '');
     if (e.traceback) out.push('```', e.traceback.trim().split('\n').slice(-10).join('\n'), '```', '');
   }
+  if (report.pickedFile) out.push(pickedFileSentence(report.pickedFile, report.submission), '');
   if (report.notebook) {
     out.push(notebookSentence(report.notebook, report.execution !== undefined), '');
     if (options.includeChecks) out.push(...notebookTable(report.notebook), '');

@@ -2,7 +2,7 @@
 
 import { formatCheckResult } from '../../src/format.ts';
 import { type GradeReport, replayContext } from '../report.ts';
-import { conventionSentence, notebookSentence } from './markdown.ts';
+import { conventionSentence, notebookSentence, pickedFileSentence } from './markdown.ts';
 import { executionSentence } from './execution.ts';
 import { questionFeedback, questionPassed } from './question.ts';
 
@@ -16,6 +16,7 @@ export function reportTerminal(report: GradeReport): string {
     if (e.traceback) out.push(...e.traceback.trim().split('\n').slice(-6).map((l) => `  | ${l}`));
   }
   if (report.missingModules?.length) out.push(`note: not installed where this is graded, so code using it could not run: ${report.missingModules.join(', ')}`);
+  if (report.pickedFile) out.push(pickedFileSentence(report.pickedFile, report.submission));
   if (report.notebook) out.push(notebookSentence(report.notebook, report.execution !== undefined));
   if (report.execution) out.push(executionSentence(report.execution));
   for (const p of report.problems) {
