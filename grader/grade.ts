@@ -2,6 +2,7 @@
 // checks first, hidden ones in a fresh process), name the mistakes, score, execute the notebook where the
 // assignment asks, and always return a report, even when the submission or the grader breaks.
 
+import path from 'node:path';
 import { type ProblemResult, runProblem } from '../src/runner.ts';
 import { camelCase, moduleSubject, type Subject } from '../src/subject.ts';
 import { variantsOf } from '../spec/subjects.ts';
@@ -23,7 +24,7 @@ import type { SandboxMode } from './sandbox.ts';
 import { type ScoredProblem, lateFactor, scoreProblem } from './score.ts';
 import { stageSubmission } from './stage.ts';
 import { gradedFilePreference } from './graded-names.ts';
-import { submissionParts } from './submission.ts';
+import { type SubmissionParts, isNotebook, submissionParts } from './submission.ts';
 import { SubmissionProcesses } from './submission-processes.ts';
 
 export interface GradeOptions {
@@ -89,6 +90,7 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
         settings: assignment.execute,
         assignmentFile: assignment.file,
         submission: staged,
+        others: otherNotebooks(parts),
         start: (limits) => processes.start(code!, limits),
         firstNumber: scored.length + 1,
         seed: assignment.seed,
@@ -134,6 +136,12 @@ export async function grade(options: GradeOptions): Promise<GradeReport> {
   } finally {
     await processes.close();
   }
+}
+
+/** The folder's notebooks besides the one graded (seed 000's handout asks for a P6 training notebook of its own). */
+function otherNotebooks(parts: SubmissionParts): string[] {
+  const picked = parts.picked;
+  return picked === undefined ? [] : picked.others.filter(isNotebook).map((f) => path.join(path.dirname(picked.file), f));
 }
 
 /** Answers only: every check of a problem finds nothing to call. */

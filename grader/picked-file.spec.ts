@@ -1,7 +1,7 @@
 // Which file of a student's folder is graded (grader/submission.ts pickFile, grader/graded-names.ts): seed 002's
 // students hand in Q3 (FashionMNIST) and Q4 (the numpy network) as two notebooks. Picked by name, the Q3 notebook
 // came first and a correct Q4 scored 0; the file defining the names the assignment grades is graded, by `grade`
-// and by a class batch alike, and the report says which file was graded and which were not.
+// and by a class batch alike, and the report says which file was graded and what else the folder holds.
 
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -61,12 +61,12 @@ describe('a folder holding several notebooks', () => {
     expect(student?.file).toBe(path.join(classDir, 'student-a', 'DL_HW1_Q4.ipynb'));
   });
 
-  it("full marks on Q4's code, and the feedback names the file graded and the one not graded", async () => {
+  it("full marks on Q4's code, and the feedback names the file graded and the other one", async () => {
     const dir = splitHomework(path.join(work, 'graded'));
     const { execute: _execute, ...problemsOnly } = seed002;
     const report = await grade({ assignment: { ...problemsOnly, questions: [] }, submission: dir });
     expect(report.problems.map((p) => [p.id, p.score])).toEqual(seed002.problems.map((p) => [p.id, p.points]));
-    expect(reportMarkdown(report, { includeChecks: false })).toContain("not graded: DL_HW1_Q3.ipynb.");
+    expect(reportMarkdown(report, { includeChecks: false })).toContain('also in the folder: DL_HW1_Q3.ipynb (the problems call the graded file\'s code alone).');
     expect(reportMarkdown(report, { includeChecks: false })).toMatch(/Graded DL_HW1_Q4\.ipynb \(it defines/);
   });
 });

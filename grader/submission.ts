@@ -70,11 +70,11 @@ function definedCount(file: string, names: readonly string[]): number {
   return names.filter((name) => new RegExp(`^(?:export\\s+)?(?:(?:async\\s+)?(?:def|function)|class|const|let|var)\\s+${name}\\b|^(?:[\\w.]+\\s*,\\s*)*${name}\\s*(?:,[^=\\n]*)?(?::[^=\\n]*)?=(?!=)`, 'm').test(code)).length;
 }
 
-/** The file graded in a folder, why that one, and the folder's other top-level files that nothing grades. */
+/** The file graded in a folder, why that one, and the folder's other top-level files. */
 export interface PickedFile {
   readonly file: string;
   readonly why: string;
-  /** Top-level code files no other file imports, left ungraded (a Q3 notebook beside the Q4 one graded). */
+  /** The folder's other top-level code files no other file imports (a Q3 notebook beside the Q4 one graded). */
   readonly others: readonly string[];
 }
 

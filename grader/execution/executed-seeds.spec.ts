@@ -3,12 +3,14 @@
 // each typical mistake fails exactly the aspects it breaks, losing their share, with a message saying what differs.
 // (Split from execution.spec.ts so that the two long files run side by side.)
 
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Assignment, loadAssignment } from '../assignment.ts';
 import { grade } from '../grade.ts';
+import { testTempDir } from '../test-temp.ts';
 import { failures, lost, messagesOf, total } from './executed-fixtures.ts';
+import { notebookCells } from './run.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
 
@@ -142,3 +144,40 @@ describeExecuted(
   ],
   (id) => Q67.includes(id),
 );
+
+// Seed 000 as its handout asks it handed in: the P4/P5 notebook, the mytorch package and a training notebook for P6
+// of their own. The P4/P5 notebook is graded (the assignment's files: names it); Q6.7's checks find their cells in
+// the P6 notebook, executed after it, its cells numbered after the P4/P5 notebook's.
+describe('seed 000 in two notebooks: P4/P5, and a training notebook for P6 beside the mytorch package', () => {
+  const loaded = loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-000.yaml'));
+  const assignment: Assignment = { ...loaded, problems: [], questions: [] };
+  const work = testTempDir('two-notebooks');
+  const p45 = path.join(root, 'fixtures', 'submissions', 'seed-000-executed', 'correct.ipynb');
+  const p6 = (fixture: string) => path.join(root, 'fixtures', 'submissions', 'seed-000-mytorch-executed', fixture);
+  function folder(fixture: string): string {
+    const dir = path.join(work, fixture);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(p45, path.join(dir, 'hw1_p4_5_6.ipynb'));
+    copyFileSync(path.join(p6(fixture), 'hw1_p4_5_6.ipynb'), path.join(dir, 'p6_training.ipynb'));
+    cpSync(path.join(p6(fixture), 'mytorch'), path.join(dir, 'mytorch'), { recursive: true });
+    return dir;
+  }
+  const p45Cells = Math.max(...notebookCells(p45).map((c) => c.cell));
+
+  it('full marks on every execute: check, Q6.7 from the P6 notebook, which the feedback names with its cell numbers', async () => {
+    const report = await grade({ assignment, submission: folder('correct') });
+    expect(failures(report)).toEqual({});
+    expect(report.score).toBe(total(assignment));
+    expect(report.execution?.alsoExecuted).toEqual([{ file: 'p6_training.ipynb', firstCell: expect.any(Number), lastCell: expect.any(Number) }]);
+    expect(report.execution!.alsoExecuted![0]!.firstCell).toBeGreaterThan(p45Cells);
+  });
+
+  it("the P6 notebook's own mistake costs Q6.7 its share, named at its cell", async () => {
+    const report = await grade({ assignment, submission: folder('bug-accuracy-below-90') });
+    const fails = { 'mytorch-training': ['saved-accuracy'] };
+    expect(failures(report)).toEqual(fails);
+    expect(report.score).toBeCloseTo(total(assignment) - lost(assignment, fails), 6);
+    const first = report.execution!.alsoExecuted![0]!.firstCell;
+    expect(messagesOf(report)).toContain(`the saved outputs of cell ${first + 7} show a test accuracy of 0.8843 (88.43%), not above the handout's 90.00%`);
+  });
+});

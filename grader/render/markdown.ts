@@ -36,10 +36,10 @@ export function conventionSentence(problem: ScoredProblem): string | undefined {
   return c && `graded as ${c.title} (${c.id}): of the definitions the assignment accepts (${c.accepted.join(', ')}), the one your code matched`;
 }
 
-/** Which of a folder's code files was graded, and which were not (shared by every renderer). */
+/** Which of a folder's code files was graded, and what else the folder holds (shared by every renderer). */
 export function pickedFileSentence(picked: PickedFile, folder: string): string {
   const name = (f: string) => path.relative(folder, f) || path.basename(f);
-  return `Graded ${name(picked.file)} (${picked.why}); not graded: ${picked.others.join(', ')}.`;
+  return `Graded ${name(picked.file)} (${picked.why}); also in the folder: ${picked.others.join(', ')} (the problems call the graded file's code alone).`;
 }
 
 /**
