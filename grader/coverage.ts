@@ -4,7 +4,7 @@
 import type { Assignment } from './assignment.ts';
 import { problemOf } from './assignment.ts';
 import { catalogCallables, studentName } from './bindings/schema.ts';
-import { type ExecutionCheck, JUDGED, constructionsOf } from './execution/schema.ts';
+import { ANY_MODULE_CLASS, type ExecutionCheck, JUDGED, constructionsOf } from './execution/schema.ts';
 
 export interface CoverageRow {
   readonly task: string;
@@ -29,7 +29,7 @@ function executedWhat(check: ExecutionCheck): string {
     const constructions = constructionsOf(check);
     const judged = JUDGED.filter((k) => check[k] !== undefined || constructions.some((c) => c.own[k] !== undefined));
     const built = constructions.some((c) => c.call) ? ` built as ${constructions.map((c) => c.label).join(', ')}` : '';
-    return `the model ${check.model}${built} (${judged.join(', ')})`;
+    return `the model ${check.model === ANY_MODULE_CLASS ? 'the nn.Module class the notebook defines' : check.model}${built} (${judged.join(', ')})`;
   }
   if ('figure' in check) {
     const f = check.figure;

@@ -5,7 +5,7 @@
 
 import { type Assignment, problemOf } from './assignment.ts';
 import { catalogCallables, studentName } from './bindings/schema.ts';
-import type { ExecutionCheck } from './execution/schema.ts';
+import { ANY_MODULE_CLASS, type ExecutionCheck } from './execution/schema.ts';
 import type { CodeFilePreference } from './submission.ts';
 
 function problemNames(assignment: Assignment): string[] {
@@ -22,7 +22,7 @@ function problemNames(assignment: Assignment): string[] {
 
 function checkNames(check: ExecutionCheck): string[] {
   if ('value' in check) return [check.value];
-  if ('model' in check) return [check.model];
+  if ('model' in check) return check.model === ANY_MODULE_CLASS ? [] : [check.model];
   if ('initialised' in check) return [check.initialised.weights, ...(check.initialised.biases ? [check.initialised.biases] : [])];
   if ('call' in check) return [check.call];
   if ('descent' in check) return [check.descent.track.split('.')[0]!];

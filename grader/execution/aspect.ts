@@ -4,6 +4,7 @@
 import type { FailureCode, FailureData } from '../../src/failure.ts';
 import type { MistakeMatch } from '../../src/runner.ts';
 import type { CellReport, NotebookCellSource } from './run.ts';
+import { ANY_MODULE_CLASS, type ModelCheck } from './schema.ts';
 
 /** One judged aspect of a check: passed, or why not. */
 export interface Aspect {
@@ -61,6 +62,13 @@ export const noCellMatching = (pattern: string) => `no cell's code matches /${pa
 export function moduleClasses(sources: readonly NotebookCellSource[]): { readonly name: string; readonly cell: number }[] {
   const definition = /^class\s+([A-Za-z_]\w*)\s*\(([^)]*)\)\s*:/gm;
   return sources.flatMap((s) => [...s.source.matchAll(definition)].filter((m) => /\b(?:Module|Sequential)\b/.test(m[2]!)).map((m) => ({ name: m[1]!, cell: s.cell })));
+}
+
+/** A model check with `model: any nn.Module class` made to name the class the notebook defines (the last of them). */
+export function resolveModelClass(check: ModelCheck, sources: readonly NotebookCellSource[]): ModelCheck {
+  if (check.model !== ANY_MODULE_CLASS) return check;
+  const defined = moduleClasses(sources).at(-1);
+  return defined === undefined ? check : { ...check, model: defined.name };
 }
 
 /** Where a name comes from: "defined in cell 5, which raised AttributeError: ...". */

@@ -145,6 +145,40 @@ describeExecuted(
   (id) => Q67.includes(id),
 );
 
+// Seed 002's Q3: the FashionMNIST notebook as the seed's student writes it (DenseNN, 30 epochs on the stand-in
+// FashionMNIST, curves, three predictions with their probabilities), with the outputs of the student's run saved;
+// one fixture per typical mistake of the Gradescope rubric. DenseNN is defined in cell 5.
+describeExecuted(
+  "seed 002 executed: Q3's FashionMNIST classifier, its training, curves and predictions",
+  'seed-002.yaml',
+  'seed-002-executed',
+  [],
+  ['torchvision'],
+  [
+    { fixture: 'bug-model-size', fails: { 'fashion-classifier': ['computes', 'layers', 'parameters'] }, says: /^DenseNN \(defined in cell 5, which ran\) has 235146 parameters, expected 242762$/ },
+    { fixture: 'bug-train-curve-only', fails: { 'fashion-curves': ['figure'] }, says: /^expected a figure of 2 lines each; found cell 9: 1 subplot with 1 lines/ },
+    { fixture: 'bug-probabilities-missing', fails: { 'fashion-predictions': ['figure'] }, says: /^expected a figure of 3 images, 30 bars; found .*cell 12: 3 subplots with 0\/0\/0 lines, 3 images/ },
+  ],
+  (id) => id.startsWith('fashion-'),
+);
+
+// Seed 002 as its students hand it in: the Q4 notebook and the Q3 notebook side by side. Q4's (the one defining the
+// names the problems call) is graded; Q3's checks find their cells in the other, executed after it.
+describe('seed 002 in two notebooks: Q4 graded, Q3 executed beside it', () => {
+  it('full marks on every code task of both', async () => {
+    const assignment: Assignment = { ...loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-002.yaml')), questions: [] };
+    const dir = path.join(testTempDir('seed-002-folder'), 'student');
+    mkdirSync(dir);
+    copyFileSync(path.join(root, 'fixtures', 'submissions', 'seed-002-handout', 'correct.ipynb'), path.join(dir, 'DL_HW1_Q4.ipynb'));
+    copyFileSync(path.join(root, 'fixtures', 'submissions', 'seed-002-executed', 'correct.ipynb'), path.join(dir, 'DL_HW1_Q3.ipynb'));
+    const report = await grade({ assignment, submission: dir });
+    expect(failures(report)).toEqual({});
+    expect(report.score).toBe(total(assignment) + assignment.problems.reduce((s, p) => s + p.points, 0));
+    expect(report.pickedFile?.file).toBe(path.join(dir, 'DL_HW1_Q4.ipynb'));
+    expect(report.execution?.alsoExecuted?.map((a) => a.file)).toEqual(['DL_HW1_Q3.ipynb']);
+  });
+});
+
 // Seed 000 as its handout asks it handed in: the P4/P5 notebook, the mytorch package and a training notebook for P6
 // of their own. The P4/P5 notebook is graded (the assignment's files: names it); Q6.7's checks find their cells in
 // the P6 notebook, executed after it, its cells numbered after the P4/P5 notebook's.

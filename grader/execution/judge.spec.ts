@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAssignment } from '../assignment.ts';
+import { resolveModelClass } from './aspect.ts';
 import { judgeExecution } from './judge.ts';
 import { REFERENCES } from './references.ts';
 import type { ExecutionResult, FigureDescription, ModelState, RecordedCall } from './run.ts';
@@ -327,5 +328,24 @@ describe.each(MODEL_CHECKS.map((c) => [c.id, c] as const))('model check %s', (_i
     const failed = judgeWith({ c, kind });
     expect(failed.map((f) => f.split(':')[0])).toEqual([aspectId(c, kind)]);
     expect(failed[0]).toContain(c.label);
+  });
+});
+
+describe('a model check of any nn.Module class (seed 002 Q3: the handout names no class)', () => {
+  const check = ExecutionCheck.parse({ id: 'any', title: 'a classifier', points: 1, model: 'any nn.Module class', parameters: 10 }) as ModelCheck;
+  const sources = [
+    { cell: 3, source: 'import torch\nclass Block(torch.nn.Module):\n    pass\n' },
+    { cell: 5, source: 'class DenseNN(torch.nn.Module):\n    def __init__(self):\n        super().__init__()\n' },
+    { cell: 6, source: 'model = DenseNN()\n' },
+  ];
+
+  it('judges the last class the notebook defines, by its name', () => {
+    expect(resolveModelClass(check, sources).model).toBe('DenseNN');
+    const scored = judgeExecution({ ...settings, checks: [check] }, { result: { ...empty, cells: sources.map((s) => ({ cell: s.cell, status: 'ran' as const })) } }, sources, 1, 1)[0]!;
+    expect(scored.checks[0]!.result.failure?.message).toBe('DenseNN is not defined after the notebook ran (defined in cell 5, which ran)');
+  });
+
+  it('with no class defined, keeps saying what it looks for', () => {
+    expect(resolveModelClass(check, [{ cell: 1, source: 'x = 1\n' }]).model).toBe('any nn.Module class');
   });
 });

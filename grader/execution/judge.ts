@@ -5,7 +5,7 @@
 import type { FailureData, Plot, Value } from '../../src/failure.ts';
 import type { CheckResult } from '../../src/runner.ts';
 import { type ScoredProblem, scoreProblem } from '../score.ts';
-import { type Aspect, assigningCells, cellPhrase, fail, flatNumbers, layerPattern, troubleSentence } from './aspect.ts';
+import { type Aspect, assigningCells, cellPhrase, fail, flatNumbers, layerPattern, resolveModelClass, troubleSentence } from './aspect.ts';
 import { judgeDescent } from './descent.ts';
 import { judgeInitialised } from './judge-init.ts';
 import { judgeModel } from './model.ts';
@@ -302,7 +302,7 @@ function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: read
   if ('initialised' in check) return judgeInitialised(check, result, sources);
   if ('value' in check) return judgeValue(check, result, sources);
   if ('call' in check) return judgeCall(check, result, placed.get(check));
-  if ('model' in check) return judgeModel(check, result, sources);
+  if ('model' in check) return judgeModel(resolveModelClass(check, sources), result, sources);
   if ('figure' in check) return judgeFigure(check, result);
   if ('trained' in check) return judgeTrained(check, result, sources);
   if ('descent' in check) return judgeDescent(check, result, sources);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Value } from '../../src/failure.ts';
 import type { ProcessSubject } from '../process-subject.ts';
 import type { NumericTree } from '../../src/tolerance.ts';
-import { assigningCells, firstCellMatching } from './aspect.ts';
+import { assigningCells, firstCellMatching, resolveModelClass } from './aspect.ts';
 import { type Construction, type ExecuteSettings, type ModelCheck, constructionsOf } from './schema.ts';
 
 export interface NotebookCellSource {
@@ -208,7 +208,7 @@ export async function executeCells(
     ...initialised.map((i) => [i.key, i.cells] as const),
     ...tracks.map((t) => [t.track, [firstCellMatching(t.cell, cells)].filter((c) => c !== undefined)] as const),
   ]);
-  const requests = settings.checks.flatMap((c) => ('model' in c ? modelRequests(c) : []));
+  const requests = settings.checks.flatMap((c) => ('model' in c ? modelRequests(resolveModelClass(c, cells)) : []));
   const models = requests.map(({ state: _state, ...request }) => request);
   const config = { budget_s: settings.budget_s, cell_budget_s: settings.cell_budget_s, record: settings.record, values, snapshots, models, shims, skip, loader_batches: settings.loader_batches ?? null };
   const watchdog = watchForStuckCell(subject, settings.cell_budget_s);

@@ -106,6 +106,12 @@ const Arguments = {
 const Build = z.object({ ...Arguments, ...Judged }).strict();
 
 /**
+ * A model check's `model:` where the handout names no class (seed 002's Q3: "a torch.nn.Module subclass"): the
+ * nn.Module class the notebook defines (the last, where it defines several), built with no arguments.
+ */
+export const ANY_MODULE_CLASS = 'any nn.Module class';
+
+/**
  * A model the notebook leaves: a top-level nn.Module, a class built with no arguments (seed 004's Autoencoder),
  * or a class or function called with the handout's arguments (`args`, `kwargs`: build_mlp(784, 2, 64, 10)), or
  * several such constructions (`builds`: InitMLP with each initialisation). What it judges of each construction:
@@ -115,7 +121,7 @@ const Build = z.object({ ...Arguments, ...Judged }).strict();
  * the check's level, an aspect is judged on every construction; given in a build, on that one.
  */
 const ModelCheck = z
-  .object({ ...Common, model: z.string().regex(/^[A-Za-z_]\w*$/), ...Arguments, ...Judged, builds: z.array(Build).min(1).optional() })
+  .object({ ...Common, model: z.union([z.string().regex(/^[A-Za-z_]\w*$/), z.literal(ANY_MODULE_CLASS)]), ...Arguments, ...Judged, builds: z.array(Build).min(1).optional() })
   .strict()
   .superRefine((c, ctx) => {
     const builds = c.builds ?? [];
@@ -281,6 +287,8 @@ const TrainedCheck = z
         /** The handout's bar for the test accuracy, as a fraction: "at least 87%" (seed 004) or "> 90%" (seed 000). */
         at_least: z.number().gt(0).max(1).optional(),
         above: z.number().min(0).lt(1).optional(),
+        /** What the bar is, where the handout states none (seed 002's Q3: "chance, 10 classes"); the feedback names it so. */
+        bar: z.string().min(1).optional(),
       })
       .strict()
       .refine((t) => (t.at_least === undefined) !== (t.above === undefined), { message: 'give the accuracy bar as exactly one of at_least and above' }),

@@ -31,6 +31,12 @@ describe('a training-result check (seed 004 P2.3)', () => {
     expect(failed(SAVED, `${epochs(falling)}Final Test Accuracy: 0.6562\n`)).toEqual({});
   });
 
+  it("a bar the handout does not state is named as the assignment names it (seed 002's Q3: chance)", () => {
+    const chance: TrainedCheck = { ...check, trained: { ...check.trained, at_least: undefined, above: 0.1, bar: 'chance for 10 classes' } };
+    const judged = judgeTrained(chance, rerun(`${epochs(falling)}Final Test Accuracy: 0.6562\n`), sources(`${epochs(falling)}Test accuracy: 10.00%\n`));
+    expect(judged.filter((a) => a.failure).map((a) => a.failure!.message)).toEqual(["the saved outputs of cell 10 show a test accuracy of 10.00 (10.00%), not above chance for 10 classes, 10.00%"]);
+  });
+
   it('reads a percentage as a fraction: 87.71% passes, 86.9% fails; the accuracy said in other words counts', () => {
     expect(failed(`${epochs(falling)}Test accuracy: 87.71%\n`, `${epochs(falling)}Test accuracy: 40.00%\n`)).toEqual({});
     expect(failed(`${epochs(falling)}Accuracy on the test set: 0.8812\n`, `${epochs(falling)}Accuracy on the test set: 0.4000\n`)).toEqual({});

@@ -69,7 +69,7 @@ function savedAccuracy(check: TrainedCheck, saved: ReturnType<typeof resultCell>
   return {
     id,
     title,
-    failure: fail('value_mismatch', `the saved outputs of cell ${saved.cell} show a test accuracy of ${saved.accuracy.text} (${percent(value)}), ${short} the handout's ${percent(bar)}`, { expected: bar, received: value }),
+    failure: fail('value_mismatch', `the saved outputs of cell ${saved.cell} show a test accuracy of ${saved.accuracy.text} (${percent(value)}), ${short} ${check.trained.bar === undefined ? "the handout's" : `${check.trained.bar},`} ${percent(bar)}`, { expected: bar, received: value }),
   };
 }
 
