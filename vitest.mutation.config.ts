@@ -1,11 +1,14 @@
-// The test run Stryker repeats for each mutant of reference/ (`npm run mutation`): the spec files only (the
-// suites on the reference, the kill matrix, the independent oracles). The grader's tests run submissions in child
-// processes and never import a mutated reference, so they would only slow each mutant down.
+// The test run Stryker repeats for each mutant of reference/ (`npm run mutation`): the spec files (the suites on
+// the reference, the kill matrix, the independent oracles) and two process-free grader tests. The grader's other
+// tests run submissions in child processes and never import a mutated reference, so they would only slow each
+// mutant down.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['spec/**/*.spec.ts'],
+    // The spec files, and the grader's process-free tests of reference/layer-stack.ts (the stack an executed
+    // notebook's model is run against: grader/execution/behaviour.ts).
+    include: ['spec/**/*.spec.ts', 'grader/execution/behaviour.spec.ts', 'grader/execution/judge.spec.ts'],
     testTimeout: 120_000,
   },
 });
