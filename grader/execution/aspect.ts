@@ -3,7 +3,7 @@
 
 import type { FailureCode, FailureData } from '../../src/failure.ts';
 import type { MistakeMatch } from '../../src/runner.ts';
-import type { CellReport, NotebookCellSource } from './run.ts';
+import type { CellReport, Described, NotebookCellSource } from './run.ts';
 import { ANY_MODULE_CLASS, type ModelCheck } from './schema.ts';
 
 /** One judged aspect of a check: passed, or why not. */
@@ -23,6 +23,17 @@ export function flatNumbers(v: unknown): number[] | undefined {
     return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
   }
   return undefined;
+}
+
+/**
+ * The numbers a described value holds: an array's or a scalar's, or a list's of arrays in order (a pair of 0-d
+ * tensors, `(grads[:, 0].mean(), grads[:, 1].mean())`); undefined for anything else.
+ */
+export function describedNumbers(found: Described): number[] | undefined {
+  if (found.kind === 'array' || found.kind === 'scalar') return flatNumbers(found.value);
+  if (found.kind !== 'list') return undefined;
+  const parts = found.items.map((item) => flatNumbers(item.value));
+  return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
 }
 
 export const fail = (code: FailureCode, message: string, extra: Partial<FailureData> = {}): FailureData => ({ code, message, ...extra });

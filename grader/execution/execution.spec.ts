@@ -15,6 +15,7 @@ import { reportHtml } from '../render/html.ts';
 import { reportMarkdown } from '../render/markdown.ts';
 import { AssignmentError } from '../assignment-error.ts';
 import { layerPattern } from './aspect.ts';
+import { testTempDir } from '../test-temp.ts';
 import { failures, lost, messagesOf, total } from './executed-fixtures.ts';
 import { JUDGED } from './schema.ts';
 
@@ -236,6 +237,33 @@ execute:
     const html = reportHtml(report);
     for (const subplot of [1, 2]) expect(html).toContain(`your figure, cell 4, subplot ${subplot}`);
     expect(html).not.toContain('subplot 3');
+  });
+});
+
+describe('as Jupyter runs a cell: plt.show() ends a figure, %time runs its statement, tqdm where it is missing', () => {
+  it('two plots parted by plt.show() are two figures, `%time acc = ...` assigns acc, a loop in tqdm runs', async () => {
+    // seed-000.shims.py serves a pass-through tqdm where the machine has none.
+    const yaml = `name: jupyter
+seed: 1
+execute:
+  shims: seed-000.shims.py
+  checks:
+    - { id: two-figures, title: "train and val curves, then accuracy curves", points: 1, figure: { lines: 2, count: 2 } }
+    - { id: timed, title: "the accuracy %time computed", points: 1, printed: "accuracy is 3" }
+    - { id: progress, title: "a loop in a progress bar", points: 1, printed: "total 3" }
+`;
+    const dir = testTempDir('jupyter');
+    const assignment = parseAssignment(yaml, path.join(root, 'fixtures', 'assignments', 'jupyter.yaml'));
+    const code = (source: string) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source });
+    const notebook = path.join(dir, 'hw.ipynb');
+    writeFileSync(notebook, JSON.stringify({ cells: [
+      code('import matplotlib.pyplot as plt\n%time acc = sum([1, 2])\n'),
+      code("plt.plot([1, 2], label='train'); plt.plot([2, 3], label='val'); plt.title('Loss'); plt.show()\nplt.plot([1, 2], label='train'); plt.plot([3, 4], label='val'); plt.title('Accuracy'); plt.show()\nprint(f'accuracy is {acc}')\n"),
+      code("from tqdm.auto import tqdm\ntotal = 0\nfor i in tqdm(range(3), desc='epochs'):\n    total += i\nprint(f'total {total}')\n"),
+    ], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+    const report = await grade({ assignment, submission: notebook });
+    expect(failures(report)).toEqual({});
+    expect(report.score).toBe(3);
   });
 });
 

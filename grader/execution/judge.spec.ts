@@ -349,3 +349,25 @@ describe('a model check of any nn.Module class (seed 002 Q3: the handout names n
     expect(resolveModelClass(check, [{ cell: 1, source: 'x = 1\n' }]).model).toBe('any nn.Module class');
   });
 });
+
+describe('a helper called with keyword arguments (run_test(net=..., optmaker=...))', () => {
+  const check = settings.checks.find((c): c is CallCheck => c.id === 'sigmoid-network')!;
+  it('is judged on the module and the factory it was given by name, in either order', () => {
+    const call = callFor(check);
+    const byName = { ...call, args: [], kwargs: { optmaker: call.args[1]!, net: call.args[0]! } };
+    expect(judgeOne(check, { ...empty, calls: [byName] }).checks.filter((c) => !c.result.passed)).toEqual([]);
+    const mixed = { ...call, args: [call.args[0]!], kwargs: { optmaker: call.args[1]! } };
+    expect(judgeOne(check, { ...empty, calls: [mixed] }).checks.filter((c) => !c.result.passed)).toEqual([]);
+  });
+});
+
+describe('a value written as a pair of 0-d tensors ("a pair of means, one for each dimension")', () => {
+  const check = settings.checks.find((c): c is ValueCheck => c.id === 'mean-grads')!;
+  it('is judged on its numbers in order', () => {
+    const [m0, m1] = REFERENCES['bowl-sgd-mean-gradient']() as [number, number];
+    const zeroD = (v: number) => ({ kind: 'array' as const, dtype: 'float32', shape: [], value: v });
+    const pair = (a: number, b: number) => ({ ...empty, values: { mean_grads: { kind: 'list' as const, items: [zeroD(a), zeroD(b)] } } });
+    expect(judgeOne(check, pair(m0, m1)).checks[0]!.result.passed).toBe(true);
+    expect(judgeOne(check, pair(m1, m0)).checks[0]!.result.failure?.message).toMatch(/^mean_grads \(.*\) is \[/);
+  });
+});

@@ -5,7 +5,7 @@
 import type { FailureData, Plot, Value } from '../../src/failure.ts';
 import type { CheckResult } from '../../src/runner.ts';
 import { type ScoredProblem, scoreProblem } from '../score.ts';
-import { type Aspect, assigningCells, cellPhrase, fail, flatNumbers, layerPattern, resolveModelClass, troubleSentence } from './aspect.ts';
+import { type Aspect, assigningCells, cellPhrase, describedNumbers, fail, flatNumbers, layerPattern, resolveModelClass, troubleSentence } from './aspect.ts';
 import { judgeDescent } from './descent.ts';
 import { judgeInitialised } from './judge-init.ts';
 import { judgeModel } from './model.ts';
@@ -24,7 +24,7 @@ function judgeValue(check: ValueCheck, result: ExecutionResult, sources: readonl
   const expected = expectedNumbers(check.expected);
   const tolerance = { ...check.tolerance };
   if (found === undefined) return [{ id: 'value', title, failure: fail('missing', `${check.value} is not defined after the notebook ran (${where})`) }];
-  const received = found.kind === 'array' || found.kind === 'scalar' ? flatNumbers(found.value) : undefined;
+  const received = describedNumbers(found);
   if (received === undefined) return [{ id: 'value', title, failure: fail('wrong_type', `${check.value} (${where}) is a ${'type' in found ? found.type : found.kind}, not numbers`) }];
   if (received.length !== expected.length) {
     return [{ id: 'value', title, failure: fail('wrong_shape', `${check.value} (${where}) has ${received.length} numbers, expected ${expected.length}`, { expected: expected as Value, received: received as Value }) }];
@@ -62,10 +62,19 @@ function lossOf(arg: Described | undefined): string | undefined {
 
 const sameNumber = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 
+/**
+ * The model and the optimizer factory a helper was given, positionally or by keyword (`run_test(net=..., optmaker=...)`):
+ * the first module and the first factory among its arguments, else what stands in their places.
+ */
+function callArguments(call: RecordedCall): { model: Described | undefined; factory: Described | undefined } {
+  const given = [...call.args, ...Object.values(call.kwargs)];
+  return { model: given.find((a) => a.kind === 'module') ?? call.args[0], factory: given.find((a) => a.kind === 'factory') ?? call.args[1] };
+}
+
 /** The aspects of one recorded call against a call check (each aspect the check states). */
 function callAspects(check: CallCheck, call: RecordedCall): Aspect[] {
   const at = `cell ${call.cell ?? '?'}`;
-  const [model, factory] = call.args;
+  const { model, factory } = callArguments(call);
   const net = networkOf(model);
   const aspects: Aspect[] = [];
   if (check.wrapper !== undefined) {
@@ -158,7 +167,7 @@ function placeCalls(checks: readonly ExecutionCheck[], result: ExecutionResult):
 function callRank(check: CallCheck, call: RecordedCall): { full: boolean; closeness: number } {
   const aspects = callAspects(check, call);
   const passing = aspects.filter((a) => a.failure === undefined).length;
-  return { full: passing === aspects.length, closeness: 1000 * passing + sharedLayers(check.network, networkOf(call.args[0])?.layers) };
+  return { full: passing === aspects.length, closeness: 1000 * passing + sharedLayers(check.network, networkOf(callArguments(call).model)?.layers) };
 }
 
 function judgeCall(check: CallCheck, result: ExecutionResult, placed: RecordedCall | undefined): Aspect[] {
@@ -237,7 +246,8 @@ function judgeFigure(check: FigureCheck, result: ExecutionResult): Aspect[] {
       (want.images === undefined || images.length === want.images) &&
       (want.heatmap === undefined || images.some(([r, c]) => r === want.heatmap![0] && c === want.heatmap![1])) &&
       (want.bars === undefined || axes.reduce((s, a) => s + a.bars, 0) === want.bars) &&
-      (want.titles ?? []).every((t) => [f.title, ...axes.map((a) => a.title)].some((x) => x.toLowerCase().includes(t.toLowerCase())))
+      // Each title a pattern (any case) in the figure's title, a subplot's title or its y label.
+      (want.titles ?? []).every((t) => [f.title, ...axes.flatMap((a) => [a.title, a.ylabel])].some((x) => new RegExp(t, 'i').test(x)))
     );
   };
   const count = want.count ?? 1;

@@ -208,7 +208,8 @@ const FigureCheck = z
         lines: z.number().int().nonnegative().optional(),
         /** Each line's number of points: one per epoch of the training the handout asks for (30 epochs: 30). */
         points: z.number().int().positive().optional(),
-        titles: z.array(z.string()).optional(),
+        /** Patterns (regular expressions, any case), each found in the figure's title, a subplot's title or a y label. */
+        titles: z.array(CellPattern).optional(),
         images: z.number().int().positive().optional(),
         heatmap: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
         bars: z.number().int().positive().optional(),

@@ -22,6 +22,10 @@ const [RMS0, RMS1] = REFERENCES['bowl-sgd-rms-gradient']() as [number, number];
 const template = (a: string, b: string, label = '2.A) Inline Questions (2 points):', what = 'Mean') =>
   `${label}\n\n1. ${what} gradient component with respect to $x[0] = \\boxed{${a}}$\n2. ${what} gradient component with respect to $x[1] = \\boxed{${b}}$\n`;
 
+/** The course template's 2.A cell (CS7150-Homework-2): the formula, then \text{...} = \fbox{} slots in display math. */
+const OFFICIAL = (a: string, b: string) =>
+  `<font size='4'>**Measure mean of the gradient on each dimension**</font>\n\n$$\\mathtt{mean\\_grads[i]} = \\frac{1}{N} \\sum_{t=1}^N \\frac{\\partial \\mathcal{L}}{\\partial x_i}(x^{(t)})$$\n\n<font size='4' color='red'>**2.A) Inline Questions (2 points):**</font>\n\n$$\\text{1. Mean gradient component with respect to x[0]} = \\fbox{${a}}$$\n$$\\text{2. Mean gradient component with respect to x[1]} = \\fbox{${b}}$$\n`;
+
 const values = (answers: ReturnType<typeof writtenAnswers>) => answers.map((a) => a?.value ?? null);
 const heading = /2\.A\)/;
 
@@ -37,6 +41,10 @@ describe('reading the numbers a cell gives', () => {
     ['the answers below the template lines', template('', '') + '\n**Answer:** -0.2982 and 0.0940', [-0.2982, 0.094]],
     ['the template left empty', template('', ''), [null, null]],
     ['approximately', '2.A)\n1. x[0] \\approx -0.30\n2. x[1] ≈ 0.094', [-0.3, 0.094]],
+    // The course template's own cell: the formula above, the answers in \fbox{} behind \text{1. ...}.
+    ['the template: formula, \\text and \\fbox', OFFICIAL('-0.2982', '0.0940'), [-0.2982, 0.094]],
+    ['the template left empty', OFFICIAL('', ''), [null, null]],
+    ['the template with one \\fbox and one \\boxed', OFFICIAL('-0.2982', '0.0940').replace('\\fbox{0.0940}', '\\boxed{0.0940}'), [-0.2982, 0.094]],
   ])('%s', (_what, source, expected) => {
     const read = values(writtenAnswers(source, heading));
     expect(read).toHaveLength(expected.length);

@@ -5,7 +5,7 @@
 // value, a dropped sign, the answers swapped).
 
 import { readFileSync } from 'node:fs';
-import { type Aspect, fail, flatNumbers } from './aspect.ts';
+import { type Aspect, describedNumbers, fail } from './aspect.ts';
 import type { ExecutionResult } from './run.ts';
 import type { WrittenCheck } from './schema.ts';
 
@@ -47,35 +47,41 @@ function numbersIn(text: string): WrittenNumber[] {
 function answerText(source: string, heading: RegExp): string {
   const lines = source
     .replace(/<[^>]*>/g, ' ')
+    // A formula's sub- and superscripts (\sum_{t=1}^N): their `=` is no answer slot.
+    .replace(/[_^]\{[^{}=]*=[^{}]*\}/g, ' ')
     .replace(/\[\s*\d+\s*\]|_\{?\d+\}?/g, '[]')
     .replace(/\(\s*\d+\s*points?\s*\)/gi, ' ')
     .split('\n')
-    .map((line) => line.replace(/^\s*(?:\d+[.)]|[-*+])\s+/, ''));
+    // List markers, also inside \text{...} (the template's "$$\text{1. Mean gradient ...} = \fbox{}$$").
+    .map((line) => line.replace(/^\s*(?:\d+[.)]|[-*+])\s+/, '').replace(/(\\text\{\s*)\d+[.)]\s+/g, '$1'));
   const first = lines.findIndex((line) => heading.test(line));
   return lines.filter((_, i) => i !== first).join('\n');
 }
 
-// What may stand between an `=` and the number it gives: spaces, $, bold, braces, \boxed{, \text{, a colour.
-const WRAPPING = /^(?:\s|\$|\*|_|\{|\(|\\(?:boxed|text|textbf|mathbf|mathrm|bf|quad|,|;)|\\color\{\w+\})*$/;
+// What may stand between an `=` and the number it gives: spaces, $, bold, braces, \boxed{ or \fbox{, \text{, a colour.
+const WRAPPING = /^(?:\s|\$|\*|_|\{|\(|\\(?:boxed|fbox|framebox|text|textbf|mathbf|mathrm|bf|underline|quad|,|;)|\\color\{\w+\})*$/;
 
 /**
  * The answers a cell gives, in order: the number after each `=` (or ≈) of an answer line, null where the template's
  * slot is left empty; a formula's `=` (a number behind \frac or a name) is not an answer slot. Where the cell has
- * no filled slot, its numbers in order (an answer written below the template's line).
+ * no filled slot, the numbers written below its last `=` line, in order (an answer under the template's lines).
  */
 export function writtenAnswers(source: string, heading: RegExp): (WrittenNumber | null)[] {
-  const text = answerText(source, heading);
+  const lines = answerText(source, heading).split('\n');
   const slots: (WrittenNumber | null)[] = [];
-  for (const line of text.split('\n')) {
+  let lastSlotLine = -1;
+  lines.forEach((line, i) => {
     const parts = line.split(/=|≈|\\approx/).slice(1);
+    if (parts.length > 0) lastSlotLine = i;
     for (const part of parts) {
       const first = numbersIn(part)[0];
       if (first === undefined) slots.push(null);
       else if (WRAPPING.test(part.slice(0, part.indexOf(first.text)))) slots.push(first);
     }
-  }
+  });
   if (slots.some((s) => s !== null)) return slots;
-  const loose = numbersIn(text);
+  // Nothing in the slots: the numbers written under them (not a formula's or the question's, above them).
+  const loose = numbersIn(lines.slice(lastSlotLine + 1).join('\n'));
   return loose.length > 0 ? loose : slots;
 }
 
@@ -139,5 +145,5 @@ export function judgeWritten(check: WrittenCheck, expected: readonly number[], m
 
 function computedNumbers(result: ExecutionResult, name: string): number[] | undefined {
   const found = result.values[name];
-  return found?.kind === 'array' || found?.kind === 'scalar' ? flatNumbers(found.value) : undefined;
+  return found === undefined ? undefined : describedNumbers(found);
 }

@@ -108,7 +108,7 @@ def quiet_matplotlib():
         import matplotlib
         matplotlib.use("Agg", force=True)
         import matplotlib.pyplot as plt
-        plt.show = lambda *a, **k: None  # students call plt.show(); on Agg it only warns
+        plt.show = lambda *a, **k: None  # students call plt.show(); on Agg it only warns (execute() describes it)
         return plt
     except Exception:  # noqa: BLE001 - no matplotlib: the figure checks find no figures
         return None
@@ -131,15 +131,20 @@ def cap_loaders(batches):
 def install_shims(source, folder):
     """The staff's stand-ins (a Python source defining MODULES = {module name: [names]} and FILES = {file name:
     function returning a dict of arrays}): each module the submission's folder does not hold itself becomes
-    importable, and np.load of a missing course file returns generated data of the right shapes."""
+    importable, and np.load of a missing course file returns generated data of the right shapes. The modules of
+    WHERE_MISSING (a progress bar, a plotting library) are served only where the machine lacks them."""
     if not source:
         return []
+    import importlib.util
     shims = types.ModuleType("gradecheck_shims")
     exec(compile(source, "<assignment shims>", "exec"), shims.__dict__)
     served = []
+    installed = {root for root in getattr(shims, "WHERE_MISSING", ()) if importlib.util.find_spec(root) is not None}
     for name, names in getattr(shims, "MODULES", {}).items():
         if os.path.exists(os.path.join(folder, name + ".py")) or os.path.isdir(os.path.join(folder, name)):
             continue  # the student's own copy of the course helper
+        if name.split(".")[0] in installed:
+            continue  # the real one
         module = types.ModuleType(name)
         module.__file__ = "<stand-in for " + name + ">"
         for attr in names:
@@ -447,6 +452,15 @@ def execute(cells, config, session):
     module = session.module
     refuse_network()
     plt = quiet_matplotlib()
+    # As Jupyter's inline backend: plt.show() draws every open figure and closes it, so the next plot starts a
+    # figure of its own (two plots separated by plt.show() are two figures, not one with both).
+    shown = {"cell": None, "figures": []}
+
+    def show(*args, **kwargs):
+        described = describe_figures(plt, shown["cell"])  # closes them, as the inline backend does
+        shown["figures"].extend(described[:max(0, FIGURES_CAP - len(shown["figures"]))])
+    if plt is not None:
+        plt.show = show
     folder = config.get("folder") or session.folder
     served = install_shims(config.get("shims"), folder)
     cap_loaders(config.get("loader_batches"))
@@ -474,6 +488,7 @@ def execute(cells, config, session):
                 report.append(entry)
                 continue
             announce({"op": "progress", "cell": number})
+            shown["cell"] = number
             magic = _notebook.CELL_MAGIC.match(source)
             if magic and magic.group(1) not in RUN_BODY_MAGICS:
                 entry.update(status="skipped", reason=f"cell magic %%{magic.group(1)}")
@@ -512,7 +527,8 @@ def execute(cells, config, session):
             text = printed.getvalue()
             if text:
                 entry["printed"] = text
-            figures += describe_figures(plt, number)
+            figures += shown["figures"] + describe_figures(plt, number)
+            shown["figures"] = []
             report.append(entry)
             for name, at in snapshots_of.items():
                 value = lookup(module.__dict__, name) if number in at else MISSING

@@ -42,12 +42,19 @@ def cell_source(cell):
     return "".join(src) if isinstance(src, list) else str(src)
 
 
+TIMED_LINE = re.compile(r"^(\s*)%time\s+(\S.*)$")
+
+
 def strip_magics(source):
-    """Shell and line-magic lines become `pass` at their indentation (line numbers and blocks stay valid)."""
+    """Shell and line-magic lines become `pass` at their indentation (line numbers and blocks stay valid); a
+    `%time` line runs its statement, as IPython does (`%time acc = train()` assigns acc)."""
     lines, skipped = [], []
     for number, line in enumerate(source.split("\n"), start=1):
         m = SHELL_OR_MAGIC.match(line)
-        if m:
+        timed = TIMED_LINE.match(line)
+        if timed:
+            lines.append(timed.group(1) + timed.group(2))
+        elif m:
             skipped.append({"line": number, "what": line.strip()[:80], "reason": "shell or magic line"})
             lines.append(m.group(1) + "pass")
         elif re.match(r"^\s*[\w.]+\s*=\s*[!%]", line):  # files = !ls, t = %timeit ...
