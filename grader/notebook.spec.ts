@@ -116,6 +116,25 @@ describe('what the extractor keeps and skips', () => {
   });
 });
 
+describe("Colab's device global", () => {
+  it('is kept for the definitions that read it: asking torch.cuda.is_available() is cheap; a CUDA call is not', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-nb-device-'));
+    try {
+      const code = (source: string) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source });
+      const file = path.join(dir, 'hw.ipynb');
+      writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [
+        code("import torch\ndevice = torch.device('cuda' if torch.cuda.is_available() else 'cpu')\nSEED = torch.cuda.manual_seed(0)\n"),
+        code('def initialize_weights(shape, method):\n    return torch.zeros(shape, device=device) + SEED\n'),
+      ] }));
+      const extraction = extractNotebook(file);
+      expect(extraction.source).toContain("device = torch.device('cuda' if torch.cuda.is_available() else 'cpu')");
+      expect(extraction.source).not.toContain('manual_seed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a notebook that does not parse everywhere', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-nb-test-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

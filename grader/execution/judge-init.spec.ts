@@ -119,7 +119,7 @@ describe("seed 003 4.4 and 4.5: the weights each loop's own cell leaves, from sa
     const result: ExecutionResult = { cells: [{ cell: 40, status: 'ran' }], calls: [], figures: [], values: {}, models: {}, served: [], seconds: 0 };
     const [scored] = judgeExecution({ ...seed003.execute!, checks: [xavier!] }, { result }, [SOURCES[0]!], 1, 1);
     expect(scored!.score).toBe(0);
-    expect(scored!.checks[0]!.result.failure?.message).toBe("weights (no cell's code matches /Xavier/, which finds this task's cell) is not defined after the notebook ran");
+    expect(scored!.checks[0]!.result.failure?.message).toBe(`weights (no cell's code matches /${xavier!.initialised.cell}/, which finds this task's cell) is not defined after the notebook ran`);
   });
 
   it('a layer whose sample stands for the wrong number of entries fails its shape and distribution', () => {

@@ -5,14 +5,14 @@
 import type { FailureData, Plot, Value } from '../../src/failure.ts';
 import type { CheckResult } from '../../src/runner.ts';
 import { type ScoredProblem, scoreProblem } from '../score.ts';
-import { type Aspect, assigningCells, cellPhrase, describedNumbers, fail, flatNumbers, layerPattern, resolveModelClass, troubleSentence } from './aspect.ts';
+import { type Aspect, assigningCells, cellPhrase, describedNumbers, fail, firstCellMatching, flatNumbers, layerPattern, resolveModelClass, troubleSentence } from './aspect.ts';
 import { judgeDescent } from './descent.ts';
 import { judgeInitialised } from './judge-init.ts';
 import { judgeModel } from './model.ts';
 import { expectedNumbers } from './references.ts';
 import { judgeTrained } from './trained.ts';
 import { type MarkdownCell, judgeWritten } from './written.ts';
-import type { Described, ExecutionResult, FigureDescription, ModuleDescription, NotebookCellSource, RecordedCall } from './run.ts';
+import { type Described, type ExecutionResult, type FigureDescription, type ModuleDescription, type NotebookCellSource, type RecordedCall, snapshotKey } from './run.ts';
 import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, PrintedCheck, ValueCheck } from './schema.ts';
 
 const short = (xs: readonly number[]) => `[${xs.map((x) => Number(x.toPrecision(6))).join(', ')}]`;
@@ -20,7 +20,8 @@ const short = (xs: readonly number[]) => `[${xs.map((x) => Number(x.toPrecision(
 function judgeValue(check: ValueCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
   const title = `${check.value} after running the notebook`;
   const where = cellPhrase(assigningCells(check.value, sources), result.cells);
-  const found = result.values[check.value];
+  const at = check.cell === undefined ? undefined : firstCellMatching(check.cell, sources);
+  const found = result.values[snapshotKey(check.value, at)];
   const expected = expectedNumbers(check.expected);
   const tolerance = { ...check.tolerance };
   if (found === undefined) return [{ id: 'value', title, failure: fail('missing', `${check.value} is not defined after the notebook ran (${where})`) }];

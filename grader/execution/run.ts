@@ -202,9 +202,16 @@ export async function executeCells(
   });
   // A descent check's track as its loop's cell left it (later cells reuse the names).
   const tracks = settings.checks.flatMap((c) => ('descent' in c ? [c.descent] : []));
-  const computed = settings.checks.flatMap((c) => ('value' in c ? [c.value] : 'written' in c && c.written.computed_by ? [c.written.computed_by] : []));
-  const values = [...new Set([...computed, ...initialised.map((i) => i.key), ...tracks.map((t) => t.track)])];
+  // A value check's value as the end of the notebook left it, or as its own cell did.
+  const valued = settings.checks.flatMap((c) => {
+    if (!('value' in c)) return [];
+    const at = c.cell === undefined ? undefined : firstCellMatching(c.cell, cells);
+    return [{ key: snapshotKey(c.value, at), cells: at === undefined ? undefined : [at] }];
+  });
+  const computed = settings.checks.flatMap((c) => ('written' in c && c.written.computed_by ? [c.written.computed_by] : []));
+  const values = [...new Set([...valued.map((v) => v.key), ...computed, ...initialised.map((i) => i.key), ...tracks.map((t) => t.track)])];
   const snapshots = Object.fromEntries([
+    ...valued.flatMap((v) => (v.cells ? [[v.key, v.cells] as const] : [])),
     ...initialised.map((i) => [i.key, i.cells] as const),
     ...tracks.map((t) => [t.track, [firstCellMatching(t.cell, cells)].filter((c) => c !== undefined)] as const),
   ]);

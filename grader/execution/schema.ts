@@ -35,9 +35,13 @@ const Common = {
   visibility: z.enum(['visible', 'hidden', 'after_due_date', 'after_published']).default('visible'),
 };
 
-/** A top-level variable after the cells ran: its value against a number, a list or a reference, with a tolerance. */
+/**
+ * A top-level variable after the cells ran: its value against a number, a list or a reference, with a tolerance;
+ * with `cell:`, as the first cell whose code matches left it (a later cell may compute the name again: seed 003's
+ * ADAM test cell makes its own mean_grads).
+ */
 const ValueCheck = z
-  .object({ ...Common, value: z.string().regex(/^[A-Za-z_]\w*$/), expected: Expected, tolerance: Tolerance })
+  .object({ ...Common, value: z.string().regex(/^[A-Za-z_]\w*$/), expected: Expected, tolerance: Tolerance, cell: CellPattern.optional() })
   .strict();
 
 /**

@@ -27,6 +27,9 @@ CHEAP_MODULES = {"numpy", "math", "cmath", "torch", "random", "functools", "iter
 DENIED_SEGMENTS = {"load", "loadtxt", "genfromtxt", "fromfile", "save", "savez", "savetxt", "download", "hub",
                    "datasets", "data", "urlopen", "urlretrieve", "request", "requests", "get", "open", "cuda",
                    "manual_seed", "seed", "backward", "compile", "jit", "system", "popen", "remove", "rmtree"}
+# Calls a denied segment would refuse that only ask what the machine has: Colab's
+# `device = torch.device('cuda' if torch.cuda.is_available() else 'cpu')`, which the graded classes then read.
+CHEAP_CALLS = {("torch", "cuda", "is_available"), ("torch", "backends", "mps", "is_available")}
 CHEAP_BUILTINS = {"int", "float", "complex", "bool", "str", "range", "len", "list", "tuple", "dict", "set",
                   "frozenset", "min", "max", "abs", "sum", "round", "pow", "sorted", "reversed", "zip",
                   "enumerate", "map", "filter", "slice", "divmod", "all", "any", "isinstance", "type", "object",
@@ -153,6 +156,8 @@ def expensive_call(value, modules, kept_defs):
         module = modules.get(root)
         if module is None:
             return f"calls {'.'.join(path)}"
+        if (module,) + tuple(path[1:]) in CHEAP_CALLS:
+            continue
         if module.split(".")[0] not in CHEAP_MODULES or DENIED_SEGMENTS & set(path[1:]) or DENIED_SEGMENTS & set(module.split(".")[1:]):
             return f"calls {'.'.join(path)}"
     return None
