@@ -14,7 +14,7 @@ const CODE_LABELS: Record<FailureCode, string> = {
   wrong_shape: 'wrong shape',
   wrong_type: 'wrong type',
   mutated_input: 'modified its input',
-  missing: 'not implemented',
+  missing: 'not found',
   raised: 'raised an error',
   timeout: 'time limit exceeded',
   limit_exceeded: 'resource limit exceeded',

@@ -80,7 +80,7 @@ describe('runner', () => {
     const r = await runProblem(problem, moduleSubject('empty', {}), { seed: 1, only: ['sum'] });
     expect(r.checks).toHaveLength(1);
     expect(r.checks[0]?.failure?.code).toBe('missing');
-    expect(formatCheckResult(r.checks[0]!)).toContain('not implemented');
+    expect(formatCheckResult(r.checks[0]!)).toContain('not found');
   });
 
   it('honours a run-count override and a time limit', async () => {
