@@ -240,8 +240,8 @@ execute:
   });
 });
 
-describe('as Jupyter runs a cell: plt.show() ends a figure, %time runs its statement, tqdm where it is missing', () => {
-  it('two plots parted by plt.show() are two figures, `%time acc = ...` assigns acc, a loop in tqdm runs', async () => {
+describe('as Jupyter runs a cell: plt.show() ends a figure, %time runs its statement; tqdm and seaborn where they are missing', () => {
+  it('two plots parted by plt.show() are two figures, `%time acc = ...` assigns acc, a loop in tqdm runs, sns.heatmap draws', async () => {
     // seed-000.shims.py serves a pass-through tqdm where the machine has none.
     const yaml = `name: jupyter
 seed: 1
@@ -251,6 +251,7 @@ execute:
     - { id: two-figures, title: "train and val curves, then accuracy curves", points: 1, figure: { lines: 2, count: 2 } }
     - { id: timed, title: "the accuracy %time computed", points: 1, printed: "accuracy is 3" }
     - { id: progress, title: "a loop in a progress bar", points: 1, printed: "total 3" }
+    - { id: heatmap, title: "a confusion matrix drawn with seaborn", points: 1, figure: { heatmap: [3, 3] } }
 `;
     const dir = testTempDir('jupyter');
     const assignment = parseAssignment(yaml, path.join(root, 'fixtures', 'assignments', 'jupyter.yaml'));
@@ -260,10 +261,11 @@ execute:
       code('import matplotlib.pyplot as plt\n%time acc = sum([1, 2])\n'),
       code("plt.plot([1, 2], label='train'); plt.plot([2, 3], label='val'); plt.title('Loss'); plt.show()\nplt.plot([1, 2], label='train'); plt.plot([3, 4], label='val'); plt.title('Accuracy'); plt.show()\nprint(f'accuracy is {acc}')\n"),
       code("from tqdm.auto import tqdm\ntotal = 0\nfor i in tqdm(range(3), desc='epochs'):\n    total += i\nprint(f'total {total}')\n"),
+      code("import seaborn as sns\nsns.set()\nsns.heatmap([[5, 1, 0], [0, 6, 1], [1, 0, 7]], annot=True, fmt='d')\nplt.show()\n"),
     ], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
     const report = await grade({ assignment, submission: notebook });
     expect(failures(report)).toEqual({});
-    expect(report.score).toBe(3);
+    expect(report.score).toBe(4);
   });
 });
 
