@@ -287,6 +287,11 @@ const TrainedCheck = z
         cell: z.string().min(1).optional(),
         /** The notebook's last result cell, not its first: the handout's last task (another accuracy comes before). */
         last: z.boolean().default(false),
+        /**
+         * The result cell comes after the first cell whose code matches this: where the task's part of the notebook
+         * begins (seed 000's Q6.7: the mytorch import), so that an earlier task's accuracy is never taken for it.
+         */
+        after: CellPattern.optional(),
         losses: NumberPattern,
         accuracy: NumberPattern,
         /** The handout's bar for the test accuracy, as a fraction: "at least 87%" (seed 004) or "> 90%" (seed 000). */

@@ -142,3 +142,25 @@ describe('a training-result check (seed 004 P2.3)', () => {
     expect(parse({ at_least: undefined, above: 0.9 }).success).toBe(true);
   });
 });
+
+describe("a training result found only after its part of the notebook begins (seed 000's Q6.7, after the mytorch import)", () => {
+  const seed000 = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-000.yaml'));
+  const q67 = seed000.execute!.checks.find((c): c is TrainedCheck => c.id === 'mytorch-training')!;
+  const q53 = { cell: 20, source: "acc = evaluate(model)\nprint(f'Test accuracy: {acc:.4f}')", saved: 'Test accuracy: 0.9712\n' };
+  const run = (cells: NotebookCellSource[]): ExecutionResult => ({ ...rerun(''), cells: cells.map((c) => ({ cell: c.cell, status: 'ran' as const, printed: c.cell === 20 ? `${epochs(falling)}Test accuracy: 0.5000\n` : (c.saved ?? '') })) });
+
+  it("a notebook without problem 6 gets nothing from problem 5's accuracy", () => {
+    const judged = judgeTrained(q67, run([q53]), [q53]);
+    expect(judged.filter((a) => a.failure).map((a) => a.id)).toEqual(['saved-accuracy', 'loss-falls', 'rerun-accuracy']);
+  });
+
+  it("with problem 6's cells after the import, its own accuracy is judged", () => {
+    const p6 = [
+      { cell: 30, source: 'from mytorch.nn import Linear, ReLU, Sequential' },
+      { cell: 31, source: 'for epoch in range(3):\n    loss = train()\n    print(f"loss {loss}")', saved: 'loss 2.1\nloss 1.2\nloss 0.8\n' },
+      { cell: 32, source: "print(f'Test accuracy: {acc:.4f}')", saved: 'Test accuracy: 0.9687\n' },
+    ];
+    const result: ExecutionResult = { ...rerun(''), cells: [{ cell: 20, status: 'ran', printed: 'Test accuracy: 0.9712\n' }, { cell: 30, status: 'ran' }, { cell: 31, status: 'ran', printed: 'loss 2.2\nloss 1.5\nloss 0.9\n' }, { cell: 32, status: 'ran', printed: 'Test accuracy: 0.6250\n' }] };
+    expect(judgeTrained(q67, result, [q53, ...p6]).filter((a) => a.failure)).toEqual([]);
+  });
+});

@@ -41,9 +41,13 @@ const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.lengt
 
 /** The cell a check is about: the first (or, with `last`, the last) whose code matches `cell` and whose text shows an accuracy. */
 function resultCell(check: TrainedCheck, cells: readonly { cell: number; source: string; text?: string }[]): { cell: number; accuracy: Captured } | undefined {
-  const { cell, accuracy, last } = check.trained;
+  const { cell, accuracy, last, after } = check.trained;
   const code = cell === undefined ? undefined : new RegExp(cell, 'm');
-  for (const c of last ? [...cells].reverse() : cells) {
+  // Only the cells after the task's part begins (seed 000's Q6.7: after the mytorch import), where that is given.
+  const start = after === undefined ? undefined : cells.find((c) => new RegExp(after, 'm').test(c.source))?.cell;
+  if (after !== undefined && start === undefined) return undefined;
+  const candidates = start === undefined ? cells : cells.filter((c) => c.cell > start);
+  for (const c of last ? [...candidates].reverse() : candidates) {
     if (code && !code.test(c.source)) continue;
     const found = captured(accuracy, c.text);
     if (found.length > 0) return { cell: c.cell, accuracy: found[found.length - 1]! };
