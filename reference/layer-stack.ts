@@ -4,9 +4,8 @@
 // before the first one (the batch's rows, (n, 3, 28, 28) -> (n, 2352)). The layer sizes are the student's: the
 // stack says what is computed between them, the model's `layers` check says how wide they are.
 
-import type { Matrix, Vector } from '../src/numeric.ts';
+import type { Matrix } from '../src/numeric.ts';
 import { activate } from './init.ts';
-import { linearForward } from './mytorch.ts';
 
 export const STACK_LAYERS = ['Flatten', 'Linear', 'ReLU', 'Tanh', 'Sigmoid'] as const;
 export type StackLayer = (typeof STACK_LAYERS)[number];
@@ -50,34 +49,4 @@ export function planOf(layers: readonly StackLayer[]): StackPlan {
 /** The elementwise functions applied in order to every entry of the rows. */
 export function applyElementwise(fns: readonly Elementwise[], rows: Matrix): Matrix {
   return rows.map((row) => row.map((z) => fns.reduce((v, f) => ELEMENTWISE[f](v), z)));
-}
-
-export interface LinearWeights {
-  /** (out, in), as torch stores nn.Linear.weight. */
-  readonly weight: Matrix;
-  /** (out,), or none for Linear(..., bias=False). */
-  readonly bias?: Vector | undefined;
-}
-
-/** One forward pass: the input and output of each Linear, and the stack's output. */
-export interface StackPass {
-  readonly inputs: Matrix[];
-  readonly outputs: Matrix[];
-  readonly output: Matrix;
-}
-
-/** The stack on the rows of X (the batch flattened to (n, features)), each Linear with the given weights, in order. */
-export function stackForward(layers: readonly StackLayer[], linears: readonly LinearWeights[], X: Matrix): StackPass {
-  const plan = planOf(layers);
-  if (linears.length !== plan.after.length) throw new Error(`the stack has ${plan.after.length} Linear layers, ${linears.length} weights were given`);
-  const inputs: Matrix[] = [];
-  const outputs: Matrix[] = [];
-  let h = applyElementwise(plan.before, X);
-  linears.forEach(({ weight, bias }, l) => {
-    inputs.push(h);
-    const z = linearForward(weight, bias ?? new Array<number>(weight.length).fill(0), h);
-    outputs.push(z);
-    h = applyElementwise(plan.after[l]!, z);
-  });
-  return { inputs, outputs, output: h };
 }

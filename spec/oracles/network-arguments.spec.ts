@@ -1,5 +1,6 @@
 // The network references' argument errors, each by the argument it names, and the values Stryker's survivors on
-// mytorch.ts, batchnorm.ts, residual.ts, flat-params.ts and param-count.ts showed no test pinned, worked by hand:
+// mytorch.ts, batchnorm.ts, residual.ts, flat-params.ts, param-count.ts and layer-stack.ts showed no test pinned,
+// worked by hand:
 // ReLU's derivative at exactly 0 (the handout's 1[x > 0]), the mean reduction over a batch of 2, the planted
 // gradient_check bugs, the text's relative error over several parameters, eps = 0 for BatchNorm.
 
@@ -18,6 +19,7 @@ import {
   softmaxCeLoss,
   staffGradients,
 } from '../../reference/mytorch.ts';
+import { parseStack } from '../../reference/layer-stack.ts';
 import { mlpParamCount } from '../../reference/param-count.ts';
 import { residualBackward, residualForward } from '../../reference/residual.ts';
 import type { Matrix, Vector } from '../../src/numeric.ts';
@@ -66,6 +68,11 @@ describe('network references refuse bad arguments, naming the argument', () => {
     ['mlpParamCount one width', () => mlpParamCount([3]), /^widths must list at least an input and an output width, got 1$/],
     ['mlpParamCount a zero width among good ones', () => mlpParamCount([3, 0, 2]), /^widths must be positive integers$/],
     ['mlpParamCount a fractional width', () => mlpParamCount([3, 1.5]), /^widths must be positive integers$/],
+    ['parseStack an unknown layer', () => parseStack('Flatten, Linear, Softmax'), /^"Softmax" is not a layer the reference computes; it knows Flatten, Linear, ReLU, Tanh, Sigmoid$/],
+    ['parseStack two unknown layers', () => parseStack('Linear, GELU(), Dropout'), /^"GELU", "Dropout" are not layers the reference computes; it knows Flatten, Linear, ReLU, Tanh, Sigmoid$/],
+    ['parseStack no Linear', () => parseStack('Flatten, ReLU'), /^the stack has no Linear layer$/],
+    ['parseStack () only at the end of a name', () => parseStack('Lin()ear'), /^"Lin\(\)ear" is not a layer/],
+    ['parseStack a Flatten after a Linear', () => parseStack('Linear, Flatten, Linear'), /^Flatten comes before the first Linear \(the batch is flattened to rows once\)$/],
   ])('%s', (_name, call, message) => {
     expect(call).toThrow(message);
   });
@@ -75,6 +82,8 @@ describe('network references refuse bad arguments, naming the argument', () => {
     expect(flattenParams([W, [[3]]], [[0], [4]])).toEqual([1, 2, 0, 3, 4]);
     expect(flatParamCount([2, 1])).toBe(3);
     expect(mlpParamCount([3, 2, 1])).toBe(11);
+    expect(parseStack('Flatten, Linear(), ReLU( ),Linear')).toEqual(['Flatten', 'Linear', 'ReLU', 'Linear']);
+    expect(parseStack('ReLU, Flatten, Linear')).toEqual(['ReLU', 'Flatten', 'Linear']);
   });
 });
 
