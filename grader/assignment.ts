@@ -14,7 +14,7 @@ import type { Problem } from '../src/problem.ts';
 import { adapterIssues, bindingIssues } from './bindings/validate.ts';
 import { ProblemBinding } from './bindings/schema.ts';
 import { QuestionEntry, type QuestionSettings, questionIssues } from './questions.ts';
-import { ExecuteSettings } from './execution/schema.ts';
+import { ExecuteSettings, shimsFiles } from './execution/schema.ts';
 
 export const VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;
 const Visibility = z.enum(VISIBILITIES);
@@ -235,10 +235,10 @@ export function parseAssignment(text: string, file: string): Assignment {
 
 /** The execute: section's stand-ins file must be there (it is read for every student). */
 function shimsIssues(assignment: Assignment): { path: (string | number)[]; message: string; file?: string; line?: number }[] {
-  const shims = assignment.execute?.shims;
-  if (shims === undefined) return [];
-  const file = path.resolve(path.dirname(assignment.file), shims);
-  return existsSync(file) ? [] : [{ path: ['execute', 'shims'], message: `the stand-ins file ${shims} is not there (looked for ${file})` }];
+  return shimsFiles(assignment.execute).flatMap((shims) => {
+    const file = path.resolve(path.dirname(assignment.file), shims);
+    return existsSync(file) ? [] : [{ path: ['execute', 'shims'], message: `the stand-ins file ${shims} is not there (looked for ${file})` }];
+  });
 }
 
 /** The adapter file of an assignment, as an absolute path. */

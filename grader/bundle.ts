@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Assignment, adapterPath } from './assignment.ts';
+import { shimsFiles } from './execution/schema.ts';
 import { repoRoot as root } from './paths.ts';
 import { writeAtomic } from './write.ts';
 import { type ZipEntry, writeZip } from './zip.ts';
@@ -35,7 +36,7 @@ export function bundleEntries(assignment: Assignment): ZipEntry[] {
     // The adapter travels beside the assignment, at the relative path the assignment names it by.
     ...(assignment.adapter ? [{ name: path.posix.normalize(assignment.adapter.split(path.sep).join('/')), data: readFileSync(adapterPath(assignment)!) }] : []),
     // So do the execute: section's stand-ins for course modules and data (grader/execution/).
-    ...(assignment.execute?.shims ? [{ name: path.posix.normalize(assignment.execute.shims.split(path.sep).join('/')), data: readFileSync(path.resolve(path.dirname(assignment.file), assignment.execute.shims)) }] : []),
+    ...shimsFiles(assignment.execute).map((file) => ({ name: path.posix.normalize(file.split(path.sep).join('/')), data: readFileSync(path.resolve(path.dirname(assignment.file), file)) })),
     ...sourceFiles().map((f): ZipEntry => {
       // The CLI, the autograder scripts and the sandbox launcher (grader/runners/sandbox.sh) are executed directly.
       const isScript = f.startsWith(`bin${path.sep}`) || f.endsWith('.sh') || f === path.join('grader', 'autograder', 'run_autograder');

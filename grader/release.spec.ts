@@ -86,8 +86,8 @@ describe('gradecheck release', () => {
     const staffFile = path.join(dir, 'staff', 'hw.yaml');
     writeRelease(loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-003.yaml')), path.join(dir, 'seed-003'));
     const seed003 = loadAssignment(path.join(dir, 'seed-003', RELEASE_ASSIGNMENT));
-    expect(seed003.execute?.shims).toBe('seed-003.shims.py');
-    expect(readdirSync(path.join(dir, 'seed-003'))).toContain('seed-003.shims.py');
+    expect(seed003.execute?.shims).toEqual(['seed-003.shims.py', 'notebook-libraries.shims.py']);
+    expect(readdirSync(path.join(dir, 'seed-003'))).toEqual(expect.arrayContaining(['seed-003.shims.py', 'notebook-libraries.shims.py']));
     // A literal expected value is the answer key; a reference is computed by gradecheck, as the problems' checks are.
     const staff = [
       'name: "literal"',

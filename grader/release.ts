@@ -10,7 +10,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { hashSeed } from '../src/rng.ts';
 import { type Assignment, AssignmentError, adapterPath } from './assignment.ts';
-import type { ExecuteSettings, ExecutionCheck } from './execution/schema.ts';
+import { type ExecuteSettings, type ExecutionCheck, shimsFiles } from './execution/schema.ts';
 import { writeAtomic } from './write.ts';
 import { RELEASE_ANSWERS, RELEASE_ASSIGNMENT, RELEASE_README } from './release-layout.ts';
 
@@ -74,10 +74,10 @@ export function studentAssignment(assignment: Assignment): Record<string, unknow
 
 /** The staff files a release carries beside its assignment.yaml (no answers in them): the adapter and the stand-ins. */
 export function releasedStaffFiles(assignment: Assignment): [name: string, text: string][] {
-  const shims = releasedExecution(assignment.execute) ? assignment.execute?.shims : undefined;
+  const shims = releasedExecution(assignment.execute) ? shimsFiles(assignment.execute) : [];
   return [
     ...(assignment.adapter !== undefined ? [[assignment.adapter, readFileSync(adapterPath(assignment)!, 'utf8')] as [string, string]] : []),
-    ...(shims !== undefined ? [[shims, readFileSync(path.resolve(path.dirname(assignment.file), shims), 'utf8')] as [string, string]] : []),
+    ...shims.map((file) => [file, readFileSync(path.resolve(path.dirname(assignment.file), file), 'utf8')] as [string, string]),
   ];
 }
 

@@ -242,11 +242,11 @@ execute:
 
 describe('as Jupyter runs a cell: plt.show() ends a figure, %time runs its statement; tqdm and seaborn where they are missing', () => {
   it('two plots parted by plt.show() are two figures, `%time acc = ...` assigns acc, a loop in tqdm runs, sns.heatmap draws', async () => {
-    // seed-000.shims.py serves a pass-through tqdm where the machine has none.
+    // notebook-libraries.shims.py serves a pass-through tqdm and seaborn's heatmap where the machine has neither.
     const yaml = `name: jupyter
 seed: 1
 execute:
-  shims: seed-000.shims.py
+  shims: notebook-libraries.shims.py
   checks:
     - { id: two-figures, title: "train and val curves, then accuracy curves", points: 1, figure: { lines: 2, count: 2 } }
     - { id: timed, title: "the accuracy %time computed", points: 1, printed: "accuracy is 3" }

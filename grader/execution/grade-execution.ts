@@ -47,7 +47,7 @@ type Outcome = { readonly result: ExecutionResult } | { readonly failure: string
 
 interface ExecutionInputs {
   readonly settings: ExecuteSettings;
-  readonly shims: string | null;
+  readonly shims: readonly string[];
   readonly start: (limits: Partial<Limits>) => Promise<ProcessSubject>;
 }
 

@@ -9,7 +9,7 @@ import type { Value } from '../../src/failure.ts';
 import type { ProcessSubject } from '../process-subject.ts';
 import type { NumericTree } from '../../src/tolerance.ts';
 import { assigningCells, firstCellMatching, resolveModelClass } from './aspect.ts';
-import { type Construction, type ExecuteSettings, type ModelCheck, constructionsOf } from './schema.ts';
+import { type Construction, type ExecuteSettings, type ModelCheck, constructionsOf, shimsFiles } from './schema.ts';
 
 export interface NotebookCellSource {
   /** 1-based position in the notebook, markdown cells counted. */
@@ -145,8 +145,8 @@ export function notebookCells(file: string): NotebookCellSource[] {
 }
 
 /** The assignment's stand-ins file, read (it travels to the child as text: the sandbox needs no extra file). */
-export function shimsSource(settings: ExecuteSettings, assignmentFile: string): string | null {
-  return settings.shims === undefined ? null : readFileSync(path.resolve(path.dirname(assignmentFile), settings.shims), 'utf8');
+export function shimsSource(settings: ExecuteSettings, assignmentFile: string): string[] {
+  return shimsFiles(settings).map((file) => readFileSync(path.resolve(path.dirname(assignmentFile), file), 'utf8'));
 }
 
 /** What the execution needs beyond the cells' own time: starting the call and describing the leftovers. */
@@ -190,7 +190,7 @@ export async function executeCells(
   subject: ProcessSubject,
   cells: readonly NotebookCellSource[],
   settings: ExecuteSettings,
-  shims: string | null,
+  shims: readonly string[],
   skip: Readonly<Record<number, string>> = {},
 ): Promise<ExecutionResult> {
   // Initialised values as the cells that assign them left them (a training loop may follow), or as one cell did.

@@ -384,8 +384,11 @@ export const ExecuteSettings = z
     cell_budget_s: z.number().positive().max(600).default(20),
     /** Course helpers replaced by recording stubs (seed 003's run_test): calling them records, never trains. */
     record: z.array(z.string().regex(/^[A-Za-z_]\w*$/)).default([]),
-    /** A staff Python file beside the assignment: stand-ins for course modules and data files (MODULES, FILES). */
-    shims: z.string().min(1).optional(),
+    /**
+     * Staff Python files beside the assignment (one, or a list): stand-ins for course modules and data files
+     * (MODULES, FILES), and for libraries a machine may lack (WHERE_MISSING). Read through shimsFiles().
+     */
+    shims: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /**
      * A reduced run: every pass over a torch DataLoader stops after this many batches (epochs of a few batches, a
      * search over 50 settings in seconds). The feedback says so; the checks on training results expect it.
@@ -417,3 +420,6 @@ export const ExecuteSettings = z
     });
   });
 export type ExecuteSettings = z.infer<typeof ExecuteSettings>;
+
+/** The stand-ins files an execute: section names, in order (none, one, or a list). */
+export const shimsFiles = (execute: Pick<ExecuteSettings, 'shims'> | undefined): string[] => (execute?.shims === undefined ? [] : [execute.shims].flat());

@@ -8,7 +8,7 @@ execute.py could shadow it) and reached as the call `execute(cells, config)` wit
 - config: {"budget_s", "cell_budget_s", "record": [helper names], "values": [names], "snapshots": {name: [cells]}
   (a value described as the last of those cells left it; a name may be an attribute path, `L.track`, whose list
   of equally shaped arrays is described as one array), "models": [{"key", "name", "build": JSON text of
-  {"args", "kwargs"} or None, "inputs": [batch shapes] or None, "capture": bool}], "shims": Python source or None,
+  {"args", "kwargs"} or None, "inputs": [batch shapes] or None, "capture": bool}], "shims": [Python sources] (or one),
   "folder": the submission's folder, "skip": {cell: reason} (cells a run before could not stop),
   "loader_batches": N or None (a reduced run: every pass over a torch DataLoader stops after N batches)}.
 
@@ -128,18 +128,41 @@ def cap_loaders(batches):
     DataLoader.__iter__ = capped
 
 
-def install_shims(source, folder):
+def install_shims(sources, folder):
+    """Each of the staff's stand-ins files, in order (a later one's module or file replaces an earlier one's)."""
+    if isinstance(sources, str):
+        sources = [sources]
+    served = []
+    for source in sources or []:
+        served += [name for name in install_shims_file(source, folder) if name not in served]
+    return served
+
+
+def really_installed(root):
+    """Whether the machine has the module: not the harness's stand-in for a missing one (harness.py MissingModule),
+    which the submission's own `import tqdm` may have put in sys.modules already."""
+    import importlib.util
+    module = sys.modules.get(root)
+    if module is not None:
+        return type(module).__name__ != "MissingModule"
+    try:
+        spec = importlib.util.find_spec(root)
+    except (ImportError, ValueError):
+        return False
+    return spec is not None and getattr(spec.loader, "__name__", "") != "MissingModuleFinder"
+
+
+def install_shims_file(source, folder):
     """The staff's stand-ins (a Python source defining MODULES = {module name: [names]} and FILES = {file name:
     function returning a dict of arrays}): each module the submission's folder does not hold itself becomes
     importable, and np.load of a missing course file returns generated data of the right shapes. The modules of
     WHERE_MISSING (a progress bar, a plotting library) are served only where the machine lacks them."""
     if not source:
         return []
-    import importlib.util
     shims = types.ModuleType("gradecheck_shims")
     exec(compile(source, "<assignment shims>", "exec"), shims.__dict__)
     served = []
-    installed = {root for root in getattr(shims, "WHERE_MISSING", ()) if importlib.util.find_spec(root) is not None}
+    installed = {root for root in getattr(shims, "WHERE_MISSING", ()) if really_installed(root)}
     for name, names in getattr(shims, "MODULES", {}).items():
         if os.path.exists(os.path.join(folder, name + ".py")) or os.path.isdir(os.path.join(folder, name)):
             continue  # the student's own copy of the course helper
