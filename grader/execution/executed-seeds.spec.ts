@@ -3,11 +3,12 @@
 // each typical mistake fails exactly the aspects it breaks, losing their share, with a message saying what differs.
 // (Split from execution.spec.ts so that the two long files run side by side.)
 
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Assignment, loadAssignment } from '../assignment.ts';
 import { grade } from '../grade.ts';
+import { reportMarkdown } from '../render/markdown.ts';
 import { testTempDir } from '../test-temp.ts';
 import { failures, lost, messagesOf, total } from './executed-fixtures.ts';
 import { notebookCells } from './run.ts';
@@ -165,17 +166,21 @@ describeExecuted(
 // Seed 002 as its students hand it in: the Q4 notebook and the Q3 notebook side by side. Q4's (the one defining the
 // names the problems call) is graded; Q3's checks find their cells in the other, executed after it.
 describe('seed 002 in two notebooks: Q4 graded, Q3 executed beside it', () => {
-  it('full marks on every code task of both', async () => {
+  it('full marks on every code task of both; a scratch notebook that is not JSON is said and left', async () => {
     const assignment: Assignment = { ...loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-002.yaml')), questions: [] };
     const dir = path.join(testTempDir('seed-002-folder'), 'student');
     mkdirSync(dir);
     copyFileSync(path.join(root, 'fixtures', 'submissions', 'seed-002-handout', 'correct.ipynb'), path.join(dir, 'DL_HW1_Q4.ipynb'));
     copyFileSync(path.join(root, 'fixtures', 'submissions', 'seed-002-executed', 'correct.ipynb'), path.join(dir, 'DL_HW1_Q3.ipynb'));
+    writeFileSync(path.join(dir, 'scratch.ipynb'), '{"cells": [');
     const report = await grade({ assignment, submission: dir });
+    expect(report.ungradable).toBeUndefined();
     expect(failures(report)).toEqual({});
     expect(report.score).toBe(total(assignment) + assignment.problems.reduce((s, p) => s + p.points, 0));
     expect(report.pickedFile?.file).toBe(path.join(dir, 'DL_HW1_Q4.ipynb'));
-    expect(report.execution?.alsoExecuted?.map((a) => a.file)).toEqual(['DL_HW1_Q3.ipynb']);
+    expect(report.execution?.alsoExecuted?.map((a) => a.file).sort()).toEqual(['DL_HW1_Q3.ipynb', 'scratch.ipynb']);
+    expect(report.execution?.alsoExecuted?.find((a) => a.file === 'scratch.ipynb')?.failure).toMatch(/^it could not be read as a notebook/);
+    expect(reportMarkdown(report, { includeChecks: false })).toMatch(/scratch\.ipynb not \(it could not be read as a notebook/);
   });
 });
 

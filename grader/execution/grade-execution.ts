@@ -153,7 +153,14 @@ export async function gradeExecution(options: {
     const allMarkdown = [...markdown];
     let seconds = graded.seconds;
     for (const file of others) {
-      const own = cellsAfter(file, offset);
+      let own: ReturnType<typeof cellsAfter>;
+      try {
+        own = cellsAfter(file, offset);
+      } catch (error) {
+        // A scratch notebook that is not valid JSON is the student's file, not the grade's failure: said, and left.
+        also.push({ file: path.basename(file), firstCell: offset + 1, lastCell: offset, failure: `it could not be read as a notebook (${error instanceof Error ? error.message : String(error)})` });
+        continue;
+      }
       const run = await executeNotebook(own.code, inputs);
       also.push({ file: path.basename(file), firstCell: offset + 1, lastCell: offset + own.count, ...('failure' in run.outcome ? { failure: run.outcome.failure } : {}) });
       if ('result' in run.outcome) results.push(run.outcome.result);

@@ -12,7 +12,7 @@ export function executionSentence(summary: ExecutionSummary): string {
   const stubs = summary.served.length > 0 ? ` Course files served by the assignment's stand-ins: ${summary.served.join(', ')}.` : '';
   const reduced = summary.loaderBatches ? ` A reduced run: every pass over a DataLoader stopped after ${summary.loaderBatches} batch${summary.loaderBatches === 1 ? '' : 'es'}, so the training cells ran in seconds on the stand-in data.` : '';
   const also = summary.alsoExecuted?.length
-    ? ` The folder's other notebooks were executed too, for the checks the graded one did not pass (each such check counts them where that scores no less): ${summary.alsoExecuted.map((a) => `${a.file} as cells ${a.firstCell}-${a.lastCell}${a.failure ? ` (its execution failed: ${a.failure})` : ''}`).join(', ')}.`
+    ? ` The folder's other notebooks were executed too, for the checks the graded one did not pass (each such check counts them where that scores no less): ${summary.alsoExecuted.map((a) => (a.lastCell < a.firstCell ? `${a.file} not (${a.failure})` : `${a.file} as cells ${a.firstCell}-${a.lastCell}${a.failure ? ` (its execution failed: ${a.failure})` : ''}`)).join(', ')}.`
     : '';
   return `Executed notebook: ${ran} of ${summary.cells.length} code cells ran in ${summary.seconds.toFixed(1)} s (budget ${summary.budgetSeconds} s${summary.alsoExecuted?.length ? ' for each notebook' : ''})${trouble.length ? `; ${trouble.join('; ')}` : ''}.${also} Shell and magic lines (!pip, %matplotlib) are never run and the network is off.${stubs}${reduced}`;
 }
