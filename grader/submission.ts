@@ -52,13 +52,28 @@ export interface CodeFilePreference {
 
 const NO_PREFERENCE: CodeFilePreference = { files: [], names: [] };
 
+/** A notebook cell as the .ipynb holds it, numbered by its position (markdown cells counted), its source joined. */
+export interface RawNotebookCell {
+  readonly cell: number;
+  readonly type: string;
+  readonly source: string;
+  readonly outputs: readonly unknown[];
+}
+
+/** Text nbformat stores as a string or a list of lines, joined. */
+export const joinedText = (t: unknown): string => (Array.isArray(t) ? t.join('') : typeof t === 'string' ? t : '');
+
+/** The cells of a .ipynb (the one place that reads one's JSON). Throws when the file is not a notebook's JSON. */
+export function readNotebookCells(file: string): RawNotebookCell[] {
+  const nb = JSON.parse(readFileSync(file, 'utf8')) as { cells?: { cell_type?: string; source?: unknown; outputs?: unknown[] }[] };
+  return (nb.cells ?? []).map((c, i) => ({ cell: i + 1, type: c.cell_type ?? '', source: joinedText(c.source), outputs: c.outputs ?? [] }));
+}
+
 /** A file's code: a notebook's code cells, joined; '' when it cannot be read. */
 function codeOf(file: string): string {
   try {
-    const text = readFileSync(file, 'utf8');
-    if (!isNotebook(file)) return text;
-    const cells = (JSON.parse(text) as { cells?: { cell_type?: string; source?: string | string[] }[] }).cells ?? [];
-    return cells.filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : (c.source ?? ''))).join('\n');
+    if (!isNotebook(file)) return readFileSync(file, 'utf8');
+    return readNotebookCells(file).filter((c) => c.type === 'code').map((c) => c.source).join('\n');
   } catch {
     return '';
   }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Value } from '../../src/failure.ts';
 import type { ProcessSubject } from '../process-subject.ts';
+import { joinedText, readNotebookCells } from '../submission.ts';
 import type { NumericTree } from '../../src/tolerance.ts';
 import { assigningCells, firstCellMatching, resolveModelClass } from './aspect.ts';
 import { type Construction, type ExecuteSettings, type ModelCheck, constructionsOf, shimsFiles } from './schema.ts';
@@ -126,21 +127,19 @@ interface SavedOutput {
   readonly data?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-const joined = (t: string | string[] | undefined) => (Array.isArray(t) ? t.join('') : (t ?? ''));
 
 /** What a cell's saved outputs show as text: printed streams and plain-text results, in order. */
 function savedText(outputs: readonly SavedOutput[] | undefined): string | undefined {
-  const text = (outputs ?? []).map((o) => (o.output_type === 'stream' ? joined(o.text) : joined(o.data?.['text/plain']))).join('');
+  const text = (outputs ?? []).map((o) => (o.output_type === 'stream' ? joinedText(o.text) : joinedText(o.data?.['text/plain']))).join('');
   return text === '' ? undefined : text;
 }
 
 /** The code cells of a notebook, numbered by position (markdown cells counted), with what their saved outputs show. */
 export function notebookCells(file: string): NotebookCellSource[] {
-  const nb = JSON.parse(readFileSync(file, 'utf8')) as { cells?: { cell_type?: string; source?: string | string[]; outputs?: SavedOutput[] }[] };
-  return (nb.cells ?? []).flatMap((c, i) => {
-    if (c.cell_type !== 'code') return [];
-    const saved = savedText(c.outputs);
-    return [{ cell: i + 1, source: joined(c.source), ...(saved === undefined ? {} : { saved }) }];
+  return readNotebookCells(file).flatMap((c) => {
+    if (c.type !== 'code') return [];
+    const saved = savedText(c.outputs as readonly SavedOutput[]);
+    return [{ cell: c.cell, source: c.source, ...(saved === undefined ? {} : { saved }) }];
   });
 }
 

@@ -4,7 +4,7 @@
 // rounded or truncated copy passes), and a wrong one is explained where the notebook shows why (the code's own
 // value, a dropped sign, the answers swapped).
 
-import { readFileSync } from 'node:fs';
+import { readNotebookCells } from '../submission.ts';
 import { type Aspect, describedNumbers, fail } from './aspect.ts';
 import type { ExecutionResult } from './run.ts';
 import type { WrittenCheck } from './schema.ts';
@@ -16,8 +16,7 @@ export interface MarkdownCell {
 }
 
 export function markdownCells(file: string): MarkdownCell[] {
-  const nb = JSON.parse(readFileSync(file, 'utf8')) as { cells?: { cell_type?: string; source?: string | string[] }[] };
-  return (nb.cells ?? []).flatMap((c, i) => (c.cell_type === 'markdown' ? [{ cell: i + 1, source: Array.isArray(c.source) ? c.source.join('') : (c.source ?? '') }] : []));
+  return readNotebookCells(file).flatMap((c) => (c.type === 'markdown' ? [{ cell: c.cell, source: c.source }] : []));
 }
 
 /** A number as written: its value and the unit of its last written digit (-0.2982: 0.0001; 2.1e-1: 0.01). */
