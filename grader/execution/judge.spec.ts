@@ -371,3 +371,20 @@ describe('a value written as a pair of 0-d tensors ("a pair of means, one for ea
     expect(judgeOne(check, pair(m1, m0)).checks[0]!.result.failure?.message).toMatch(/^mean_grads \(.*\) is \[/);
   });
 });
+
+describe('a value check with cell: (seed 003 2.1: a later cell computes mean_grads again)', () => {
+  const check = settings.checks.find((c): c is ValueCheck => c.id === 'mean-grads')!;
+  const sources = [
+    { cell: 7, source: 'grads = torch.stack(grads)\nmean_grads = grads.mean(dim=0)\n' },
+    { cell: 11, source: '# the ADAM test\nmean_grads = adam_grads.mean(dim=0)\n' },
+  ];
+  const array = (value: number[]) => ({ kind: 'array' as const, dtype: 'float32', shape: [value.length], value });
+  const right = REFERENCES['bowl-sgd-mean-gradient']();
+  const judge = (values: ExecutionResult['values']) => judgeExecution({ ...settings, checks: [check] }, { result: { ...empty, values } }, sources, 1, 1)[0]!;
+
+  it('is judged as its own cell left the value, not as the end of the notebook did', () => {
+    expect(check.cell).toBeDefined();
+    expect(judge({ 'mean_grads#7': array(right), mean_grads: array([-0.49, 0.058]) }).checks[0]!.result.passed).toBe(true);
+    expect(judge({ 'mean_grads#7': array([-0.49, 0.058]), mean_grads: array(right) }).checks[0]!.result.passed).toBe(false);
+  });
+});
