@@ -5,6 +5,7 @@ import type { Assignment } from './assignment.ts';
 import { problemOf } from './assignment.ts';
 import { catalogCallables, studentName } from './bindings/schema.ts';
 import { ANY_MODULE_CLASS, type ExecutionCheck, JUDGED, constructionsOf } from './execution/schema.ts';
+import { bound } from './execution/printed.ts';
 
 export interface CoverageRow {
   readonly task: string;
@@ -46,7 +47,7 @@ function executedWhat(check: ExecutionCheck): string {
   }
   if ('descent' in check) return `gradient descent on the points ${check.descent.track} recorded in the first cell matching /${check.descent.cell}/`;
   if ('written' in check) return `the numbers written in the markdown cell matching /${check.written.cell}/`;
-  return `printed output /${check.printed}/`;
+  return `printed output /${check.printed}/${check.below === undefined ? '' : `, a number in it below ${bound(check.below)}`}`;
 }
 
 /** How the student's code is reached for one problem: its bound names, conventions and adapter. */

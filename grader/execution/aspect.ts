@@ -36,6 +36,21 @@ export function describedNumbers(found: Described): number[] | undefined {
   return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
 }
 
+/** A number a pattern's one group captured: as printed, and its value (NaN for a printed nan). */
+export interface Captured {
+  readonly text: string;
+  readonly value: number;
+}
+
+/** Every number `pattern` (one group capturing it) captures in `text`, in order. */
+export function captured(pattern: string, text: string | undefined): Captured[] {
+  if (text === undefined) return [];
+  return [...text.matchAll(new RegExp(pattern, 'gm'))].flatMap((m) => {
+    const value = Number(m[1]);
+    return m[1] === undefined || m[1] === '' || (Number.isNaN(value) && !/nan/i.test(m[1])) ? [] : [{ text: m[1], value }];
+  });
+}
+
 export const fail = (code: FailureCode, message: string, extra: Partial<FailureData> = {}): FailureData => ({ code, message, ...extra });
 
 /** What became of a cell, in words: "ran", "raised KeyError: 'x'", "timed out (stopped after 20.0 s)", "was not run (...)". */

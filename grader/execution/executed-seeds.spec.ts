@@ -104,7 +104,7 @@ function describeExecuted(title: string, file: string, folder: string, problems:
 }
 
 /** Seed 000's Q6.7 checks: problem 6's part of the notebook, graded on fixtures with the mytorch package beside it. */
-const Q67 = ['mytorch-training', 'mytorch-predictions'];
+const Q67 = ['mytorch-training', 'mytorch-predictions', 'mytorch-gradient-output'];
 
 // Seed 000: the execute: checks of problems 4 and 5, and Q5.1's initialize_weights that InitMLP is built from
 // (problem 6's package, Q6.7 and the written answers are graded on their own fixtures). BloodMLP is defined in cell
@@ -142,6 +142,8 @@ describeExecuted(
   [
     { fixture: 'bug-accuracy-below-90', fails: { 'mytorch-training': ['saved-accuracy'] }, says: /^the saved outputs of cell 8 show a test accuracy of 0\.8843 \(88\.43%\), not above the handout's 90\.00%/ },
     { fixture: 'bug-accuracy-typed-in', fails: { 'mytorch-training': ['rerun-accuracy'] }, says: /^cell 8 prints the same test accuracy, 0\.9687, on the grader's stand-in data as in the notebook's saved outputs/ },
+    // Linear's db averaged over the batch: the grader's run of the gradient check reports it.
+    { fixture: 'bug-gradient-check-fails', fails: { 'mytorch-gradient-output': ['printed'] }, says: /^cell 6 printed \d\.\d\de-01, not below the handout's 1e-5$/ },
   ],
   (id) => Q67.includes(id),
 );

@@ -13,7 +13,7 @@ import type { ExecutionResult, FigureDescription, ModelState, RecordedCall } fro
 import type { InitMethod } from '../../reference/init.ts';
 import { parseStack, planOf } from '../../reference/layer-stack.ts';
 import { type Step, float32State } from './float32-model.ts';
-import { type CallCheck, type Construction, ExecutionCheck, JUDGED, type Judged, type ModelCheck, type ValueCheck, constructionsOf } from './schema.ts';
+import { type CallCheck, type Construction, ExecuteSettings, ExecutionCheck, JUDGED, type Judged, type ModelCheck, type ValueCheck, constructionsOf } from './schema.ts';
 
 const assignment = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-003.yaml'));
 const settings = assignment.execute!;
@@ -91,6 +91,51 @@ describe('printed checks', () => {
       `no cell printed text matching /train: \\d+, val: \\d+/: the cells printed cell 3: "Train size 128 / Val size 64 / Test size 128 ..."; cell 4: "${'x'.repeat(160)} ..."; cell 5: "a"; cell 6: "b" (and 1 more cell)`,
     );
     expect(judgeOne(check, printing('', '')).checks[0]!.result.failure?.message).toBe('no cell printed text matching /train: \\d+, val: \\d+/: no cell printed anything');
+  });
+});
+
+describe('printed checks with a bound: seed 000 Q6.7, the gradient check below 1e-5', () => {
+  const seed000 = loadAssignment(path.join(import.meta.dirname, '..', '..', 'fixtures', 'assignments', 'seed-000.yaml'));
+  const check = seed000.execute!.checks.find((c) => c.id === 'mytorch-gradient-output')!;
+  const ran = (printed: string, cell = 5) => ({ cell, status: 'ran' as const, printed });
+  const judge = (cells: ExecutionResult['cells'], sources = [{ cell: 5, source: 'err = gradient_check(model, loss_fn, X[:5], y[:5])' }]) =>
+    judgeExecution({ ...seed000.execute!, checks: [check] }, { result: { ...empty, cells } }, sources, 1, 1)[0]!;
+  const message = (scored: ReturnType<typeof judge>) => scored.checks[0]!.result.failure?.message;
+
+  it.each([
+    'gradient check, max relative error: 3.41e-08\n',
+    'Gradient check (5 samples): 2.1e-09 passed\n',
+    'Relative error = 2e-9\n',
+    'max rel. error 0\n',
+    // The check shown failing on a network broken on purpose, beside the one that passes.
+    'broken backward, gradient check: 0.67\ncorrect backward, gradient check: 4e-10\n',
+  ])('%j passes: the last number of the line, one below 1e-5', (printed) => {
+    expect(judge([ran(printed)]).score).toBe(1);
+  });
+
+  it('an error of 1e-5 or above, or nan, fails with the number and the bound', () => {
+    expect(message(judge([ran('gradient check, max relative error: 6.67e-01\n')]))).toBe("cell 5 printed 6.67e-01, not below the handout's 1e-5");
+    expect(message(judge([ran('Max relative error: 1e-05\n')]))).toBe("cell 5 printed 1e-05, not below the handout's 1e-5");
+    expect(judge([ran('Max relative error: nan\n')]).score).toBe(0);
+  });
+
+  it('no number printed, or only a pass/fail word, fails as missing', () => {
+    expect(judge([ran('Gradient check passed!\n')]).checks[0]!.result.failure?.code).toBe('missing');
+  });
+
+  it("a cell stopped at the budget (the whole network's check) is judged on its saved outputs, and says so", () => {
+    const stopped = [{ cell: 5, status: 'timed out' as const, reason: 'stopped after 30.0 s' }];
+    const sources = (saved: string) => [{ cell: 5, source: 'err = gradient_check(model, loss_fn, X[:5], y[:5])', saved }];
+    expect(judge(stopped, sources('gradient check: 1.2e-09\n')).score).toBe(1);
+    expect(message(judge(stopped, sources('gradient check: 0.5\n')))).toBe("cell 5 timed out in the grader's run; its saved outputs show 0.5, not below the handout's 1e-5");
+    // A cell that ran in the grader's run is judged on that run alone, whatever its saved outputs show.
+    expect(judge([ran('gradient check: 0.5\n')], sources('gradient check: 1.2e-09\n')).score).toBe(0);
+  });
+
+  it('the assignment refuses a bound on a pattern without one group capturing the number', () => {
+    const parsed = (printed: string) => ExecuteSettings.safeParse({ ...seed000.execute!, checks: [{ id: 'x', title: 'x', points: 1, printed, below: 1e-5 }] });
+    expect(parsed('error: \\S+').error?.issues[0]?.message).toBe('with below:, give exactly one group (...) capturing the number');
+    expect(parsed('error: (\\S+)').success).toBe(true);
   });
 });
 

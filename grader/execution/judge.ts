@@ -10,10 +10,11 @@ import { judgeDescent } from './descent.ts';
 import { judgeInitialised } from './judge-init.ts';
 import { judgeModel } from './model.ts';
 import { expectedNumbers } from './references.ts';
+import { judgePrinted } from './printed.ts';
 import { judgeTrained } from './trained.ts';
 import { type MarkdownCell, judgeWritten } from './written.ts';
 import { type Described, type ExecutionResult, type FigureDescription, type ModuleDescription, type NotebookCellSource, type RecordedCall, snapshotKey } from './run.ts';
-import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, PrintedCheck, ValueCheck } from './schema.ts';
+import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, ValueCheck } from './schema.ts';
 
 const short = (xs: readonly number[]) => `[${xs.map((x) => Number(x.toPrecision(6))).join(', ')}]`;
 
@@ -285,29 +286,6 @@ function drawnLines(f: FigureDescription): Plot[] {
   });
 }
 
-/** What the cells printed, for a printed check that found no match: the first lines of a few cells. */
-const PRINTED_SHOWN = { cells: 4, lines: 3, characters: 160 } as const;
-
-function printedSummary(cells: ExecutionResult['cells']): string {
-  const printing = cells.filter((c) => c.printed?.trim());
-  if (printing.length === 0) return 'no cell printed anything';
-  const shown = printing.slice(0, PRINTED_SHOWN.cells).map((c) => {
-    const lines = c.printed!.trim().split('\n');
-    const head = lines.slice(0, PRINTED_SHOWN.lines).join(' / ').slice(0, PRINTED_SHOWN.characters);
-    return `cell ${c.cell}: "${head}${lines.length > PRINTED_SHOWN.lines || head.length === PRINTED_SHOWN.characters ? ' ...' : ''}"`;
-  });
-  const more = printing.length - shown.length;
-  return `the cells printed ${shown.join('; ')}${more > 0 ? ` (and ${more} more ${more === 1 ? 'cell' : 'cells'})` : ''}`;
-}
-
-function judgePrinted(check: PrintedCheck, result: ExecutionResult): Aspect[] {
-  const pattern = new RegExp(check.printed, 'm');
-  const title = `printed output matching /${check.printed}/`;
-  if (result.cells.some((c) => c.printed !== undefined && pattern.test(c.printed))) return [{ id: 'printed', title }];
-  const trouble = troubleSentence(result.cells);
-  return [{ id: 'printed', title, failure: fail('missing', `no cell printed text matching /${check.printed}/: ${printedSummary(result.cells)}${trouble ? `; ${trouble}` : ''}`) }];
-}
-
 function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: readonly NotebookCellSource[], placed: ReadonlyMap<CallCheck, RecordedCall>, markdown: readonly MarkdownCell[]): Aspect[] {
   if ('written' in check) return judgeWritten(check, expectedNumbers(check.written.expected), markdown, result);
   if ('initialised' in check) return judgeInitialised(check, result, sources);
@@ -317,7 +295,7 @@ function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: read
   if ('figure' in check) return judgeFigure(check, result);
   if ('trained' in check) return judgeTrained(check, result, sources);
   if ('descent' in check) return judgeDescent(check, result, sources);
-  return judgePrinted(check, result);
+  return judgePrinted(check, result, sources);
 }
 
 /**

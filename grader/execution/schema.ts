@@ -257,8 +257,12 @@ const InitialisedCheck = z
   })
   .strict();
 
-/** What some cell printed, matched against a regular expression. */
-const PrintedCheck = z.object({ ...Common, printed: z.string().min(1) }).strict();
+/**
+ * What some cell printed, matched against a regular expression; with `below`, the pattern's one group captures a
+ * number, and one such number printed must be below it (seed 000 Q6.7's gradient check, "< 1e-5"). Judged on the
+ * grader's run; a cell it stopped at the budget on the notebook's saved outputs.
+ */
+const PrintedCheck = z.object({ ...Common, printed: z.string().min(1), below: z.number().optional() }).strict();
 
 /** A regular expression with one group capturing a number (the loss printed per epoch, a test accuracy). */
 const NumberPattern = z.string().superRefine((text, ctx) => {
@@ -412,7 +416,8 @@ export const ExecuteSettings = z
       }
       if ('printed' in c) {
         try {
-          new RegExp(c.printed);
+          const groups = new RegExp(`${c.printed}|`).exec('')!.length - 1;
+          if (c.below !== undefined && groups !== 1) ctx.addIssue({ code: 'custom', path: ['checks', i, 'printed'], message: 'with below:, give exactly one group (...) capturing the number' });
         } catch (error) {
           ctx.addIssue({ code: 'custom', path: ['checks', i, 'printed'], message: `not a regular expression: ${(error as Error).message}` });
         }

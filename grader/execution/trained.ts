@@ -3,27 +3,13 @@
 // of the same cell on the stand-in data: the losses it prints (or, printing none, plots) are computed and do not
 // rise, and the accuracy it prints is computed, not the saved number printed again.
 
-import { type Aspect, cellOutcome, fail } from './aspect.ts';
+import { type Aspect, type Captured, captured, cellOutcome, fail } from './aspect.ts';
 import type { CellReport, ExecutionResult, FigureDescription, NotebookCellSource } from './run.ts';
 import type { TrainedCheck } from './schema.ts';
 
 /** What a training-result check judges, each an equal share of its points. */
 export const TRAINED_ASPECTS = ['saved-accuracy', 'loss-falls', 'rerun-accuracy'] as const;
 type TrainedAspect = (typeof TRAINED_ASPECTS)[number];
-
-/** A number a pattern captured: as printed, and its value (a percentage read as a fraction where asked). */
-interface Captured {
-  readonly text: string;
-  readonly value: number;
-}
-
-function captured(pattern: string, text: string | undefined): Captured[] {
-  if (text === undefined) return [];
-  return [...text.matchAll(new RegExp(pattern, 'g'))].flatMap((m) => {
-    const value = Number(m[1]);
-    return m[1] === undefined || m[1] === '' || (Number.isNaN(value) && !/nan/i.test(m[1])) ? [] : [{ text: m[1], value }];
-  });
-}
 
 /** An accuracy printed as a percentage (87.71, "87.71%") is read as a fraction. */
 const fraction = (x: number) => (x > 1 ? x / 100 : x);
