@@ -128,6 +128,8 @@ describe('printed checks with a bound: seed 000 Q6.7, the gradient check below 1
     const sources = (saved: string) => [{ cell: 5, source: 'err = gradient_check(model, loss_fn, X[:5], y[:5])', saved }];
     expect(judge(stopped, sources('gradient check: 1.2e-09\n')).score).toBe(1);
     expect(message(judge(stopped, sources('gradient check: 0.5\n')))).toBe("cell 5 timed out in the grader's run; its saved outputs show 0.5, not below the handout's 1e-5");
+    // Beside a cell of the grader's run that shows the check failing on a network broken on purpose.
+    expect(judge([ran('broken backward, gradient check: 0.67\n', 4), ...stopped], sources('gradient check: 1.2e-09\n')).score).toBe(1);
     // A cell that ran in the grader's run is judged on that run alone, whatever its saved outputs show.
     expect(judge([ran('gradient check: 0.5\n')], sources('gradient check: 1.2e-09\n')).score).toBe(0);
   });

@@ -29,32 +29,35 @@ const missing = (check: PrintedCheck, result: ExecutionResult, title: string): A
   return [{ id: 'printed', title, failure: fail('missing', `no cell printed text matching /${check.printed}/: ${printedSummary(result.cells)}${trouble ? `; ${trouble}` : ''}`) }];
 };
 
-/** The numbers a bounded check's pattern captures, cell by cell. */
+/** The numbers a bounded check's pattern captures in one cell: in the grader's run, or in its saved outputs. */
 interface Found {
   readonly cell: number;
+  readonly saved: boolean;
   readonly numbers: readonly Captured[];
 }
 
-function judgeBound(check: PrintedCheck & { below: number }, result: ExecutionResult, sources: readonly NotebookCellSource[], title: string): Aspect[] {
-  const rerun: Found[] = result.cells.map((c) => ({ cell: c.cell, numbers: captured(check.printed, c.printed) })).filter((f) => f.numbers.length > 0);
-  // A cell the grader stopped at its budget (a gradient check of the whole network takes minutes) printed nothing:
-  // the notebook's saved outputs, the student's own run, are all there is of it.
+function judgeBound(check: PrintedCheck, below: number, result: ExecutionResult, sources: readonly NotebookCellSource[], title: string): Aspect[] {
+  // A cell the grader stopped at its budget (a gradient check of the whole network takes minutes) printed nothing
+  // there: the notebook's saved outputs, the student's own run, are all there is of it. Any other cell is judged on
+  // the grader's run alone.
   const stopped = new Set(result.cells.filter((c) => c.status === 'timed out').map((c) => c.cell));
-  const saved: Found[] = sources.filter((s) => stopped.has(s.cell)).map((s) => ({ cell: s.cell, numbers: captured(check.printed, s.saved) })).filter((f) => f.numbers.length > 0);
-  const found = rerun.length > 0 ? rerun : saved;
+  const found: Found[] = [
+    ...result.cells.map((c) => ({ cell: c.cell, saved: false, numbers: captured(check.printed, c.printed) })),
+    ...sources.filter((s) => stopped.has(s.cell)).map((s) => ({ cell: s.cell, saved: true, numbers: captured(check.printed, s.saved) })),
+  ].filter((f) => f.numbers.length > 0);
   if (found.length === 0) return missing(check, result, title);
   // One number below the bound passes: a student may also show the check failing on a network broken on purpose.
-  if (found.some((f) => f.numbers.some((n) => n.value < check.below))) return [{ id: 'printed', title }];
+  if (found.some((f) => f.numbers.some((n) => n.value < below))) return [{ id: 'printed', title }];
   const first = found[0]!;
-  const whose = rerun.length > 0 ? `cell ${first.cell} printed` : `cell ${first.cell} timed out in the grader's run; its saved outputs show`;
+  const whose = first.saved ? `cell ${first.cell} timed out in the grader's run; its saved outputs show` : `cell ${first.cell} printed`;
   const shown = first.numbers.map((n) => n.text).join(', ');
-  return [{ id: 'printed', title, failure: fail('value_mismatch', `${whose} ${shown}, not below the handout's ${bound(check.below)}`, { expected: `< ${bound(check.below)}`, received: shown }) }];
+  return [{ id: 'printed', title, failure: fail('value_mismatch', `${whose} ${shown}, not below the handout's ${bound(below)}`, { expected: `< ${bound(below)}`, received: shown }) }];
 }
 
 export function judgePrinted(check: PrintedCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
   const { below } = check;
   const title = below === undefined ? `printed output matching /${check.printed}/` : `a number printed by /${check.printed}/ below ${bound(below)}`;
-  if (below !== undefined) return judgeBound({ ...check, below }, result, sources, title);
+  if (below !== undefined) return judgeBound(check, below, result, sources, title);
   const pattern = new RegExp(check.printed, 'm');
   if (result.cells.some((c) => c.printed !== undefined && pattern.test(c.printed))) return [{ id: 'printed', title }];
   return missing(check, result, title);
