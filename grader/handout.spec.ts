@@ -11,6 +11,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Assignment, loadAssignment } from './assignment.ts';
+import { notebookCells } from './execution/run.ts';
 import { grade } from './grade.ts';
 
 const root = path.join(import.meta.dirname, '..');
@@ -31,7 +32,17 @@ interface HandoutSeed {
    * (seed 003's ADAMOptimizer calls the student's ema_update, as its template says).
    */
   readonly carriesInto?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Correct variants written as correct.ipynb with one task done another way (a contour plot instead of a 3-D
+   * surface, a grid search instead of a random one): graded on that task's problems, the rest being correct's cells,
+   * graded in full above. `cells` matches every code cell in which the variant differs from correct.ipynb.
+   */
+  readonly variants?: Readonly<Record<string, { readonly problems: readonly string[]; readonly cells: RegExp }>>;
 }
+
+const PLOT_PATH = { problems: ['loss-surface-path'], cells: /^def plotPath\(/m };
+// The retraining cell (P2.3, an execute: check graded elsewhere) unpacks best_cfg, whose form the search chooses.
+const TUNING = { problems: ['hyperparam-tuning'], cells: /^def hyperparam_tuning\(|^# Retrain best model/m };
 
 const SEEDS: readonly HandoutSeed[] = [
   { assignment: 'seed-000.yaml', fixtures: 'seed-000-handout', problems: ['init-schemes'] },
@@ -49,13 +60,22 @@ const SEEDS: readonly HandoutSeed[] = [
     assignment: 'seed-004.yaml',
     fixtures: 'seed-004-handout',
     problems: ['train-epoch', 'classifier-accuracy', 'dataset-loss', 'flatten-params', 'load-params', 'hyperparam-tuning', 'autoencoder-training', 'loss-surface-path', 'fashion-mnist-loaders', 'autoencoder-reconstructions'],
+    variants: {
+      'correct-contourf.ipynb': PLOT_PATH,
+      'correct-imshow.ipynb': PLOT_PATH,
+      'correct-pcolormesh.ipynb': PLOT_PATH,
+      'correct-wireframe.ipynb': PLOT_PATH,
+      'correct-grid-search.ipynb': TUNING,
+      'correct-own-loops.ipynb': TUNING,
+      'correct-own-model.ipynb': TUNING,
+    },
   },
 ];
 
 // The problems and, where the assignment executes the notebook, its execute: checks.
 const codePoints = (a: Assignment) => a.problems.reduce((s, p) => s + p.points, 0) + (a.execute?.checks ?? []).reduce((s, c) => s + c.points, 0);
 
-describe.each(SEEDS)('$assignment through its handout ($fixtures)', ({ assignment: file, fixtures, problems, checks, carriesInto = {} }) => {
+describe.each(SEEDS)('$assignment through its handout ($fixtures)', ({ assignment: file, fixtures, problems, checks, carriesInto = {}, variants = {} }) => {
   const loaded = loadAssignment(path.join(root, 'fixtures', 'assignments', file));
   const { execute, ...withoutExecution } = loaded;
   const kept: Assignment = checks && execute ? { ...loaded, execute: { ...execute, checks: execute.checks.filter((c) => checks(c.id)) } } : loaded;
@@ -66,12 +86,23 @@ describe.each(SEEDS)('$assignment through its handout ($fixtures)', ({ assignmen
 
   it('has a correct solution', () => expect(corrects).not.toEqual([]));
 
-  it.each(corrects)('%s gets full marks on every code task', async (correct) => {
-    const report = await grade({ assignment, submission: path.join(dir, correct) });
+  it.each(corrects)('%s gets full marks on every code task (a variant: on its own task)', async (correct) => {
+    const variant = variants[correct];
+    const graded = variant ? { ...assignment, problems: assignment.problems.filter((p) => variant.problems.includes(p.id)) } : assignment;
+    const report = await grade({ assignment: graded, submission: path.join(dir, correct) });
     const failed = report.problems.flatMap((p) => p.checks.filter((c) => !c.result.passed).map((c) => `${p.id}/${c.result.check}: ${c.result.failure?.message}`));
     expect(failed).toEqual([]);
-    expect(report.problems.reduce((s, p) => s + p.score, 0)).toBe(codePoints(assignment));
+    expect(report.problems.reduce((s, p) => s + p.score, 0)).toBe(codePoints(graded));
     expect(report.loadErrors).toEqual([]);
+  });
+
+  it.each(Object.entries(variants))('%s differs from correct.ipynb only in its task\'s cells', (variant, { cells }) => {
+    const code = (f: string) => notebookCells(path.join(dir, f)).map((c) => c.source);
+    const [base, other] = [code('correct.ipynb'), code(variant)];
+    const changed = other.filter((source, i) => source !== base[i]);
+    expect(other.length).toBe(base.length);
+    expect(changed).not.toEqual([]);
+    for (const source of changed) expect(source, `a cell of ${variant} outside its task differs from correct.ipynb's`).toMatch(cells);
   });
 
   // The mistakes priced by problems, and by execute: checks (seed 002's initialised weights).
