@@ -66,10 +66,16 @@ def _torch():
     return sys.modules.get("torch")
 
 
+# The harness's own references, taken before any student code runs: a submission that monkeypatches json.dumps,
+# math.isnan or base64 (fixtures/submissions/hostile/monkeypatch-builtins.py) cannot change how answers are
+# encoded. (json.dumps rewriting "NaN" would otherwise corrupt a base64 array whose text happens to hold it.)
+_json_dumps, _isnan, _isinf, _b64encode = json.dumps, math.isnan, math.isinf, base64.b64encode
+
+
 def encode_float(x):
-    if math.isnan(x):
+    if _isnan(x):
         return {"$float": "nan"}
-    if math.isinf(x):
+    if _isinf(x):
         return {"$float": "inf" if x > 0 else "-inf"}
     return x
 
@@ -81,7 +87,7 @@ BINARY_MIN_ENTRIES = 64
 
 
 def encode_binary(wide):
-    return {"$f64": base64.b64encode(wide.astype("<f8").tobytes()).decode("ascii"), "shape": list(wide.shape)}
+    return {"$f64": _b64encode(wide.astype("<f8").tobytes()).decode("ascii"), "shape": list(wide.shape)}
 
 
 class ResponseTooLarge(Exception):
@@ -395,7 +401,7 @@ def main():
     os.set_inheritable(RESPONSES_FD, False)
 
     def send(obj):
-        responses.write((json.dumps(obj, allow_nan=False) + "\n").encode())
+        responses.write((_json_dumps(obj, allow_nan=False) + "\n").encode())
 
     send({"op": "hello"})  # before any student code runs: the process started as it should
     module, load_problems = load_submission(path)
