@@ -51,8 +51,11 @@ describe('one request per property', () => {
     expect(shown(batched.result)).toEqual(shown(single.result));
     expect(single.timing.messages).toBe(single.timing.calls);
     expect(batched.timing.calls).toBe(single.timing.calls);
-    // Each check's cases leave in groups of CONCURRENT_CASES, and a case's calls in as many rounds.
-    expect(batched.timing.messages).toBeLessThan(single.timing.calls / 10);
+    // Each check's cases leave in groups of CONCURRENT_CASES, and a case's calls in as many rounds. The child answers
+    // each call as it finishes, so how many answers one read brings back, and so how many of the next round's calls
+    // leave together, depends on the machine's timing: measured 106 to 186 messages for 1000 calls here (2 cores,
+    // alone and beside the whole suite), against one message per call without batching.
+    expect(batched.timing.messages).toBeLessThan(single.timing.calls / 4);
   }, 120_000);
 
   it('a case that overruns its time is reported as with one call per case: the input that failed, not shrunk', async () => {
