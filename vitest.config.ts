@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { choosePython } from './grader/python.ts';
+import { SlowestFirst } from './vitest.sequencer.ts';
 
 // With coverage on (npm test), the processes the tests start (the CLI, the batch's workers) write raw V8
 // coverage here; bin/coverage-report.mjs joins it with the workers' own.
@@ -20,6 +21,7 @@ export default defineConfig({
     // two test files at a time use both cores where vitest's default (cores - 1) would leave one idle.
     maxWorkers: Math.max(2, os.availableParallelism() - 1),
     testTimeout: 120_000,
+    sequence: { sequencer: SlowestFirst },
     env: { ...python, ...childCoverage },
     coverage: {
       provider: 'v8',
