@@ -19,6 +19,7 @@ describe('argument validation (validate.ts)', () => {
     ['a vector of the wrong length', () => requireVector('v', [1, 2], 3), /^v must have length 3, got 2$/],
     ['an empty matrix', () => requireMatrix('m', []), /^m must be a non-empty matrix$/],
     ['a vector for a matrix', () => requireMatrix('m', [1, 2] as unknown as number[][]), /^m must be a non-empty matrix$/],
+    ['an object indexed like a matrix', () => requireMatrix('m', { 0: [1, 2] } as unknown as number[][]), /^m must be a non-empty matrix$/],
     ['a ragged matrix', () => requireMatrix('m', [[1, 2], [3, 4], [5]]), /^m must be rectangular$/],
     ['a number among rows', () => requireMatrix('m', [[1, 2], 3] as unknown as number[][]), /^m must be rectangular$/],
     ['too few rows', () => requireMatrix('m', [[1, 2]], 2), /^m must have 2 rows, got 1$/],
@@ -45,6 +46,7 @@ describe("torch's DataLoader walk, shuffle=False (loader.ts)", () => {
     expect(batchesOf(4, 2)).toEqual([[0, 2], [2, 4]]);
     expect(batchesOf(3, 5)).toEqual([[0, 3]]);
     expect(batchesOf(0, 3)).toEqual([]);
+    expect(batchesOf(2, 1)).toEqual([[0, 1], [1, 2]]);
     expect(batchRows(['a', 'b', 'c'], 2)).toEqual([['a', 'b'], ['c']]);
   });
 
@@ -65,6 +67,8 @@ describe("seed 004 P4 T1's FashionMNIST loaders (fashion-mnist.ts)", () => {
     // A batch larger than the test set: one batch of all 10,000.
     expect(fashionMnistBatches(20_000)).toEqual([[20_000, 1, 28, 28, 3], [10_000, 1, 28, 28, 1]]);
     expect(fashionMnistPixels(64)).toEqual([[1, 0, 1], [1, 0, 1]]);
+    // batch_size 1 is a batch size too.
+    expect(fashionMnistBatches(1)).toEqual([[1, 1, 28, 28, 60_000], [1, 1, 28, 28, 10_000]]);
   });
 
   it.each([
@@ -103,6 +107,7 @@ describe("seed 004 P4 T4's reconstructions figure (reconstructions.ts)", () => {
     ['an image that is not square', () => asSquare([1, 2, 3]), /^an image of 3 pixels is not square$/],
     ['a batch of 1', () => reconstructionImages(W1, b1, W2, b2, images, 1), /^batch_size must be an integer of at least 2, got 1$/],
     ['a batch of 2.5', () => reconstructionPlaces(W1, b1, W2, b2, images, 2.5), /^batch_size must be an integer of at least 2, got 2\.5$/],
+    ['a loader of no images', () => reconstructionImages(W1, b1, W2, b2, [], 2), /^images must be a non-empty matrix$/],
     ['a loader of one image', () => reconstructionImages(W1, b1, W2, b2, [images[0]!], 2), /^the loader must hold at least 2 images$/],
     ['an image of the wrong size', () => reconstruct(W1, b1, W2, b2, [1, 2, 3]), /^x must have length 4, got 3$/],
   ])('refuses %s', (_case, call, message) => {
