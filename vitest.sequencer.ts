@@ -13,7 +13,7 @@ const MEASURED_SECONDS: Readonly<Record<string, number>> = {
   'grader/execution/executed-seeds.spec.ts': 180,
   'grader/execution/execution.spec.ts': 120,
   'grader/grade.spec.ts': 90,
-  'spec/mistakes.spec.ts': 60,
+  'spec/mistakes.spec.ts': 90,
   'spec/float32.spec.ts': 40,
   'grader/batch.spec.ts': 45,
   'grader/hostile.spec.ts': 45,
