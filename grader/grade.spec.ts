@@ -37,16 +37,8 @@ export const FIXTURE_TOPICS: Record<string, readonly ProblemId[]> = {
 const POINTS = 10;
 const DEDUCT = 4;
 
-/**
- * Cases per check for a bug fixture. A bug fixture is its topic's correct solution with one mistake written in;
- * the correct one is graded at the checks' own counts (200 for most), as staff grade. Under the same seed the first
- * cases are the same, so a mistake caught within these is caught at 200 too; the checks it leaves passing add
- * nothing that the correct fixture's grade has not shown, at four times the cost.
- */
-const BUG_RUNS = 50;
-
-/** An assignment over the topic's problems that prices every named mistake at DEDUCT points (at most `runs` cases a check). */
-function assignmentFor(ids: readonly ProblemId[], runs?: number) {
+/** An assignment over the topic's problems that prices every named mistake at DEDUCT points. */
+function assignmentFor(ids: readonly ProblemId[]) {
   const yaml = [
     'name: fixture test',
     'seed: 7',
@@ -54,7 +46,6 @@ function assignmentFor(ids: readonly ProblemId[], runs?: number) {
     ...ids.flatMap((id) => [
       `  - id: ${id}`,
       `    points: ${POINTS}`,
-      ...(runs === undefined ? [] : ['    checks:', ...problems[id].checks.map((c) => `      ${c.id}: { runs: ${Math.min(runs, c.numRuns)} }`)]),
       '    mistakes:',
       ...problems[id].mistakes.map((m) => `      ${m.id}: { deduct: ${DEDUCT} }`),
     ]),
@@ -87,11 +78,11 @@ const cases = Object.entries(FIXTURE_TOPICS).flatMap(([topic, ids]) =>
 describe('grading the fixtures', () => {
   // Concurrent: each grading waits on its own child process, so two cores overlap them.
   it.concurrent.each(cases)('%s/%s', async (topic, file, ids) => {
-    const bug = /^bug-(.+)\.\w+$/.exec(file)?.[1];
-    const assignment = assignmentFor(ids, bug === undefined ? undefined : BUG_RUNS);
+    const assignment = assignmentFor(ids);
     const report = await grade({ assignment, submission: path.join(fixtureDir(topic), file) });
     expect(report.ungradable).toBeUndefined();
     expect(GradescopeResultsSchema.safeParse(toGradescope(report)).success).toBe(true);
+    const bug = /^bug-(.+)\.\w+$/.exec(file)?.[1];
     const owner = bug === undefined ? undefined : ids.find((id) => problems[id].mistakes.some((m) => m.id === bug));
     if (bug !== undefined) expect(owner, `fixture ${file} names no mistake of ${ids.join(', ')}`).toBeDefined();
     for (const p of report.problems) {
