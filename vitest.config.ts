@@ -6,7 +6,10 @@ import { SlowestFirst } from './vitest.sequencer.ts';
 
 // With coverage on (npm test), the processes the tests start (the CLI, the batch's workers) write raw V8
 // coverage here; bin/coverage-report.mjs joins it with the workers' own.
-const childCoverage = process.argv.includes('--coverage') ? { NODE_V8_COVERAGE: path.join(import.meta.dirname, 'coverage', 'children') } : undefined;
+// The Python runners (grader/runners/*.py) write the lines they ran to coverage/python (grader/python-coverage.ts).
+const childCoverage = process.argv.includes('--coverage')
+  ? { NODE_V8_COVERAGE: path.join(import.meta.dirname, 'coverage', 'children'), GRADECHECK_PY_COVERAGE: path.join(import.meta.dirname, 'coverage', 'python') }
+  : undefined;
 
 // The Python is chosen once for the run, as the grader would choose it here, and handed to every test file and
 // every CLI a test starts: probing PATH costs about 0.4 s where python3 is a pyenv shim, paid again by each of

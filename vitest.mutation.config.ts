@@ -9,6 +9,7 @@ export default defineConfig({
     // The spec files, and the grader's process-free tests of reference/layer-stack.ts (the stack an executed
     // notebook's model is run against: grader/execution/behaviour.ts).
     include: ['spec/**/*.spec.ts', 'grader/execution/behaviour.spec.ts', 'grader/execution/judge.spec.ts'],
-    testTimeout: 120_000,
+    // Run at the lowest priority beside other work (docs/mutation.md), a training test can take minutes.
+    testTimeout: 600_000,
   },
 });

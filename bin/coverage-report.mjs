@@ -5,7 +5,8 @@
 // to the TypeScript through dist/'s source maps by c8. The two count statements differently, so they are
 // joined by line: a line is covered when either saw it run. Prints the lines covered per room and fails below
 // the thresholds.
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Report } from 'c8';
@@ -14,6 +15,7 @@ import libCoverage from 'istanbul-lib-coverage';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const inProcessFile = path.join(root, 'coverage', 'coverage-final.json');
 const childrenDir = path.join(root, 'coverage', 'children');
+const pythonDir = path.join(root, 'coverage', 'python');
 
 /** Lines covered, by room; the threshold each room is held to (percent of its lines; grader/ measured at 97% on 2026-12-06). */
 const ROOMS = [
@@ -21,6 +23,8 @@ const ROOMS = [
   { room: 'reference', threshold: 90 },
   { room: 'grader', threshold: 94 },
 ];
+/** grader/runners/*.py, lines covered (measured at 88.6% on 2026-12-07, the three heaviest grading files untraced: grader/test-setup.ts). */
+const PYTHON_THRESHOLD = 85;
 
 if (!existsSync(inProcessFile)) {
   console.error('coverage-report: no coverage/coverage-final.json (run vitest with --coverage first)');
@@ -62,11 +66,69 @@ for (const file of inProcess.files()) {
 }
 
 let failed = false;
+const pct = (n, total) => (total === 0 ? 100 : (100 * n) / total);
 console.log('lines covered (in the test workers, and with the child processes)');
 for (const { room, threshold, total, covered, inProcessOnly } of rows) {
-  const pct = (n) => (total === 0 ? 100 : (100 * n) / total);
-  const ok = pct(covered) >= threshold;
+  const ok = pct(covered, total) >= threshold;
   failed ||= !ok;
-  console.log(`  ${room.padEnd(10)} ${pct(inProcessOnly).toFixed(2).padStart(6)}%  ${pct(covered).toFixed(2).padStart(6)}%  (${covered}/${total}; threshold ${threshold}%)${ok ? '' : '  BELOW THRESHOLD'}`);
+  console.log(`  ${room.padEnd(10)} ${pct(inProcessOnly, total).toFixed(2).padStart(6)}%  ${pct(covered, total).toFixed(2).padStart(6)}%  (${covered}/${total}; threshold ${threshold}%)${ok ? '' : '  BELOW THRESHOLD'}`);
+}
+
+// grader/runners/*.py, the Python the submissions' processes run: the lines each process recorded
+// (runners/line_coverage.py, through grader/python-coverage.ts) against the lines each file's code can run, read
+// from the line tables of the Python that ran them. line_coverage.py itself is the measuring tool, not measured.
+const PYTHON_RUNNERS = { folder: path.join(root, 'grader', 'runners'), threshold: PYTHON_THRESHOLD };
+const LINE_TABLES = `
+import dis, json, os, sys
+def lines(code):
+    found = {line for _, line in dis.findlinestarts(code) if line}
+    for const in code.co_consts:
+        if hasattr(const, "co_code"):
+            found |= lines(const)
+    return found
+print(json.dumps({os.path.basename(p): sorted(lines(compile(open(p).read(), p, "exec"))) for p in sys.argv[1:]}))
+`;
+
+function pythonRunnersCoverage() {
+  const ran = new Map();
+  const pythons = new Set();
+  for (const name of existsSync(pythonDir) ? readdirSync(pythonDir) : []) {
+    for (const line of readFileSync(path.join(pythonDir, name), 'utf8').split('\n')) {
+      let record;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        continue; // a record cut short by a killed process
+      }
+      if (typeof record.python === 'string') pythons.add(record.python);
+      if (typeof record.file === 'string' && Array.isArray(record.lines)) {
+        const lines = ran.get(record.file) ?? new Set();
+        for (const l of record.lines) lines.add(l);
+        ran.set(record.file, lines);
+      }
+    }
+  }
+  if (pythons.size !== 1) {
+    console.error(`coverage-report: the Python runners' coverage needs the records of one Python, found ${pythons.size} (${[...pythons].join(', ')}) in ${pythonDir}`);
+    return undefined;
+  }
+  const files = readdirSync(PYTHON_RUNNERS.folder).filter((f) => f.endsWith('.py') && f !== 'line_coverage.py');
+  const tables = JSON.parse(execFileSync([...pythons][0], ['-c', LINE_TABLES, ...files.map((f) => path.join(PYTHON_RUNNERS.folder, f))], { encoding: 'utf8' }));
+  return files.map((file) => {
+    const lines = tables[file];
+    const covered = lines.filter((l) => ran.get(file)?.has(l));
+    return { file, total: lines.length, covered: covered.length, missed: lines.filter((l) => !ran.get(file)?.has(l)) };
+  });
+}
+
+const runners = pythonRunnersCoverage();
+if (!runners) failed = true;
+else {
+  const total = runners.reduce((s, r) => s + r.total, 0);
+  const covered = runners.reduce((s, r) => s + r.covered, 0);
+  const ok = pct(covered, total) >= PYTHON_RUNNERS.threshold;
+  failed ||= !ok;
+  console.log(`  ${'grader/runners/*.py'.padEnd(10)} ${pct(covered, total).toFixed(2).padStart(6)}%  (${covered}/${total}; threshold ${PYTHON_RUNNERS.threshold}%)${ok ? '' : '  BELOW THRESHOLD'}`);
+  for (const r of runners) console.log(`    ${r.file.padEnd(12)} ${pct(r.covered, r.total).toFixed(2).padStart(6)}%  (${r.covered}/${r.total})`);
 }
 process.exit(failed ? 1 : 0);

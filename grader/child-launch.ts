@@ -6,6 +6,7 @@ import path from 'node:path';
 import { runnersDir } from './paths.ts';
 import { FONTLIST_ENV } from './matplotlib-fonts.ts';
 import { CHILD_BASE_ENV, pythonExecutable } from './python.ts';
+import { coverageBootstrap } from './python-coverage.ts';
 import type { Language } from './submission.ts';
 
 export interface Limits {
@@ -61,7 +62,8 @@ export type Entry = 'harness' | 'zygote';
  */
 export function pythonArgs(entry: Entry, runners: string, submission: string): string[] {
   const harness = path.join(runners, 'harness.py');
-  return entry === 'zygote' ? ['-u', path.join(runners, 'zygote.py'), harness] : ['-u', harness, submission];
+  const traced = coverageBootstrap(runners); // nothing, except under the test suite's coverage
+  return entry === 'zygote' ? ['-u', ...traced, path.join(runners, 'zygote.py'), harness] : ['-u', ...traced, harness, submission];
 }
 
 export function command(language: Language, submission: string, limits: Limits, entry: Entry = 'harness'): { cmd: string; args: readonly string[] } {

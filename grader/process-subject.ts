@@ -5,7 +5,7 @@
 // leave as one `batch` message; the child answers each as it finishes, and each call has its own time limit
 // from the moment the call before it was answered.
 
-import { spawn } from 'node:child_process';
+import { type StdioOptions, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +19,7 @@ import { ISOLATED_ADAPTER_PATH, type IsolatedLaunchOptions, type SandboxMode, Sa
 import { type SubmissionChild, spawnedChild } from './submission-child.ts';
 import { type Language, languageOf } from './submission.ts';
 import { Zygote, preloadFor } from './zygote.ts';
+import { withPythonCoverage } from './python-coverage.ts';
 
 interface Pending {
   readonly call: Call;
@@ -255,16 +256,17 @@ export class ProcessSubject implements Subject {
       return slot.zygote.fork(env, launch.submissionPath);
     }
     const { cmd, args } = withParentDeathSignal(launch.cmd, launch.args);
-    return spawnedChild(
+    const start = (stdio: StdioOptions) =>
       spawn(cmd, args, {
         cwd: launch.cwd,
         env,
-        stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+        stdio,
         detached: true, // its own process group, so a kill takes its children too
         // The isolated launcher drops to a fresh uid itself; --run-as is the scrubbed mode's separate user.
         ...runAs,
-      }),
-    );
+      });
+    const stdio = ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] as const;
+    return spawnedChild(this.language === 'python' ? withPythonCoverage(stdio, start) : start([...stdio]));
   }
 
   /** The child died: every call waiting on it fails with the reason, and the next call restarts it. */

@@ -179,7 +179,8 @@ export function isolatedLaunch(
   const harness = language === 'python' ? 'harness.py' : 'harness.mjs';
   copyFileSync(path.join(runners, harness), path.join(inside, harness));
   // What the Python harness loads from its own folder: notebook execution (execute.py) and its magic stripping.
-  const siblings = language === 'python' ? ['execute.py', 'notebook.py', ...(options.entry === 'zygote' ? ['zygote.py'] : [])] : [];
+  // line_coverage.py: the test suite's coverage of these runners (grader/python-coverage.ts), idle in a grade.
+  const siblings = language === 'python' ? ['execute.py', 'notebook.py', 'line_coverage.py', ...(options.entry === 'zygote' ? ['zygote.py'] : [])] : [];
   for (const file of siblings) {
     copyFileSync(path.join(runners, file), path.join(inside, file));
     chmodSync(path.join(inside, file), 0o644);

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { PassThrough, type Readable, Writable } from 'node:stream';
 import { readLines } from './protocol.ts';
 import { type SubmissionChild, killGroup } from './submission-child.ts';
+import { withPythonCoverage } from './python-coverage.ts';
 
 /** How the zygote's end-of-harness line on fd 4 starts; one without the harness's nonce is the harness's own. */
 const EXIT_PREFIX = '{"zygote-exit":';
@@ -143,13 +144,15 @@ export class Zygote {
 
   private spawn(): ChildProcess {
     const { cmd, args, cwd, env, uid, gid } = this.launch();
-    const zygote = spawn(cmd, args, {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
-      detached: true, // its own process group, so a kill takes every harness too
-      ...(uid !== undefined && gid !== undefined ? { uid, gid } : {}),
-    });
+    const zygote = withPythonCoverage(['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'], (stdio) =>
+      spawn(cmd, args, {
+        cwd,
+        env,
+        stdio,
+        detached: true, // its own process group, so a kill takes every harness too
+        ...(uid !== undefined && gid !== undefined ? { uid, gid } : {}),
+      }),
+    );
     this.process = zygote;
     this.spawned++;
     zygote.stdout?.on('data', (d: Buffer) => writeOpen(this.output()?.stdout, d));

@@ -434,7 +434,11 @@ def _arm(seconds):
 
 def _disarm():
     signal.setitimer(signal.ITIMER_REAL, 0, 0)
-    sys.settrace(None)
+    sys.settrace(_COVERAGE_TRACER)
+
+
+# None in a grade; under the test suite's coverage of the runners, its line tracer (line_coverage.py).
+_COVERAGE_TRACER = getattr(sys.modules.get("gradecheck_line_coverage"), "trace_function", lambda: None)()
 
 
 # The harness's own files: their frames are never made to raise (only the cell's code and what it calls).

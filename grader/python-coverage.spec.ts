@@ -1,0 +1,99 @@
+// The measuring tool of the Python runners' coverage (grader/python-coverage.ts, grader/runners/line_coverage.py):
+// what it records must be the runners' lines that ran, from every process, and nothing else; and it must leave
+// what the runner does unchanged.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { repoRoot, runnersDir } from './paths.ts';
+import { extractNotebook } from './notebook.ts';
+import { pythonExecutable } from './python.ts';
+import { withPythonCoverage } from './python-coverage.ts';
+import { testTempDir } from './test-temp.ts';
+
+interface Record {
+  readonly python?: string;
+  readonly file?: string;
+  readonly lines?: readonly number[];
+}
+
+function records(folder: string): Record[] {
+  return readdirSync(folder).flatMap((name) =>
+    readFileSync(path.join(folder, name), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record),
+  );
+}
+
+function linesOf(recorded: readonly Record[], file: string): Set<number> {
+  return new Set(recorded.filter((r) => r.file === file).flatMap((r) => r.lines ?? []));
+}
+
+/** The 1-based number of the line of `file` that is exactly `text` once trimmed. */
+function lineNumber(file: string, text: string): number {
+  const index = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.trim() === text);
+  expect(index, `${text} in ${file}`).toBeGreaterThanOrEqual(0);
+  return index + 1;
+}
+
+const saved = process.env['GRADECHECK_PY_COVERAGE'];
+afterEach(() => {
+  if (saved === undefined) delete process.env['GRADECHECK_PY_COVERAGE'];
+  else process.env['GRADECHECK_PY_COVERAGE'] = saved;
+});
+
+describe('the Python runners traced for the suite’s coverage', () => {
+  test('notebook.py behind the tracer: the same extraction, and its lines that ran recorded', () => {
+    const notebook = path.join(repoRoot, 'fixtures', 'submissions', 'notebooks', 'seed-000-correct.ipynb');
+    delete process.env['GRADECHECK_PY_COVERAGE'];
+    const untraced = extractNotebook(notebook);
+    const folder = testTempDir('py-coverage-');
+    process.env['GRADECHECK_PY_COVERAGE'] = folder;
+    expect(extractNotebook(notebook)).toEqual(untraced);
+
+    const recorded = records(folder);
+    expect(recorded.filter((r) => r.python !== undefined)).toEqual([{ python: pythonExecutable() }]);
+    expect(new Set(recorded.flatMap((r) => (r.file ? [r.file] : [])))).toEqual(new Set(['notebook.py']));
+    const ran = linesOf(recorded, 'notebook.py');
+    const source = path.join(runnersDir, 'notebook.py');
+    expect(ran.has(lineNumber(source, 'result = extract(nb)'))).toBe(true);
+    // Run only when the notebook cannot be read.
+    expect(ran.has(lineNumber(source, 'except (ValueError, OSError) as exc:') + 1)).toBe(false);
+  });
+
+  test('a forked child that ends with os._exit writes its lines; code outside the runners’ folder is never recorded', () => {
+    // A runners folder of its own: the tracer records the files beside it.
+    const root = testTempDir('py-coverage-fork-');
+    const runners = path.join(root, 'runners');
+    mkdirSync(path.join(runners, 'submission'), { recursive: true });
+    copyFileSync(path.join(runnersDir, 'line_coverage.py'), path.join(runners, 'line_coverage.py'));
+    writeFileSync(path.join(runners, 'submission', 'student.py'), 'def work():\n    return 41 + 1\n');
+    writeFileSync(
+      path.join(runners, 'runner.py'),
+      [
+        'import os, sys',
+        'sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "submission"))',
+        'import student',
+        'def child():',
+        '    answer = student.work()',
+        '    os._exit(0 if answer == 42 else 1)',
+        'pid = os.fork()',
+        'if pid == 0:',
+        '    child()',
+        '_, status = os.waitpid(pid, 0)',
+        'assert status == 0',
+        '',
+      ].join('\n'),
+    );
+    const folder = testTempDir('py-coverage-out-');
+    process.env['GRADECHECK_PY_COVERAGE'] = folder;
+    withPythonCoverage(['ignore', 'pipe', 'pipe'], (stdio) =>
+      execFileSync(pythonExecutable(), ['-I', path.join(runners, 'line_coverage.py'), path.join(runners, 'runner.py')], { stdio, encoding: 'utf8' }),
+    );
+    const recorded = records(folder);
+    expect(new Set(recorded.flatMap((r) => (r.file ? [r.file] : [])))).toEqual(new Set(['runner.py']));
+    // 5 and 6 run in the child only; 10 and 11 in the parent only.
+    expect([...linesOf(recorded, 'runner.py')].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+});

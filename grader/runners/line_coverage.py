@@ -1,0 +1,105 @@
+"""Which lines of gradecheck's Python runners ran: the test suite's coverage of this folder
+(bin/coverage-report.mjs). Never part of a real grade.
+
+Run as: python3 -u line_coverage.py RUNNER.py ARGS... (grader/python-coverage.ts puts it in front of a runner
+under `vitest --coverage` and opens the file it writes as fd 7). It starts a line tracer, then runs RUNNER.py as
+`python3 -u RUNNER.py ARGS...` would. Every line event in this folder's files is recorded. The lines not yet
+written are appended to fd 7 as JSON lines, {"file": NAME, "lines": [...]}: at exit (os._exit included), and
+every half second while runner code runs (a runner that is killed never exits). A forked child (the zygote's
+harnesses) keeps the tracer. Other code (the submission, numpy, torch) costs one Python call per frame it
+enters, never one per line.
+
+Python 3.11 has no sys.monitoring; this is the line tracer coverage.py's PyTracer would be, for four files.
+"""
+
+import atexit
+import fcntl
+import json
+import os
+import runpy
+import sys
+import threading
+import time
+
+COVERAGE_FD = 7
+FLUSH_EVERY_S = 0.5
+SELF = os.path.abspath(__file__)
+HERE = os.path.dirname(SELF) + os.sep
+_dumps, _write, _monotonic = json.dumps, os.write, time.monotonic  # taken before a submission can replace them
+
+_is_runner = {}  # co_filename -> whether it is a file of this folder
+_seen = set()  # (co_filename, line)
+_written = set()
+_flushed_at = 0.0
+
+
+def _local(frame, event, arg):
+    if event == "line":
+        _seen.add((frame.f_code.co_filename, frame.f_lineno))
+    return _local
+
+
+def _global(frame, event, arg):
+    global _flushed_at
+    file = frame.f_code.co_filename
+    runner = _is_runner.get(file)
+    if runner is None:  # this folder's files, not the submission staged below it (/gradecheck/submission/), not this one
+        path = os.path.abspath(file)
+        runner = _is_runner[file] = os.path.dirname(path) + os.sep == HERE and path != SELF
+    if not runner:
+        return None  # not a runner: its lines are never traced
+    if frame.f_lineno:  # the call: a function's `def` line (a module's is 0)
+        _seen.add((file, frame.f_lineno))
+    if _monotonic() - _flushed_at > FLUSH_EVERY_S:
+        _flushed_at = _monotonic()
+        flush()
+    return _local
+
+
+def trace_function():
+    """The tracer, for runner code that sets its own trace function and restores it (execute.py's cell timeout)."""
+    return _global
+
+
+def flush():
+    """Appends the lines recorded since the last flush to fd 7."""
+    new = _seen - _written
+    if not new:
+        return
+    by_file = {}
+    for file, line in new:
+        by_file.setdefault(os.path.basename(file), []).append(line)
+    try:
+        if not _written:  # which Python: the line tables bin/coverage-report.mjs reads are its version's
+            _write(COVERAGE_FD, (_dumps({"python": sys.executable}) + "\n").encode())
+        for name, lines in by_file.items():
+            _write(COVERAGE_FD, (_dumps({"file": name, "lines": sorted(lines)}) + "\n").encode())
+    except OSError:
+        return  # the descriptor is gone (a submission closed it): these lines are lost, the grade is not
+    _written.update(new)
+
+
+def _exit_flushed(code):
+    """os._exit, which skips atexit (the zygote's harnesses end with it after their own atexit functions)."""
+    flush()
+    _exit(code)
+
+
+def _coverage_file_open():
+    """Whether fd 7 is the coverage file (opened to append). The grader could not open one (the tests run it as
+    another user) when it is not, and a file the runner opens later might become fd 7: nothing is traced then."""
+    try:
+        return bool(fcntl.fcntl(COVERAGE_FD, fcntl.F_GETFL) & os.O_APPEND)
+    except OSError:
+        return False
+
+
+if __name__ == "__main__":
+    if _coverage_file_open():
+        sys.modules["gradecheck_line_coverage"] = sys.modules[__name__]  # execute.py restores the tracer by this name
+        atexit.register(flush)
+        _exit, os._exit = os._exit, _exit_flushed
+        threading.settrace(_global)
+        sys.settrace(_global)
+    sys.argv = sys.argv[1:]
+    runpy.run_path(sys.argv[0], run_name="__main__")
