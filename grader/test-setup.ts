@@ -7,10 +7,10 @@ import { dropKeptZygotes } from './zygote-pool.ts';
 
 afterAll(dropKeptZygotes);
 
-// The Python runners' coverage (grader/python-coverage.ts, on under `vitest --coverage`) makes each Python call
-// of a traced process cost more: with a trace function set, CPython 3.11 runs every frame on its slower tracing
-// path, about a quarter more CPU for torch and matplotlib code. These files grade whole homeworks many times
-// over and run untraced: the runners' paths they take, the other grading files take too (docs/scale.md).
+// The Python runners' coverage (grader/python-coverage.ts, on under `vitest --coverage`) slows the traced processes:
+// with a trace function set, CPython 3.11 runs every frame on its slower tracing path (a notebook's cells run
+// untraced, but a function check's calls of torch code do not). These files grade whole homeworks many times over
+// and start no tracer: the runners' paths they take, the other grading files take too (docs/how-it-works.md).
 const UNTRACED = ['grader/handout.spec.ts', 'grader/execution/executed-seeds.spec.ts', 'grader/grade.spec.ts'];
 const testFile = expect.getState().testPath ?? '';
 if (UNTRACED.some((file) => testFile.endsWith(`/${file}`))) delete process.env['GRADECHECK_PY_COVERAGE'];

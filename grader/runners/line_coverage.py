@@ -5,9 +5,10 @@ Run as: python3 -u line_coverage.py RUNNER.py ARGS... (grader/python-coverage.ts
 under `vitest --coverage` and opens the file it writes as fd 7). It starts a line tracer, then runs RUNNER.py as
 `python3 -u RUNNER.py ARGS...` would. Every line event in this folder's files is recorded. The lines not yet
 written are appended to fd 7 as JSON lines, {"file": NAME, "lines": [...]}: at exit (os._exit included), and
-every half second while runner code runs (a runner that is killed never exits). A forked child (the zygote's
-harnesses) keeps the tracer. Other code (the submission, numpy, torch) costs one Python call per frame it
-enters, never one per line.
+every 50 ms while runner code runs (a runner that is killed never exits). A forked child (the zygote's
+harnesses) keeps the tracer. Other code (the submission, numpy, torch) is never traced line by line, but with any
+trace function set CPython 3.11 runs every frame on its slower tracing path (torch code a third slower): so a
+notebook's cells run untraced (execute.py), and so do the heaviest test files (grader/test-setup.ts).
 
 Python 3.11 has no sys.monitoring; this is the line tracer coverage.py's PyTracer would be, for four files.
 """
@@ -22,20 +23,27 @@ import threading
 import time
 
 COVERAGE_FD = 7
-FLUSH_EVERY_S = 0.5
+FLUSH_EVERY_S = 0.05
 SELF = os.path.abspath(__file__)
 HERE = os.path.dirname(SELF) + os.sep
 _dumps, _write, _monotonic = json.dumps, os.write, time.monotonic  # taken before a submission can replace them
 
 _is_runner = {}  # co_filename -> whether it is a file of this folder
 _seen = set()  # (co_filename, line)
-_written = set()
+_new = []  # of _seen, not written yet
+_wrote_python = False
 _flushed_at = 0.0
+
+
+def _record(key):
+    if key not in _seen:
+        _seen.add(key)
+        _new.append(key)
 
 
 def _local(frame, event, arg):
     if event == "line":
-        _seen.add((frame.f_code.co_filename, frame.f_lineno))
+        _record((frame.f_code.co_filename, frame.f_lineno))
     return _local
 
 
@@ -49,8 +57,8 @@ def _global(frame, event, arg):
     if not runner:
         return None  # not a runner: its lines are never traced
     if frame.f_lineno:  # the call: a function's `def` line (a module's is 0)
-        _seen.add((file, frame.f_lineno))
-    if _monotonic() - _flushed_at > FLUSH_EVERY_S:
+        _record((file, frame.f_lineno))
+    if _new and _monotonic() - _flushed_at > FLUSH_EVERY_S:
         _flushed_at = _monotonic()
         flush()
     return _local
@@ -63,20 +71,21 @@ def trace_function():
 
 def flush():
     """Appends the lines recorded since the last flush to fd 7."""
-    new = _seen - _written
-    if not new:
+    global _wrote_python
+    if not _new:
         return
     by_file = {}
-    for file, line in new:
+    for file, line in _new:
         by_file.setdefault(os.path.basename(file), []).append(line)
+    del _new[:]
     try:
-        if not _written:  # which Python: the line tables bin/coverage-report.mjs reads are its version's
+        if not _wrote_python:  # which Python: the line tables bin/coverage-report.mjs reads are its version's
             _write(COVERAGE_FD, (_dumps({"python": sys.executable}) + "\n").encode())
+            _wrote_python = True
         for name, lines in by_file.items():
             _write(COVERAGE_FD, (_dumps({"file": name, "lines": sorted(lines)}) + "\n").encode())
     except OSError:
-        return  # the descriptor is gone (a submission closed it): these lines are lost, the grade is not
-    _written.update(new)
+        pass  # the descriptor is gone (a submission closed it): these lines are lost, the grade is not
 
 
 def _exit_flushed(code):
