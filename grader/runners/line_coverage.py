@@ -4,8 +4,8 @@
 Run as: python3 -u line_coverage.py RUNNER.py ARGS... (grader/python-coverage.ts puts it in front of a runner
 under `vitest --coverage` and opens the file it writes as fd 7). It starts a line tracer, then runs RUNNER.py as
 `python3 -u RUNNER.py ARGS...` would. Every line event in this folder's files is recorded. The lines not yet
-written are appended to fd 7 as JSON lines, {"file": NAME, "lines": [...]}: at exit (os._exit included), and
-every 50 ms while runner code runs (a runner that is killed never exits). A forked child (the zygote's
+written are appended to fd 7 as JSON lines, {"file": NAME, "lines": [...]}: at exit (os._exit included), and at
+each call in runner code after new lines ran (the zygote ends each harness with SIGKILL: it never exits). A forked child (the zygote's
 harnesses) keeps the tracer. Other code (the submission, numpy, torch) is never traced line by line, but with any
 trace function set CPython 3.11 runs every frame on its slower tracing path (torch code a third slower): so a
 notebook's cells run untraced (execute.py), and so do the heaviest test files (grader/test-setup.ts).
@@ -20,19 +20,16 @@ import os
 import runpy
 import sys
 import threading
-import time
 
 COVERAGE_FD = 7
-FLUSH_EVERY_S = 0.05
 SELF = os.path.abspath(__file__)
 HERE = os.path.dirname(SELF) + os.sep
-_dumps, _write, _monotonic = json.dumps, os.write, time.monotonic  # taken before a submission can replace them
+_dumps, _write = json.dumps, os.write  # taken before a submission can replace them
 
 _is_runner = {}  # co_filename -> whether it is a file of this folder
 _seen = set()  # (co_filename, line)
 _new = []  # of _seen, not written yet
 _wrote_python = False
-_flushed_at = 0.0
 
 
 def _record(key):
@@ -48,7 +45,6 @@ def _local(frame, event, arg):
 
 
 def _global(frame, event, arg):
-    global _flushed_at
     file = frame.f_code.co_filename
     runner = _is_runner.get(file)
     if runner is None:  # this folder's files, not the submission staged below it (/gradecheck/submission/), not this one
@@ -58,8 +54,7 @@ def _global(frame, event, arg):
         return None  # not a runner: its lines are never traced
     if frame.f_lineno:  # the call: a function's `def` line (a module's is 0)
         _record((file, frame.f_lineno))
-    if _new and _monotonic() - _flushed_at > FLUSH_EVERY_S:
-        _flushed_at = _monotonic()
+    if _new:
         flush()
     return _local
 
