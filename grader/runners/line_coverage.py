@@ -5,8 +5,8 @@ Run as: python3 -u line_coverage.py RUNNER.py ARGS... (grader/python-coverage.ts
 under `vitest --coverage` and opens the file it writes as fd 7). It starts a line tracer, then runs RUNNER.py as
 `python3 -u RUNNER.py ARGS...` would. Every line event in this folder's files is recorded. The lines not yet
 written are appended to fd 7 as JSON lines, {"file": NAME, "lines": [...]}: at exit (os._exit included), and at
-each call in runner code after new lines ran (the zygote ends each harness with SIGKILL: it never exits). A forked child (the zygote's
-harnesses) keeps the tracer. Other code (the submission, numpy, torch) is never traced line by line, but with any
+each call in runner code after new lines ran (the zygote ends each harness with SIGKILL: it never exits). A
+forked child (the zygote's harnesses) keeps the tracer. Other code (the submission, numpy, torch) is never traced line by line, but with any
 trace function set CPython 3.11 runs every frame on its slower tracing path (torch code a third slower): so a
 notebook's cells run untraced (execute.py), and so do the heaviest test files (grader/test-setup.ts).
 
