@@ -16,6 +16,7 @@ import { type CallShape, HELLO, MAX_BATCH_BYTES, PROGRESS, type ReadyInfo, type 
 import { matplotlibFontList } from './matplotlib-fonts.ts';
 import { EnvironmentFailure, missingEnvironmentModule, numpyMissing, pythonExecutable, requirePython } from './python.ts';
 import { ISOLATED_ADAPTER_PATH, type IsolatedLaunchOptions, type SandboxMode, SandboxError, isolatedLaunch, sandboxMode, withParentDeathSignal } from './sandbox.ts';
+import { CallCoreWait } from './core-wait.ts';
 import { type SubmissionChild, spawnedChild } from './submission-child.ts';
 import { type Language, languageOf } from './submission.ts';
 import { Zygote, preloadFor } from './zygote.ts';
@@ -512,18 +513,22 @@ export class ProcessSubject implements Subject {
         : new SubjectError('timeout', `${p.call.fn} did not return within ${this.limits.callTimeoutMs} ms`);
     let charged = 0;
     let last = performance.now();
+    // Its waits for a core on a busy machine are not the call's (grader/core-wait.ts); they are the submission's
+    // once its total time is what runs out.
+    const waits = limit === this.limits.callTimeoutMs ? new CallCoreWait(() => child.coreWaitMs()) : undefined;
     const tick = () => {
       const now = performance.now();
       charged += Math.min(now - last, LAG_ALLOWANCE_MS);
       last = now;
-      if (charged < limit) {
-        p.timer = setTimeout(tick, Math.min(TICK_MS, limit - charged));
+      waits?.begin();
+      if (charged < limit || waits?.goesOn(charged, limit)) {
+        p.timer = setTimeout(tick, Math.max(1, Math.min(TICK_MS, limit - charged)));
         return;
       }
       // Timers run before the event loop reads the pipes: read what is there first, then kill only if the child
       // is still on this call.
       setImmediate(() => {
-        if (this.inflight[0] === head && this.pending.has(head)) this.kill(child, reason());
+        if (this.inflight[0] === head && this.pending.has(head)) this.kill(child, waits?.busyMachine(p.call.fn, charged, limit) ?? reason());
       });
     };
     p.timer = setTimeout(tick, Math.min(TICK_MS, limit));

@@ -3,6 +3,7 @@
 // zygote (grader/zygote.ts).
 
 import type { ChildProcess } from 'node:child_process';
+import { treeCoreWaitMs } from './core-wait.ts';
 
 export interface SubmissionChild {
   /** fd 1 and 2: what the submission printed. */
@@ -18,6 +19,11 @@ export interface SubmissionChild {
   onError(listener: (error: Error) => void): void;
   /** Stops it and anything it started, now. */
   kill(): void;
+  /**
+   * How long, in ms, the processes it runs in have waited for a core (a forked harness: its zygote's, which runs
+   * one harness at a time); undefined where it cannot be read.
+   */
+  coreWaitMs(): number | undefined;
 }
 
 /** How long an exit waits for the child's responses to be read to their end. */
@@ -49,6 +55,7 @@ export function spawnedChild(child: ChildProcess): SubmissionChild {
       }),
     onError: (listener) => child.on('error', listener),
     kill: () => killGroup(child),
+    coreWaitMs: () => (child.pid === undefined ? undefined : treeCoreWaitMs(child.pid)),
   };
 }
 

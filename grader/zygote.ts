@@ -11,6 +11,7 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { PassThrough, type Readable, Writable } from 'node:stream';
 import { readLines } from './protocol.ts';
+import { treeCoreWaitMs } from './core-wait.ts';
 import { type SubmissionChild, killGroup } from './submission-child.ts';
 import { withPythonCoverage } from './python-coverage.ts';
 
@@ -98,6 +99,12 @@ export class Zygote {
       if (held) refable?.ref?.();
       else refable?.unref?.();
     }
+  }
+
+  /** How long, in ms, its process tree (the zygote and the harness it runs) has waited for a core. */
+  coreWaitMs(): number | undefined {
+    const pid = this.process?.pid;
+    return pid === undefined ? undefined : treeCoreWaitMs(pid);
   }
 
   /** Kills it at once, without waiting (the grader's process is exiting). */
@@ -352,6 +359,10 @@ class ForkedHarness extends EventEmitter implements SubmissionChild {
 
   kill(): void {
     if (!this.ended) this.zygote.end(this);
+  }
+
+  coreWaitMs(): number | undefined {
+    return this.zygote.coreWaitMs();
   }
 
   /** It is gone: its streams end, then its exit is told (after what it wrote, as for a spawned child). */
