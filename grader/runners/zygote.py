@@ -46,11 +46,14 @@ def prctl(option, value):
 
 
 def preload():
+    tracer = sys.gettrace()  # under the test suite's coverage of the runners, its tracer: torch imports untraced
+    sys.settrace(None)
     for name in filter(None, os.environ.pop("GRADECHECK_PRELOAD", "").split(",")):
         try:
             __import__(name)
         except BaseException:  # noqa: BLE001  the harness reports it, as the submission imports it
             pass
+    sys.settrace(tracer)
 
 
 def write_all(fd, data):
