@@ -91,7 +91,7 @@ export class CallCoreWait {
     if (wall - this.waited >= limit) return undefined;
     return new SubjectError(
       'timeout',
-      `${fn} did not return within ${Math.round(wall)} ms, ${BUSY_MACHINE_ALLOWANCE} times its limit of ${limit} ms: the machine was so busy that it waited ${Math.round(this.waited)} ms of that for a core`,
+      `${fn} did not return within ${limit} ms (stopped after ${Math.round(wall)} ms, ${BUSY_MACHINE_ALLOWANCE} times its limit: the machine was so busy that it waited ${Math.round(this.waited)} ms of them for a core)`,
     );
   }
 }
