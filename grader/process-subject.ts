@@ -522,7 +522,7 @@ export class ProcessSubject implements Subject {
       last = now;
       waits?.begin();
       if (charged < limit || waits?.goesOn(charged, limit)) {
-        p.timer = setTimeout(tick, Math.max(1, Math.min(TICK_MS, limit - charged)));
+        p.timer = setTimeout(tick, charged < limit ? Math.min(TICK_MS, limit - charged) : TICK_MS);
         return;
       }
       // Timers run before the event loop reads the pipes: read what is there first, then kill only if the child

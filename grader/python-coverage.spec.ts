@@ -96,4 +96,40 @@ describe('the Python runners traced for the suite’s coverage', () => {
     // 5 and 6 run in the child only; 10 and 11 in the parent only.
     expect([...linesOf(recorded, 'runner.py')].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
+
+  test('quiet code stops being traced: a function after 200 calls that ran no new line, a call after 2,000 such lines', () => {
+    const runners = path.join(testTempDir('py-coverage-quiet-'), 'runners');
+    mkdirSync(runners, { recursive: true });
+    copyFileSync(path.join(runnersDir, 'line_coverage.py'), path.join(runners, 'line_coverage.py'));
+    writeFileSync(
+      path.join(runners, 'runner.py'),
+      [
+        'def step(i):',
+        '    if i == 100:',
+        '        early = i',  // 3: its 100th call, 99 quiet ones before: recorded
+        '    if i == 400:',
+        '        late = i',  // 5: after 200 quiet calls (101 to 300): never traced
+        '    return i',
+        '',
+        'def loop():',
+        '    total = 0',
+        '    for i in range(5000):',
+        '        total += i',
+        '        if i == 4000:',
+        '            total -= 1',  // 13: after 2,000 quiet line events in this call: not traced
+        '    return total',
+        '',
+        'for i in range(500):',
+        '    step(i)',
+        'loop()',
+        '',
+      ].join('\n'),
+    );
+    const folder = testTempDir('py-coverage-quiet-out-');
+    process.env['GRADECHECK_PY_COVERAGE'] = folder;
+    withPythonCoverage(['ignore', 'pipe', 'pipe'], (stdio) =>
+      execFileSync(pythonExecutable(), ['-I', path.join(runners, 'line_coverage.py'), path.join(runners, 'runner.py')], { stdio, encoding: 'utf8' }),
+    );
+    expect([...linesOf(records(folder), 'runner.py')].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 6, 8, 9, 10, 11, 12, 16, 17, 18]);
+  });
 });

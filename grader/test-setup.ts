@@ -11,8 +11,8 @@ afterAll(dropKeptZygotes);
 // with a trace function set, CPython 3.11 runs every frame on its slower tracing path. So only the files written
 // about the runners themselves (the wire, limits, attacks, restarts, the zygote, notebooks and their execution,
 // bindings, imports) start a tracer; the files that grade whole homeworks many times over take the same paths in
-// the runners and would mostly measure the tracer (traced, all files but four cost CI over 300 s). These reach
-// 85% of the runners' lines (2026-12-07), against 87% with every file but those four traced.
+// the runners and would mostly measure the tracer (bindings.spec.ts alone: 27 s untraced, 48 s traced). These
+// reach 85% of the runners' lines (2026-12-07), against 87% with every file but the four heaviest traced.
 const TRACED = [
   'grader/process-subject.spec.ts',
   'grader/batching.spec.ts',

@@ -23,6 +23,7 @@ import types
 
 REQUESTS_FD, RESPONSES_FD = 3, 4
 
+
 def untraced(fn, *args, **kwargs):
     """fn(*args, **kwargs): the submission's code, its imports included. Under the test suite's coverage of the
     runners (line_coverage.py) it runs with no trace function set: with one, CPython 3.11 runs every frame on its

@@ -3,12 +3,15 @@
 
 Run as: python3 -u line_coverage.py RUNNER.py ARGS... (grader/python-coverage.ts puts it in front of a runner
 under `vitest --coverage` and opens the file it writes as fd 7). It starts a line tracer, then runs RUNNER.py as
-`python3 -u RUNNER.py ARGS...` would. Every line event in this folder's files is recorded. The lines not yet
+`python3 -u RUNNER.py ARGS...` would. The line events in this folder's files are recorded (a function or a call
+that keeps running lines already seen stops being traced: QUIET_CALLS, QUIET_LINES below). The lines not yet
 written are appended to fd 7 as JSON lines, {"file": NAME, "lines": [...]}: at exit (os._exit included), and at
 each call in runner code after new lines ran (the zygote ends each harness with SIGKILL: it never exits). A
-forked child (the zygote's harnesses) keeps the tracer. Other code (the submission, numpy, torch) is never traced line by line, but with any
-trace function set CPython 3.11 runs every frame on its slower tracing path (torch code a third slower): so a
-notebook's cells run untraced (execute.py), and so do the heaviest test files (grader/test-setup.ts).
+forked child (the zygote's harnesses) keeps the tracer. Other code (the submission, numpy, torch) is never traced
+line by line, but with any trace function set CPython 3.11 runs every frame on its slower tracing path (torch code a
+third slower): so the submission's code runs with no trace function (execute.py around a notebook's cells,
+harness.py's `untraced`, the zygote's preload), and only the test files about the runners trace at all
+(grader/test-setup.ts).
 
 Python 3.11 has no sys.monitoring; this is the line tracer coverage.py's PyTracer would be, for four files.
 """
