@@ -6,9 +6,11 @@ import { SlowestFirst } from './vitest.sequencer.ts';
 
 // With coverage on (npm test), the processes the tests start (the CLI, the batch's workers) write raw V8
 // coverage here; bin/coverage-report.mjs joins it with the workers' own.
-// The Python runners (grader/runners/*.py) write the lines they ran to coverage/python (grader/python-coverage.ts).
+// The runners the submissions' processes run write what they ran to coverage/python (grader/runners/*.py) and
+// coverage/harness-js (grader/runners/harness.mjs) (grader/runner-coverage.ts).
+const coverage = (folder: string) => path.join(import.meta.dirname, 'coverage', folder);
 const childCoverage = process.argv.includes('--coverage')
-  ? { NODE_V8_COVERAGE: path.join(import.meta.dirname, 'coverage', 'children'), GRADECHECK_PY_COVERAGE: path.join(import.meta.dirname, 'coverage', 'python') }
+  ? { NODE_V8_COVERAGE: coverage('children'), GRADECHECK_PY_COVERAGE: coverage('python'), GRADECHECK_JS_COVERAGE: coverage('harness-js') }
   : undefined;
 
 // The Python is chosen once for the run, as the grader would choose it here, and handed to every test file and

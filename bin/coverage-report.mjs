@@ -6,7 +6,7 @@
 // joined by line: a line is covered when either saw it run. Prints the lines covered per room and fails below
 // the thresholds.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Report } from 'c8';
@@ -16,6 +16,8 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const inProcessFile = path.join(root, 'coverage', 'coverage-final.json');
 const childrenDir = path.join(root, 'coverage', 'children');
 const pythonDir = path.join(root, 'coverage', 'python');
+const harnessJsDir = path.join(root, 'coverage', 'harness-js');
+const HARNESS_JS = path.join(root, 'grader', 'runners', 'harness.mjs');
 
 /** Lines covered, by room; the threshold each room is held to (percent of its lines; grader/ measured at 97% on 2026-12-06). */
 const ROOMS = [
@@ -29,6 +31,11 @@ const ROOMS = [
  * of its SIGKILL.
  */
 const PYTHON_THRESHOLD = 80;
+/**
+ * grader/runners/harness.mjs, lines covered (runners/harness_coverage.mjs records it since 2026-12-07): 76% from
+ * four of the files that grade JS submissions (the wire, attacks, batching, this recorder's test).
+ */
+const HARNESS_JS_THRESHOLD = 70;
 
 if (!existsSync(inProcessFile)) {
   console.error('coverage-report: no coverage/coverage-final.json (run vitest with --coverage first)');
@@ -36,8 +43,23 @@ if (!existsSync(inProcessFile)) {
 }
 const inProcess = libCoverage.createCoverageMap(JSON.parse(readFileSync(inProcessFile, 'utf8')));
 
+/**
+ * The Node harness's records (grader/runners/harness_coverage.mjs: JSON lines of V8 coverage, each the counts since
+ * the line before) as files of the children's folder, where c8 sums them with the rest.
+ */
+function harnessJsRecords() {
+  if (!existsSync(harnessJsDir)) return;
+  mkdirSync(childrenDir, { recursive: true });
+  for (const name of readdirSync(harnessJsDir)) {
+    const lines = readFileSync(path.join(harnessJsDir, name), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    // A line cut short by a killed process is not JSON: c8 skips such a file.
+    lines.forEach((line, i) => writeFileSync(path.join(childrenDir, `harness-js-${path.basename(name, '.jsonl')}-${i}.json`), line));
+  }
+}
+
 /** The children's coverage, remapped to the sources (empty when no child wrote any). */
 async function childrenCoverage() {
+  harnessJsRecords();
   if (!existsSync(childrenDir)) return libCoverage.createCoverageMap({});
   const report = new Report({
     tempDirectory: childrenDir,
@@ -79,7 +101,7 @@ for (const { room, threshold, total, covered, inProcessOnly } of rows) {
 }
 
 // grader/runners/*.py, the Python the submissions' processes run: the lines each process recorded
-// (runners/line_coverage.py, through grader/python-coverage.ts) against the lines each file's code can run, read
+// (runners/line_coverage.py, through grader/runner-coverage.ts) against the lines each file's code can run, read
 // from the line tables of the Python that ran them. line_coverage.py itself is the measuring tool, not measured.
 const PYTHON_RUNNERS = { folder: path.join(root, 'grader', 'runners'), threshold: PYTHON_THRESHOLD };
 const LINE_TABLES = `
@@ -134,5 +156,17 @@ else {
   failed ||= !ok;
   console.log(`  ${'grader/runners/*.py'.padEnd(10)} ${pct(covered, total).toFixed(2).padStart(6)}%  (${covered}/${total}; threshold ${PYTHON_RUNNERS.threshold}%)${ok ? '' : '  BELOW THRESHOLD'}`);
   for (const r of runners) console.log(`    ${r.file.padEnd(12)} ${pct(r.covered, r.total).toFixed(2).padStart(6)}%  (${r.covered}/${r.total})`);
+}
+
+// grader/runners/harness.mjs, the Node harness of JS/TS submissions: the lines its processes recorded
+// (runners/harness_coverage.mjs), mapped to lines by c8 with the other children's coverage. No record at all means
+// the recorder is broken, not that no test ran a JS submission.
+{
+  const lines = children.files().includes(HARNESS_JS) ? children.fileCoverageFor(HARNESS_JS).getLineCoverage() : {};
+  const total = Object.keys(lines).length;
+  const covered = Object.values(lines).filter((hits) => hits > 0).length;
+  const ok = total > 0 && pct(covered, total) >= HARNESS_JS_THRESHOLD;
+  failed ||= !ok;
+  console.log(`  ${'grader/runners/harness.mjs'.padEnd(10)} ${pct(covered, total).toFixed(2).padStart(6)}%  (${covered}/${total}; threshold ${HARNESS_JS_THRESHOLD}%)${ok ? '' : total === 0 ? '  NO RECORDS' : '  BELOW THRESHOLD'}`);
 }
 process.exit(failed ? 1 : 0);

@@ -10,7 +10,7 @@ import type { LoadError } from './protocol.ts';
 import { runnersDir } from './paths.ts';
 import { isNotebook } from './submission.ts';
 import { CHILD_BASE_ENV, pythonExecutable, requirePython } from './python.ts';
-import { coverageBootstrap, withPythonCoverage } from './python-coverage.ts';
+import { coverageBootstrap, withRunnerCoverage } from './runner-coverage.ts';
 
 
 const Statement = z.object({ line: z.number(), what: z.string() });
@@ -51,7 +51,7 @@ export interface PreparedSubmission {
 /** Runs the extractor on a notebook (it parses, never executes). */
 export function extractNotebook(file: string): z.infer<typeof ExtractionSchema> {
   requirePython(pythonExecutable());
-  const out = withPythonCoverage(['ignore', 'pipe', 'pipe'], (stdio) =>
+  const out = withRunnerCoverage('python', ['ignore', 'pipe', 'pipe'], (stdio) =>
     execFileSync(pythonExecutable(), ['-I', ...coverageBootstrap(runnersDir), path.join(runnersDir, 'notebook.py'), path.resolve(file)], {
       encoding: 'utf8',
       timeout: 30_000,

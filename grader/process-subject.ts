@@ -20,7 +20,7 @@ import { CallCoreWait } from './core-wait.ts';
 import { type SubmissionChild, spawnedChild } from './submission-child.ts';
 import { type Language, languageOf } from './submission.ts';
 import { Zygote, preloadFor } from './zygote.ts';
-import { withPythonCoverage } from './python-coverage.ts';
+import { withRunnerCoverage } from './runner-coverage.ts';
 
 interface Pending {
   readonly call: Call;
@@ -267,7 +267,7 @@ export class ProcessSubject implements Subject {
         ...runAs,
       });
     const stdio = ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] as const;
-    return spawnedChild(this.language === 'python' ? withPythonCoverage(stdio, start) : start([...stdio]));
+    return spawnedChild(withRunnerCoverage(this.language, stdio, start));
   }
 
   /** The child died: every call waiting on it fails with the reason, and the next call restarts it. */

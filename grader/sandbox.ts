@@ -19,6 +19,7 @@ import path from 'node:path';
 import { repoRoot, runnersDir as runners } from './paths.ts';
 import { stageFolder } from './submission.ts';
 import { type Entry, pythonArgs } from './child-launch.ts';
+import { NODE_RECORDER, nodeCoverageImport } from './runner-coverage.ts';
 
 
 export type SandboxMode = 'isolated' | 'scrubbed';
@@ -179,8 +180,10 @@ export function isolatedLaunch(
   const harness = language === 'python' ? 'harness.py' : 'harness.mjs';
   copyFileSync(path.join(runners, harness), path.join(inside, harness));
   // What the Python harness loads from its own folder: notebook execution (execute.py) and its magic stripping.
-  // line_coverage.py: the test suite's coverage of these runners (grader/python-coverage.ts), idle in a grade.
-  const siblings = language === 'python' ? ['execute.py', 'notebook.py', 'line_coverage.py', ...(options.entry === 'zygote' ? ['zygote.py'] : [])] : [];
+  // line_coverage.py: the test suite's coverage of these runners (grader/runner-coverage.ts), idle in a grade.
+  // harness_coverage.mjs: its Node counterpart, staged only under that coverage.
+  const nodeRecorder = nodeCoverageImport('/gradecheck').length > 0 ? [NODE_RECORDER] : [];
+  const siblings = language === 'python' ? ['execute.py', 'notebook.py', 'line_coverage.py', ...(options.entry === 'zygote' ? ['zygote.py'] : [])] : nodeRecorder;
   for (const file of siblings) {
     copyFileSync(path.join(runners, file), path.join(inside, file));
     chmodSync(path.join(inside, file), 0o644);
@@ -217,7 +220,7 @@ export function isolatedLaunch(
   const child =
     language === 'python'
       ? [interpreter, ...pythonArgs(options.entry ?? 'harness', '/gradecheck', submissionPath)]
-      : [interpreter, `--max-old-space-size=${limits.memoryMb}`, `/gradecheck/${harness}`, submissionPath];
+      : [interpreter, `--max-old-space-size=${limits.memoryMb}`, ...nodeCoverageImport('/gradecheck'), `/gradecheck/${harness}`, submissionPath];
   return {
     mode: 'isolated',
     cmd: '/usr/bin/unshare',

@@ -7,7 +7,7 @@ import { dropKeptZygotes } from './zygote-pool.ts';
 
 afterAll(dropKeptZygotes);
 
-// The Python runners' coverage (grader/python-coverage.ts, on under `vitest --coverage`) slows the traced processes:
+// The Python runners' coverage (grader/runner-coverage.ts, on under `vitest --coverage`) slows the traced processes:
 // with a trace function set, CPython 3.11 runs every frame on its slower tracing path. So only the files written
 // about the runners themselves (the wire, limits, attacks, restarts, the zygote, notebooks and their execution,
 // bindings, imports) start a tracer; the files that grade whole homeworks many times over take the same paths in
@@ -23,7 +23,7 @@ const TRACED = [
   'grader/private-dirs.spec.ts',
   'grader/zygote.spec.ts',
   'grader/zygote-pool.spec.ts',
-  'grader/python-coverage.spec.ts',
+  'grader/runner-coverage.spec.ts',
   'grader/environment.spec.ts',
   'grader/matplotlib-fonts.spec.ts',
   'grader/imports.spec.ts',

@@ -13,7 +13,7 @@ import { PassThrough, type Readable, Writable } from 'node:stream';
 import { readLines } from './protocol.ts';
 import { treeCoreWaitMs } from './core-wait.ts';
 import { type SubmissionChild, killGroup } from './submission-child.ts';
-import { withPythonCoverage } from './python-coverage.ts';
+import { withRunnerCoverage } from './runner-coverage.ts';
 
 /** How the zygote's end-of-harness line on fd 4 starts; one without the harness's nonce is the harness's own. */
 const EXIT_PREFIX = '{"zygote-exit":';
@@ -151,7 +151,7 @@ export class Zygote {
 
   private spawn(): ChildProcess {
     const { cmd, args, cwd, env, uid, gid } = this.launch();
-    const zygote = withPythonCoverage(['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'], (stdio) =>
+    const zygote = withRunnerCoverage('python', ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'], (stdio) =>
       spawn(cmd, args, {
         cwd,
         env,

@@ -1,7 +1,7 @@
 """Which lines of gradecheck's Python runners ran: the test suite's coverage of this folder
 (bin/coverage-report.mjs). Never part of a real grade.
 
-Run as: python3 -u line_coverage.py RUNNER.py ARGS... (grader/python-coverage.ts puts it in front of a runner
+Run as: python3 -u line_coverage.py RUNNER.py ARGS... (grader/runner-coverage.ts puts it in front of a runner
 under `vitest --coverage` and opens the file it writes as fd 7). It starts a line tracer, then runs RUNNER.py as
 `python3 -u RUNNER.py ARGS...` would. The line events in this folder's files are recorded (a function or a call
 that keeps running lines already seen stops being traced: QUIET_CALLS, QUIET_LINES below). The lines not yet

@@ -1,14 +1,16 @@
-// The measuring tool of the Python runners' coverage (grader/python-coverage.ts, grader/runners/line_coverage.py):
-// what it records must be the runners' lines that ran, from every process, and nothing else; and it must leave
-// what the runner does unchanged.
+// The measuring tools of the runners' coverage (grader/runner-coverage.ts, grader/runners/line_coverage.py and
+// grader/runners/harness_coverage.mjs): what they record must be the runners' lines that ran, from every process,
+// and nothing else; and they must leave what the runner does unchanged.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { repoRoot, runnersDir } from './paths.ts';
 import { extractNotebook } from './notebook.ts';
 import { pythonExecutable } from './python.ts';
-import { withPythonCoverage } from './python-coverage.ts';
+import { ProcessSubject } from './process-subject.ts';
+import { withRunnerCoverage } from './runner-coverage.ts';
 import { testTempDir } from './test-temp.ts';
 
 interface Record {
@@ -37,10 +39,12 @@ function lineNumber(file: string, text: string): number {
   return index + 1;
 }
 
-const saved = process.env['GRADECHECK_PY_COVERAGE'];
+const saved = { py: process.env['GRADECHECK_PY_COVERAGE'], js: process.env['GRADECHECK_JS_COVERAGE'] };
 afterEach(() => {
-  if (saved === undefined) delete process.env['GRADECHECK_PY_COVERAGE'];
-  else process.env['GRADECHECK_PY_COVERAGE'] = saved;
+  for (const [key, value] of [['GRADECHECK_PY_COVERAGE', saved.py], ['GRADECHECK_JS_COVERAGE', saved.js]] as const) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
 });
 
 describe('the Python runners traced for the suite’s coverage', () => {
@@ -88,7 +92,7 @@ describe('the Python runners traced for the suite’s coverage', () => {
     );
     const folder = testTempDir('py-coverage-out-');
     process.env['GRADECHECK_PY_COVERAGE'] = folder;
-    withPythonCoverage(['ignore', 'pipe', 'pipe'], (stdio) =>
+    withRunnerCoverage('python', ['ignore', 'pipe', 'pipe'], (stdio) =>
       execFileSync(pythonExecutable(), ['-I', path.join(runners, 'line_coverage.py'), path.join(runners, 'runner.py')], { stdio, encoding: 'utf8' }),
     );
     const recorded = records(folder);
@@ -127,9 +131,48 @@ describe('the Python runners traced for the suite’s coverage', () => {
     );
     const folder = testTempDir('py-coverage-quiet-out-');
     process.env['GRADECHECK_PY_COVERAGE'] = folder;
-    withPythonCoverage(['ignore', 'pipe', 'pipe'], (stdio) =>
+    withRunnerCoverage('python', ['ignore', 'pipe', 'pipe'], (stdio) =>
       execFileSync(pythonExecutable(), ['-I', path.join(runners, 'line_coverage.py'), path.join(runners, 'runner.py')], { stdio, encoding: 'utf8' }),
     );
     expect([...linesOf(records(folder), 'runner.py')].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 6, 8, 9, 10, 11, 12, 16, 17, 18]);
+  });
+});
+
+describe('the Node harness recorded for the suite’s coverage', () => {
+  interface Script {
+    readonly url: string;
+    readonly functions: readonly { readonly functionName: string; readonly ranges: readonly { readonly count: number }[] }[];
+  }
+  const scripts = (folder: string): Script[] =>
+    readdirSync(folder).flatMap((name) =>
+      readFileSync(path.join(folder, name), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .flatMap((line) => (JSON.parse(line) as { result: Script[] }).result),
+    );
+  const ran = (recorded: readonly Script[], fn: string) => recorded.some((s) => s.functions.some((f) => f.functionName === fn && f.ranges[0]!.count > 0));
+
+  test('a harness killed when done has written what ran, under the real harness.mjs, and answers as it does unrecorded', async () => {
+    const echo = path.join(repoRoot, 'fixtures', 'submissions', 'protocol', 'echo.mjs');
+    const answers = async () => {
+      const subject = await ProcessSubject.start(echo, { cwd: testTempDir('js-coverage-cwd-'), seed: 1, limits: { callTimeoutMs: 10_000 } });
+      try {
+        return [await subject.call('echo', [[1.5, 2]]), await subject.call('as_float32', [[0.5]])];
+      } finally {
+        await subject.close(); // SIGKILL: nothing is written after this
+      }
+    };
+    delete process.env['GRADECHECK_JS_COVERAGE'];
+    const unrecorded = await answers();
+    const folder = testTempDir('js-coverage-');
+    process.env['GRADECHECK_JS_COVERAGE'] = folder;
+    expect(await answers()).toEqual(unrecorded);
+
+    const recorded = scripts(folder);
+    expect(new Set(recorded.map((s) => s.url))).toEqual(new Set([pathToFileURL(path.join(runnersDir, 'harness.mjs')).href]));
+    // The calls' path, the last one included: as_float32 found under its camelCase name, its answer encoded, sent.
+    for (const fn of ['handle', 'camelCase', 'encode', 'respond']) expect(ran(recorded, fn), fn).toBe(true);
+    // Run only when a call raises.
+    expect(ran(recorded, 'describeError')).toBe(false);
   });
 });
