@@ -108,3 +108,40 @@ describe('batch', () => {
     for (const file of students) expect(Number(book[`Student ${file}`]?.[4])).toBeCloseTo(expectedScore(file), 6);
   });
 });
+
+describe('a class of an executed notebook', () => {
+  it('the gradebook has a column per executed check, adding up to the score; the summary counts their points', async () => {
+    const executed = loadAssignment(path.join(root, 'fixtures', 'assignments', 'executed-figures.yaml'));
+    const checks = executed.execute!.checks;
+    const points = (id: string) => checks.find((c) => c.id === id)!.points;
+    const classDir = testTempDir('executed-class');
+    // One folder per student: the correct notebook, and one whose plot has 3 lines instead of 4.
+    for (const [student, fixture] of [['alice', 'correct.ipynb'], ['bob', 'bug-three-lines.ipynb']]) {
+      mkdirSync(path.join(classDir, student!));
+      copyFileSync(path.join(root, 'fixtures', 'submissions', 'executed-figures', fixture!), path.join(classDir, student!, 'hw.ipynb'));
+    }
+    const out = testTempDir('executed-batch');
+    await runBatch({ assignment: executed, submissionsDir: classDir, outDir: out, jobs: 2 });
+
+    const [header, ...lines] = readFileSync(path.join(out, 'gradebook.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    expect(header).toEqual(['submission', 'name', 'email', 'sid', 'score', 'max_score', ...checks.map((c) => c.id), 'status']);
+    const total = checks.reduce((s, c) => s + c.points, 0);
+    const expected: Record<string, Record<string, number>> = {
+      alice: Object.fromEntries(checks.map((c) => [c.id, c.points])),
+      bob: { 'statistics-plot': 0, 'layers-printed': points('layers-printed') },
+    };
+    for (const cells of lines) {
+      const row = Object.fromEntries(header!.map((h, i) => [h, cells[i]]));
+      const byCheck = expected[row['submission']!]!;
+      expect(Object.fromEntries(checks.map((c) => [c.id, Number(row[c.id])]))).toEqual(byCheck);
+      expect(Number(row['score'])).toBe(Object.values(byCheck).reduce((s, x) => s + x, 0));
+      expect(Number(row['max_score'])).toBe(total);
+    }
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { maxScore: number; problems: { id: string; points: number; full: number }[] };
+    expect(summary.maxScore).toBe(total);
+    expect(summary.problems.map(({ id, points: p, full }) => ({ id, points: p, full }))).toEqual([
+      { id: 'statistics-plot', points: points('statistics-plot'), full: 1 },
+      { id: 'layers-printed', points: points('layers-printed'), full: 2 },
+    ]);
+  });
+});

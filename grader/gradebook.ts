@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { Assignment } from './assignment.ts';
 import type { Submission } from './class-submissions.ts';
+import { maxScoreOf, scoredItems } from './problem-plan.ts';
 import type { GradeReport } from './report.ts';
 import { writeAtomic } from './write.ts';
 
@@ -21,7 +22,7 @@ const csvField = (v: string | number | undefined) => {
 };
 
 export function gradebookCsv(assignment: Assignment, rows: readonly BatchRow[]): string {
-  const ids = [...assignment.problems.map((p) => p.id), ...assignment.questions.map((q) => q.id)];
+  const ids = scoredItems(assignment).map((item) => item.id);
   const header = ['submission', 'name', 'email', 'sid', 'score', 'max_score', ...ids, 'status'];
   const lines = rows.map((r) => {
     const byId = new Map([...(r.report?.problems ?? []), ...(r.report?.questions ?? [])].map((p) => [p.id, p.score]));
@@ -45,9 +46,8 @@ export interface BatchSummary {
 export function summarize(assignment: Assignment, rows: readonly BatchRow[]): BatchSummary {
   const graded = rows.filter((r) => r.report && !r.report.ungradable).map((r) => r.report!);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
-  // Written answers are summarised as problems are: by id, points and score.
-  const scoredItems = [...assignment.problems, ...assignment.questions];
-  const problems = scoredItems.map((settings) => {
+  // Executed checks and written answers are summarised as problems are: by id, points and score.
+  const problems = scoredItems(assignment).map((settings) => {
     const scores = graded.map((g) => [...g.problems, ...(g.questions ?? [])].find((p) => p.id === settings.id)?.score ?? 0);
     // Ten bins of the fraction of the points earned; the last bin holds full marks.
     const histogram = new Array<number>(10).fill(0);
@@ -83,7 +83,7 @@ export function summarize(assignment: Assignment, rows: readonly BatchRow[]): Ba
     graded: graded.length,
     failed: rows.length - graded.length,
     meanScore: mean(graded.map((g) => g.score)),
-    maxScore: assignment.problems.reduce((s, p) => s + p.points, 0) + assignment.questions.reduce((s, q) => s + q.points, 0),
+    maxScore: maxScoreOf(assignment, false),
     problems,
     mistakes: [...counts.values()].sort((a, b) => b.count - a.count || a.problem.localeCompare(b.problem)),
   };

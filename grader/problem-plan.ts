@@ -49,14 +49,15 @@ export function planProblems(assignment: Assignment, visibleOnly: boolean): Prob
   });
 }
 
+/** What scores, in the report's order: the problems, the executed notebook's checks, the written questions. */
+export function scoredItems(assignment: Assignment, visibleOnly = false): { readonly id: string; readonly points: number }[] {
+  const shown = <T extends { readonly visibility: string }>(items: readonly T[]) => items.filter((i) => !visibleOnly || i.visibility === 'visible');
+  return [...assignment.problems, ...shown(assignment.execute?.checks ?? []), ...shown(assignment.questions)].map(({ id, points }) => ({ id, points }));
+}
+
 /** The points at stake: problems, the questions and executed checks a self-check shows (all of them otherwise). */
 export function maxScoreOf(assignment: Assignment, visibleOnly: boolean): number {
-  const shown = <T extends { readonly visibility: string }>(items: readonly T[]) => items.filter((i) => !visibleOnly || i.visibility === 'visible');
-  return (
-    assignment.problems.reduce((s, p) => s + p.points, 0) +
-    shown(assignment.questions).reduce((s, q) => s + q.points, 0) +
-    shown(assignment.execute?.checks ?? []).reduce((s, c) => s + c.points, 0)
-  );
+  return scoredItems(assignment, visibleOnly).reduce((s, item) => s + item.points, 0);
 }
 
 /** The function names a problem grades, from its catalog signatures. */

@@ -209,16 +209,7 @@ describe('a reduced run (loader_batches)', () => {
 });
 
 describe('figures and printed output', () => {
-  const yaml = `name: figures
-seed: 1
-execute:
-  budget_s: 60
-  cell_budget_s: 20
-  checks:
-    - { id: statistics-plot, title: "Q5.2: mean and std per layer, one line per method", points: 2, figure: { subplots: 2, lines: 4, titles: [mean, std] } }
-    - { id: layers-printed, title: "the layers per method, printed", points: 1, printed: "layers per method: .*'he': 5" }
-`;
-  const assignment = parseAssignment(yaml, path.join(root, 'fixtures', 'assignments', 'figures.yaml'));
+  const assignment = loadAssignment(path.join(root, 'fixtures', 'assignments', 'executed-figures.yaml'));
   const dir = path.join(root, 'fixtures', 'submissions', 'executed-figures');
 
   it('2 subplots of 4 lines, titled, and the printed line: full marks', async () => {
