@@ -308,7 +308,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (options.html !== undefined) writeAtomic(options.html, (await import('./render/html.ts')).reportHtml(report));
       if (options.classroom !== undefined) writeAtomic(options.classroom, (await import('./render/classroom.ts')).classroomPayload(report));
       write(options.json ? JSON.stringify(report, null, 2) : `${reportTerminal(report)}${options.html !== undefined ? `\nwrote ${options.html}` : ''}`);
-      const allPassed = report.problems.every((p) => p.checks.every((c) => c.result.passed)) && report.questions.every((q) => q.score === q.points);
+      // A bonus left undone does not make a submission fall short.
+      const allPassed = report.problems.every((p) => p.bonus || p.checks.every((c) => c.result.passed)) && report.questions.every((q) => q.score === q.points);
       exitCode = report.ungradable ? EXIT.ungradable : allPassed ? EXIT.ok : EXIT.failed;
     });
 

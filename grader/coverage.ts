@@ -39,7 +39,8 @@ function executedWhat(check: ExecutionCheck): string {
   }
   if ('trained' in check) {
     const t = check.trained;
-    return `a training result: the saved test accuracy ${t.at_least !== undefined ? `>= ${t.at_least}` : `> ${t.above}`}; re-run on the stand-ins, the loss computed and not rising, the accuracy computed`;
+    const bar = t.at_least !== undefined ? `>= ${t.at_least}` : t.above !== undefined ? `> ${t.above}` : `above ${t.beats}'s`;
+    return `a training result: the saved test accuracy ${bar}; re-run on the stand-ins, the loss computed and not rising, the accuracy computed`;
   }
   if ('initialised' in check) {
     const { weights, biases, widths, method } = check.initialised;

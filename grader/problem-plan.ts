@@ -49,15 +49,19 @@ export function planProblems(assignment: Assignment, visibleOnly: boolean): Prob
   });
 }
 
-/** What scores, in the report's order: the problems, the executed notebook's checks, the written questions. */
-export function scoredItems(assignment: Assignment, visibleOnly = false): { readonly id: string; readonly points: number }[] {
+/**
+ * What scores, in the report's order: the problems, the executed notebook's checks, the written questions; `bonus`
+ * where the points come on top of the maximum.
+ */
+export function scoredItems(assignment: Assignment, visibleOnly = false): { readonly id: string; readonly points: number; readonly bonus: boolean }[] {
   const shown = <T extends { readonly visibility: string }>(items: readonly T[]) => items.filter((i) => !visibleOnly || i.visibility === 'visible');
-  return [...assignment.problems, ...shown(assignment.execute?.checks ?? []), ...shown(assignment.questions)].map(({ id, points }) => ({ id, points }));
+  const item = ({ id, points }: { id: string; points: number }, bonus = false) => ({ id, points, bonus });
+  return [...assignment.problems.map((p) => item(p)), ...shown(assignment.execute?.checks ?? []).map((c) => item(c, c.bonus)), ...shown(assignment.questions).map((q) => item(q))];
 }
 
-/** The points at stake: problems, the questions and executed checks a self-check shows (all of them otherwise). */
+/** The points at stake: problems, the questions and executed checks a self-check shows (all of them otherwise); no bonus. */
 export function maxScoreOf(assignment: Assignment, visibleOnly: boolean): number {
-  return scoredItems(assignment, visibleOnly).reduce((s, item) => s + item.points, 0);
+  return scoredItems(assignment, visibleOnly).reduce((s, item) => s + (item.bonus ? 0 : item.points), 0);
 }
 
 /** The function names a problem grades, from its catalog signatures. */

@@ -34,6 +34,8 @@ export interface ScoredProblem {
    * pixels divided by 255): the one the student's code matched best, which it was graded under, and all accepted.
    */
   readonly convention?: { readonly id: string; readonly title: string; readonly accepted: readonly string[] };
+  /** Bonus points (an execute: check marked `bonus`): earned on top of the maximum, which does not count them. */
+  readonly bonus?: true;
   /** Why the problem could not be run at all (nothing defined, the submission did not load). */
   readonly notice?: string;
   /**

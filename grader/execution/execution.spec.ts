@@ -4,13 +4,14 @@
 // run), with a message naming the cell; an endless loop, a long training loop, a download and `!pip install`
 // are graded within the budget with the other checks intact. Figures and printed output on a small notebook.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { notebookCells } from './run.ts';
 import { type Assignment, loadAssignment, parseAssignment } from '../assignment.ts';
 import { grade } from '../grade.ts';
+import { toClassroom } from '../render/classroom.ts';
 import { reportHtml } from '../render/html.ts';
 import { reportMarkdown } from '../render/markdown.ts';
 import { AssignmentError } from '../assignment-error.ts';
@@ -124,13 +125,13 @@ describe('seed 004 executed: build_mlp called with the handout\'s arguments, the
 
   // Written by fixtures/submissions/seed-004-executed/make_fixtures.py. P4's data cell needs torchvision (not
   // installed here: stubbed) and its training cell its loader: both raise, the models are graded all the same.
-  // P2's cells run on the assignment's stand-ins, reduced to 2 batches an epoch (P2.3's retraining is cell 10).
-  // Each mistake: the aspects it fails and what the message must say (build_mlp is defined in cell 3, the
-  // Autoencoder in cell 14).
+  // P2's cells run on the assignment's stand-ins, reduced to 2 batches an epoch (P2.3's retraining is cell 10, P2.4's
+  // bonus variant cell 12). Each mistake: the aspects it fails and what the message must say (build_mlp is defined
+  // in cell 3, the Autoencoder in cell 16).
   const MISTAKES: readonly { fixture: string; fails: Record<string, string[]>; says?: RegExp }[] = [
     { fixture: 'correct', fails: {} },
-    { fixture: 'bug-autoencoder-no-sigmoid', fails: { autoencoder: ['forward'] }, says: /^Autoencoder \(defined in cell 14, which ran\)'s outputs span/ },
-    { fixture: 'bug-autoencoder-bottleneck-32', fails: { autoencoder: ['layers', 'parameters'] }, says: /^Autoencoder \(defined in cell 14, which ran\) has the layers .*Linear\(128, 32\)/ },
+    { fixture: 'bug-autoencoder-no-sigmoid', fails: { autoencoder: ['forward'] }, says: /^Autoencoder \(defined in cell 16, which ran\)'s outputs span/ },
+    { fixture: 'bug-autoencoder-bottleneck-32', fails: { autoencoder: ['layers', 'parameters'] }, says: /^Autoencoder \(defined in cell 16, which ran\) has the layers .*Linear\(128, 32\)/ },
     {
       fixture: 'bug-build-mlp-final-relu',
       fails: { 'build-mlp': ['computes-784-1-64-10', 'computes-784-3-32-10'] },
@@ -148,7 +149,10 @@ describe('seed 004 executed: build_mlp called with the handout\'s arguments, the
       fails: { 'retrain-best': ['loss-falls', 'rerun-accuracy'] },
       says: /^cell 10 prints the same test accuracy, 0\.8771, on the grader's stand-in data as in the notebook's saved outputs/,
     },
-    { fixture: 'bug-outputs-cleared', fails: { 'retrain-best': ['saved-accuracy'] }, says: /^the notebook's saved outputs show no test accuracy .* run the notebook to the end and submit it with its outputs$/ },
+    // Both results P2.3 and P2.4's bonus read from the saved outputs.
+    { fixture: 'bug-outputs-cleared', fails: { 'retrain-best': ['saved-accuracy'], 'variant-beats-best': ['saved-accuracy'] }, says: /^the notebook's saved outputs show no test accuracy .* run the notebook to the end and submit it with its outputs$/ },
+    // P2.4's bonus: the variant's own run below P2.3's.
+    { fixture: 'bug-variant-not-better', fails: { 'variant-beats-best': ['saved-accuracy'] }, says: /^the saved outputs of cell 12 show a test accuracy of 0\.8702 \(87\.02%\), not above retrain-best's 0\.8771 \(87\.71%\) in cell 10$/ },
   ];
 
   it.each(MISTAKES)('$fixture fails $fails, losing their share, saying what differs', async ({ fixture, fails, says }) => {
@@ -156,7 +160,25 @@ describe('seed 004 executed: build_mlp called with the handout\'s arguments, the
     expect(failures(report)).toEqual(fails);
     expect(report.score).toBeCloseTo(total(assignment) - lost(assignment, fails), 6);
     if (says) expect(messagesOf(report).some((m) => says.test(m)), messagesOf(report).join('\n')).toBe(true);
-    expect(report.execution!.cells.filter((c) => c.status === 'raised').map((c) => c.cell)).toEqual([12, 16]);
+    expect(report.execution!.cells.filter((c) => c.status === 'raised').map((c) => c.cell)).toEqual([14, 18]);
+    // P2.4's points are a bonus: on top of the maximum, which does not count them.
+    const bonus = assignment.execute!.checks.filter((c) => c.bonus);
+    expect(bonus.map((c) => c.id)).toEqual(['variant-beats-best']);
+    expect(report.maxScore).toBe(total(assignment) - bonus.reduce((s, c) => s + c.points, 0));
+  });
+
+  it('a notebook without the bonus: full marks on the maximum, the bonus alone unearned, and GitHub Classroom stays green', async () => {
+    const notebook = JSON.parse(readFileSync(path.join(dir, 'correct.ipynb'), 'utf8')) as { cells: { source: string[] | string }[] };
+    const text = (c: { source: string[] | string }) => [c.source].flat().join('');
+    const variant = notebook.cells.findIndex((c) => text(c).includes('(bonus)'));
+    notebook.cells.splice(variant, 2); // P2.4's heading and its cell
+    const file = path.join(testTempDir('no-bonus'), 'hw3.ipynb');
+    writeFileSync(file, JSON.stringify(notebook));
+    const report = await grade({ assignment, submission: file });
+    expect(failures(report)).toEqual({ 'variant-beats-best': ['loss-falls', 'rerun-accuracy', 'saved-accuracy'] });
+    expect(report.score).toBe(report.maxScore);
+    expect(toClassroom(report)).toMatchObject({ status: 'pass', max_score: report.maxScore });
+    expect(reportMarkdown(report, { includeChecks: false })).toMatch(/\| variant-beats-best \| 0 \/ 2 \(bonus\) \|/);
   });
 });
 
@@ -264,6 +286,11 @@ describe('execute: in the assignment', () => {
   const base = 'name: x\nseed: 1\nexecute:\n  checks:\n';
   it('a call check on a helper that is not recorded, or missing stand-ins, is an assignment error', () => {
     expect(() => parseAssignment(`${base}    - { id: a, title: t, points: 1, call: run_test, loss: MSELoss }\n`, 'x.yaml')).toThrow(/run_test is not recorded/);
+    const trained = (id: string, bar: string) => `    - { id: ${id}, title: t, points: 1, trained: { losses: "loss (\\\\d+)", accuracy: "acc (\\\\d+)", ${bar} } }\n`;
+    expect(() => parseAssignment(`${base}${trained('a', 'beats: b')}`, 'x.yaml')).toThrow(/"b" is not another trained: check of this execute: section/);
+    expect(() => parseAssignment(`${base}${trained('a', 'beats: a')}`, 'x.yaml')).toThrow(/"a" is not another trained: check/);
+    expect(() => parseAssignment(`${base}${trained('a', 'at_least: 0.5, beats: b')}${trained('b', 'above: 0.1')}`, 'x.yaml')).toThrow(/exactly one of at_least, above and beats/);
+    expect(parseAssignment(`${base}${trained('a', 'beats: b')}${trained('b', 'above: 0.1')}`, 'x.yaml').execute?.checks.map((c) => c.id)).toEqual(['a', 'b']);
     expect(() => parseAssignment(`name: x\nseed: 1\nexecute:\n  shims: nowhere.py\n  checks:\n    - { id: a, title: t, points: 1, printed: x }\n`, path.join(root, 'x.yaml'))).toThrow(/stand-ins file nowhere.py is not there/);
     expect(() => parseAssignment(`${base}    - { id: a, title: t, points: 1, printed: "(" }\n`, 'x.yaml')).toThrow(/not a regular expression/);
   });

@@ -14,7 +14,7 @@ import { judgePrinted } from './printed.ts';
 import { judgeTrained } from './trained.ts';
 import { type MarkdownCell, judgeWritten } from './written.ts';
 import { type Described, type ExecutionResult, type FigureDescription, type ModuleDescription, type NotebookCellSource, type RecordedCall, snapshotKey } from './run.ts';
-import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, ValueCheck } from './schema.ts';
+import type { CallCheck, ExecuteSettings, ExecutionCheck, FigureCheck, TrainedCheck, ValueCheck } from './schema.ts';
 
 const short = (xs: readonly number[]) => `[${xs.map((x) => Number(x.toPrecision(6))).join(', ')}]`;
 
@@ -286,14 +286,21 @@ function drawnLines(f: FigureDescription): Plot[] {
   });
 }
 
-function aspectsOf(check: ExecutionCheck, result: ExecutionResult, sources: readonly NotebookCellSource[], placed: ReadonlyMap<CallCheck, RecordedCall>, markdown: readonly MarkdownCell[]): Aspect[] {
+/** The trained: check whose result `check` must beat (`beats:`), among the checks graded here. */
+function beatenBy(check: ExecutionCheck, checks: readonly ExecutionCheck[]): TrainedCheck | undefined {
+  const beats = 'trained' in check ? check.trained.beats : undefined;
+  const beaten = beats === undefined ? undefined : checks.find((c) => c.id === beats);
+  return beaten && 'trained' in beaten ? beaten : undefined;
+}
+
+function aspectsOf(check: ExecutionCheck, checks: readonly ExecutionCheck[], result: ExecutionResult, sources: readonly NotebookCellSource[], placed: ReadonlyMap<CallCheck, RecordedCall>, markdown: readonly MarkdownCell[]): Aspect[] {
   if ('written' in check) return judgeWritten(check, expectedNumbers(check.written.expected), markdown, result);
   if ('initialised' in check) return judgeInitialised(check, result, sources);
   if ('value' in check) return judgeValue(check, result, sources);
   if ('call' in check) return judgeCall(check, result, placed.get(check));
   if ('model' in check) return judgeModel(resolveModelClass(check, sources), result, sources);
   if ('figure' in check) return judgeFigure(check, result);
-  if ('trained' in check) return judgeTrained(check, result, sources);
+  if ('trained' in check) return judgeTrained(check, result, sources, beatenBy(check, checks));
   if ('descent' in check) return judgeDescent(check, result, sources);
   return judgePrinted(check, result, sources);
 }
@@ -315,7 +322,8 @@ function scored(check: ExecutionCheck, aspects: readonly Aspect[], number: numbe
     ...(a.diagnosis?.length ? { diagnosis: a.diagnosis } : {}),
   }));
   const settings = { id: check.id, points: check.points, visibility: check.visibility, checks: {}, mistakes: 'mistakes' in check ? check.mistakes : {} };
-  return scoreProblem(settings, { problem: check.id, title: check.title, checks: results }, number - 1);
+  const problem = scoreProblem(settings, { problem: check.id, title: check.title, checks: results }, number - 1);
+  return check.bonus ? { ...problem, bonus: true } : problem;
 }
 
 /**
@@ -337,7 +345,7 @@ export function judgeExecution(
     // Numbers written in markdown are read whether or not the cells could run.
     const aspects =
       'result' in outcome
-        ? aspectsOf(check, outcome.result, sources, placed, markdown)
+        ? aspectsOf(check, settings.checks, outcome.result, sources, placed, markdown)
         : 'written' in check
           ? judgeWritten(check, expectedNumbers(check.written.expected), markdown, undefined)
           : [{ id: 'executed', title: 'the notebook ran', failure: fail('not_run', `the notebook could not be executed: ${outcome.failure}`) }];

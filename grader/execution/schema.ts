@@ -33,6 +33,8 @@ const Common = {
   title: z.string().min(1),
   points: z.number().nonnegative(),
   visibility: z.enum(['visible', 'hidden', 'after_due_date', 'after_published']).default('visible'),
+  /** Bonus points (seed 004's P2.4): earned on top of the assignment's maximum, which does not count them. */
+  bonus: z.boolean().default(false),
 };
 
 /**
@@ -301,11 +303,16 @@ const TrainedCheck = z
         /** The handout's bar for the test accuracy, as a fraction: "at least 87%" (seed 004) or "> 90%" (seed 000). */
         at_least: z.number().gt(0).max(1).optional(),
         above: z.number().min(0).lt(1).optional(),
+        /**
+         * The bar is another training result's: the saved test accuracy must be above the one the `trained:` check of
+         * this id finds (seed 004's P2.4: a variant that beats P2.3's retrained network).
+         */
+        beats: z.string().min(1).optional(),
         /** What the bar is, where the handout states none (seed 002's Q3: "chance, 10 classes"); the feedback names it so. */
         bar: z.string().min(1).optional(),
       })
       .strict()
-      .refine((t) => (t.at_least === undefined) !== (t.above === undefined), { message: 'give the accuracy bar as exactly one of at_least and above' }),
+      .refine((t) => [t.at_least, t.above, t.beats].filter((x) => x !== undefined).length === 1, { message: 'give the accuracy bar as exactly one of at_least, above and beats' }),
   })
   .strict();
 
@@ -407,6 +414,10 @@ export const ExecuteSettings = z
       if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'id'], message: `check "${c.id}" is listed twice` });
       seen.add(c.id);
       if ('call' in c && !e.record.includes(c.call)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'call'], message: `${c.call} is not recorded: add it to record:` });
+      if ('trained' in c && c.trained.beats !== undefined) {
+        const beaten = e.checks.find((other) => other.id === c.trained.beats);
+        if (!beaten || !('trained' in beaten) || beaten === c) ctx.addIssue({ code: 'custom', path: ['checks', i, 'trained', 'beats'], message: `"${c.trained.beats}" is not another trained: check of this execute: section` });
+      }
       if ('trained' in c && c.trained.cell !== undefined) {
         try {
           new RegExp(c.trained.cell);

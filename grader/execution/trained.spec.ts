@@ -136,7 +136,7 @@ describe('a training-result check (seed 004 P2.3)', () => {
     expect(parse({ accuracy: '(acc)=([0-9.]+)' }).error?.issues[0]?.message).toBe('give exactly one group (...) capturing the number');
     expect(parse({ cell: '(' }).error?.issues[0]?.message).toMatch(/^not a regular expression/);
     expect(ExecutionCheck.safeParse({ id: 't', title: 't', points: 1, trained: { losses: 'l=(.)', accuracy: 'a=(.)', at_least: 87 } }).success).toBe(false);
-    const oneBar = 'give the accuracy bar as exactly one of at_least and above';
+    const oneBar = 'give the accuracy bar as exactly one of at_least, above and beats';
     expect(parse({ at_least: undefined }).error?.issues[0]?.message).toBe(oneBar);
     expect(parse({ above: 0.9 }).error?.issues[0]?.message).toBe(oneBar);
     expect(parse({ at_least: undefined, above: 0.9 }).success).toBe(true);

@@ -44,15 +44,38 @@ function resultCell(check: TrainedCheck, cells: readonly { cell: number; source:
 /** Why a cell of the re-run showed nothing, where it did not simply run: ": it raised KeyError: 'x'". */
 const ranPhrase = (report: CellReport | undefined) => (report === undefined || report.status === 'ran' ? '' : `: it ${cellOutcome(report)}`);
 
-function savedAccuracy(check: TrainedCheck, saved: ReturnType<typeof resultCell>): Aspect {
-  const { at_least, above, accuracy, cell } = check.trained;
+type SavedResult = ReturnType<typeof resultCell>;
+
+/** "no test accuracy (text matching /.../) in a cell whose code matches /.../" */
+const noAccuracy = ({ trained: { accuracy, cell } }: TrainedCheck) => `no test accuracy (text matching /${accuracy}/)${cell === undefined ? '' : ` in a cell whose code matches /${cell}/`}`;
+
+/**
+ * A result that must beat another's (`beats:`): its saved test accuracy above the one the other check finds in the
+ * saved outputs. `beaten` is that check, with what it found; undefined where it is not graded here (a self-check
+ * without it).
+ */
+function beatsSaved(check: TrainedCheck, saved: SavedResult, beaten: { check: TrainedCheck; saved: SavedResult } | undefined): Aspect {
+  const other = check.trained.beats!;
+  const title = `the test accuracy in the notebook's saved outputs is above ${other}'s`;
+  const id: TrainedAspect = 'saved-accuracy';
+  if (saved === undefined) return { id, title, failure: fail('missing', `the notebook's saved outputs show ${noAccuracy(check)}: run the notebook to the end and submit it with its outputs`) };
+  if (beaten === undefined) return { id, title, failure: fail('missing', `${other}, the result to beat, is not graded here`) };
+  if (beaten.saved === undefined) return { id, title, failure: fail('missing', `the notebook's saved outputs show ${noAccuracy(beaten.check)}: ${other}'s result, the one to beat`) };
+  const [value, bar] = [fraction(saved.accuracy.value), fraction(beaten.saved.accuracy.value)];
+  if (value > bar) return { id, title };
+  return {
+    id,
+    title,
+    failure: fail('value_mismatch', `the saved outputs of cell ${saved.cell} show a test accuracy of ${saved.accuracy.text} (${percent(value)}), not above ${other}'s ${beaten.saved.accuracy.text} (${percent(bar)}) in cell ${beaten.saved.cell}`, { expected: bar, received: value }),
+  };
+}
+
+function savedAccuracy(check: TrainedCheck, saved: SavedResult): Aspect {
+  const { at_least, above } = check.trained;
   const bar = (at_least ?? above)!;
   const title = `the test accuracy in the notebook's saved outputs is ${at_least !== undefined ? 'at least' : 'above'} ${percent(bar)}`;
   const id: TrainedAspect = 'saved-accuracy';
-  if (saved === undefined) {
-    const where = cell === undefined ? '' : ` in a cell whose code matches /${cell}/`;
-    return { id, title, failure: fail('missing', `the notebook's saved outputs show no test accuracy (text matching /${accuracy}/)${where}: run the notebook to the end and submit it with its outputs`) };
-  }
+  if (saved === undefined) return { id, title, failure: fail('missing', `the notebook's saved outputs show ${noAccuracy(check)}: run the notebook to the end and submit it with its outputs`) };
   const value = fraction(saved.accuracy.value);
   if (at_least !== undefined ? value >= at_least : value > bar) return { id, title };
   const short = at_least !== undefined ? 'below' : 'not above';
@@ -148,10 +171,13 @@ function rerunAccuracy(check: TrainedCheck, rerun: readonly CellReport[], at: nu
   return { id, title, failure: fail('value_mismatch', `cell ${at} printed a test accuracy of ${found.text} on the re-run: not a fraction or a percentage`, { received: found.value }) };
 }
 
-export function judgeTrained(check: TrainedCheck, result: ExecutionResult, sources: readonly NotebookCellSource[]): Aspect[] {
-  const saved = resultCell(check, sources.map((s) => ({ cell: s.cell, source: s.source, ...(s.saved === undefined ? {} : { text: s.saved }) })));
+/** `beaten`: the check whose result this one must beat (`beats:`), where it is graded here. */
+export function judgeTrained(check: TrainedCheck, result: ExecutionResult, sources: readonly NotebookCellSource[], beaten?: TrainedCheck): Aspect[] {
+  const savedCells = sources.map((s) => ({ cell: s.cell, source: s.source, ...(s.saved === undefined ? {} : { text: s.saved }) }));
+  const saved = resultCell(check, savedCells);
   // Without saved outputs, the re-run finds the cell by what it printed.
   const code = new Map(sources.map((s) => [s.cell, s.source]));
   const at = saved?.cell ?? resultCell(check, result.cells.map((c) => ({ cell: c.cell, source: code.get(c.cell) ?? '', ...(c.printed === undefined ? {} : { text: c.printed }) })))?.cell;
-  return [savedAccuracy(check, saved), lossFalls(check, result, at), rerunAccuracy(check, result.cells, at, saved?.accuracy)];
+  const judgedSaved = check.trained.beats === undefined ? savedAccuracy(check, saved) : beatsSaved(check, saved, beaten && { check: beaten, saved: resultCell(beaten, savedCells) });
+  return [judgedSaved, lossFalls(check, result, at), rerunAccuracy(check, result.cells, at, saved?.accuracy)];
 }

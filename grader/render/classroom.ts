@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { GradeReport } from '../report.ts';
 import { questionPassed } from './question.ts';
+import { bonusNote } from './bonus.ts';
 
 export const ClassroomTestSchema = z
   .object({
@@ -33,10 +34,11 @@ export function toClassroom(report: GradeReport): ClassroomResults {
   const tests = [
     ...report.problems.flatMap((p) => [
       ...p.checks.map((c) => ({
-        name: `${p.id} › ${c.result.check}`,
-        status: c.result.passed ? ('pass' as const) : ('fail' as const),
+        name: `${p.id}${bonusNote(p)} › ${c.result.check}`,
+        // A bonus left undone does not turn the run red.
+        status: c.result.passed || p.bonus ? ('pass' as const) : ('fail' as const),
         score: c.score,
-        max_score: c.maxScore,
+        max_score: p.bonus ? 0 : c.maxScore, // a bonus's points come on top of the maximum
         ...(c.result.passed ? {} : { message: c.result.failure?.message ?? 'failed' }),
       })),
       ...(p.adjustment && p.mistake ? [{ name: `${p.id} › named mistake: ${p.mistake.title}`, status: 'fail' as const, score: p.adjustment.score, max_score: 0 }] : []),

@@ -9,6 +9,7 @@ import { VISIBILITIES } from '../assignment.ts';
 import { cellSummary } from '../notebook.ts';
 import { checkFeedback, reportMarkdown } from './markdown.ts';
 import { questionFeedback, questionPassed } from './question.ts';
+import { bonusNote } from './bonus.ts';
 
 const Visibility = z.enum(VISIBILITIES);
 
@@ -55,11 +56,11 @@ export function toGradescope(report: GradeReport): GradescopeResults {
         score: c.score,
         max_score: c.maxScore,
         status: c.result.passed ? 'passed' : 'failed',
-        name: `${p.id} › ${c.result.check}: ${c.result.title}`,
+        name: `${p.id}${bonusNote(p)} › ${c.result.check}: ${c.result.title}`,
         number: c.number,
         output: checkFeedback(p, c, { ...replay, ...(p.convention ? { convention: p.convention.id } : {}) }),
         output_format: 'md',
-        tags: [p.id, ...(c.result.failure ? [c.result.failure.code] : []), ...(c.result.diagnosis ?? []).map((d) => `mistake:${d.id}`)],
+        tags: [p.id, ...(p.bonus ? ['bonus'] : []), ...(c.result.failure ? [c.result.failure.code] : []), ...(c.result.diagnosis ?? []).map((d) => `mistake:${d.id}`)],
         visibility: c.visibility,
       }),
     ),

@@ -21,6 +21,7 @@ import { executionSentence } from './execution.ts';
 import { escapeXml, renderPlot } from './plots.ts';
 import { questionFeedback, questionPassed } from './question.ts';
 import { type CheckView, checkView } from './visibility.ts';
+import { bonusNote } from './bonus.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
 
@@ -180,7 +181,7 @@ export const SECTION_RENDERERS = {
     const full = p.score >= p.points;
     return [
       `<section class="problem ${full ? 'full' : 'partial'}" data-problem="${escapeHtml(p.id)}">`,
-      `<h3>${escapeHtml(p.id)}: ${escapeHtml(p.title)} <span class="score">${fmt(p.score)} / ${fmt(p.points)}</span></h3>`,
+      `<h3>${escapeHtml(p.id)}: ${escapeHtml(p.title)} <span class="score">${fmt(p.score)} / ${fmt(p.points)}${bonusNote(p)}</span></h3>`,
       p.notice ? `<p class="notice">${escapeHtml(p.notice)}</p>` : '',
       p.convention ? `<p class="notice">${escapeHtml(conventionSentence(p)!)}</p>` : '',
       p.mistake ? mistakeHtml('Named mistake', p.mistake.title, p.mistake.hint, p.mistake.deduct) : '',
@@ -252,7 +253,7 @@ export function reportHtml(report: GradeReport): string {
     body.push(
       '<table class="summary"><tr><th>problem</th><th>score</th><th>checks passed</th></tr>',
       ...report.problems.map(
-        (p) => `<tr data-problem="${escapeHtml(p.id)}"><td>${escapeHtml(p.id)}</td><td class="score">${fmt(p.score)} / ${fmt(p.points)}</td><td>${p.checks.filter((c) => c.result.passed).length} / ${p.checks.length}</td></tr>`,
+        (p) => `<tr data-problem="${escapeHtml(p.id)}"><td>${escapeHtml(p.id)}</td><td class="score">${fmt(p.score)} / ${fmt(p.points)}${bonusNote(p)}</td><td>${p.checks.filter((c) => c.result.passed).length} / ${p.checks.length}</td></tr>`,
       ),
       ...report.questions.map(
         (q) => `<tr data-question="${escapeHtml(q.id)}"><td>${escapeHtml(q.id)} (written answer)</td><td class="score">${fmt(q.score)} / ${fmt(q.points)}</td><td>${questionPassed(q) ? '1 / 1' : '0 / 1'}</td></tr>`,

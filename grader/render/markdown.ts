@@ -11,6 +11,7 @@ import type { Visibility } from '../assignment.ts';
 import type { ScoredCheck, ScoredProblem } from '../score.ts';
 import { checkView } from './visibility.ts';
 import { questionFeedback, questionPassed } from './question.ts';
+import { bonusNote } from './bonus.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
 
@@ -113,7 +114,7 @@ export function reportMarkdown(report: GradeReport, options: { includeChecks: bo
   for (const p of report.problems) {
     const checks = p.checks.filter((c) => shown(c.visibility));
     const all = checks.length === p.checks.length && (!p.adjustment || shown(p.adjustment.visibility));
-    const score = all ? `${fmt(p.score)} / ${fmt(p.points)}` : `${fmt(checks.reduce((s, c) => s + c.score, 0))} / ${fmt(checks.reduce((s, c) => s + c.maxScore, 0))} visible`;
+    const score = all ? `${fmt(p.score)} / ${fmt(p.points)}${bonusNote(p)}` : `${fmt(checks.reduce((s, c) => s + c.score, 0))} / ${fmt(checks.reduce((s, c) => s + c.maxScore, 0))} visible`;
     out.push(`| ${p.id} | ${score} | ${checks.filter((c) => c.result.passed).length} / ${checks.length} |`);
   }
   const listed = questions.filter((q) => shown(q.visibility));
@@ -137,7 +138,7 @@ export function reportMarkdown(report: GradeReport, options: { includeChecks: bo
     for (const q of questions) out.push(`### ${questionPassed(q) ? '✓' : '✗'} ${q.id}: ${q.title} (${fmt(q.score)} / ${fmt(q.points)})`, '', questionFeedback(q), '');
   }
   for (const p of report.problems) {
-    out.push('', `## ${p.id}: ${p.title} — ${fmt(p.score)} / ${fmt(p.points)}`, '');
+    out.push('', `## ${p.id}: ${p.title} — ${fmt(p.score)} / ${fmt(p.points)}${bonusNote(p)}`, '');
     for (const c of p.checks) {
       out.push(`### ${c.result.passed ? '✓' : '✗'} ${c.result.check} (${fmt(c.score)} / ${fmt(c.maxScore)})`, '', c.result.title, '', checkFeedback(p, c, replayContext(report, p)), '');
     }

@@ -5,6 +5,7 @@ import { type GradeReport, replayContext } from '../report.ts';
 import { conventionSentence, notebookSentence, pickedFileSentence } from './markdown.ts';
 import { executionSentence } from './execution.ts';
 import { questionFeedback, questionPassed } from './question.ts';
+import { bonusNote } from './bonus.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
 
@@ -21,7 +22,7 @@ export function reportTerminal(report: GradeReport): string {
   if (report.execution) out.push(executionSentence(report.execution));
   for (const p of report.problems) {
     const passed = p.checks.filter((c) => c.result.passed).length;
-    out.push(`${p.score === p.points ? '✓' : '✗'} ${p.id}: ${fmt(p.score)} / ${fmt(p.points)} points, ${passed}/${p.checks.length} checks passed`);
+    out.push(`${p.score === p.points ? '✓' : '✗'} ${p.id}: ${fmt(p.score)} / ${fmt(p.points)} points${bonusNote(p)}, ${passed}/${p.checks.length} checks passed`);
     if (p.notice) out.push(`  ${p.notice}`);
     const convention = conventionSentence(p);
     if (convention) out.push(`  ${convention}`);
