@@ -98,6 +98,9 @@ describe('gradecheck release', () => {
       '    - { id: written-answer, title: "the loss written down", points: 1, written: { cell: "Q1", expected: [0.987654321], tolerance: { rtol: 0, atol: 0, reason: "copied" } } }',
       '    - { id: hidden-plot, title: "a plot", points: 1, visibility: hidden, figure: { subplots: 1 } }',
       '    - { id: printed, title: "the accuracy line", points: 1, printed: "accuracy: [0-9]+" }',
+      // A result to beat that stays with staff takes the check that must beat it along (its bar would be unknown).
+      '    - { id: hidden-result, title: "retrained", points: 1, visibility: hidden, trained: { losses: "loss (\\\\d+)", accuracy: "acc (\\\\d+)", above: 0.1 } }',
+      '    - { id: beats-hidden, title: "a better variant", points: 1, bonus: true, trained: { losses: "loss (\\\\d+)", accuracy: "acc (\\\\d+)", beats: hidden-result } }',
       '',
     ].join('\n');
     mkdirSync(path.dirname(staffFile), { recursive: true });
@@ -105,7 +108,7 @@ describe('gradecheck release', () => {
     const written = writeRelease(loadAssignment(staffFile), path.join(dir, 'literal'));
     const released = loadAssignment(path.join(dir, 'literal', RELEASE_ASSIGNMENT));
     expect(released.execute?.checks.map((c) => c.id)).toEqual(['printed']);
-    for (const f of written) expect(readFileSync(f, 'utf8')).not.toMatch(/0\.123456789|0\.987654321|final_loss|hidden-plot/);
+    for (const f of written) expect(readFileSync(f, 'utf8')).not.toMatch(/0\.123456789|0\.987654321|final_loss|hidden-plot|hidden-result|beats-hidden/);
   });
 
   it('an assignment whose visible part is only written questions is not released (their forms are the key)', async () => {

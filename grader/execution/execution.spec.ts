@@ -290,6 +290,7 @@ describe('execute: in the assignment', () => {
     expect(() => parseAssignment(`${base}${trained('a', 'beats: b')}`, 'x.yaml')).toThrow(/"b" is not another trained: check of this execute: section/);
     expect(() => parseAssignment(`${base}${trained('a', 'beats: a')}`, 'x.yaml')).toThrow(/"a" is not another trained: check/);
     expect(() => parseAssignment(`${base}${trained('a', 'at_least: 0.5, beats: b')}${trained('b', 'above: 0.1')}`, 'x.yaml')).toThrow(/exactly one of at_least, above and beats/);
+    expect(() => parseAssignment(`${base}${trained('a', 'beats: b')}${trained('b', 'beats: a')}`, 'x.yaml')).toThrow(/"b" beats another result itself: the result to beat needs a bar of its own/);
     expect(parseAssignment(`${base}${trained('a', 'beats: b')}${trained('b', 'above: 0.1')}`, 'x.yaml').execute?.checks.map((c) => c.id)).toEqual(['a', 'b']);
     expect(() => parseAssignment(`name: x\nseed: 1\nexecute:\n  shims: nowhere.py\n  checks:\n    - { id: a, title: t, points: 1, printed: x }\n`, path.join(root, 'x.yaml'))).toThrow(/stand-ins file nowhere.py is not there/);
     expect(() => parseAssignment(`${base}    - { id: a, title: t, points: 1, printed: "(" }\n`, 'x.yaml')).toThrow(/not a regular expression/);

@@ -417,6 +417,7 @@ export const ExecuteSettings = z
       if ('trained' in c && c.trained.beats !== undefined) {
         const beaten = e.checks.find((other) => other.id === c.trained.beats);
         if (!beaten || !('trained' in beaten) || beaten === c) ctx.addIssue({ code: 'custom', path: ['checks', i, 'trained', 'beats'], message: `"${c.trained.beats}" is not another trained: check of this execute: section` });
+        else if (beaten.trained.beats !== undefined) ctx.addIssue({ code: 'custom', path: ['checks', i, 'trained', 'beats'], message: `"${beaten.id}" beats another result itself: the result to beat needs a bar of its own (at_least or above)` });
       }
       if ('trained' in c && c.trained.cell !== undefined) {
         try {
