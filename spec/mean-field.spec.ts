@@ -38,6 +38,11 @@ describe('gaussianMoments', () => {
 });
 
 describe('meanFieldStats', () => {
+  it('names a bad argument in its error', () => {
+    expect(() => meanFieldStats([], 'he', 'tanh', [3])).toThrow(/^X must be a non-empty matrix/);
+    expect(() => meanFieldStats([[1, 2]], 'he', 'softplus' as 'tanh', [3])).toThrow(/^unknown activation "softplus"/);
+  });
+
   it('for a linear network is the product of the variance rule n_in sigma^2 E[x^2] over the layers', () => {
     const rng = new Rng(9);
     const X = Array.from({ length: 7 }, () => rng.normalVector(12, 0.3, 2));
