@@ -2,14 +2,16 @@
 // Imported before the harness only under `vitest --coverage`; in a real grade it is never loaded.
 //
 // V8's precise coverage of harness.mjs, as NODE_V8_COVERAGE would record it, written as one JSON line to fd 7
-// just before each response the harness sends: the grader kills the harness with SIGKILL when it is done with it, so
-// nothing can be left for an exit handler. A line holds the counts since the one before (taking the coverage resets
-// V8's counters), and is written only when some block ran for the first time, so a call down the harness's usual path
-// costs no write; bin/coverage-report.mjs sums the lines. The harness runs as /gradecheck/harness.mjs in the isolated
+// just before the first response the harness sends after requests arrive: the grader kills the harness with SIGKILL
+// when it is done with it, so nothing can be left for an exit handler. Once per arrival, not per write: a submission
+// may write to fd 4 itself, a thousand times in one call (hostile/js-protocol-spoof.mjs), and taking the coverage
+// costs milliseconds. A line holds the counts since the one before (taking the coverage resets V8's counters), and
+// is written only when some block ran for the first time; bin/coverage-report.mjs sums the lines. The harness runs as /gradecheck/harness.mjs in the isolated
 // sandbox: its records name the real file, given as this module's `harness` query parameter.
 
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
+import { Readable } from 'node:stream';
 
 const COVERAGE_FD = 7;
 const RESPONSES_FD = 4;
@@ -52,7 +54,19 @@ function record() {
   });
 }
 
+// Requests arrive on fd 3 through a socket, whose data is pushed into its stream (any other stream's data only
+// makes the next record come sooner).
+let arrived = true; // the greeting, sent before any request
+const push = Readable.prototype.push;
+Readable.prototype.push = function pushed(chunk, ...rest) {
+  if (chunk !== null) arrived = true;
+  return push.call(this, chunk, ...rest);
+};
+
 fs.writeSync = function writeSync(fd, ...rest) {
-  if (fd === RESPONSES_FD) record();
+  if (fd === RESPONSES_FD && arrived) {
+    arrived = false;
+    record();
+  }
   return write.call(fs, fd, ...rest);
 };
