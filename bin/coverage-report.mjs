@@ -32,8 +32,8 @@ const ROOMS = [
  */
 const PYTHON_THRESHOLD = 80;
 /**
- * grader/runners/harness.mjs, lines covered (runners/harness_coverage.mjs records it since 2026-12-07): 76% from
- * four of the files that grade JS submissions (the wire, attacks, batching, this recorder's test).
+ * grader/runners/harness.mjs, lines covered (runners/harness_coverage.mjs records it since 2026-12-07, isolated runs
+ * only): 85% from three of the files that grade JS submissions (the wire, batching, the recorder's own test).
  */
 const HARNESS_JS_THRESHOLD = 70;
 
@@ -159,14 +159,17 @@ else {
 }
 
 // grader/runners/harness.mjs, the Node harness of JS/TS submissions: the lines its processes recorded
-// (runners/harness_coverage.mjs), mapped to lines by c8 with the other children's coverage. No record at all means
-// the recorder is broken, not that no test ran a JS submission.
+// (runners/harness_coverage.mjs), mapped to lines by c8 with the other children's coverage. Only the isolated
+// sandbox's runs are recorded (the scrubbed mode's goes through tsx, which rewrites it): without the isolated
+// sandbox (not root) there is nothing to hold to the threshold; grader/runner-coverage.spec.ts fails where the
+// isolated recorder records nothing.
 {
   const lines = children.files().includes(HARNESS_JS) ? children.fileCoverageFor(HARNESS_JS).getLineCoverage() : {};
   const total = Object.keys(lines).length;
   const covered = Object.values(lines).filter((hits) => hits > 0).length;
-  const ok = total > 0 && pct(covered, total) >= HARNESS_JS_THRESHOLD;
+  const ok = total === 0 || pct(covered, total) >= HARNESS_JS_THRESHOLD;
   failed ||= !ok;
-  console.log(`  ${'grader/runners/harness.mjs'.padEnd(10)} ${pct(covered, total).toFixed(2).padStart(6)}%  (${covered}/${total}; threshold ${HARNESS_JS_THRESHOLD}%)${ok ? '' : total === 0 ? '  NO RECORDS' : '  BELOW THRESHOLD'}`);
+  const figure = total === 0 ? '  not measured (no run in the isolated sandbox)' : `${pct(covered, total).toFixed(2).padStart(6)}%  (${covered}/${total}; threshold ${HARNESS_JS_THRESHOLD}%)`;
+  console.log(`  ${'grader/runners/harness.mjs'.padEnd(10)} ${figure}${ok ? '' : '  BELOW THRESHOLD'}`);
 }
 process.exit(failed ? 1 : 0);

@@ -10,6 +10,7 @@ import { repoRoot, runnersDir } from './paths.ts';
 import { extractNotebook } from './notebook.ts';
 import { pythonExecutable } from './python.ts';
 import { ProcessSubject } from './process-subject.ts';
+import { sandboxMode } from './sandbox.ts';
 import { withRunnerCoverage } from './runner-coverage.ts';
 import { testTempDir } from './test-temp.ts';
 
@@ -169,6 +170,8 @@ describe('the Node harness recorded for the suite’s coverage', () => {
     expect(await answers()).toEqual(unrecorded);
 
     const recorded = scripts(folder);
+    // The scrubbed mode's harness goes through tsx's loader, whose rewritten offsets are not the file's: not recorded.
+    if (sandboxMode() === 'scrubbed') return expect(recorded).toEqual([]);
     expect(new Set(recorded.map((s) => s.url))).toEqual(new Set([pathToFileURL(path.join(runnersDir, 'harness.mjs')).href]));
     // The calls' path, the last one included: as_float32 found under its camelCase name, its answer encoded, sent.
     for (const fn of ['handle', 'camelCase', 'encode', 'respond']) expect(ran(recorded, fn), fn).toBe(true);
