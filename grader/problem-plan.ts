@@ -6,6 +6,7 @@ import type { Problem } from '../src/problem.ts';
 import type { Tolerance } from '../src/tolerance.ts';
 import { type AcceptedDefinition, type Assignment, type ProblemSettings, acceptedDefinitions } from './assignment.ts';
 import { type ProblemBinding, studentName } from './bindings/schema.ts';
+import { keptWithTheirBars } from './execution/schema.ts';
 
 export interface ProblemPlan {
   readonly settings: ProblemSettings;
@@ -56,7 +57,8 @@ export function planProblems(assignment: Assignment, visibleOnly: boolean): Prob
 export function scoredItems(assignment: Assignment, visibleOnly = false): { readonly id: string; readonly points: number; readonly bonus: boolean }[] {
   const shown = <T extends { readonly visibility: string }>(items: readonly T[]) => items.filter((i) => !visibleOnly || i.visibility === 'visible');
   const item = ({ id, points }: { id: string; points: number }, bonus = false) => ({ id, points, bonus });
-  return [...assignment.problems.map((p) => item(p)), ...shown(assignment.execute?.checks ?? []).map((c) => item(c, c.bonus)), ...shown(assignment.questions).map((q) => item(q))];
+  const executed = keptWithTheirBars(assignment.execute?.checks ?? [], (c) => !visibleOnly || c.visibility === 'visible');
+  return [...assignment.problems.map((p) => item(p)), ...executed.map((c) => item(c, c.bonus)), ...shown(assignment.questions).map((q) => item(q))];
 }
 
 /** The points at stake: problems, the questions and executed checks a self-check shows (all of them otherwise); no bonus. */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { hashSeed } from '../src/rng.ts';
 import { type Assignment, AssignmentError, adapterPath } from './assignment.ts';
-import { type ExecuteSettings, type ExecutionCheck, shimsFiles } from './execution/schema.ts';
+import { type ExecuteSettings, type ExecutionCheck, keptWithTheirBars, shimsFiles } from './execution/schema.ts';
 import { writeAtomic } from './write.ts';
 import { RELEASE_ANSWERS, RELEASE_ASSIGNMENT, RELEASE_README } from './release-layout.ts';
 
@@ -23,19 +23,13 @@ function carriesAnswer(c: ExecutionCheck): boolean {
   return typeof expected === 'number' || Array.isArray(expected);
 }
 
-/**
- * A visible executed check students may run; one that must beat another's result (`beats:`) only with that result's
- * check, without which its bar is unknown.
- */
-function releasable(c: ExecutionCheck, all: readonly ExecutionCheck[]): boolean {
-  if (c.visibility !== 'visible' || carriesAnswer(c)) return false;
-  const beaten = 'trained' in c && c.trained.beats !== undefined ? all.find((other) => other.id === c.trained.beats) : undefined;
-  return beaten === undefined || releasable(beaten, all);
-}
+/** A visible executed check students may run. */
+const releasable = (c: ExecutionCheck) => c.visibility === 'visible' && !carriesAnswer(c);
 
 /** The execute: section of the release: its budgets, recorded helpers and stand-ins, and the releasable checks. */
 function releasedExecution(execute: ExecuteSettings | undefined): Record<string, unknown> | undefined {
-  const checks = (execute?.checks ?? []).filter((c, _, all) => releasable(c, all));
+  // One that must beat another's result travels only with that result's check (keptWithTheirBars).
+  const checks = keptWithTheirBars(execute?.checks ?? [], releasable);
   if (!execute || checks.length === 0) return undefined;
   const { checks: _all, ...settings } = execute;
   // Mistake prices stay with staff, as the problems' do.

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { notebookCells } from './run.ts';
 import { type Assignment, loadAssignment, parseAssignment } from '../assignment.ts';
 import { grade } from '../grade.ts';
+import { maxScoreOf } from '../problem-plan.ts';
 import { toClassroom } from '../render/classroom.ts';
 import { reportHtml } from '../render/html.ts';
 import { reportMarkdown } from '../render/markdown.ts';
@@ -292,6 +293,10 @@ describe('execute: in the assignment', () => {
     expect(() => parseAssignment(`${base}${trained('a', 'at_least: 0.5, beats: b')}${trained('b', 'above: 0.1')}`, 'x.yaml')).toThrow(/exactly one of at_least, above and beats/);
     expect(() => parseAssignment(`${base}${trained('a', 'beats: b')}${trained('b', 'beats: a')}`, 'x.yaml')).toThrow(/"b" beats another result itself: the result to beat needs a bar of its own/);
     expect(parseAssignment(`${base}${trained('a', 'beats: b')}${trained('b', 'above: 0.1')}`, 'x.yaml').execute?.checks.map((c) => c.id)).toEqual(['a', 'b']);
+    // A self-check without the result to beat (hidden) leaves out the check that must beat it: its bar is unknown.
+    const hiddenBar = parseAssignment(`${base}${trained('a', 'beats: b')}${trained('b', 'above: 0.1').replace('points: 1', 'points: 1, visibility: hidden')}    - { id: c, title: t, points: 1, printed: x }\n`, 'x.yaml');
+    expect(maxScoreOf(hiddenBar, true)).toBe(1);
+    expect(maxScoreOf(hiddenBar, false)).toBe(3);
     expect(() => parseAssignment(`name: x\nseed: 1\nexecute:\n  shims: nowhere.py\n  checks:\n    - { id: a, title: t, points: 1, printed: x }\n`, path.join(root, 'x.yaml'))).toThrow(/stand-ins file nowhere.py is not there/);
     expect(() => parseAssignment(`${base}    - { id: a, title: t, points: 1, printed: "(" }\n`, 'x.yaml')).toThrow(/not a regular expression/);
   });

@@ -9,7 +9,7 @@ import type { ScoredProblem } from '../score.ts';
 import { isNotebook } from '../submission.ts';
 import { judgeExecution } from './judge.ts';
 import { type CellReport, EXECUTION_MARGIN_MS, type ExecutionResult, type NotebookCellSource, StuckCell, executeCells, notebookCells, shimsSource } from './run.ts';
-import type { ExecuteSettings } from './schema.ts';
+import { type ExecuteSettings, keptWithTheirBars } from './schema.ts';
 import { type MarkdownCell, markdownCells } from './written.ts';
 
 /** What the report says about an executed notebook: each cell's outcome (the printed text stays with the checks). */
@@ -133,7 +133,7 @@ export async function gradeExecution(options: {
   readonly visibleOnly: boolean;
 }): Promise<{ problems: ScoredProblem[]; summary: ExecutionSummary }> {
   const { settings } = options;
-  const counted = { ...settings, checks: settings.checks.filter((c) => !options.visibleOnly || c.visibility === 'visible') };
+  const counted = { ...settings, checks: keptWithTheirBars(settings.checks, (c) => !options.visibleOnly || c.visibility === 'visible') };
   const inputs = { settings: counted, shims: shimsSource(settings, options.assignmentFile), start: options.start };
   const cells = submissionCells(options.submission);
   const markdown = isNotebook(options.submission) ? markdownCells(options.submission) : [];

@@ -438,5 +438,13 @@ export const ExecuteSettings = z
   });
 export type ExecuteSettings = z.infer<typeof ExecuteSettings>;
 
+/**
+ * The checks `keep` keeps (those a self-check shows, those a release carries), less any that must beat a result
+ * (`beats:`) that `keep` leaves out: its bar would be unknown.
+ */
+export function keptWithTheirBars<C extends ExecutionCheck>(checks: readonly C[], keep: (c: C) => boolean): C[] {
+  return checks.filter((c) => keep(c) && (!('trained' in c) || c.trained.beats === undefined || checks.some((other) => other.id === c.trained.beats && keep(other))));
+}
+
 /** The stand-ins files an execute: section names, in order (none, one, or a list). */
 export const shimsFiles = (execute: Pick<ExecuteSettings, 'shims'> | undefined): string[] => (execute?.shims === undefined ? [] : [execute.shims].flat());
