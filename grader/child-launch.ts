@@ -6,7 +6,7 @@ import path from 'node:path';
 import { runnersDir } from './paths.ts';
 import { FONTLIST_ENV } from './matplotlib-fonts.ts';
 import { CHILD_BASE_ENV, pythonExecutable } from './python.ts';
-import { coverageBootstrap, nodeCoverageImport } from './runner-coverage.ts';
+import { coverageBootstrap } from './runner-coverage.ts';
 import type { Language } from './submission.ts';
 
 export interface Limits {
@@ -72,7 +72,9 @@ export function command(language: Language, submission: string, limits: Limits, 
   const loader = path.join(path.dirname(tsx), 'esm', 'index.mjs');
   return {
     cmd: process.execPath,
-    args: [`--max-old-space-size=${limits.memoryMb}`, '--import', pathToUrl(loader), ...nodeCoverageImport(runnersDir), path.join(runnersDir, 'harness.mjs'), submission],
+    // Not recorded for the suite's coverage (grader/runner-coverage.ts): tsx's loader hands V8 a rewritten harness.mjs,
+    // whose offsets are not the file's.
+    args: [`--max-old-space-size=${limits.memoryMb}`, '--import', pathToUrl(loader), path.join(runnersDir, 'harness.mjs'), submission],
   };
 }
 

@@ -32,8 +32,9 @@ export function coverageBootstrap(runners: string): string[] {
 }
 
 /**
- * What goes before the Node harness's path: its recorder, run from `runners` (where the child finds it), told the
- * real harness file its records name; nothing but under the suite's coverage.
+ * What goes before the isolated sandbox's Node harness path: its recorder, run from `runners` (where the child finds
+ * it), told the real harness file its records name; nothing but under the suite's coverage. (The scrubbed mode's
+ * harness is not recorded: grader/child-launch.ts.)
  */
 export function nodeCoverageImport(runners: string): string[] {
   if (!coverageFolder('node')) return [];

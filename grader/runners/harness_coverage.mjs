@@ -17,17 +17,13 @@ const COVERAGE_FD = 7;
 const RESPONSES_FD = 4;
 const harness = new URL(import.meta.url).searchParams.get('harness');
 
-// The scrubbed mode starts the harness through tsx's loader, which hands V8 a rewritten harness.mjs: its offsets are
-// not the file's, and c8, summing them with the isolated runs', would mark lines that ran as never run. Only the
-// isolated sandbox's harness (the file itself) is recorded.
-const rewritten = process.execArgv.some((arg) => /[\\/]tsx[\\/]/.test(arg));
-
+// Loaded only in the isolated sandbox: the scrubbed mode starts the harness through tsx's loader, which hands V8 a
+// rewritten harness.mjs whose offsets are not the file's (c8, summing them with the file's, marked lines that ran
+// as never run).
 const session = new Session();
-if (!rewritten) {
-  session.connect();
-  session.post('Profiler.enable');
-  session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
-}
+session.connect();
+session.post('Profiler.enable');
+session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
 
 const write = fs.writeSync;
 /** The blocks seen run so far, as `function@start-end`. */
@@ -71,7 +67,7 @@ Readable.prototype.push = function pushed(chunk, ...rest) {
 };
 
 fs.writeSync = function writeSync(fd, ...rest) {
-  if (fd === RESPONSES_FD && arrived && !rewritten) {
+  if (fd === RESPONSES_FD && arrived) {
     arrived = false;
     record();
   }
