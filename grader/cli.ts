@@ -14,6 +14,7 @@ import type { BatchRow } from './gradebook.ts';
 import type { GradeReport } from './report.ts';
 import { ACCEPTED_TYPES, isCodeFile, submissionParts } from './submission.ts';
 import { gradecheckVersion } from './version.ts';
+import { RELEASE_ASSIGNMENT } from './release-layout.ts';
 import type { Problem } from '../src/problem.ts';
 import type { ProblemId } from '../spec/registry.ts';
 
@@ -448,8 +449,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("write what students may see of an assignment (visible checks only, no answer key): the assignment `check` runs, an answers.yaml to fill in, a README")
     .requiredOption('-a, --assignment <file>', 'assignment YAML (the staff one)')
     .requiredOption('-o, --out <dir>', 'the folder to write, e.g. the student template repository')
-    .action(async (options: { assignment: string; out: string }) => {
-      const files = (await import('./release.ts')).writeRelease(await loadAssignmentFile(options.assignment), options.out);
+    .option('--standalone', "also write the self-check itself (gradecheck/): one JavaScript file and the reference's recorded answers, no reference code, no install")
+    .action(async (options: { assignment: string; out: string; standalone?: boolean }) => {
+      const standalone = options.standalone ?? false;
+      const files = (await import('./release.ts')).writeRelease(await loadAssignmentFile(options.assignment), options.out, { standalone });
+      if (standalone) files.push(...(await (await import('./self-check/build.ts')).writeSelfCheck(options.out, path.join(options.out, RELEASE_ASSIGNMENT))).files);
       write(`wrote ${files.join(', ')}: give these to students; keep ${options.assignment} to grade`);
     });
 

@@ -5,3 +5,8 @@
 export const RELEASE_ASSIGNMENT = 'assignment.yaml';
 export const RELEASE_ANSWERS = 'answers.yaml';
 export const RELEASE_README = 'README.md';
+
+/** The standalone self-check (`release --standalone`, grader/self-check/build.ts): its folder plays gradecheck's checkout. */
+export const SELF_CHECK_DIR = 'gradecheck';
+/** Its command line, in that folder. */
+export const SELF_CHECK_CLI = 'dist/cli.mjs';

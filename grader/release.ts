@@ -12,7 +12,7 @@ import { hashSeed } from '../src/rng.ts';
 import { type Assignment, AssignmentError, adapterPath } from './assignment.ts';
 import { type ExecuteSettings, type ExecutionCheck, keptWithTheirBars, shimsFiles } from './execution/schema.ts';
 import { writeAtomic } from './write.ts';
-import { RELEASE_ANSWERS, RELEASE_ASSIGNMENT, RELEASE_README } from './release-layout.ts';
+import { RELEASE_ANSWERS, RELEASE_ASSIGNMENT, RELEASE_README, SELF_CHECK_CLI, SELF_CHECK_DIR } from './release-layout.ts';
 
 /** Problems with at least one check students see. */
 const visibleProblems = (assignment: Assignment) => assignment.problems.filter((p) => p.visibility === 'visible' || Object.values(p.checks).some((c) => c.visibility === 'visible'));
@@ -95,17 +95,21 @@ export function answersTemplate(assignment: Assignment): string {
   return lines.join('\n');
 }
 
-function readme(assignment: Assignment, hasQuestions: boolean): string {
+function readme(assignment: Assignment, hasQuestions: boolean, standalone: boolean): string {
+  const command = standalone ? `node ${SELF_CHECK_DIR}/${SELF_CHECK_CLI}` : 'npx gradecheck';
   return [
     `# ${assignment.name}: self-check`,
     '',
-    'Run the public checks on your code (exit code 0 when they all pass):',
+    `Run the public checks on your code (exit code 0 when they all pass${standalone ? '; Node.js 20 and a Python with numpy' : ''}):`,
     '',
     '```sh',
-    `npx gradecheck check YOUR_FILE.py --assignment ${RELEASE_ASSIGNMENT}`,
+    `${command} check YOUR_FILE.py --assignment ${RELEASE_ASSIGNMENT}`,
     '```',
     '',
     'These are the visible checks only, on inputs of their own; your grade also counts checks you do not see here.',
+    ...(standalone
+      ? ['', `\`${SELF_CHECK_DIR}/\` holds the reference's answers to the inputs these checks draw, not the reference itself: where a check needs another answer (an input made from yours), it says "not judged here", and that case is judged when you submit.`]
+      : []),
     ...(hasQuestions ? ['', `Written answers go in \`${RELEASE_ANSWERS}\` (one line per question); they are graded when you submit, not here.`] : []),
     '',
   ].join('\n');
@@ -117,8 +121,11 @@ export function studentAssignmentYaml(assignment: Assignment): string {
   return header + stringify(studentAssignment(assignment), { lineWidth: 0 });
 }
 
-/** Writes the release into `dir`; returns the files written. */
-export function writeRelease(assignment: Assignment, dir: string): string[] {
+/**
+ * Writes the release into `dir`; returns the files written. `standalone`: its README runs the self-check that
+ * grader/self-check/build.ts writes beside it (`release --standalone`), not an installed gradecheck.
+ */
+export function writeRelease(assignment: Assignment, dir: string, options: { readonly standalone?: boolean } = {}): string[] {
   if (visibleProblems(assignment).length === 0 && !releasedExecution(assignment.execute)) {
     // Its written questions cannot travel: their expected forms are the answer key.
     throw new AssignmentError([{ file: assignment.file, line: undefined, path: 'problems', message: 'nothing to release: no visible code problem or executed check (the written questions stay with staff: their forms are the answer key)' }]);
@@ -126,7 +133,7 @@ export function writeRelease(assignment: Assignment, dir: string): string[] {
   const hasQuestions = assignment.questions.some((q) => q.visibility === 'visible');
   const files: [string, string][] = [
     [path.join(dir, RELEASE_ASSIGNMENT), studentAssignmentYaml(assignment)],
-    [path.join(dir, RELEASE_README), readme(assignment, hasQuestions)],
+    [path.join(dir, RELEASE_README), readme(assignment, hasQuestions, options.standalone ?? false)],
     ...(hasQuestions ? [[path.join(dir, RELEASE_ANSWERS), answersTemplate(assignment)] as [string, string]] : []),
     // Staff code that reaches the handout's interface or stands in for course files, beside the assignment naming it.
     ...releasedStaffFiles(assignment).map(([name, text]): [string, string] => [path.join(dir, name), text]),

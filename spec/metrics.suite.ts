@@ -17,8 +17,6 @@
 // for the quadrants).
 
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { sized } from '../src/arbitraries.ts';
 import type { Value } from '../src/failure.ts';
 import { callLike, expectClose, matchesOracle } from '../src/laws.ts';
@@ -26,6 +24,7 @@ import { type Matrix, type Vector, transpose } from '../src/numeric.ts';
 import { type Problem, defineCheck } from '../src/problem.ts';
 import { CLOSED_FORM } from '../src/tolerance.ts';
 import { confidenceQuadrants, confusionMatrix, precisionRecall } from '../reference/metrics.ts';
+import golden from '../fixtures/golden/metrics.json' with { type: 'json' };
 import { mistake } from './subjects.ts';
 
 export const METRICS_TOLERANCES = {
@@ -64,9 +63,8 @@ export interface GoldenMetrics {
   readonly quadrants: GoldenQuadrants[];
 }
 
-export const METRICS_GOLDEN = path.join(import.meta.dirname, '..', 'fixtures', 'golden', 'metrics.json');
-
-export const metricsGolden = JSON.parse(readFileSync(METRICS_GOLDEN, 'utf8')) as GoldenMetrics;
+/** Imported, not read from a path: a bundle of the suites (a student's self-check, grader/self-check/) carries it. */
+export const metricsGolden = golden as GoldenMetrics;
 
 // --- arbitraries --------------------------------------------------------------------------------------
 

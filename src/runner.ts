@@ -9,6 +9,7 @@ import type { Check, CheckContext, Mistake, Problem } from './problem.ts';
 import { hashSeed } from './rng.ts';
 import { type Subject, lookupExport } from './subject.ts';
 import { CLOSED_FORM, type NumericTree, type Tolerance, compare, widenForFloat32 } from './tolerance.ts';
+import { type UnjudgedCount, skippingUnjudged } from './unjudged.ts';
 
 export interface RunOptions {
   /** The run's base seed; each check gets its own seed derived from it and the check's ids. */
@@ -62,6 +63,8 @@ export interface CheckResult {
   readonly failure?: FailureData;
   /** Named mistakes whose variant gives the same answer on the failing call. */
   readonly diagnosis?: readonly MistakeMatch[];
+  /** Of a passed check's runs, those that could not be judged here (src/unjudged.ts): only a self-check has any. */
+  readonly unjudged?: number;
 }
 
 export interface ProblemResult {
@@ -152,19 +155,22 @@ export async function runCheck(
   const numRuns = options.numRuns ?? check.numRuns;
   const context = contextFor(check, options);
   const base = { problem: problemId, check: check.id, title: check.title, seed };
+  const passed = (runs: number, unjudged: UnjudgedCount) => ({ ...base, numRuns: runs, passed: true, ...(unjudged.count > 0 ? { unjudged: unjudged.count } : {}) });
   // A replay runs one case as fast-check does; otherwise every case runs at once first, and the sequential
   // run below (with its shrinking) only repeats a check in which a case failed.
   if (options.path === undefined && options.concurrent !== false) {
-    const bind = (s: Subject) => check.property(s, context);
-    const pass = await firstPass(bind, subject, await generatedInputs(bind(subject), seed, numRuns));
-    if (pass.kind === 'passed') return { ...base, numRuns: pass.numRuns, passed: true };
+    const unjudged = { count: 0 };
+    const bind = (s: Subject) => skippingUnjudged(check.property(s, context), unjudged);
+    const pass = await firstPass(bind, subject, await generatedInputs(check.property(subject, context), seed, numRuns));
+    if (pass.kind === 'passed') return passed(pass.numRuns, unjudged);
     if (pass.kind === 'costly') {
       // As the sequential run reports a costly failure: the input that failed, not shrunk.
       return { ...base, numRuns: pass.index + 1, passed: false, path: String(pass.index), counterexample: pass.input[0], failure: toFailure(pass.error) };
     }
   }
   const guarded = guard(subject);
-  const property = withShrinkBudget(check.property(guarded, context), SHRINK_BUDGET);
+  const unjudged = { count: 0 };
+  const property = withShrinkBudget(skippingUnjudged(check.property(guarded, context), unjudged), SHRINK_BUDGET);
   const details = await fc.check(property, {
     seed,
     numRuns,
@@ -172,7 +178,7 @@ export async function runCheck(
     ...(options.path !== undefined ? { path: options.path } : {}),
     ...(options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false } : {}),
   });
-  if (!details.failed) return { ...base, numRuns: details.numRuns, passed: true };
+  if (!details.failed) return passed(details.numRuns, unjudged);
   const path = details.counterexamplePath ?? undefined;
   const reported = toFailure(details.errorInstance);
   const answer = reported.call && reported.answer === undefined ? guarded.answerTo(reported.call.fn, reported.call.args) : undefined;

@@ -13,6 +13,8 @@ export interface Aspect {
   readonly failure?: FailureData;
   /** The named mistakes that explain the failure, where the check can name them. */
   readonly diagnosis?: readonly MistakeMatch[];
+  /** Not judged: a self-check without the reference could not (src/unjudged.ts). */
+  readonly unjudged?: true;
 }
 
 /** A value's numbers in order, nesting flattened; undefined when it holds anything but numbers. */

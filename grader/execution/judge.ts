@@ -4,6 +4,7 @@
 
 import type { FailureData, Plot, Value } from '../../src/failure.ts';
 import type { CheckResult } from '../../src/runner.ts';
+import { isNotJudgedHere } from '../../src/unjudged.ts';
 import { type ScoredProblem, scoreProblem } from '../score.ts';
 import { type Aspect, assigningCells, cellPhrase, describedNumbers, fail, firstCellMatching, flatNumbers, layerPattern, resolveModelClass, troubleSentence } from './aspect.ts';
 import { judgeDescent } from './descent.ts';
@@ -306,6 +307,19 @@ function aspectsOf(check: ExecutionCheck, checks: readonly ExecutionCheck[], res
 }
 
 /**
+ * The check's aspects, or, in a self-check whose reference answers do not reach it (a model run against the
+ * reference on the student's own weights: src/unjudged.ts), one aspect saying it was not judged here.
+ */
+function judgedHere(check: ExecutionCheck, judge: () => Aspect[]): Aspect[] {
+  try {
+    return judge();
+  } catch (error) {
+    if (!isNotJudgedHere(error)) throw error;
+    return [{ id: 'judged', title: `${check.title}: judged against the reference`, unjudged: true }];
+  }
+}
+
+/**
  * One check's aspects as a scored report entry, numbered after the assignment's problems: its points shared
  * equally by its aspects, scored as a problem is (a priced named mistake that explains every failed aspect
  * costs its deduction).
@@ -320,6 +334,7 @@ function scored(check: ExecutionCheck, aspects: readonly Aspect[], number: numbe
     seed,
     ...(a.failure ? { failure: a.failure } : {}),
     ...(a.diagnosis?.length ? { diagnosis: a.diagnosis } : {}),
+    ...(a.unjudged ? { unjudged: 1 } : {}),
   }));
   const settings = { id: check.id, points: check.points, visibility: check.visibility, checks: {}, mistakes: 'mistakes' in check ? check.mistakes : {} };
   const problem = scoreProblem(settings, { problem: check.id, title: check.title, checks: results }, number - 1);
@@ -345,7 +360,7 @@ export function judgeExecution(
     // Numbers written in markdown are read whether or not the cells could run.
     const aspects =
       'result' in outcome
-        ? aspectsOf(check, settings.checks, outcome.result, sources, placed, markdown)
+        ? judgedHere(check, () => aspectsOf(check, settings.checks, outcome.result, sources, placed, markdown))
         : 'written' in check
           ? judgeWritten(check, expectedNumbers(check.written.expected), markdown, undefined)
           : [{ id: 'executed', title: 'the notebook ran', failure: fail('not_run', `the notebook could not be executed: ${outcome.failure}`) }];

@@ -9,6 +9,11 @@ import { bonusNote } from './bonus.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
 
+/** A self-check's check whose cases it could not all judge (src/unjudged.ts). */
+const unjudgedSentence = (unjudged: number, runs: number) => (unjudged === runs ? 'not judged here' : `${unjudged} of its ${runs} cases not judged here`);
+const UNJUDGED_WHY =
+  "~ not judged here: this self-check holds the reference's answers to the inputs it draws, not to inputs made from your answers (a shrunk input, your fit's parameters); those cases are judged when you submit";
+
 export function reportTerminal(report: GradeReport): string {
   if (report.ungradable) return `UNGRADABLE (not a grade): ${report.ungradable}`;
   const out: string[] = [];
@@ -33,6 +38,7 @@ export function reportTerminal(report: GradeReport): string {
     // The same failure on several checks (one error raised by every call) is printed once.
     const said = new Map<string, string>();
     for (const c of p.checks) {
+      if (c.result.passed && c.result.unjudged) out.push(`    ~ ${c.result.check}: ${unjudgedSentence(c.result.unjudged, c.result.numRuns)}`);
       if (c.result.passed || nothingDefined) continue;
       if (c.visibility !== 'visible') {
         out.push(`    FAIL ${c.result.check} (hidden check)`);
@@ -53,6 +59,7 @@ export function reportTerminal(report: GradeReport): string {
     out.push(`${questionPassed(q) ? '✓' : '✗'} ${q.id}: ${fmt(q.score)} / ${fmt(q.points)} points (written answer)`);
     if (!questionPassed(q) || q.outcome.kind === 'wrong_form') out.push(`    ${questionFeedback(q)}`);
   }
+  if (report.problems.some((p) => p.checks.some((c) => c.result.unjudged))) out.push(UNJUDGED_WHY);
   if (report.unknownAnswers?.length) out.push(`! answers for unknown questions (ignored): ${report.unknownAnswers.join(', ')}`);
   const late = report.lateFactor < 1 ? ` (late factor ${fmt(report.lateFactor)})` : '';
   out.push(`score: ${fmt(report.score)} / ${fmt(report.maxScore)}${late}  [seed ${report.seed}, ${(report.executionTimeMs / 1000).toFixed(1)} s]`);

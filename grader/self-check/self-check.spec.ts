@@ -1,0 +1,71 @@
+// `gradecheck release --standalone`: the self-check students run holds no reference code, runs where nothing of
+// gradecheck is installed (a folder outside this checkout, no node_modules), and judges a submission as the
+// installed gradecheck's `check` does on the same release: the same scores, the same failed checks, the same named
+// mistakes. Where it cannot judge a case (an input made from the student's answer), it says so.
+
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAssignment } from '../assignment.ts';
+import { grade } from '../grade.ts';
+import { writeRelease } from '../release.ts';
+import { RELEASE_ASSIGNMENT, SELF_CHECK_CLI, SELF_CHECK_DIR } from '../release-layout.ts';
+import type { GradeReport } from '../report.ts';
+import { testTempDir } from '../test-temp.ts';
+import { writeSelfCheck } from './build.ts';
+
+const root = path.join(import.meta.dirname, '..', '..');
+const fixture = (f: string) => path.join(root, 'fixtures', 'submissions', f);
+/** The modules of reference/ that hold no answer (argument checks, batching, a stand-in data generator, the index). */
+const NOT_ANSWERS = ['index.ts', 'validate.ts', 'loader.ts', 'params.ts', 'fashion-mnist.ts'];
+
+describe("a standalone self-check (release --standalone) of catalog-seed-000.yaml's softmax, affine and Huber problems", () => {
+  // Outside this checkout: node's module resolution must not find gradecheck's node_modules from there.
+  const release = testTempDir('standalone');
+  let bundled: string[] = [];
+  beforeAll(async () => {
+    const assignment = loadAssignment(path.join(root, 'fixtures', 'assignments', 'catalog-seed-000.yaml'));
+    const tested = ['softmax-temperature', 'softmax-jacobian', 'affine-ls-gradient', 'huber-gradient', 'huber-fit', 'huber-loss'];
+    writeRelease({ ...assignment, problems: assignment.problems.filter((p) => tested.includes(p.id)) }, release, { standalone: true });
+    ({ bundled } = await writeSelfCheck(release, path.join(release, RELEASE_ASSIGNMENT)));
+  }, 300_000);
+
+  const selfCheck = async (submission: string): Promise<{ report: GradeReport; code: number }> => {
+    const run = promisify(execFile)(process.execPath, [path.join(release, SELF_CHECK_DIR, SELF_CHECK_CLI), 'check', submission, '--assignment', RELEASE_ASSIGNMENT, '--json'], { cwd: release, maxBuffer: 64 << 20 });
+    const { stdout, code } = await run.then((r) => ({ ...r, code: 0 }), (e: { stdout: string; code: number }) => e);
+    return { report: JSON.parse(stdout) as GradeReport, code };
+  };
+  const installed = (submission: string) => grade({ assignment: loadAssignment(path.join(release, RELEASE_ASSIGNMENT)), submission, visibleOnly: true });
+  const verdicts = (r: GradeReport) => r.problems.map((p) => ({ id: p.id, score: p.score, mistake: p.mistake?.id, failed: p.checks.filter((c) => !c.result.passed).map((c) => c.result.check) }));
+
+  it('bundles no module of reference/ that holds an answer, and names none of the staff folders', () => {
+    const fromReference = bundled.filter((s) => s.startsWith('reference/') && !s.includes(':'));
+    expect(fromReference.map((s) => path.basename(s)).filter((f) => !NOT_ANSWERS.includes(f))).toEqual([]);
+    const answers = readdirSync(path.join(root, 'reference')).filter((f) => f.endsWith('.ts') && !NOT_ANSWERS.includes(f));
+    const text = readdirSync(path.join(release, SELF_CHECK_DIR, 'dist')).filter((f) => f.endsWith('.mjs')).map((f) => readFileSync(path.join(release, SELF_CHECK_DIR, 'dist', f), 'utf8')).join('\n');
+    // Lines of reference/softmax.ts as esbuild prints them (the installed build, dist/, holds them).
+    expect(text).not.toContain('((i === k ? yi : 0) - yi * yk) / tau');
+    expect(text).not.toContain('Math.exp((z[i] - m) / tau)');
+    for (const f of answers) expect(text, f).not.toMatch(new RegExp(`^// reference/${f.replace('.', '\\.')}$`, 'm'));
+    expect(text).not.toContain(root);
+  });
+
+  it.each(['softmax/correct.py', 'softmax/bug-missing-inv-tau.py', 'huber/correct.py', 'huber/bug-stops-early.py', 'affine-ls/bug-residual-without-b.py'])(
+    '%s: the scores, failed checks and named mistakes of the installed gradecheck',
+    async (file) => {
+      const [standalone, reference] = await Promise.all([selfCheck(fixture(file)), installed(fixture(file))]);
+      expect(verdicts(standalone.report)).toEqual(verdicts(reference));
+      expect(standalone.report.score).toBe(reference.score);
+    },
+  );
+
+  it('a correct fit it cannot judge at its own answer says "not judged here", and passes', async () => {
+    const { report } = await selfCheck(fixture('huber/correct.py'));
+    const fit = report.problems.find((p) => p.id === 'huber-fit')!;
+    expect(fit.score).toBe(fit.points);
+    // The fit's objective is the reference's loss at the student's parameters: not an input the release drew.
+    expect(fit.checks.some((c) => (c.result.unjudged ?? 0) > 0)).toBe(true);
+  });
+});

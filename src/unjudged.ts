@@ -1,0 +1,40 @@
+// Cases a run cannot judge. A student's self-check built without reference/ (grader/self-check/) holds the
+// reference's answers to the visible checks' drawn inputs only: a case that needs any other answer (a shrink
+// step, an input built from the student's own answer) cannot be judged there. Such a case neither passes nor
+// fails: it is counted, and the check is decided by the cases that could be judged.
+
+import fc from 'fast-check';
+
+/** Thrown where a case needs a reference answer this build does not hold. */
+export class NotJudgedHere extends Error {
+  /** Survives a bundle holding two copies of this module, where instanceof would not. */
+  readonly notJudgedHere = true;
+
+  constructor(what: string) {
+    super(`not judged here: the reference's answer to ${what} is not part of this self-check`);
+    this.name = 'NotJudgedHere';
+  }
+}
+
+export function isNotJudgedHere(error: unknown): error is NotJudgedHere {
+  return typeof error === 'object' && error !== null && (error as { notJudgedHere?: unknown }).notJudgedHere === true;
+}
+
+/** The cases of one check run that could not be judged. */
+export interface UnjudgedCount {
+  count: number;
+}
+
+/** The property with every case that could not be judged counted and taken as passing (so shrinking stops there). */
+export function skippingUnjudged<T extends [unknown]>(property: fc.IAsyncProperty<T>, unjudged: UnjudgedCount): fc.IAsyncProperty<T> {
+  const skipping = Object.create(property) as fc.IAsyncProperty<T>;
+  skipping.run = async (value: T) => {
+    const outcome = await property.run(value);
+    if (outcome !== null && !fc.PreconditionFailure.isFailure(outcome) && isNotJudgedHere(outcome.error)) {
+      unjudged.count++;
+      return null;
+    }
+    return outcome;
+  };
+  return skipping;
+}
