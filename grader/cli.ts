@@ -464,19 +464,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('--submission <path>', 'the student\'s file, relative to the repository root, e.g. hw1.py')
     .option('--gradecheck-repo <owner/name>', 'a gradecheck repository students may read (no token goes into their repositories)', 'your-course/gradecheck')
     .option('--ref <ref>', 'the gradecheck tag or branch (default: v<this version>)')
+    .option('--standalone', 'no gradecheck checkout: write the self-check itself beside the assignment (release --standalone: no reference code)')
     .option('-o, --out <dir>', 'the repository (template) to write into', '.')
-    .action(async (options: { assignment: string; submission: string; gradecheckRepo: string; ref?: string; out: string }) => {
+    .action(async (options: { assignment: string; submission: string; gradecheckRepo: string; ref?: string; standalone?: boolean; out: string }) => {
       if (path.isAbsolute(options.submission)) throw new InvalidArgumentError('--submission: give the path relative to the repository root');
-      const { writeClassroomWorkflow } = await import('./workflow.ts');
-      const files = writeClassroomWorkflow(
-        {
-          assignment: await loadAssignmentFile(options.assignment),
-          submission: options.submission,
-          gradecheckRepo: options.gradecheckRepo,
-          ref: options.ref ?? `v${gradecheckVersion()}`,
-        },
-        options.out,
-      );
+      const { WORKFLOW_ASSIGNMENT, WORKFLOW_RELEASE, writeClassroomWorkflow } = await import('./workflow.ts');
+      const gradecheck = options.standalone ? ('standalone' as const) : { repo: options.gradecheckRepo, ref: options.ref ?? `v${gradecheckVersion()}` };
+      const files = writeClassroomWorkflow({ assignment: await loadAssignmentFile(options.assignment), submission: options.submission, gradecheck }, options.out);
+      if (options.standalone) {
+        const { writeSelfCheck } = await import('./self-check/build.ts');
+        files.push(...(await writeSelfCheck(path.join(options.out, WORKFLOW_RELEASE), path.join(options.out, WORKFLOW_ASSIGNMENT))).files);
+      }
       write(`wrote ${files.join(', ')}`);
     });
 

@@ -5,7 +5,7 @@
 // Classroom reporter's part is played by decoding the result it would read and summing the points as it does.
 
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,8 @@ import { parse as parseYaml } from 'yaml';
 import { loadAssignment } from './assignment.ts';
 import { type ClassroomResults, ClassroomResultsSchema } from './render/classroom.ts';
 import { studentAssignmentYaml } from './release.ts';
-import { GRADECHECK_CHECKOUT, WORKFLOW_ASSIGNMENT, WORKFLOW_FILE, writeClassroomWorkflow } from './workflow.ts';
+import { writeSelfCheck } from './self-check/build.ts';
+import { GRADECHECK_CHECKOUT, WORKFLOW_ASSIGNMENT, WORKFLOW_FILE, WORKFLOW_RELEASE, writeClassroomWorkflow } from './workflow.ts';
 import { testTempDir } from './test-temp.ts';
 
 const run = promisify(execFile);
@@ -42,10 +43,24 @@ function studentRepo(file: string): { dir: string; workflow: Workflow } {
   const dir = testTempDir('classroom');
   mkdirSync(path.join(dir, 'src'));
   copyFileSync(path.join(softmax, file), path.join(dir, 'src', 'hw1.py'));
-  writeClassroomWorkflow({ assignment, submission: path.join('src', 'hw1.py'), gradecheckRepo: 'course/gradecheck', ref: 'v0.1.0' }, dir);
+  writeClassroomWorkflow({ assignment, submission: path.join('src', 'hw1.py'), gradecheck: { repo: 'course/gradecheck', ref: 'v0.1.0' } }, dir);
   // `actions/checkout` of gradecheck plus its `npm ci`: this checkout, with its node_modules.
   symlinkSync(realpathSync(root), path.join(dir, GRADECHECK_CHECKOUT));
   return { dir, workflow: parseYaml(readFileSync(path.join(dir, WORKFLOW_FILE), 'utf8')) as Workflow };
+}
+
+/** A template repository written by `workflow --standalone` (the self-check built once), with the student's file. */
+async function standaloneRepo(): Promise<(file: string) => { dir: string; workflow: Workflow }> {
+  const template = testTempDir('classroom-standalone');
+  writeClassroomWorkflow({ assignment, submission: path.join('src', 'hw1.py'), gradecheck: 'standalone' }, template);
+  await writeSelfCheck(path.join(template, WORKFLOW_RELEASE), path.join(template, WORKFLOW_ASSIGNMENT));
+  return (file) => {
+    const dir = testTempDir('classroom-student');
+    cpSync(template, dir, { recursive: true });
+    mkdirSync(path.join(dir, 'src'));
+    copyFileSync(path.join(softmax, file), path.join(dir, 'src', 'hw1.py'));
+    return { dir, workflow: parseYaml(readFileSync(path.join(dir, WORKFLOW_FILE), 'utf8')) as Workflow };
+  };
 }
 
 /** Runs the steps a runner would, except the installs (done on this machine) and the actions; then the reporter's sum. */
@@ -104,6 +119,20 @@ describe('gradecheck workflow (GitHub Classroom)', () => {
     expect(fail.code).toBe(1);
     expect(fail.stdout).toMatch(/Jacobian without the 1\/tau factor/);
   });
+
+  it('--standalone: no gradecheck checkout or install; the self-check beside the assignment passes a correct submission and fails a buggy one, naming it', async () => {
+    const repo = await standaloneRepo();
+    const [correct, buggy] = [repo('correct.py'), repo('bug-missing-inv-tau.py')];
+    const steps = correct.workflow.jobs.check.steps;
+    expect(steps.map((s) => s.uses).filter(Boolean)).toEqual(['actions/checkout@v4', 'actions/setup-node@v4', 'classroom-resources/autograding-grading-reporter@v1']);
+    expect(steps.some((s) => /npm (ci|install)/.test(s.run ?? ''))).toBe(false);
+    const [pass, fail] = await Promise.all([runSteps(correct.dir, steps), runSteps(buggy.dir, buggy.workflow.jobs.check.steps)]);
+    expect(pass.results.status, `${pass.stdout}\n${pass.stderr}`).toBe('pass');
+    expect(pass.points).toBe(5);
+    expect(fail.results.status).toBe('fail');
+    expect(fail.points).toBeLessThan(5);
+    expect(fail.stdout).toMatch(/Jacobian without the 1\/tau factor/);
+  }, 300_000);
 
   it('a check that stops before writing its result still reports, as an error with no points', async () => {
     // A Node that dies at start stands for a check killed by the runner (out of memory, the job's timeout).
