@@ -462,16 +462,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('write the GitHub Actions workflow of a student repository (GitHub Classroom): the public checks on every push')
     .requiredOption('-a, --assignment <file>', 'assignment YAML (its student release goes to .github/gradecheck/assignment.yaml)')
     .requiredOption('--submission <path>', 'the student\'s file, relative to the repository root, e.g. hw1.py')
-    .option('--gradecheck-repo <owner/name>', 'a gradecheck repository students may read (no token goes into their repositories)', 'your-course/gradecheck')
-    .option('--ref <ref>', 'the gradecheck tag or branch (default: v<this version>)')
-    .option('--standalone', 'no gradecheck checkout: write the self-check itself beside the assignment (release --standalone: no reference code)')
+    .option('--gradecheck-repo <owner/name>', 'check out and install gradecheck from this repository on every run (students can read it, reference/ included); without it, the self-check is written into the repository (release --standalone: no reference code)')
+    .option('--ref <ref>', 'with --gradecheck-repo: the gradecheck tag or branch (default: v<this version>)')
     .option('-o, --out <dir>', 'the repository (template) to write into', '.')
-    .action(async (options: { assignment: string; submission: string; gradecheckRepo: string; ref?: string; standalone?: boolean; out: string }) => {
+    .action(async (options: { assignment: string; submission: string; gradecheckRepo?: string; ref?: string; out: string }) => {
       if (path.isAbsolute(options.submission)) throw new InvalidArgumentError('--submission: give the path relative to the repository root');
       const { WORKFLOW_ASSIGNMENT, WORKFLOW_RELEASE, writeClassroomWorkflow } = await import('./workflow.ts');
-      const gradecheck = options.standalone ? ('standalone' as const) : { repo: options.gradecheckRepo, ref: options.ref ?? `v${gradecheckVersion()}` };
+      const standalone = options.gradecheckRepo === undefined;
+      const gradecheck = standalone ? ('standalone' as const) : { repo: options.gradecheckRepo!, ref: options.ref ?? `v${gradecheckVersion()}` };
       const files = writeClassroomWorkflow({ assignment: await loadAssignmentFile(options.assignment), submission: options.submission, gradecheck }, options.out);
-      if (options.standalone) {
+      if (standalone) {
         const { writeSelfCheck } = await import('./self-check/build.ts');
         files.push(...(await writeSelfCheck(path.join(options.out, WORKFLOW_RELEASE), path.join(options.out, WORKFLOW_ASSIGNMENT))).files);
       }

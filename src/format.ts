@@ -69,11 +69,14 @@ export interface ReplayContext {
   readonly convention?: string;
 }
 
+/** How a student runs gradecheck: `npx gradecheck`, or the command that started a standalone self-check (grader/self-check/cli-entry.ts). */
+const command = () => process.env['GRADECHECK_COMMAND'] ?? 'npx gradecheck';
+
 /** The replay instruction printed with every failure. */
 export function replayHint(result: CheckResult, context: ReplayContext = {}): string {
   const path = result.path !== undefined ? ` --path ${result.path}` : '';
   const assignment = context.assignment === undefined ? '' : ` --assignment ${shellWord(context.assignment)}${context.convention === undefined ? '' : ` --convention ${context.convention}`}`;
-  return `replay: npx gradecheck replay --problem ${result.problem} --check ${result.check} --seed ${result.seed}${path}${assignment} --submission ${context.submission === undefined ? 'FILE' : shellWord(context.submission)}`;
+  return `replay: ${command()} replay --problem ${result.problem} --check ${result.check} --seed ${result.seed}${path}${assignment} --submission ${context.submission === undefined ? 'FILE' : shellWord(context.submission)}`;
 }
 
 export function formatCheckResult(result: CheckResult, options: ReplayContext = {}): string {

@@ -52,7 +52,7 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
     expect(text).not.toContain(root);
   });
 
-  it.each(['softmax/correct.py', 'softmax/bug-missing-inv-tau.py', 'huber/correct.py', 'huber/bug-stops-early.py', 'affine-ls/bug-residual-without-b.py'])(
+  it.concurrent.each(['softmax/correct.py', 'softmax/bug-missing-inv-tau.py', 'huber/correct.py', 'huber/bug-stops-early.py', 'affine-ls/bug-residual-without-b.py'])(
     '%s: the scores, failed checks and named mistakes of the installed gradecheck',
     async (file) => {
       const [standalone, reference] = await Promise.all([selfCheck(fixture(file)), installed(fixture(file))]);
@@ -60,6 +60,17 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
       expect(standalone.report.score).toBe(reference.score);
     },
   );
+
+  it("a failure's replay line, as printed, runs the same failing case with the self-check", async () => {
+    const exec = promisify(execFile);
+    const printed = await exec(process.execPath, [path.join(SELF_CHECK_DIR, SELF_CHECK_CLI), 'check', fixture('softmax/bug-missing-inv-tau.py'), '--assignment', RELEASE_ASSIGNMENT], { cwd: release }).catch((e: { stdout: string }) => e);
+    const replay = /^\s*replay: (node \S+ replay --problem softmax-jacobian --check matches-reference .*)$/m.exec(printed.stdout)?.[1];
+    expect(replay, printed.stdout).toBeDefined();
+    const replayed = await exec('bash', ['-c', replay!], { cwd: release }).catch((e: { stdout: string }) => e);
+    expect(replayed.stdout).toMatch(/^FAIL softmax-jacobian › matches-reference/);
+    const input = (text: string) => /^\s*input: +(.*)$/m.exec(text)?.[1];
+    expect(input(replayed.stdout)).toBe(input(printed.stdout.slice(printed.stdout.indexOf('matches-reference'))));
+  });
 
   it('a correct fit it cannot judge at its own answer says "not judged here", and passes', async () => {
     const { report } = await selfCheck(fixture('huber/correct.py'));
