@@ -1,6 +1,7 @@
 // How a submission's child process is launched: the limits it runs under, the interpreter and harness that
 // load the submission, the scrubbed environment it sees, and its captured output (capped).
 
+import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { runnersDir } from './paths.ts';
@@ -68,14 +69,34 @@ export function pythonArgs(entry: Entry, runners: string, submission: string): s
 
 export function command(language: Language, submission: string, limits: Limits, entry: Entry = 'harness'): { cmd: string; args: readonly string[] } {
   if (language === 'python') return { cmd: pythonExecutable(), args: pythonArgs(entry, runnersDir, submission) };
-  const tsx = createRequire(import.meta.url).resolve('tsx');
-  const loader = path.join(path.dirname(tsx), 'esm', 'index.mjs');
-  return {
-    cmd: process.execPath,
-    // Not recorded for the suite's coverage (grader/runner-coverage.ts): tsx's loader hands V8 a rewritten harness.mjs,
-    // whose offsets are not the file's.
-    args: [`--max-old-space-size=${limits.memoryMb}`, '--import', pathToUrl(loader), path.join(runnersDir, 'harness.mjs'), submission],
-  };
+  // Not recorded for the suite's coverage (grader/runner-coverage.ts): tsx's loader hands V8 a rewritten harness.mjs,
+  // whose offsets are not the file's.
+  const loader = needsTypeScript(submission) ? ['--import', pathToUrl(tsxLoader())] : [];
+  return { cmd: process.execPath, args: [`--max-old-space-size=${limits.memoryMb}`, ...loader, path.join(runnersDir, 'harness.mjs'), submission] };
+}
+
+/** Whether a Node submission has TypeScript to load: a .ts file, or a folder (or a file's folder) holding one. */
+function needsTypeScript(submission: string): boolean {
+  if (TYPESCRIPT.test(submission)) return true;
+  try {
+    const folder = statSync(submission).isDirectory() ? submission : path.dirname(submission);
+    return readdirSync(folder, { recursive: true }).some((f) => TYPESCRIPT.test(String(f)));
+  } catch {
+    return true; // unreadable: the loader that handles everything
+  }
+}
+const TYPESCRIPT = /\.[mc]?ts$/i;
+
+/** tsx's ESM loader, which compiles TypeScript as Node imports it. */
+function tsxLoader(): string {
+  let tsx: string;
+  try {
+    tsx = createRequire(import.meta.url).resolve('tsx');
+  } catch {
+    // The standalone self-check (grader/self-check/) carries no TypeScript compiler: not the student's doing.
+    throw new Error('a TypeScript submission needs tsx, which this gradecheck does not carry (a standalone self-check runs .py, .ipynb, .js and .mjs): install gradecheck with npm to check .ts files');
+  }
+  return path.join(path.dirname(tsx), 'esm', 'index.mjs');
 }
 
 function pathToUrl(p: string): string {

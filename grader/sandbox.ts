@@ -107,9 +107,14 @@ export interface Launch {
 /** Processes (threads included) an isolated child may run at once, and the largest file it may write. */
 export const ISOLATED_LIMITS = { nproc: 128, fileBytes: 64 * 1024 * 1024, tmpfsMb: 64 } as const;
 
+/** esbuild as tsx has it; a gradecheck without it (a standalone self-check) cannot grade TypeScript: not the student's doing. */
 function loadEsbuild(): { transformSync: (code: string, options: Record<string, unknown>) => { code: string } } {
-  const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx'));
-  return fromTsx('esbuild') as ReturnType<typeof loadEsbuild>;
+  try {
+    const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx'));
+    return fromTsx('esbuild') as ReturnType<typeof loadEsbuild>;
+  } catch {
+    throw new SandboxError('a TypeScript submission needs tsx, which this gradecheck does not carry (a standalone self-check runs .py, .ipynb, .js and .mjs): install gradecheck with npm to check .ts files');
+  }
 }
 
 /** Where an interpreter lives, if outside the system directories: its prefix must be bound in too. */
@@ -197,8 +202,9 @@ export function isolatedLaunch(
   const target = () => path.join(inside, 'submission', name);
   if (language === 'node' && /\.m?ts$/i.test(name)) {
     let code: string;
+    const esbuild = loadEsbuild();
     try {
-      code = loadEsbuild().transformSync(readFileSync(submission, 'utf8'), { loader: 'ts', format: 'esm', sourcefile: name, sourcemap: 'inline' }).code;
+      code = esbuild.transformSync(readFileSync(submission, 'utf8'), { loader: 'ts', format: 'esm', sourcefile: name, sourcemap: 'inline' }).code;
     } catch (error) {
       // A TypeScript syntax error is the student's: hand the source over so the harness reports it.
       code = `throw new SyntaxError(${JSON.stringify(`cannot compile ${name}: ${(error as Error).message.split('\n').slice(0, 6).join(' ')}`)});\n`;
