@@ -72,6 +72,14 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
     expect(input(replayed.stdout)).toBe(input(printed.stdout.slice(printed.stdout.indexOf('matches-reference'))));
   });
 
+  it('a JavaScript submission is checked; a TypeScript one is ungradable (exit 3: no compiler carried), never a 0', async () => {
+    const js = await selfCheck(fixture('softmax/correct.mjs'));
+    expect(js.report.problems.filter((p) => p.id.startsWith('softmax-')).every((p) => p.score === p.points)).toBe(true);
+    const ts = await selfCheck(fixture('softmax/bug-missing-diag.ts'));
+    expect(ts.code).toBe(3);
+    expect(ts.report.ungradable).toMatch(/TypeScript submission needs tsx/);
+  });
+
   it('a correct fit it cannot judge at its own answer says "not judged here", and passes', async () => {
     const { report } = await selfCheck(fixture('huber/correct.py'));
     const fit = report.problems.find((p) => p.id === 'huber-fit')!;
