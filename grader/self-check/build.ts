@@ -1,4 +1,4 @@
-// `gradecheck release --standalone`: the self-check students run, as one JavaScript file without reference/.
+// `gradecheck release --standalone`: the self-check students run, as a JavaScript bundle without reference/.
 //
 // The reference's answers are recorded instead (grader/self-check/recordings.ts): a first bundle, with the
 // reference's modules wrapped, runs the release's visible checks on the reference itself under the release's
@@ -31,7 +31,6 @@ const KEPT = new Set(['index.ts', 'validate.ts', 'loader.ts', 'params.ts', 'fash
 
 /** Packages the self-check does not carry: loaded only by what a self-check never does (or by TypeScript submissions). */
 const EXTERNAL = ['esbuild', 'tsx', 'playwright-core', '@tensorflow/*', 'mnist', 'fsevents'];
-
 
 const isAnswerModule = (file: string) => path.dirname(file) === referenceDir && file.endsWith('.ts') && !KEPT.has(path.basename(file));
 
