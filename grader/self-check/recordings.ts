@@ -188,6 +188,11 @@ let replaying: Recordings | undefined;
 /** The file beside the student's bundle that holds what it replays (gzipped JSON: mostly numbers). */
 export const RECORDINGS_FILE = 'recordings.json.gz';
 
+/** Replays these recordings instead of the file's (a test's round trip through JSON). */
+export function replayFrom(recordings: Recordings): void {
+  replaying = recordings;
+}
+
 function recordings(): Recordings {
   replaying ??= JSON.parse(gunzipSync(readFileSync(fileURLToPath(new URL(`./${RECORDINGS_FILE}`, import.meta.url)))).toString('utf8')) as Recordings;
   return replaying;
