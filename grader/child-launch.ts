@@ -75,7 +75,10 @@ export function command(language: Language, submission: string, limits: Limits, 
   return { cmd: process.execPath, args: [`--max-old-space-size=${limits.memoryMb}`, ...loader, path.join(runnersDir, 'harness.mjs'), submission] };
 }
 
-/** Whether a Node submission has TypeScript to load: a .ts file, or a folder (or a file's folder) holding one. */
+/**
+ * Whether a Node submission has TypeScript to load: a .ts file, or a folder (or a file's folder) holding one. The
+ * path is the staged copy (grader/stage.ts), so the folder walked holds the submission's files only.
+ */
 function needsTypeScript(submission: string): boolean {
   if (TYPESCRIPT.test(submission)) return true;
   try {

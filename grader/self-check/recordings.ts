@@ -194,7 +194,14 @@ export function replayFrom(recordings: Recordings): void {
 }
 
 function recordings(): Recordings {
-  replaying ??= JSON.parse(gunzipSync(readFileSync(fileURLToPath(new URL(`./${RECORDINGS_FILE}`, import.meta.url)))).toString('utf8')) as Recordings;
+  if (replaying) return replaying;
+  const file = fileURLToPath(new URL(`./${RECORDINGS_FILE}`, import.meta.url));
+  try {
+    replaying = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as Recordings;
+  } catch (error) {
+    // A damaged or partial copy of the release, not the student's code: say which file and what to do.
+    throw new Error(`this self-check's recorded answers (${file}) cannot be read (${(error as Error).message}): copy the release's gradecheck/ folder again`);
+  }
   return replaying;
 }
 

@@ -4,7 +4,7 @@
 // mistakes. Where it cannot judge a case (an input made from the student's answer), it says so.
 
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { RELEASE_ASSIGNMENT, SELF_CHECK_CLI, SELF_CHECK_DIR } from '../release-l
 import type { GradeReport } from '../report.ts';
 import { testTempDir } from '../test-temp.ts';
 import { writeSelfCheck } from './build.ts';
+import { RECORDINGS_FILE } from './recordings.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
 const fixture = (f: string) => path.join(root, 'fixtures', 'submissions', f);
@@ -32,9 +33,13 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
     ({ bundled } = await writeSelfCheck(release, path.join(release, RELEASE_ASSIGNMENT)));
   }, 300_000);
 
+  const run = (submission: string, from = release) =>
+    promisify(execFile)(process.execPath, [path.join(from, SELF_CHECK_DIR, SELF_CHECK_CLI), 'check', submission, '--assignment', RELEASE_ASSIGNMENT, '--json'], { cwd: from, maxBuffer: 64 << 20 }).then(
+      (r) => ({ ...r, code: 0 }),
+      (e: { stdout: string; stderr: string; code: number }) => e,
+    );
   const selfCheck = async (submission: string): Promise<{ report: GradeReport; code: number }> => {
-    const run = promisify(execFile)(process.execPath, [path.join(release, SELF_CHECK_DIR, SELF_CHECK_CLI), 'check', submission, '--assignment', RELEASE_ASSIGNMENT, '--json'], { cwd: release, maxBuffer: 64 << 20 });
-    const { stdout, code } = await run.then((r) => ({ ...r, code: 0 }), (e: { stdout: string; code: number }) => e);
+    const { stdout, code } = await run(submission);
     return { report: JSON.parse(stdout) as GradeReport, code };
   };
   const installed = (submission: string) => grade({ assignment: loadAssignment(path.join(release, RELEASE_ASSIGNMENT)), submission, visibleOnly: true });
@@ -78,6 +83,15 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
     const ts = await selfCheck(fixture('softmax/bug-missing-diag.ts'));
     expect(ts.code).toBe(3);
     expect(ts.report.ungradable).toMatch(/TypeScript submission needs tsx/);
+  });
+
+  it('a copy without its recordings is ungradable (exit 3), saying which file, never a 0', async () => {
+    const damaged = testTempDir('standalone-damaged');
+    cpSync(release, damaged, { recursive: true });
+    rmSync(path.join(damaged, SELF_CHECK_DIR, 'dist', RECORDINGS_FILE));
+    const { code, stderr } = await run(fixture('softmax/correct.py'), damaged);
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/^UNGRADABLE \(not a grade\): this self-check's recorded answers \(.*recordings\.json\.gz\) cannot be read/);
   });
 
   it('a correct fit it cannot judge at its own answer says "not judged here", and passes', async () => {
