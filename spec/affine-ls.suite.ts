@@ -8,11 +8,11 @@
 import fc from 'fast-check';
 import { matrixOf, sized, vectorOf } from '../src/arbitraries.ts';
 import { callLike, expectClose, gradientMatchesFiniteDifferences, matchesOracle } from '../src/laws.ts';
-import { type Matrix, matvec, outer, transpose } from '../src/numeric.ts';
+import { type Matrix, matvec, outer } from '../src/numeric.ts';
 import { type Problem, defineCheck } from '../src/problem.ts';
 import { CLOSED_FORM, tolerance } from '../src/tolerance.ts';
 import { affineLsGrad, affineLsLoss } from '../reference/affine-ls.ts';
-import { mistake } from './subjects.ts';
+import { affineLsGradientMistakes } from './affine-ls.mistakes.ts';
 
 export const AFFINE_LS_TOLERANCES = {
   value: CLOSED_FORM,
@@ -113,34 +113,5 @@ export const affineLsGradient: Problem = {
       },
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'grad-a-transposed',
-      title: 'grad_A transposed: x r^T of shape (m, d) instead of r x^T of shape (d, m)',
-      hint: 'A gradient has the shape of its variable: grad_A[i][j] = df/dA[i][j] = r[i] * x[j], so grad_A = np.outer(r, x), shape (d, m) like A.',
-      implementation: {
-        affineLsGrad: (A, b, x, t) => {
-          const [gradA, r] = affineLsGrad(A, b, x, t);
-          return [transpose(gradA), r];
-        },
-      },
-    }),
-    mistake({
-      id: 'residual-sign-flipped',
-      title: 'residual taken as t - A x - b: both gradients have the wrong sign',
-      hint: 'Differentiate 1/2 ||A x + b - t||^2 with r = A x + b - t: grad_b = r and grad_A = r x^T; (t - A x - b) is -r.',
-      implementation: {
-        affineLsGrad: (A, b, x, t) => {
-          const [gradA, r] = affineLsGrad(A, b, x, t);
-          return [gradA.map((row) => row.map((v) => -v)), r.map((v) => -v)];
-        },
-      },
-    }),
-    mistake({
-      id: 'residual-without-b',
-      title: 'b left out of the residual: r = A x - t instead of A x + b - t',
-      hint: 'The residual is the whole expression inside the norm: r = A x + b - t, so both gradients depend on b.',
-      implementation: { affineLsGrad: (A, b, x, t) => affineLsGrad(A, b.map(() => 0), x, t) },
-    }),
-  ],
+  mistakes: affineLsGradientMistakes,
 };

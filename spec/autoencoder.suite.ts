@@ -29,14 +29,12 @@ import type { Matrix, Vector } from '../src/numeric.ts';
 import { type Problem, defineCheck } from '../src/problem.ts';
 import { Rng, hashSeed } from '../src/rng.ts';
 import { tolerance } from '../src/tolerance.ts';
-import { autoencoderBatchShapes, autoencoderEpochLosses, runAutoencoder } from '../reference/autoencoder.ts';
-import { exampleMean } from '../reference/loader.ts';
-import { mistake } from './subjects.ts';
+import { autoencoderBatchShapes, autoencoderEpochLosses } from '../reference/autoencoder.ts';
+import { IMAGE_SIDE } from './autoencoder.shared.ts';
+import { autoencoderTrainingMistakes } from './autoencoder.mistakes.ts';
 
 export const AUTOENCODER_TOLERANCE = tolerance(1e-5, 1e-8, 'float32 MSE of 28 x 28 images over at most 9 Adam steps of lr 1e-3: measured 1.7e-7 relative against float64');
 
-/** The handout's images: 28 x 28 pixels, flattened to 784. */
-export const IMAGE_SIDE = 28;
 const PIXELS = IMAGE_SIDE * IMAGE_SIDE;
 
 export interface AutoencoderCase {
@@ -98,8 +96,6 @@ const decreasingCase = autoencoderCase.filter((c) => referenceDecrease(c) >= MIN
 const args = (c: AutoencoderCase) => [c.W1, c.b1, c.W2, c.b2, c.images, c.batchSize, c.epochs, c.lr];
 const SIGNATURE = '(W1, b1, W2, b2, images, batch_size, epochs, lr)';
 
-type AutoencoderArgs = Parameters<typeof autoencoderEpochLosses>;
-
 export const autoencoderTraining: Problem = {
   id: 'autoencoder-training',
   title: 'train_autoencoder(model, loader, epochs, lr): Adam on the MSE between each flattened batch of images and its reconstruction, returning one loss per epoch',
@@ -148,30 +144,5 @@ export const autoencoderTraining: Problem = {
       },
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'not-flattened',
-      title: 'train_autoencoder gives the model the batches of images as the loader yields them, (batch, 1, 28, 28), without flattening them to (batch, 784)',
-      hint: 'The Autoencoder takes flattened images: imgs = imgs.view(imgs.size(0), -1) before the forward pass (and compare the reconstruction with those flattened images).',
-      implementation: {
-        autoencoderBatchShapes: (...a: AutoencoderArgs) => autoencoderBatchShapes(...a).map(([size]) => [size!, 1, IMAGE_SIDE, IMAGE_SIDE]),
-      },
-    }),
-    mistake({
-      id: 'bce-loss',
-      title: 'train_autoencoder trains on nn.BCELoss instead of the handout\'s nn.MSELoss',
-      hint: 'Task 3 asks for the mean squared error between the reconstruction and the flattened images: loss_fn = nn.MSELoss().',
-      implementation: {
-        autoencoderEpochLosses: (...a: AutoencoderArgs) => runAutoencoder(...a, 'bce').epochs.map(exampleMean),
-      },
-    }),
-    mistake({
-      id: 'losses-per-batch',
-      title: "train_autoencoder returns every batch's loss instead of one loss per epoch",
-      hint: 'Sum the batch losses within an epoch and append their mean once per epoch, after the loop over the loader.',
-      implementation: {
-        autoencoderEpochLosses: (...a: AutoencoderArgs) => runAutoencoder(...a).epochs.flatMap((batches) => batches.map((p) => p.value)),
-      },
-    }),
-  ],
+  mistakes: autoencoderTrainingMistakes,
 };

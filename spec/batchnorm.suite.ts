@@ -25,7 +25,8 @@ import { type Matrix, type Vector, transpose } from '../src/numeric.ts';
 import { type Problem, defineCheck } from '../src/problem.ts';
 import { CLOSED_FORM, tolerance } from '../src/tolerance.ts';
 import { batchStatistics, batchnormBackward, batchnormForward } from '../reference/batchnorm.ts';
-import { mistake } from './subjects.ts';
+import { sumColumns } from './batchnorm.shared.ts';
+import { batchnormMistakes } from './batchnorm.mistakes.ts';
 
 export const BATCHNORM_TOLERANCES = {
   value: CLOSED_FORM,
@@ -89,35 +90,6 @@ const batch: fc.Arbitrary<BackwardInput> = sized(2, 12, (n) =>
 const forwardArgs = ({ X, gamma, beta, eps }: BatchInput): Value[] => [X, gamma, beta, eps];
 const backwardArgs = ({ dY, X, gamma, eps }: BackwardInput): Value[] => [dY, X, gamma, eps];
 
-const sumColumns = (m: Matrix): Vector => m[0]!.map((_, j) => m.reduce((s, row) => s + row[j]!, 0));
-
-// --- named-mistake variants ---------------------------------------------------------------------------
-
-/** dX from the reference's dgamma, dbeta with one path left out (the student's derivation). */
-export function backwardWithout(path: 'mean' | 'variance') {
-  return (dY: Matrix, X: Matrix, gamma: Vector, eps = 1e-5): [Matrix, Vector, Vector] => {
-    const [, dgamma, dbeta] = batchnormBackward(dY, X, gamma, eps);
-    const { std: s, xhat } = batchStatistics(X, eps);
-    const n = X.length;
-    const dX = dY.map((row, i) =>
-      row.map((g, j) => (gamma[j]! / (n * s[j]!)) * (n * g - (path === 'mean' ? 0 : dbeta[j]!) - (path === 'variance' ? 0 : xhat[i]![j]! * dgamma[j]!))),
-    );
-    return [dX, dgamma, dbeta];
-  };
-}
-
-/** The forward pass normalised with the unbiased variance (divided by n - 1). */
-export function forwardUnbiased(X: Matrix, gamma: Vector, beta: Vector, eps = 1e-5): Matrix {
-  const n = X.length;
-  const { mean, variance } = batchStatistics(X, eps);
-  return X.map((row) => row.map((x, j) => (gamma[j]! * (x - mean[j]!)) / Math.sqrt((variance[j]! * n) / (n - 1) + eps) + beta[j]!));
-}
-
-/** The forward pass divided by sqrt(var) + eps. */
-export function forwardEpsOutsideSqrt(X: Matrix, gamma: Vector, beta: Vector, eps = 1e-5): Matrix {
-  const { mean, variance } = batchStatistics(X, eps);
-  return X.map((row) => row.map((x, j) => (gamma[j]! * (x - mean[j]!)) / (Math.sqrt(variance[j]!) + eps) + beta[j]!));
-}
 
 export const batchnorm: Problem = {
   id: 'batchnorm',
@@ -221,41 +193,5 @@ export const batchnorm: Problem = {
       },
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'backward-no-mean-path',
-      title: "batchnorm backward ignores the batch mean's dependence on X (columns of dX do not sum to 0)",
-      hint: 'The mean depends on every x_i: dX = gamma / (n std) (n dY - sum(dY) - xhat sum(dY xhat)). The -sum(dY) term is the path through the mean.',
-      implementation: { batchnormBackward: backwardWithout('mean') },
-    }),
-    mistake({
-      id: 'backward-no-variance-path',
-      title: "batchnorm backward ignores the batch variance's dependence on X",
-      hint: 'The variance depends on every x_i too: dX = gamma / (n std) (n dY - sum(dY) - xhat sum(dY xhat)). The -xhat sum(dY xhat) term is the path through the variance.',
-      implementation: { batchnormBackward: backwardWithout('variance') },
-    }),
-    mistake({
-      id: 'dgamma-with-x',
-      title: 'dgamma computed from X instead of the normalised xhat: sum over the batch of dY * X',
-      hint: 'gamma multiplies xhat = (X - mean) / sqrt(var + eps), so dgamma = sum over the batch of dY * xhat; keep xhat from the forward pass.',
-      implementation: {
-        batchnormBackward: (dY, X, gamma, eps) => {
-          const [dX, , dbeta] = batchnormBackward(dY, X, gamma, eps);
-          return [dX, sumColumns(dY.map((row, i) => row.map((g, j) => g * X[i]![j]!))), dbeta];
-        },
-      },
-    }),
-    mistake({
-      id: 'forward-unbiased-variance',
-      title: 'batchnorm forward normalises with the unbiased variance (divided by n - 1)',
-      hint: 'In training mode torch.nn.BatchNorm1d normalises with the biased batch variance: mean((x - mean)^2), divided by n (np.var(X, axis=0), not ddof=1; torch.var(unbiased=False)).',
-      implementation: { batchnormForward: forwardUnbiased },
-    }),
-    mistake({
-      id: 'eps-outside-sqrt',
-      title: 'batchnorm forward divides by sqrt(var) + eps instead of sqrt(var + eps)',
-      hint: 'As torch.nn.BatchNorm1d: y = (x - mean) / sqrt(var + eps) * gamma + beta; eps goes under the square root.',
-      implementation: { batchnormForward: forwardEpsOutsideSqrt },
-    }),
-  ],
+  mistakes: batchnormMistakes,
 };

@@ -19,7 +19,7 @@ import { type Vector } from '../src/numeric.ts';
 import { type Problem, defineCheck } from '../src/problem.ts';
 import { CLOSED_FORM, tolerance } from '../src/tolerance.ts';
 import { boxFunction, boxSum, boxesNeeded } from '../reference/box.ts';
-import { mistake } from './subjects.ts';
+import { boxNetworkMistakes } from './box.mistakes.ts';
 
 export const BOX_TOLERANCES = {
   value: CLOSED_FORM,
@@ -134,17 +134,6 @@ const SEED_POWERS: readonly (PowerInput & { readonly printed: number })[] = [
   { n: 10, d: 100, printed: 1e100 },
 ];
 
-// --- named-mistake variants ---------------------------------------------------------------------------
-
-/** box_function and box_sum with the box `inside(x - start)` in place of (0, delta]. */
-function boxesOn(inside: (u: number, delta: number) => boolean) {
-  return {
-    boxFunction: (x: Vector, h: number, delta: number): Vector => x.map((xi) => (inside(xi, delta) ? h : 0)),
-    boxSum: (x: Vector, heights: Vector, starts: Vector, delta: number): Vector =>
-      x.map((xi) => heights.reduce((s, hj, j) => s + (inside(xi - starts[j]!, delta) ? hj : 0), 0)),
-  };
-}
-
 export const boxNetwork: Problem = {
   id: 'box-network',
   title: 'Boxes from step neurons: h (step(x) - step(x - delta)) is h on (0, delta]; sums of boxes; n^d boxes in d dimensions (x is a 1-D array of points)',
@@ -227,24 +216,5 @@ export const boxNetwork: Problem = {
       independent: 'the numbers printed in the homework',
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'box-closed-at-zero',
-      title: 'box closed at 0: h at x = 0, where the network gives 0 (step(0) = 0)',
-      hint: 'step(u) is 1 only for u > 0, so the first neuron is off at x = 0: the box is (0, delta], open at 0. Compare with > 0, not >= 0.',
-      implementation: boxesOn((u, delta) => u >= 0 && u <= delta),
-    }),
-    mistake({
-      id: 'box-open-at-delta',
-      title: 'box open at delta: 0 at x = delta, where the network gives h (the homework\'s 0 < x < delta, not the network)',
-      hint: 'At x = delta the second neuron computes step(delta - delta) = step(0) = 0, so the network still outputs h: the box is (0, delta], closed at delta. Compute h * (step(x) - step(x - delta)) with step(u) = (u > 0).',
-      implementation: boxesOn((u, delta) => u > 0 && u < delta),
-    }),
-    mistake({
-      id: 'boxes-needed-n-times-d',
-      title: 'boxes_needed(n, d) = n d: one row of n boxes per dimension instead of a grid',
-      hint: 'Covering [-B, B]^d needs a box in every cell of the grid: n choices along each of d axes, n^d cells (10^3 = 1000 in 3-D, not 30).',
-      implementation: { boxesNeeded: (n, d) => n * d },
-    }),
-  ],
+  mistakes: boxNetworkMistakes,
 };

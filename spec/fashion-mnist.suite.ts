@@ -14,16 +14,13 @@ import fc from 'fast-check';
 import { matchesOracle } from '../src/laws.ts';
 import type { Problem } from '../src/problem.ts';
 import { tolerance } from '../src/tolerance.ts';
-import { FASHION_MNIST, fashionMnistBatches, fashionMnistDatasets, fashionMnistPixels } from '../reference/fashion-mnist.ts';
-import { mistake } from './subjects.ts';
+import { FASHION_MNIST } from '../reference/fashion-mnist.ts';
+import { fashionMnistLoadersMistakes } from './fashion-mnist.mistakes.ts';
 
 const EXACT = tolerance(0, 0, 'integers, and pixels 0 and 255 divided by 255 are 0 and 1 exactly in float32');
 
 const batchSize: fc.Arbitrary<number> = fc.integer({ min: 16, max: 300 });
 const args = (b: number) => [b];
-
-/** The team's default: a batch_size hard-coded instead of the argument. */
-const DEFAULT_BATCH_SIZE = 128;
 
 export const fashionMnistLoaders: Problem = {
   id: 'fashion-mnist-loaders',
@@ -62,27 +59,5 @@ export const fashionMnistLoaders: Problem = {
       independent: "ToTensor's documented output: a float tensor, 0 to 0 and 255 to 1 (every stand-in image holds both)",
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'batch-size-ignored',
-      title: 'prepare_data builds its loaders with batch_size=128 whatever batch_size it is given',
-      hint: 'Pass the argument on: DataLoader(train_set, batch_size=batch_size, ...), for both loaders.',
-      implementation: { fashionMnistBatches: () => fashionMnistBatches(DEFAULT_BATCH_SIZE) },
-    }),
-    mistake({
-      id: 'train-test-swapped',
-      title: 'prepare_data returns the test split as the train loader and the train split as the test loader',
-      hint: 'FashionMNIST(..., train=True) is the 60,000 training images: it goes into the train loader, train=False into the test loader.',
-      implementation: {
-        fashionMnistDatasets: (b: number) => { const [train, test, s1, s2] = fashionMnistDatasets(b); return [test!, train!, s2!, s1!]; },
-        fashionMnistBatches: (b: number) => fashionMnistBatches(b).reverse(),
-      },
-    }),
-    mistake({
-      id: 'pixels-not-scaled',
-      title: 'the images are left as uint8 pixels 0 to 255 (transforms.PILToTensor()) instead of floats in [0, 1] (transforms.ToTensor())',
-      hint: 'transforms.ToTensor() turns a 28 x 28 image into a (1, 28, 28) float tensor divided by 255.',
-      implementation: { fashionMnistPixels: (b: number) => fashionMnistPixels(b).map(() => [0, 0, 255]) },
-    }),
-  ],
+  mistakes: fashionMnistLoadersMistakes,
 };

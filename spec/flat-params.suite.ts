@@ -17,7 +17,7 @@ import type { Problem } from '../src/problem.ts';
 import { Rng, hashSeed } from '../src/rng.ts';
 import { tolerance } from '../src/tolerance.ts';
 import { flatParamCount, flattenParams, loadFlatParams } from '../reference/flat-params.ts';
-import { mistake } from './subjects.ts';
+import { flattenParamsMistakes, loadParamsMistakes } from './flat-params.mistakes.ts';
 
 export const FLAT_PARAMS_TOLERANCE = tolerance(1e-6, 1e-9, 'each entry is a float64 input rounded to float32 in the model: 6e-8 relative at most');
 
@@ -49,9 +49,6 @@ const loadCase: fc.Arbitrary<LoadCase> = fc.tuple(sizes, fc.integer({ min: 0, ma
   return { sizes: s, flat: Array.from({ length: flatParamCount(s) }, () => entry(rng)) };
 });
 
-/** Every weight matrix first, then every bias: the order of `[p for n, p in named_parameters() if 'weight' in n] + [... 'bias' ...]`. */
-const weightsFirst = <T>(params: readonly T[]): T[] => [...params.filter((_, i) => i % 2 === 0), ...params.filter((_, i) => i % 2 === 1)];
-
 export const flattenParamsProblem: Problem = {
   id: 'flatten-params',
   title: "extract_model_params(model): every parameter of the model in one flat vector, in model.parameters()'s order, each tensor row-major (W1, b1, W2, b2, ...)",
@@ -68,16 +65,7 @@ export const flattenParamsProblem: Problem = {
       tolerance: FLAT_PARAMS_TOLERANCE,
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'extract-order-mismatch',
-      title: 'extract_model_params puts every weight matrix first and the biases after them, not in model.parameters()\'s order',
-      hint: 'Walk model.parameters() (W1, b1, W2, b2, ...) and concatenate p.view(-1) in that order: load_params_into_model reads them back in the same order.',
-      implementation: {
-        flattenParams: (weights, biases) => weightsFirst(weights.flatMap((W, l) => [W.flat(), biases[l]!])).flat(),
-      },
-    }),
-  ],
+  mistakes: flattenParamsMistakes,
 };
 
 export const loadParamsProblem: Problem = {
@@ -97,27 +85,5 @@ export const loadParamsProblem: Problem = {
       tolerance: FLAT_PARAMS_TOLERANCE,
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'load-order-mismatch',
-      title: 'load_params_into_model reads every weight matrix first and the biases after them, not in model.parameters()\'s order',
-      hint: 'Walk model.parameters() (W1, b1, W2, b2, ...), taking p.numel() entries for each in turn, the order extract_model_params writes them in.',
-      implementation: {
-        loadFlatParams: (s, flat) => {
-          const shapes = s.slice(1).flatMap((out, l) => [[out, s[l]!], [out]]);
-          let next = 0;
-          const read = new Map(weightsFirst(shapes.map((_, i) => i)).map((i) => [i, flat.slice(next, (next += shapes[i]!.reduce((a, c) => a * c, 1)))]));
-          return shapes.map((shape, i) => (shape.length === 2 ? Array.from({ length: shape[0]! }, (_, r) => read.get(i)!.slice(r * shape[1]!, (r + 1) * shape[1]!)) : read.get(i)!));
-        },
-      },
-    }),
-    mistake({
-      id: 'load-position-not-advanced',
-      title: 'load_params_into_model never advances its position: every parameter is filled from the start of the vector',
-      hint: 'After copying a parameter, move on by its size (current_pos += param.numel()) so the next one reads the entries that follow.',
-      implementation: {
-        loadFlatParams: (s, flat) => loadFlatParams(s, Array.from({ length: flat.length }, () => 0)).map((p) => (Array.isArray(p[0]) ? (p as Matrix).map((row, r) => flat.slice(r * row.length, (r + 1) * row.length)) : flat.slice(0, p.length))),
-      },
-    }),
-  ],
+  mistakes: loadParamsMistakes,
 };

@@ -6,13 +6,14 @@ import { awayFromKinks, finite, huberDelta, logUniform, matrixOf, sized, vectorO
 import { type Call, CheckFailure } from '../src/failure.ts';
 import { formatNumber, formatValue } from '../src/format.ts';
 import { callLike, expectClose, expectFinite, expectThat, gradientMatchesFiniteDifferences, matchesOracle } from '../src/laws.ts';
-import { type Matrix, type Vector, axpy, dot, norm2, solve, sub } from '../src/numeric.ts';
+import { type Vector, axpy, dot, norm2 } from '../src/numeric.ts';
 import { type Problem, defineCheck } from '../src/problem.ts';
 import { Rng, hashSeed } from '../src/rng.ts';
 import type { Subject } from '../src/subject.ts';
 import { CLOSED_FORM, type Tolerance, tolerance } from '../src/tolerance.ts';
 import { huberFit, huberGrad, huberLoss, huberPsi } from '../reference/huber.ts';
-import { mistake } from './subjects.ts';
+import { frobenius2 } from './huber.shared.ts';
+import { huberFitMistakes, huberGradientMistakes, huberLossMistakes } from './huber.mistakes.ts';
 
 /**
  * The fixed tolerances of the three problems. Where a tolerance scales with the data, `rtol` is the factor
@@ -228,44 +229,7 @@ export const huberLossProblem: Problem = {
       },
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'linear-part-missing-half-delta',
-      title: 'outside |r| <= delta the loss is delta |r| instead of delta (|r| - delta/2)',
-      hint: 'The linear branch must meet r^2/2 at |r| = delta: delta (|r| - delta/2) equals delta^2/2 there, delta |r| jumps to delta^2.',
-      implementation: {
-        huberLoss: (w, X, y, delta, lam = 0) =>
-          X.reduce((s, xi, i) => {
-            const r = y[i]! - dot(w, xi);
-            return s + (Math.abs(r) <= delta ? 0.5 * r * r : delta * Math.abs(r));
-          }, 0) + 0.5 * lam * dot(w, w),
-      },
-    }),
-    mistake({
-      id: 'squared-outside',
-      title: 'r^2/2 at every residual: the loss never turns linear outside |r| <= delta (least squares, not Huber)',
-      hint: 'Outside |r| <= delta the Huber loss is delta (|r| - delta/2), which grows linearly with slope delta; r^2/2 applies only inside.',
-      implementation: {
-        huberLoss: (w, X, y, delta, lam = 0) => X.reduce((s, xi, i) => s + 0.5 * (y[i]! - dot(w, xi)) ** 2, 0) + 0.5 * lam * dot(w, w),
-      },
-    }),
-    mistake({
-      id: 'lam-not-halved',
-      title: 'regulariser lam ||w||^2 instead of lam/2 ||w||^2',
-      hint: 'The objective adds lam/2 ||w||^2 (its gradient is lam w); the 1/2 is easy to drop.',
-      implementation: {
-        huberLoss: (w, X, y, delta, lam = 0) => huberLoss(w, X, y, delta, 0) + lam * dot(w, w),
-      },
-    }),
-    mistake({
-      id: 'mean-instead-of-sum',
-      title: 'the data term is averaged over the samples instead of summed',
-      hint: 'L(w) = sum_i l_delta(r_i) + lam/2 ||w||^2: a sum over the n samples, not a mean (no 1/n).',
-      implementation: {
-        huberLoss: (w, X, y, delta, lam = 0) => huberLoss(w, X, y, delta, 0) / X.length + 0.5 * lam * dot(w, w),
-      },
-    }),
-  ],
+  mistakes: huberLossMistakes,
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -273,17 +237,6 @@ export const huberLossProblem: Problem = {
 
 /** Residuals stay this far from +-delta (relative to max(1, delta)) where the gradient is differentiated. */
 export const KINK_MARGIN = 0.05;
-
-/** A gradient built from a point-wise psi: sign * sum_i psi(r_i) x_i + lamFactor * lam w. */
-function gradientWith(psi: (r: number, delta: number) => number, sign = -1, lamFactor = 1) {
-  return (w: Vector, X: Matrix, y: Vector, delta: number, lam = 0): Vector => {
-    let g = w.map((wj) => lamFactor * lam * wj);
-    X.forEach((xi, i) => {
-      g = axpy(g, sign * psi(y[i]! - dot(w, xi), delta), xi);
-    });
-    return g;
-  };
-}
 
 /**
  * What each gradient entry adds up, in magnitude: sum_i |x_ij| (|psi(r_i)| + |y_i| + sum_k |x_ik w_k|) + |lam w_j|.
@@ -360,32 +313,7 @@ export const huberGradientProblem: Problem = {
       },
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'residual-sign-flipped',
-      title: 'gradient with the sign of the data term flipped: +sum psi(r_i) x_i instead of -sum psi(r_i) x_i',
-      hint: 'r_i = y_i - w.x_i, so dr_i/dw = -x_i: the chain rule puts a minus in front of the sum.',
-      implementation: { huberGrad: gradientWith(huberPsi, +1) },
-    }),
-    mistake({
-      id: 'no-delta-clip',
-      title: 'psi(r) = r everywhere (the least-squares gradient -sum r_i x_i): no clip at delta',
-      hint: 'Outside |r| <= delta the loss is linear, so its derivative is capped: psi(r) = delta sign(r) there.',
-      implementation: { huberGrad: gradientWith((r) => r) },
-    }),
-    mistake({
-      id: 'lam-term-missing',
-      title: 'regularisation term lam w missing from the gradient',
-      hint: 'The gradient of lam/2 ||w||^2 is lam w; add it to -sum psi(r_i) x_i.',
-      implementation: { huberGrad: gradientWith(huberPsi, -1, 0) },
-    }),
-    mistake({
-      id: 'psi-sign-without-delta',
-      title: 'outside |r| <= delta, psi(r) = sign(r) instead of delta sign(r)',
-      hint: 'Differentiate delta (|r| - delta/2): the slope is delta sign(r), which also makes psi continuous at |r| = delta.',
-      implementation: { huberGrad: gradientWith((r, delta) => (Math.abs(r) <= delta ? r : Math.sign(r))) },
-    }),
-  ],
+  mistakes: huberGradientMistakes,
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -424,10 +352,6 @@ export const fitData: fc.Arbitrary<FitInput> = sized(1, 4, (d) =>
   // The exact values are on the 1e-4 grid; rounding only removes float noise from the printout.
   return { X, y: y.map((v) => Math.round(v * 1e4) / 1e4), delta, lam };
 });
-
-function frobenius2(X: Matrix): number {
-  return X.reduce((s, xi) => s + dot(xi, xi), 0);
-}
 
 /** What the fit checks need from the reference: a minimiser, its objective, and the scales of the tolerances. */
 function fitContext({ X, y, delta, lam }: FitInput) {
@@ -561,32 +485,5 @@ export const huberFitProblem: Problem = {
       },
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'least-squares-fit',
-      title: 'the (ridge) least-squares solution (X^T X + lam I)^-1 X^T y, ignoring the Huber loss',
-      hint: 'Setting the Huber gradient to zero gives sum_i psi(r_i) x_i = lam w, nonlinear in w: iterate (IRLS with weights min(1, delta/|r_i|), or gradient descent / L-BFGS on the Huber objective) from the least-squares start.',
-      implementation: {
-        huberFit: (X, y, _delta, lam = 0) => {
-          const d = X[0]!.length;
-          const A = Array.from({ length: d }, (_, j) => Array.from({ length: d }, (_, k) => (j === k ? lam : 0) + X.reduce((s, xi) => s + xi[j]! * xi[k]!, 0)));
-          const b = Array.from({ length: d }, (_, j) => X.reduce((s, xi, i) => s + xi[j]! * y[i]!, 0));
-          return solve(A, b);
-        },
-      },
-    }),
-    mistake({
-      id: 'stops-early',
-      title: 'the optimisation stops long before convergence (3 gradient steps from w = 0)',
-      hint: 'Iterate until the gradient is ~0 (e.g. ||grad|| <= 1e-10 times its size at the start), not for a fixed small number of steps.',
-      implementation: {
-        huberFit: (X, y, delta, lam = 0) => {
-          const lr = 1 / (frobenius2(X) + lam);
-          let w = X[0]!.map(() => 0);
-          for (let k = 0; k < 3; k++) w = sub(w, huberGrad(w, X, y, delta, lam).map((g) => lr * g));
-          return w;
-        },
-      },
-    }),
-  ],
+  mistakes: huberFitMistakes,
 };

@@ -19,7 +19,8 @@ import { pathToFileURL } from 'node:url';
 import { bernsteinRadius, bernsteinTail, bonferroni, chiSquareCdf, chiSquareQuantile, normalCdf } from '../src/stats.ts';
 import { FLOAT32_FLOOR } from '../src/tolerance.ts';
 import { type InitDistribution, type InitMethod, initDistribution } from '../reference/init.ts';
-import { ALPHA_PER_CALL, INIT_TOLERANCES, METHOD_GRIDS, MISTAKEN_DISTRIBUTIONS, initSchemes } from './init.suite.ts';
+import { MISTAKEN_DISTRIBUTIONS } from './init.mistaken-distributions.ts';
+import { ALPHA_PER_CALL, INIT_TOLERANCES, METHOD_GRIDS, initSchemes } from './init.suite.ts';
 
 export type MistakeId = keyof typeof MISTAKEN_DISTRIBUTIONS;
 type RandomMethod = Exclude<InitMethod, 'zero'>;

@@ -20,12 +20,13 @@ import fc from 'fast-check';
 import { sized } from '../src/arbitraries.ts';
 import type { Value } from '../src/failure.ts';
 import { callLike, expectClose, matchesOracle } from '../src/laws.ts';
-import { type Matrix, type Vector, transpose } from '../src/numeric.ts';
+import type { Matrix, Vector } from '../src/numeric.ts';
 import { type Problem, defineCheck } from '../src/problem.ts';
 import { CLOSED_FORM } from '../src/tolerance.ts';
 import { confidenceQuadrants, confusionMatrix, precisionRecall } from '../reference/metrics.ts';
 import golden from '../fixtures/golden/metrics.json' with { type: 'json' };
-import { mistake } from './subjects.ts';
+import { argmax } from './metrics.shared.ts';
+import { metricsMistakes } from './metrics.mistakes.ts';
 
 export const METRICS_TOLERANCES = {
   /** Counts are exact; precision and recall are one division each. */
@@ -130,8 +131,6 @@ const thresholdRow = (k: number): fc.Arbitrary<Vector> =>
       return c.map((v) => v / s);
     });
 
-const argmax = (row: readonly number[]): number => row.reduce((best, v, i) => (v > row[best]! ? i : best), 0);
-
 /** n in 1..30 rows of k in 2..6 classes; y_true is the prediction about 60% of the time. */
 const quadrantsWith = (row: (k: number) => fc.Arbitrary<Vector>, thresholds: fc.Arbitrary<[number, number]>): fc.Arbitrary<QuadrantInput> =>
   sized(2, 6, (k) =>
@@ -158,19 +157,6 @@ const quadrantInput = quadrantsWith((k) => fc.oneof({ weight: 4, arbitrary: prob
 const atThresholds = quadrantsWith(thresholdRow, fc.constant(DEFAULT_THRESHOLDS));
 
 const quadrantArgs = ({ probs, yTrue, hi, lo }: QuadrantInput): Value[] => [probs, yTrue, hi, lo];
-
-// --- named-mistake variants ---------------------------------------------------------------------------
-
-function quadrantsInclusive(probs: Matrix, yTrue: Vector, hi = 0.9, lo = 0.6): Vector {
-  const out = [0, 0, 0, 0];
-  probs.forEach((row, i) => {
-    const p = argmax(row);
-    const wrong = p === yTrue[i] ? 0 : 2;
-    if (row[p]! >= hi) out[wrong]! += 1;
-    else if (row[p]! <= lo) out[wrong + 1]! += 1;
-  });
-  return out;
-}
 
 export const metrics: Problem = {
   id: 'metrics',
@@ -264,29 +250,5 @@ export const metrics: Problem = {
       tolerance: METRICS_TOLERANCES.value,
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'confusion-matrix-transposed',
-      title: 'confusion matrix transposed: rows are predicted classes, columns true classes',
-      hint: 'As sklearn.metrics.confusion_matrix: cm[true][pred] += 1, so row i holds the samples whose true class is i.',
-      implementation: { confusionMatrix: (yTrue, yPred, k) => transpose(confusionMatrix(yTrue, yPred, k)) },
-    }),
-    mistake({
-      id: 'precision-recall-swapped',
-      title: 'precision and recall swapped (precision divides by the row sum)',
-      hint: 'With rows true and columns predicted, precision_j = cm[j][j] / cm[:, j].sum() (of the samples predicted j, how many are j) and recall_j = cm[j][j] / cm[j, :].sum().',
-      implementation: {
-        precisionRecall: (cm) => {
-          const [precision, recall] = precisionRecall(cm);
-          return [recall, precision];
-        },
-      },
-    }),
-    mistake({
-      id: 'quadrants-inclusive-thresholds',
-      title: 'quadrant thresholds inclusive: conf >= hi counted as high and conf <= lo as low',
-      hint: 'The homework defines high confidence as max prob > 0.9 and low as max prob < 0.6, both strict: a sample at exactly 0.9 or 0.6 is in no quadrant.',
-      implementation: { confidenceQuadrants: quadrantsInclusive },
-    }),
-  ],
+  mistakes: metricsMistakes,
 };

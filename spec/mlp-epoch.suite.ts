@@ -27,7 +27,8 @@ import { Rng } from '../src/rng.ts';
 import { compare, tolerance } from '../src/tolerance.ts';
 import { trainOneEpoch } from '../reference/mlp.ts';
 import { CLASSES, SAMPLE_CASES } from './mlp-sample.suite.ts';
-import { mistake } from './subjects.ts';
+import { pixelsOver255EpochMistakes, rawPixelEpochMistakes } from './mlp-epoch.mistakes.ts';
+import { scaledEpoch } from './mlp-epoch.shared.ts';
 
 /** The learning rates of the epoch check (powers of two, 5 and 10 times the default 0.003). */
 export const EPOCH_RATES = [1 / 64, 1 / 32] as const;
@@ -82,31 +83,6 @@ function closest(received: [Matrix[], Vector[]], answers: readonly [Matrix[], Ve
   return best;
 }
 
-type Epoch = (weights: Matrix[], biases: Vector[], xTrain: Matrix, yTrain: Vector, learningRate?: number) => [Matrix[], Vector[]];
-
-/** The epoch on the data set divided by `divisor`, in the order `order`. */
-const scaledEpoch =
-  (divisor: number, steps: (n: number) => number[] = (n) => Array.from({ length: n }, (_, i) => i), rate?: number): Epoch =>
-  (weights, biases, xTrain, yTrain, learningRate = 0.003) =>
-    trainOneEpoch(weights, biases, divisor === 1 ? xTrain : xTrain.map((s) => s.map((p) => p / divisor)), yTrain, rate ?? learningRate, steps(xTrain.length));
-
-function epochMistakes(divisor: number) {
-  return [
-    mistake({
-      id: 'epoch-skips-last-sample',
-      title: 'train_one_epoch stops one sample short: the loop runs over range(len(x_train) - 1)',
-      hint: 'range(n) already stops before n: loop for i in range(x_train.shape[0]) so that every sample is trained on once.',
-      implementation: { trainOneEpoch: scaledEpoch(divisor, (n) => Array.from({ length: n - 1 }, (_, i) => i)) },
-    }),
-    mistake({
-      id: 'epoch-learning-rate-not-passed',
-      title: "train_one_epoch calls train_one_sample(x, y) without its learning_rate: every step takes train_one_sample's default 0.003",
-      hint: 'Pass the epoch\'s rate on: train_one_sample(x_train[i], y_train[i], learning_rate).',
-      implementation: { trainOneEpoch: scaledEpoch(divisor, undefined, 0.003) },
-    }),
-  ];
-}
-
 const call = (c: EpochCase, order: readonly number[] = c.xTrain.map((_, i) => i)): Call => ({
   fn: 'train_one_epoch',
   args: [c.weights, c.biases, order.map((i) => c.xTrain[i]!), order.map((i) => c.yTrain[i]!), c.learningRate],
@@ -153,7 +129,7 @@ function epochProblem(divisor: 1 | 255): Problem {
     source: 'seed 002, Q4.4',
     signatures: ['train_one_epoch(weights, biases, x_train, y_train, learning_rate=0.003)'],
     checks: [check],
-    mistakes: epochMistakes(divisor),
+    mistakes: divisor === 1 ? rawPixelEpochMistakes : pixelsOver255EpochMistakes,
   };
 }
 

@@ -22,14 +22,12 @@ import fc from 'fast-check';
 import { matrixOf, vectorOf } from '../src/arbitraries.ts';
 import type { Value } from '../src/failure.ts';
 import { callLike, expectClose, expectThat, gradientMatchesFiniteDifferences, matchesOracle } from '../src/laws.ts';
-import { type Matrix, type Vector, matvec, outer, transpose } from '../src/numeric.ts';
+import { type Matrix, type Vector } from '../src/numeric.ts';
 import { type Problem, defineCheck } from '../src/problem.ts';
 import { Rng } from '../src/rng.ts';
 import { CLOSED_FORM, tolerance } from '../src/tolerance.ts';
-import { sigmoid } from '../reference/activations.ts';
-import { backprop, feedForward, forwardPass } from '../reference/mlp.ts';
-import { softmax } from '../reference/softmax.ts';
-import { mistake } from './subjects.ts';
+import { backprop, feedForward } from '../reference/mlp.ts';
+import { mlpBackpropMistakes } from './mlp.mistakes.ts';
 
 export const MLP_TOLERANCES = {
   value: CLOSED_FORM,
@@ -128,11 +126,6 @@ const largeLogitsNetwork: fc.Arbitrary<NetworkInput> = fc
     weights: [network.weights[0]!.map((row, i) => (i === 0 ? row.map((v, j) => (j === at ? big : v)) : row))],
   }));
 
-/** feed_forward as the reference, with the loss and probabilities computed from the logits by `head`. */
-function feedForwardWithHead(head: (logits: Vector, y: number) => [number, Vector]) {
-  return (weights: Matrix[], biases: Vector[], x: Vector, y: number): [number, Vector] => head(forwardPass(weights, biases, x).zs.at(-1)!, y);
-}
-
 // --- finite differences of the loss in every parameter ------------------------------------------------
 
 /** The parameters in the order of backprop's answer: every weight matrix row by row, then every bias. */
@@ -156,28 +149,6 @@ const lossAt = (input: NetworkInput, flat: number[]): number => {
 
 /** Small networks: the full gradient (at most 4 * (8 * 8 + 8) = 288 parameters) by central differences. */
 export const FULL_GRADIENT_UP_TO = 300;
-
-// --- named-mistake variants ---------------------------------------------------------------------------
-
-/** Backprop as the reference, with `slope` in place of sigmoid' (the student's chain rule). */
-export function backpropWithSlope(slope: (z: Vector) => Vector) {
-  return (weights: Matrix[], biases: Vector[], x: Vector, y: number): [Matrix[], Vector[]] => {
-    const { activations, zs } = forwardPass(weights, biases, x);
-    const L = weights.length;
-    const weightGrads: Matrix[] = [];
-    const biasGrads: Vector[] = [];
-    let delta = softmax(zs[L - 1]!).map((p, c) => p - (c === y ? 1 : 0));
-    for (let l = L - 1; l >= 0; l--) {
-      weightGrads[l] = outer(activations[l]!, delta);
-      biasGrads[l] = delta;
-      if (l > 0) {
-        const s = slope(zs[l - 1]!);
-        delta = matvec(weights[l]!, delta).map((v, i) => v * s[i]!);
-      }
-    }
-    return [weightGrads, biasGrads];
-  };
-}
 
 // --- the problem --------------------------------------------------------------------------------------
 
@@ -277,57 +248,5 @@ export const mlpBackprop: Problem = {
       projectAbove: FULL_GRADIENT_UP_TO,
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'feed-forward-no-max-subtraction',
-      title: 'feed_forward computes exp(logits) without subtracting the max: NaN once a logit passes 709',
-      hint: 'Softmax is unchanged by a shift: use exp(z - max(z)) / sum(exp(z - max(z))), and the loss max(z) + log(sum(exp(z - max(z)))) - z[y].',
-      implementation: {
-        feedForward: feedForwardWithHead((z, y) => {
-          const e = z.map(Math.exp);
-          const total = e.reduce((s, v) => s + v, 0);
-          return [-Math.log(e[y]! / total), e.map((v) => v / total)];
-        }),
-      },
-    }),
-    mistake({
-      id: 'sigmoid-output-layer',
-      title: 'the output layer uses sigmoid like the hidden layers: probs do not sum to 1',
-      hint: 'Only the hidden layers are sigmoid; the last layer is a softmax, probs = exp(z) / sum(exp(z)) (max subtracted), so that the probabilities sum to 1.',
-      implementation: {
-        feedForward: feedForwardWithHead((z, y) => {
-          const probs = sigmoid(z);
-          return [-Math.log(probs[y]!), probs];
-        }),
-      },
-    }),
-    mistake({
-      id: 'sigmoid-instead-of-derivative',
-      title: "backprop multiplies by sigmoid(z) instead of sigmoid'(z)",
-      hint: "Going back through a sigmoid layer multiplies by its derivative: delta_prev = (W @ delta) * sigmoid(z_prev) * (1 - sigmoid(z_prev)).",
-      implementation: { backprop: backpropWithSlope(sigmoid) },
-    }),
-    mistake({
-      id: 'missing-bias-gradient',
-      title: 'bias gradients left at zero',
-      hint: 'dL/db_l is the layer\'s delta itself (the bias enters z = a @ W + b with coefficient 1): bias_grads[l] = delta_l.',
-      implementation: {
-        backprop: (weights, biases, x, y) => {
-          const [dW, db] = backprop(weights, biases, x, y);
-          return [dW, db.map((b) => b.map(() => 0))];
-        },
-      },
-    }),
-    mistake({
-      id: 'transposed-weight-gradient',
-      title: 'weight gradients transposed: (n_out, n_in) instead of the (n_in, n_out) of W',
-      hint: 'With z = a @ W + b, dL/dW = outer(a, delta) = a[:, None] * delta[None, :], of shape (n_in, n_out) like W; delta @ a.T or outer(delta, a) gives the transpose.',
-      implementation: {
-        backprop: (weights, biases, x, y) => {
-          const [dW, db] = backprop(weights, biases, x, y);
-          return [dW.map(transpose), db];
-        },
-      },
-    }),
-  ],
+  mistakes: mlpBackpropMistakes,
 };

@@ -24,7 +24,7 @@ import { callLike, expectClose, matchesOracle } from '../src/laws.ts';
 import { type Problem, defineCheck } from '../src/problem.ts';
 import { CLOSED_FORM } from '../src/tolerance.ts';
 import { mlpParamCount } from '../reference/param-count.ts';
-import { mistake } from './subjects.ts';
+import { paramCountMistakes } from './param-count.mistakes.ts';
 
 export const PARAM_COUNT_TOLERANCES = {
   /** Counts are integers far below 2^53: exact, and the catalog default changes nothing. */
@@ -109,12 +109,5 @@ export const paramCount: Problem = {
       },
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'no-biases',
-      title: 'biases not counted: only the n_in * n_out weights of each layer',
-      hint: 'Every torch.nn.Linear(n_in, n_out) has a bias of n_out entries too: count n_in * n_out + n_out per layer (36-128-128-1 has 21377 parameters, not 21120).',
-      implementation: { mlpParamCount: (w) => w.slice(1).reduce((s, n, i) => s + w[i]! * n, 0) },
-    }),
-  ],
+  mistakes: paramCountMistakes,
 };

@@ -20,7 +20,8 @@ import { type Matrix, type Vector } from '../src/numeric.ts';
 import { type Problem, defineCheck } from '../src/problem.ts';
 import { CLOSED_FORM, tolerance } from '../src/tolerance.ts';
 import { residualBackward, residualForward } from '../reference/residual.ts';
-import { mistake } from './subjects.ts';
+import { residualBranch, zeroed } from './residual.shared.ts';
+import { residualBlockMistakes } from './residual.mistakes.ts';
 
 export const RESIDUAL_TOLERANCES = {
   value: CLOSED_FORM,
@@ -93,12 +94,6 @@ function lossAt(input: BlockBackwardInput, flat: readonly number[], blockFn = re
   return y.reduce((s, row, i) => s + row.reduce((t, v, j) => t + v * input.dy[i]![j]!, 0), 0);
 }
 
-/** f(x) = Linear2(ReLU(Linear1(ReLU(x)))) alone: the block without its skip connection. */
-const residualBranch = (x: Matrix, W1: Matrix, b1: Vector, W2: Matrix, b2: Vector): Matrix =>
-  residualForward(x, W1, b1, W2, b2).map((row, i) => row.map((v, j) => v - x[i]![j]!));
-
-const zeroed = (m: Matrix): Matrix => m.map((row) => row.map(() => 0));
-
 export const residualBlock: Problem = {
   id: 'residual-block',
   title: 'Residual block y = x + Linear2(ReLU(Linear1(ReLU(x)))), forward and backward (x is (n, d); W1 is (h, d), W2 is (d, h) as torch.nn.Linear.weight)',
@@ -170,27 +165,5 @@ export const residualBlock: Problem = {
       },
     }),
   ],
-  mistakes: [
-    mistake({
-      id: 'returns-f-only',
-      title: 'the block returns f(x) without adding x (no skip connection)',
-      hint: 'A residual block computes y = f(x) + x (seed 003, task 3.15): add the input to the output of the last Linear, and in backward add dy to the gradient that flows back through f.',
-      implementation: {
-        residualForward: residualBranch,
-        residualBackward: (dy, x, W1, b1, W2, b2) => {
-          const [dx, ...grads] = residualBackward(dy, x, W1, b1, W2, b2);
-          return [dx.map((row, i) => row.map((v, j) => v - dy[i]![j]!)), ...grads];
-        },
-      },
-    }),
-    mistake({
-      id: 'returns-x-only',
-      title: 'the block returns x alone: f(x) is computed but not added (the template bug of seed 003, task 3.15)',
-      hint: 'y = x + f(x): the output of ReLU, Linear, ReLU, Linear must be added to x, and in backward the gradients of W1, b1, W2, b2 are not zero.',
-      implementation: {
-        residualForward: (x) => x.map((row) => [...row]),
-        residualBackward: (dy, _x, W1, b1, W2, b2) => [dy.map((row) => [...row]), zeroed(W1), b1.map(() => 0), zeroed(W2), b2.map(() => 0)],
-      },
-    }),
-  ],
+  mistakes: residualBlockMistakes,
 };

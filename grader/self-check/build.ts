@@ -1,9 +1,10 @@
 // `gradecheck release --standalone`: the self-check students run, as a JavaScript bundle without reference/.
 //
 // The reference's answers are recorded instead (grader/self-check/recordings.ts): a first bundle, with the
-// reference's modules wrapped, runs the release's visible checks on the reference itself under the release's
+// reference's modules and the suites' named mistakes (spec/*.mistakes.ts) wrapped, runs the release's visible checks on the reference itself under the release's
 // seed and run counts, which draws exactly the inputs the student's `check` will draw; the student's bundle has
-// each of those modules replaced by a replay of what was recorded. A case needing an answer that was not
+// each of those modules replaced by a replay of what was recorded: neither the reference's code nor the mistakes'
+// (which a formula written wrong would give away) is in it. A case needing an answer that was not
 // recorded (a shrink step, an input made from the student's own answer) is not judged there (src/unjudged.ts):
 // a failure is reported on the input that was drawn, and named mistakes only where their answers were recorded.
 
@@ -32,11 +33,16 @@ const KEPT = new Set(['index.ts', 'validate.ts', 'loader.ts', 'params.ts', 'fash
 /** Packages the self-check does not carry: loaded only by what a self-check never does (or by TypeScript submissions). */
 const EXTERNAL = ['esbuild', 'tsx', 'playwright-core', '@tensorflow/*', 'mnist', 'fsevents'];
 
-const isAnswerModule = (file: string) => path.dirname(file) === referenceDir && file.endsWith('.ts') && !KEPT.has(path.basename(file));
+const specDir = path.join(repoRoot, 'spec');
 
-/** The names each answer module exports (from esbuild's metafile: types are not among them). */
-async function exportsOfReference(): Promise<Map<string, string[]>> {
-  const files = readdirSync(referenceDir).map((f) => path.join(referenceDir, f)).filter(isAnswerModule);
+/** A module the self-check replays instead of carrying: an answer of reference/, or a suite's named mistakes. */
+const isReplaced = (file: string) =>
+  file.endsWith('.ts') &&
+  ((path.dirname(file) === referenceDir && !KEPT.has(path.basename(file))) || (path.dirname(file) === specDir && file.endsWith('.mistakes.ts')));
+
+/** The names each replaced module exports (from esbuild's metafile: types are not among them). */
+async function exportsOfReplaced(): Promise<Map<string, string[]>> {
+  const files = [referenceDir, specDir].flatMap((dir) => readdirSync(dir).map((f) => path.join(dir, f))).filter(isReplaced);
   const result = await build({ entryPoints: files, bundle: false, write: false, outdir: '/out', format: 'esm', metafile: true, logLevel: 'silent' });
   const names = new Map<string, string[]>();
   for (const output of Object.values(result.metafile.outputs)) {
@@ -45,32 +51,31 @@ async function exportsOfReference(): Promise<Map<string, string[]>> {
   return names;
 }
 
-/** Replaces each answer module of reference/ by its recording (`record`) or its replay. */
-function referencePlugin(mode: 'record' | 'replay', exported: Map<string, string[]>): Plugin {
-  const REAL = 'real-reference:';
+/** Replaces each module of reference/ that holds an answer, and each suite's mistakes, by its recording (`record`) or its replay. */
+function replacingPlugin(mode: 'record' | 'replay', exported: Map<string, string[]>): Plugin {
+  const REAL = 'real-module:';
   return {
-    name: `reference-${mode}`,
+    name: `replaced-${mode}`,
     setup(b) {
       b.onResolve({ filter: new RegExp(`^${REAL}`) }, (args) => ({ path: args.path.slice(REAL.length) }));
       b.onResolve({ filter: /\.ts$/ }, (args) => {
         if (!args.path.startsWith('.')) return undefined;
         const target = path.resolve(args.resolveDir, args.path);
-        if (!isAnswerModule(target)) return undefined;
-        // Recording: the reference's own calls between its modules are part of the call recorded.
-        const inside = path.dirname(args.importer) === referenceDir && !KEPT.has(path.basename(args.importer));
-        if (mode === 'record' && inside) return undefined;
-        // Named by its file only: the name shows in the bundle, the staff's folders need not.
-        return { path: `reference/${path.basename(target)}`, namespace: `reference-${mode}` };
+        if (!isReplaced(target)) return undefined;
+        // Recording: the calls a reference or a mistake makes to reference/ are part of the call recorded.
+        if (mode === 'record' && isReplaced(args.importer)) return undefined;
+        // Named by its place in the checkout only: the name shows in the bundle, the staff's folders need not.
+        return { path: path.relative(repoRoot, target), namespace: `replaced-${mode}` };
       });
-      b.onLoad({ filter: /.*/, namespace: `reference-${mode}` }, (args) => {
-        const file = path.basename(args.path);
-        const real = path.join(referenceDir, file);
+      b.onLoad({ filter: /.*/, namespace: `replaced-${mode}` }, (args) => {
+        const real = path.join(repoRoot, args.path);
         const names = exported.get(real) ?? [];
+        const file = JSON.stringify(args.path);
         const made =
           mode === 'record'
-            ? `import * as real from ${JSON.stringify(REAL + real)};\nimport { recordedModule } from ${JSON.stringify(runtime)};\nconst m = recordedModule(${JSON.stringify(file)}, real);\n`
-            : `import { replayedModule } from ${JSON.stringify(runtime)};\nconst m = replayedModule(${JSON.stringify(file)}, ${JSON.stringify(names)});\n`;
-        return { contents: made + names.map((n) => `export const ${n} = m[${JSON.stringify(n)}];`).join('\n'), loader: 'js', resolveDir: referenceDir };
+            ? `import * as real from ${JSON.stringify(REAL + real)};\nimport { recordedModule } from ${JSON.stringify(runtime)};\nconst m = recordedModule(${file}, real);\n`
+            : `import { replayedModule } from ${JSON.stringify(runtime)};\nconst m = replayedModule(${file}, ${JSON.stringify(names)});\n`;
+        return { contents: made + names.map((n) => `export const ${n} = m[${JSON.stringify(n)}];`).join('\n'), loader: 'js', resolveDir: path.dirname(real) };
       });
     },
   };
@@ -106,7 +111,7 @@ async function bundle(entry: string, outdir: string, name: string, plugin: Plugi
 async function recordVisibleChecks(assignmentFile: string, exported: Map<string, string[]>): Promise<Recordings> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'gradecheck-record-'));
   try {
-    const recorder = (await bundle(path.join(sources, 'record-entry.ts'), work, 'record', referencePlugin('record', exported))).file;
+    const recorder = (await bundle(path.join(sources, 'record-entry.ts'), work, 'record', replacingPlugin('record', exported))).file;
     const { recordVisibleChecks: record } = (await import(pathToFileURL(recorder).href)) as { recordVisibleChecks(file: string): Promise<Recordings> };
     return await record(assignmentFile);
   } finally {
@@ -120,12 +125,12 @@ async function recordVisibleChecks(assignmentFile: string, exported: Map<string,
  * version. Returns the main files, and the sources bundled (by esbuild's account: what a test checks for reference/).
  */
 export async function writeSelfCheck(releaseDir: string, assignmentFile: string): Promise<{ files: string[]; bundled: string[] }> {
-  const exported = await exportsOfReference();
+  const exported = await exportsOfReplaced();
   const recordings = await recordVisibleChecks(assignmentFile, exported);
   const root = path.join(releaseDir, SELF_CHECK_DIR);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(path.join(root, 'dist'), { recursive: true });
-  const { file: cli, sources: bundled } = await bundle(path.join(sources, 'cli-entry.ts'), path.join(root, path.dirname(SELF_CHECK_CLI)), path.basename(SELF_CHECK_CLI, '.mjs'), referencePlugin('replay', exported));
+  const { file: cli, sources: bundled } = await bundle(path.join(sources, 'cli-entry.ts'), path.join(root, path.dirname(SELF_CHECK_CLI)), path.basename(SELF_CHECK_CLI, '.mjs'), replacingPlugin('replay', exported));
   const recorded = path.join(root, 'dist', RECORDINGS_FILE);
   writeFileSync(recorded, gzipSync(JSON.stringify(recordings)));
   cpSync(runnersDir, path.join(root, 'grader', 'runners'), { recursive: true });

@@ -1,6 +1,6 @@
 // Recording and replaying a module (grader/self-check/recordings.ts), in one process: what a replayed module
 // answers is what the real one answered to the same arguments (functions, classes driven through a history of
-// calls, objects of functions, constants), the arguments it changed in place included; any other call is not
+// calls, objects of functions, lists of named mistakes, constants), the arguments it changed in place included; any other call is not
 // judged here; a recorded error is thrown again.
 
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,8 @@ const real = {
   activations: { relu: (x: number) => Math.max(0, x) },
   LIMITS: { low: -0, high: Infinity },
   makesAFunction: () => () => 1,
+  // A suite's named mistakes: a list of objects, each with its own implementation.
+  mistakes: [{ id: 'negated', title: 'sum negated', implementation: { add: (a: number, b: number) => -(a + b) } }],
 };
 
 type Module = typeof real;
@@ -51,6 +53,7 @@ describe('a module recorded, then replayed', () => {
   expect(params).toEqual([2, 2]);
   expect(recording.activations.relu(-3)).toBe(0);
   recording.makesAFunction();
+  expect(recording.mistakes[0]!.implementation.add(1, 2)).toBe(-3);
 
   replayFrom(JSON.parse(JSON.stringify(recordingsSoFar())) as Recordings);
   const replay = replayedModule('toy.ts', Object.keys(real)) as Module;
@@ -92,5 +95,14 @@ describe('a module recorded, then replayed', () => {
     expect(() => replay.activations.relu(3)).toThrow(/not judged here/);
     expect(() => replay.makesAFunction()).toThrow(/not judged here/);
     expect(() => (replayedModule('toy.ts', ['missing'])['missing'] as () => void)()).toThrow(/not judged here/);
+  });
+
+  it('replays a list of named mistakes item by item: their names as they were, their implementations as recorded', () => {
+    const [negated] = replay.mistakes;
+    expect(replay.mistakes).toHaveLength(1);
+    expect([negated!.id, negated!.title]).toEqual(['negated', 'sum negated']);
+    expect(negated!.implementation.add(1, 2)).toBe(-3);
+    expect(() => negated!.implementation.add(2, 2)).toThrow(/not judged here/);
+    expect(Function.prototype.toString.call(negated!.implementation.add)).not.toContain('-(a + b)');
   });
 });

@@ -3,6 +3,7 @@
 // Recording: in a bundle built with the reference's modules wrapped, every export is recorded as a shape (a
 // constant's value, or a function or class to be replayed) and every call of a wrapped function or method as its
 // answer under the call's arguments: what it returned or threw, and the arguments it changed in place.
+// A suite's named mistakes (spec/*.mistakes.ts: lists of objects with an implementation) are recorded the same way.
 // Replaying: in the student's bundle each reference module is a replay of its shapes; a call answers as recorded,
 // and a call that was not recorded (an input the visible checks did not draw) throws NotJudgedHere.
 
@@ -29,6 +30,7 @@ export type Shape =
   | { readonly $fn: string }
   | { readonly $class: string; readonly methods: readonly string[] }
   | { readonly $obj: Readonly<Record<string, Shape>> }
+  | { readonly $arr: readonly Shape[] }
   | { readonly $unrecordable: string };
 
 export interface Recordings {
@@ -167,6 +169,11 @@ function recordExport(path: string, value: unknown): { shape: Shape; wrapped: un
     const members = Object.entries(value).map(([k, v]) => [k, recordExport(`${path}.${k}`, v)] as const);
     return { shape: { $obj: Object.fromEntries(members.map(([k, m]) => [k, m.shape])) }, wrapped: Object.fromEntries(members.map(([k, m]) => [k, m.wrapped])) };
   }
+  // A list holding functions (a suite's named mistakes, each with its implementation): by position.
+  if (Array.isArray(value)) {
+    const items = value.map((v, i) => recordExport(`${path}.${i}`, v));
+    return { shape: { $arr: items.map((m) => m.shape) }, wrapped: items.map((m) => m.wrapped) };
+  }
   return { shape: { $unrecordable: path }, wrapped: value };
 }
 
@@ -255,6 +262,7 @@ function replayExport(shape: Shape | undefined, path: string): unknown {
   if ('$v' in shape) return decode(shape.$v);
   if ('$fn' in shape) return replayingFunction(shape.$fn);
   if ('$class' in shape) return replayingClass(shape.$class, shape.methods);
+  if ('$arr' in shape) return shape.$arr.map((s, i) => replayExport(s, `${path}.${i}`));
   return Object.fromEntries(Object.entries(shape.$obj).map(([k, s]) => [k, replayExport(s, `${path}.${k}`)]));
 }
 

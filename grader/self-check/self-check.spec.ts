@@ -45,8 +45,9 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
   const installed = (submission: string) => grade({ assignment: loadAssignment(path.join(release, RELEASE_ASSIGNMENT)), submission, visibleOnly: true });
   const verdicts = (r: GradeReport) => r.problems.map((p) => ({ id: p.id, score: p.score, mistake: p.mistake?.id, failed: p.checks.filter((c) => !c.result.passed).map((c) => c.result.check) }));
 
-  it('bundles no module of reference/ that holds an answer, and names none of the staff folders', () => {
+  it("bundles no module of reference/ that holds an answer, none of the suites' named mistakes, and names none of the staff folders", () => {
     const fromReference = bundled.filter((s) => s.startsWith('reference/') && !s.includes(':'));
+    expect(bundled.filter((s) => s.endsWith('.mistakes.ts') && !s.includes(':'))).toEqual([]);
     expect(fromReference.map((s) => path.basename(s)).filter((f) => !NOT_ANSWERS.includes(f))).toEqual([]);
     const answers = readdirSync(path.join(root, 'reference')).filter((f) => f.endsWith('.ts') && !NOT_ANSWERS.includes(f));
     const text = readdirSync(path.join(release, SELF_CHECK_DIR, 'dist')).filter((f) => f.endsWith('.mjs')).map((f) => readFileSync(path.join(release, SELF_CHECK_DIR, 'dist', f), 'utf8')).join('\n');
@@ -54,6 +55,11 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
     expect(text).not.toContain('((i === k ? yi : 0) - yi * yk) / tau');
     expect(text).not.toContain('Math.exp((z[i] - m) / tau)');
     for (const f of answers) expect(text, f).not.toMatch(new RegExp(`^// reference/${f.replace('.', '\\.')}$`, 'm'));
+    // Named mistakes of spec/softmax.mistakes.ts: a formula written wrong gives the right one away.
+    expect(text).not.toMatch(/^\/\/ spec\/\S+\.mistakes\.ts$/m);
+    expect(text).not.toContain('v * tau * tau');
+    expect(text).not.toContain('yi * (1 - yi)');
+    expect(text).toMatch(/^\/\/ spec\/softmax\.suite\.ts$/m);
     expect(text).not.toContain(root);
   });
 

@@ -22,7 +22,7 @@ import { describe, expect, it } from 'vitest';
 import type { Matrix, Vector } from '../../src/numeric.ts';
 import { type NumericTree, type Tolerance, compare, tolerance } from '../../src/tolerance.ts';
 import { batchStatistics, batchnormBackward, batchnormForward } from '../../reference/batchnorm.ts';
-import { backwardWithout, forwardEpsOutsideSqrt, forwardUnbiased } from '../batchnorm.suite.ts';
+import { backwardWithout, forwardEpsOutsideSqrt, forwardUnbiased } from '../batchnorm.variants.ts';
 import { type Oracle, describeOracle, maxAbs, wrong } from './oracle.ts';
 
 const GOLDEN = path.join(import.meta.dirname, '..', '..', 'fixtures', 'golden', 'batchnorm.json');

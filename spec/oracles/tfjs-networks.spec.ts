@@ -19,7 +19,7 @@ import { type Matrix, type Vector, transpose } from '../../src/numeric.ts';
 import { type NumericTree, type Tolerance, tolerance } from '../../src/tolerance.ts';
 import * as ref from '../../reference/index.ts';
 import { batchStatistics } from '../../reference/batchnorm.ts';
-import { backwardWithout, forwardEpsOutsideSqrt, forwardUnbiased } from '../batchnorm.suite.ts';
+import { backwardWithout, forwardEpsOutsideSqrt, forwardUnbiased } from '../batchnorm.variants.ts';
 import { type Oracle, describeOracle, maxAbs, toFloat32, wrong } from './oracle.ts';
 import { TEST_SEED } from '../seed.ts';
 import { loadTf } from './tf.ts';
