@@ -9,7 +9,7 @@ import type { Check, CheckContext, Mistake, Problem } from './problem.ts';
 import { hashSeed } from './rng.ts';
 import { type Subject, lookupExport } from './subject.ts';
 import { CLOSED_FORM, type NumericTree, type Tolerance, compare, widenForFloat32 } from './tolerance.ts';
-import { type UnjudgedCount, skippingUnjudged } from './unjudged.ts';
+import { type UnjudgedCount, shrinksFailures, skippingUnjudged } from './unjudged.ts';
 
 export interface RunOptions {
   /** The run's base seed; each check gets its own seed derived from it and the check's ids. */
@@ -170,7 +170,7 @@ export async function runCheck(
   }
   const guarded = guard(subject);
   const unjudged = { count: 0 };
-  const property = withShrinkBudget(skippingUnjudged(check.property(guarded, context), unjudged), SHRINK_BUDGET);
+  const property = withShrinkBudget(skippingUnjudged(check.property(guarded, context), unjudged), shrinksFailures() ? SHRINK_BUDGET : 0);
   const details = await fc.check(property, {
     seed,
     numRuns,

@@ -20,6 +20,20 @@ export function isNotJudgedHere(error: unknown): error is NotJudgedHere {
   return typeof error === 'object' && error !== null && (error as { notJudgedHere?: unknown }).notJudgedHere === true;
 }
 
+let recordedInputsOnly = false;
+
+/**
+ * Said by a self-check that judges from recordings: a failure is reported on the input drawn, not shrunk. The
+ * named mistakes' answers were recorded on the drawn inputs, so only there can a failure be named (a shrunk input,
+ * even one the self-check can judge, finds no mistake's answer to compare with).
+ */
+export function reportDrawnInputs(): void {
+  recordedInputsOnly = true;
+}
+
+/** Whether a failing case is shrunk before it is reported (always, but in a self-check judging from recordings). */
+export const shrinksFailures = (): boolean => !recordedInputsOnly;
+
 /** The cases of one check run that could not be judged. */
 export interface UnjudgedCount {
   count: number;

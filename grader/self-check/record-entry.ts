@@ -4,22 +4,32 @@
 // recorded; then on each named mistake, so that what a failing case asks for besides (finite differences refined
 // after a first mismatch, a mistake's own answer to name it) is recorded too.
 
+import fc from 'fast-check';
 import { generatedInputs } from '../../src/first-pass.ts';
 import type { Check, CheckContext, Problem } from '../../src/problem.ts';
 import { checkSeed, runProblem } from '../../src/runner.ts';
-import type { Tolerance } from '../../src/tolerance.ts';
+import { type Tolerance, widenForFloat32 } from '../../src/tolerance.ts';
 import { mistakeSubject, referenceSubject } from '../../spec/subjects.ts';
 import { loadAssignment } from '../assignment.ts';
 import { planProblems } from '../problem-plan.ts';
 import { type Recordings, recordingsSoFar } from './recordings.ts';
 
-/** The drawn cases of one check on a named mistake: no shrinking (a student's shrink steps are not judged anyway). */
+/**
+ * The drawn cases of one check on each named mistake, in the order a student's run meets them, up to the mistake's
+ * first failure: a student who makes that mistake fails there too and stops (a student's shrink steps are not
+ * judged anyway), and a student who failed earlier, where the mistake passed, is not making it. Tolerances widened
+ * as for a float32 answer, whose first failure can come later than a float64 one's, never earlier.
+ */
 async function drawnCasesOnMistakes(problem: Problem, check: Check, seed: number, numRuns: number, override: Tolerance | undefined): Promise<void> {
-  const context: CheckContext = { tol: (base) => (override && base === check.tolerance ? override : base) };
-  const inputs = await generatedInputs(check.property(referenceSubject, context), seed, numRuns);
+  const declared = (base: Tolerance) => (override && base === check.tolerance ? override : base);
+  const inputs = await generatedInputs(check.property(referenceSubject, { tol: declared }), seed, numRuns);
+  const widened: CheckContext = { tol: (base) => widenForFloat32(declared(base)) };
   for (const m of problem.mistakes) {
-    const property = check.property(mistakeSubject(m), context);
-    for (const input of inputs) await property.run(input);
+    const property = check.property(mistakeSubject(m), widened);
+    for (const input of inputs) {
+      const outcome = await property.run(input);
+      if (outcome !== null && !fc.PreconditionFailure.isFailure(outcome)) break;
+    }
   }
 }
 

@@ -15,7 +15,8 @@ import { type Encoded, Unencodable, assignInPlace, decode, encode, keyOf } from 
 
 /** One recorded call: what it returned (or threw), and the arguments it changed (by index; null: unchanged). */
 export interface CallEntry {
-  readonly r?: Encoded;
+  /** What it returned, by its key in `Recordings.values`. */
+  readonly r?: string;
   readonly throws?: string;
   readonly after?: readonly (Encoded | null)[];
   /** A method call: the instance's constructor arguments as the call left them. */
@@ -38,6 +39,11 @@ export interface Recordings {
   readonly exports: Record<string, Shape>;
   /** By function path (`file#name`, `file#Class.method`), then by the call's key. */
   readonly calls: Record<string, Record<string, CallEntry>>;
+  /**
+   * What the calls returned, each once, by a digest of its encoding: a named mistake answers most calls as the
+   * reference does (a wrong Xavier draws He's matrices as the reference draws them), and is stored once.
+   */
+  readonly values: Record<string, Encoded>;
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -68,11 +74,18 @@ function methodNames(Class: AnyClass): string[] {
 
 // ---- Recording -------------------------------------------------------------------------------------------
 
-const recorded: Recordings = { exports: {}, calls: {} };
+const recorded: Recordings = { exports: {}, calls: {}, values: {} };
 
 /** What the calls so far recorded (the recording bundle's result). */
 export function recordingsSoFar(): Recordings {
   return recorded;
+}
+
+/** The key of `value` in the values recorded, stored there once. */
+function stored(value: Encoded): string {
+  const key = keyOf(value);
+  recorded.values[key] ??= value;
+  return key;
 }
 
 function store(path: string, key: string, entry: CallEntry): void {
@@ -90,7 +103,7 @@ function recordCall(path: string, key: string | undefined, call: () => unknown, 
   }
   if (key !== undefined) {
     const r = tryEncode(result);
-    store(path, key, r === undefined ? { unrecordable: true } : { r, ...changed() });
+    store(path, key, r === undefined ? { unrecordable: true } : { r: stored(r), ...changed() });
   }
   return result;
 }
@@ -224,7 +237,7 @@ function answer(entry: CallEntry, args: readonly unknown[], self?: unknown[]): u
   entry.after?.forEach((a, i) => a !== null && assignInPlace(args[i], decode(a)));
   if (entry.self !== undefined && self) assignInPlace(self, decode(entry.self));
   if (entry.throws !== undefined) throw new Error(entry.throws);
-  return decode(entry.r!);
+  return decode(recordings().values[entry.r!]!);
 }
 
 function replayingFunction(path: string): AnyFunction {

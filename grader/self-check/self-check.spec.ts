@@ -43,7 +43,9 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
     return { report: JSON.parse(stdout) as GradeReport, code };
   };
   const installed = (submission: string) => grade({ assignment: loadAssignment(path.join(release, RELEASE_ASSIGNMENT)), submission, visibleOnly: true });
-  const verdicts = (r: GradeReport) => r.problems.map((p) => ({ id: p.id, score: p.score, mistake: p.mistake?.id, failed: p.checks.filter((c) => !c.result.passed).map((c) => c.result.check) }));
+  /** Each check's verdict, the cases it could not judge, and the mistakes named on its failure. */
+  const verdicts = (r: GradeReport) =>
+    new Map(r.problems.flatMap((p) => p.checks.map((c) => [`${p.id} › ${c.result.check}`, { passed: c.result.passed, unjudged: c.result.unjudged ?? 0, named: (c.result.diagnosis ?? []).map((d) => d.id) }] as const)));
 
   it("bundles no module of reference/ that holds an answer, none of the suites' named mistakes, and names none of the staff folders", () => {
     const fromReference = bundled.filter((s) => s.startsWith('reference/') && !s.includes(':'));
@@ -63,12 +65,25 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
     expect(text).not.toContain(root);
   });
 
-  it.concurrent.each(['softmax/correct.py', 'softmax/bug-missing-inv-tau.py', 'huber/correct.py', 'huber/bug-stops-early.py'])(
-    '%s: the scores, failed checks and named mistakes of the installed gradecheck',
+  it.concurrent.each(['softmax/correct.py', 'softmax/bug-missing-inv-tau.py', 'softmax/bug-temperature-ignored.py', 'huber/correct.py', 'huber/bug-stops-early.py', 'huber/bug-lam-not-halved.py'])(
+    '%s: no verdict of the installed gradecheck contradicted, each failure named as the mistake the fixture makes',
     async (file) => {
       const [standalone, reference] = await Promise.all([selfCheck(fixture(file)), installed(fixture(file))]);
-      expect(verdicts(standalone.report)).toEqual(verdicts(reference));
-      expect(standalone.report.score).toBe(reference.score);
+      const [here, there] = [verdicts(standalone.report), verdicts(reference)];
+      expect([...here.keys()]).toEqual([...there.keys()]);
+      const made = /bug-(.+)\.py$/.exec(file)?.[1];
+      for (const [check, v] of there) {
+        const w = here.get(check)!;
+        // What the installed gradecheck passes, the self-check passes; what it fails, the self-check fails or says
+        // it could not judge (the cases that needed the reference's answer at the student's own values).
+        if (v.passed) expect(w, check).toMatchObject({ passed: true });
+        else expect(!w.passed || w.unjudged > 0, `${check}: failed when installed, passed here with every case judged`).toBe(true);
+        // Not shrunk here: a failure is named on the drawn input, where the mistakes' answers were recorded. (The
+        // other family's functions are missing from the file: not a mistake.)
+        if (!w.passed && check.startsWith(path.dirname(file))) expect(w.named, check).toEqual([made]);
+      }
+      expect(made === undefined || [...here.values()].some((w) => !w.passed), 'a buggy fixture fails a check here too').toBe(true);
+      if ([...there].every(([check, v]) => v.passed || !here.get(check)!.passed)) expect(standalone.report.score).toBe(reference.score);
     },
   );
 

@@ -8,7 +8,7 @@ import { matchesOracle } from '../../src/laws.ts';
 import { runCheck } from '../../src/runner.ts';
 import { moduleSubject } from '../../src/subject.ts';
 import { tolerance } from '../../src/tolerance.ts';
-import { NotJudgedHere, isNotJudgedHere } from '../../src/unjudged.ts';
+import { NotJudgedHere, isNotJudgedHere, reportDrawnInputs } from '../../src/unjudged.ts';
 
 const sum = (x: readonly number[]) => x.reduce((s, v) => s + v, 0);
 
@@ -57,5 +57,16 @@ describe('cases not judged here', () => {
     expect(isNotJudgedHere(new Error('other'))).toBe(false);
     expect(isNotJudgedHere(undefined)).toBe(false);
     expect(new NotJudgedHere('total([1])').message).toBe("not judged here: the reference's answer to total([1]) is not part of this self-check");
+  });
+
+  // Last: it switches shrinking off for the rest of this file's process, as the self-check's entry does for its own.
+  it('in a self-check judging from recordings, a failure is reported on the input drawn, not shrunk', async () => {
+    const everywhere = partialOracle(() => true);
+    const shrunk = await runCheck('toy', everywhere, doubles, { seed: 3, numRuns: 50 });
+    expect(shrunk.path).toContain(':');
+    reportDrawnInputs();
+    const drawn = await runCheck('toy', everywhere, doubles, { seed: 3, numRuns: 50 });
+    expect(drawn).toMatchObject({ passed: false, path: shrunk.path!.split(':')[0] });
+    expect((drawn.counterexample as number[]).length).toBeGreaterThan((shrunk.counterexample as number[]).length);
   });
 });
