@@ -34,6 +34,13 @@ export function reportDrawnInputs(): void {
 /** Whether a failing case is shrunk before it is reported (always, but in a self-check judging from recordings). */
 export const shrinksFailures = (): boolean => !recordedInputsOnly;
 
+/** What a passed check says of its cases not judged here (`runs` in all). */
+export const unjudgedSentence = (unjudged: number, runs: number): string => (unjudged === runs ? 'not judged here' : `${unjudged} of its ${runs} cases not judged here`);
+
+/** Why a self-check leaves cases not judged (said once per report). */
+export const UNJUDGED_WHY =
+  "this self-check holds the reference's answers to the inputs it draws, not to inputs made from your answers (a shrunk input, your fit's parameters); those cases are judged when you submit";
+
 /** The cases of one check run that could not be judged. */
 export interface UnjudgedCount {
   count: number;

@@ -4,6 +4,7 @@
 // full weight. Declared as a schema so what we write is validated, not assumed.
 
 import { z } from 'zod';
+import { unjudgedSentence } from '../../src/unjudged.ts';
 import type { GradeReport } from '../report.ts';
 import { questionPassed } from './question.ts';
 import { bonusNote } from './bonus.ts';
@@ -39,7 +40,7 @@ export function toClassroom(report: GradeReport): ClassroomResults {
         status: c.result.passed || p.bonus ? ('pass' as const) : ('fail' as const),
         score: c.score,
         max_score: p.bonus ? 0 : c.maxScore, // a bonus's points come on top of the maximum
-        ...(c.result.passed ? {} : { message: c.result.failure?.message ?? 'failed' }),
+        ...(c.result.passed ? (c.result.unjudged ? { message: unjudgedSentence(c.result.unjudged, c.result.numRuns) } : {}) : { message: c.result.failure?.message ?? 'failed' }),
       })),
       ...(p.adjustment && p.mistake ? [{ name: `${p.id} › named mistake: ${p.mistake.title}`, status: 'fail' as const, score: p.adjustment.score, max_score: 0 }] : []),
     ]),

@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { type ReplayContext, formatCheckResult } from '../../src/format.ts';
+import { UNJUDGED_WHY, unjudgedSentence } from '../../src/unjudged.ts';
 import { type GradeReport, replayContext } from '../report.ts';
 import { type NotebookReport, cellSummary } from '../notebook.ts';
 import type { PickedFile } from '../submission.ts';
@@ -18,7 +19,10 @@ const fmt = (x: number) => String(Math.round(x * 100) / 100);
 /** A check's feedback; a visible failure ends with how to replay it (on which submission, through which assignment). */
 export function checkFeedback(problem: ScoredProblem, check: ScoredCheck, replay: ReplayContext = {}): string {
   const view = checkView(check);
-  if (view.kind === 'passed') return `Passed (${view.numRuns} random cases).`;
+  if (view.kind === 'passed') {
+    const { unjudged } = check.result;
+    return unjudged ? `Passed (${view.numRuns} random cases; ${unjudgedSentence(unjudged, view.numRuns)}: ${UNJUDGED_WHY}).` : `Passed (${view.numRuns} random cases).`;
+  }
   const lines: string[] = [];
   if (problem.mistake) lines.push(`**Named mistake: ${problem.mistake.title}** (−${fmt(problem.mistake.deduct)} points). ${problem.mistake.hint}`);
   for (const other of problem.alsoFits ?? []) lines.push(`The failing input fits this mistake too: ${other.title}. ${other.hint}`);

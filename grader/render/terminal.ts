@@ -1,6 +1,7 @@
 // The terminal view of a report (gradecheck check / grade).
 
 import { formatCheckResult } from '../../src/format.ts';
+import { UNJUDGED_WHY, unjudgedSentence } from '../../src/unjudged.ts';
 import { type GradeReport, replayContext } from '../report.ts';
 import { conventionSentence, notebookSentence, pickedFileSentence } from './markdown.ts';
 import { executionSentence } from './execution.ts';
@@ -9,10 +10,6 @@ import { bonusNote } from './bonus.ts';
 
 const fmt = (x: number) => String(Math.round(x * 100) / 100);
 
-/** A self-check's check whose cases it could not all judge (src/unjudged.ts). */
-const unjudgedSentence = (unjudged: number, runs: number) => (unjudged === runs ? 'not judged here' : `${unjudged} of its ${runs} cases not judged here`);
-const UNJUDGED_WHY =
-  "~ not judged here: this self-check holds the reference's answers to the inputs it draws, not to inputs made from your answers (a shrunk input, your fit's parameters); those cases are judged when you submit";
 
 export function reportTerminal(report: GradeReport): string {
   if (report.ungradable) return `UNGRADABLE (not a grade): ${report.ungradable}`;
@@ -59,7 +56,7 @@ export function reportTerminal(report: GradeReport): string {
     out.push(`${questionPassed(q) ? '✓' : '✗'} ${q.id}: ${fmt(q.score)} / ${fmt(q.points)} points (written answer)`);
     if (!questionPassed(q) || q.outcome.kind === 'wrong_form') out.push(`    ${questionFeedback(q)}`);
   }
-  if (report.problems.some((p) => p.checks.some((c) => c.result.unjudged))) out.push(UNJUDGED_WHY);
+  if (report.problems.some((p) => p.checks.some((c) => c.result.unjudged))) out.push(`~ not judged here: ${UNJUDGED_WHY}`);
   if (report.unknownAnswers?.length) out.push(`! answers for unknown questions (ignored): ${report.unknownAnswers.join(', ')}`);
   const late = report.lateFactor < 1 ? ` (late factor ${fmt(report.lateFactor)})` : '';
   out.push(`score: ${fmt(report.score)} / ${fmt(report.maxScore)}${late}  [seed ${report.seed}, ${(report.executionTimeMs / 1000).toFixed(1)} s]`);

@@ -14,6 +14,10 @@ import { writeRelease } from '../release.ts';
 import { RELEASE_ASSIGNMENT, SELF_CHECK_CLI, SELF_CHECK_DIR } from '../release-layout.ts';
 import type { GradeReport } from '../report.ts';
 import { testTempDir } from '../test-temp.ts';
+import { toClassroom } from '../render/classroom.ts';
+import { checkFeedback } from '../render/markdown.ts';
+import { reportTerminal } from '../render/terminal.ts';
+import { UNJUDGED_WHY } from '../../src/unjudged.ts';
 import { writeSelfCheck } from './build.ts';
 import { RECORDINGS_FILE } from './recordings.ts';
 
@@ -115,11 +119,20 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
     expect(stderr).toMatch(/^UNGRADABLE \(not a grade\): this self-check's recorded answers \(.*recordings\.json\.gz\) cannot be read/);
   });
 
-  it('a correct fit it cannot judge at its own answer says "not judged here", and passes', async () => {
+  it('a correct fit it cannot judge at its own answer says "not judged here" in every view, and passes', async () => {
     const { report } = await selfCheck(fixture('huber/correct.py'));
     const fit = report.problems.find((p) => p.id === 'huber-fit')!;
     expect(fit.score).toBe(fit.points);
     // The fit's objective is the reference's loss at the student's parameters: not an input the release drew.
-    expect(fit.checks.some((c) => (c.result.unjudged ?? 0) > 0)).toBe(true);
+    const objective = fit.checks.find((c) => c.result.check === 'objective-at-most-reference')!;
+    const { numRuns, unjudged } = objective.result;
+    expect(objective.result.passed).toBe(true);
+    expect(unjudged).toBeGreaterThan(numRuns / 2);
+    const said = `${unjudged} of its ${numRuns} cases not judged here`;
+    expect(reportTerminal(report)).toContain(`\n    ~ objective-at-most-reference: ${said}\n`);
+    expect(reportTerminal(report)).toContain(`~ not judged here: ${UNJUDGED_WHY}`);
+    expect(checkFeedback(fit, objective)).toBe(`Passed (${numRuns} random cases; ${said}: ${UNJUDGED_WHY}).`);
+    const classroom = toClassroom(report).tests.find((t) => t.name === 'huber-fit › objective-at-most-reference');
+    expect(classroom).toMatchObject({ status: 'pass', message: said });
   });
 });
