@@ -7,16 +7,16 @@ import { runProblem } from '../src/runner.ts';
 import { moduleSubject } from '../src/subject.ts';
 import * as reference from '../reference/index.ts';
 import { problemIds, problems } from './registry.ts';
-import { mistakeSubject, variantsOf } from './subjects.ts';
+import { mistakeSubject, referenceUnder, variantsOf } from './subjects.ts';
 import { TEST_SEED } from './seed.ts';
 
 const conventions = problemIds.flatMap((id) => ((problems[id] as { conventions?: readonly import('../src/problem.ts').Convention[] }).conventions ?? []).map((c) => [id, c.id, c] as const));
 
-describe.each(conventions)('%s, convention %s', (_, __, convention) => {
+describe.each(conventions)('%s, convention %s', (catalogId, __, convention) => {
   const problem = convention.problem;
 
   it('passes every check on the reference as the handout defines it', async () => {
-    const result = await runProblem(problem, moduleSubject(`reference:${convention.id}`, { ...reference, ...convention.implementation }), { seed: TEST_SEED });
+    const result = await runProblem(problem, referenceUnder(problems[catalogId], convention.id), { seed: TEST_SEED });
     expect(result.checks.filter((c) => !c.passed).map((c) => `${c.check}: ${c.failure?.message}`)).toEqual([]);
   });
 

@@ -1,12 +1,18 @@
 // The in-process subjects of the spec: the reference, and the reference with one named mistake put in.
 
-import type { Mistake } from '../src/problem.ts';
+import type { Mistake, Problem } from '../src/problem.ts';
 import { type Subject, moduleSubject } from '../src/subject.ts';
 import * as reference from '../reference/index.ts';
 
 export type ReferenceModule = typeof reference;
 
 export const referenceSubject: Subject = moduleSubject('reference', reference);
+
+/** The reference as a handout's convention of `catalog` defines it; the catalog's own where none is named. */
+export function referenceUnder(catalog: Problem, conventionId: string | undefined): Subject {
+  const convention = catalog.conventions?.find((c) => c.id === conventionId);
+  return convention ? moduleSubject(`reference:${convention.id}`, { ...reference, ...convention.implementation }) : referenceSubject;
+}
 
 /** Declares a named mistake; its implementation overrides reference functions (typed by their signatures). */
 export function mistake(spec: {

@@ -9,7 +9,8 @@ import { generatedInputs } from '../../src/first-pass.ts';
 import type { Check, CheckContext, Problem } from '../../src/problem.ts';
 import { checkSeed, runProblem } from '../../src/runner.ts';
 import { type Tolerance, widenForFloat32 } from '../../src/tolerance.ts';
-import { mistakeSubject, referenceSubject } from '../../spec/subjects.ts';
+import { problems } from '../../spec/registry.ts';
+import { mistakeSubject, referenceSubject, referenceUnder } from '../../spec/subjects.ts';
 import { loadAssignment } from '../assignment.ts';
 import { planProblems } from '../problem-plan.ts';
 import { type Recordings, recordingsSoFar } from './recordings.ts';
@@ -37,10 +38,10 @@ export async function recordVisibleChecks(assignmentFile: string): Promise<Recor
   const assignment = loadAssignment(assignmentFile);
   for (const plan of planProblems(assignment, true)) {
     if (plan.visible.length === 0) continue;
-    for (const { problem } of plan.accepted) {
-      // The reference subject answers through the same modules: a named mistake computed from the reference's
-      // answer to the drawn input finds it recorded, and names itself on the student's failure there.
-      await runProblem(problem, referenceSubject, { seed: assignment.seed, only: plan.visible, runs: plan.runs, overrides: plan.overrides });
+    for (const { problem, convention } of plan.accepted) {
+      // The reference as the handout defines it (seed 003's decay rule), so that each check passes and runs every
+      // case a correct submission runs.
+      await runProblem(problem, referenceUnder(problems[plan.settings.id], convention?.id), { seed: assignment.seed, only: plan.visible, runs: plan.runs, overrides: plan.overrides });
       for (const check of problem.checks.filter((c) => plan.visible.includes(c.id))) {
         await drawnCasesOnMistakes(problem, check, checkSeed(assignment.seed, problem.id, check.id), plan.runs[check.id] ?? check.numRuns, plan.overrides[check.id]);
       }

@@ -33,7 +33,10 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
   beforeAll(async () => {
     const assignment = loadAssignment(path.join(root, 'fixtures', 'assignments', 'catalog-seed-000.yaml'));
     const tested = ['softmax-temperature', 'softmax-jacobian', 'huber-gradient', 'huber-fit', 'huber-loss'];
-    writeRelease({ ...assignment, problems: assignment.problems.filter((p) => tested.includes(p.id)) }, release, { standalone: true });
+    // And seed 003's decay rule, a handout's own convention (the catalog's rule is one of its mistakes there).
+    const decay = loadAssignment(path.join(root, 'fixtures', 'assignments', 'catalog-seed-003.yaml')).problems.find((p) => p.id === 'sgd-weight-decay')!;
+    const problems = [...assignment.problems.filter((p) => tested.includes(p.id)), { ...decay, convention: 'penalty-over-lr', mistakes: {} }];
+    writeRelease({ ...assignment, problems }, release, { standalone: true });
     ({ bundled } = await writeSelfCheck(release, path.join(release, RELEASE_ASSIGNMENT)));
   }, 300_000);
 
@@ -117,6 +120,15 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
     const { code, stderr } = await run(fixture('softmax/correct.py'), damaged);
     expect(code).toBe(3);
     expect(stderr).toMatch(/^UNGRADABLE \(not a grade\): this self-check's recorded answers \(.*recordings\.json\.gz\) cannot be read/);
+  });
+
+  it("a handout's convention is recorded on its own reference: code following it is judged on every case, the catalog's rule named as the mistake", async () => {
+    const decay = (r: GradeReport) => r.problems.find((p) => p.id === 'sgd-weight-decay')!;
+    const handouts = decay((await selfCheck(fixture('optimizers/bug-decay-not-scaled-by-lr.py'))).report);
+    expect(handouts.score).toBe(handouts.points);
+    expect(handouts.checks.map((c) => c.result.unjudged ?? 0)).toEqual(handouts.checks.map(() => 0));
+    const catalogs = decay((await selfCheck(fixture('optimizers/correct.py'))).report);
+    expect(catalogs.checks.filter((c) => !c.result.passed).map((c) => c.result.diagnosis?.[0]?.id)).toEqual(['decay-scaled-by-lr']);
   });
 
   it('a correct fit it cannot judge at its own answer says "not judged here" in every view, and passes', async () => {
