@@ -8,7 +8,7 @@ import { isNotJudgedHere } from '../../src/unjudged.ts';
 import { type ScoredProblem, scoreProblem } from '../score.ts';
 import { type Aspect, assigningCells, cellPhrase, describedNumbers, fail, firstCellMatching, flatNumbers, layerPattern, resolveModelClass, troubleSentence } from './aspect.ts';
 import { judgeDescent } from './descent.ts';
-import { judgeInitialised } from './judge-init.ts';
+import { judgeInitialised, layerDistributions } from './judge-init.ts';
 import { judgeModel } from './model.ts';
 import { expectedNumbers } from './references.ts';
 import { judgePrinted } from './printed.ts';
@@ -304,6 +304,17 @@ function aspectsOf(check: ExecutionCheck, checks: readonly ExecutionCheck[], res
   if ('trained' in check) return judgeTrained(check, result, sources, beatenBy(check, checks));
   if ('descent' in check) return judgeDescent(check, result, sources);
   return judgePrinted(check, result, sources);
+}
+
+/**
+ * Asks the reference what the judge of `check` will ask it from the assignment's settings alone (the numbers a
+ * value or written check expects, the distribution of each layer of an initialised one), and nothing that depends
+ * on a student's values: what a self-check records of an executed check (grader/self-check/record-entry.ts).
+ */
+export function askReferenceFromSettings(check: ExecutionCheck): void {
+  if ('written' in check) expectedNumbers(check.written.expected);
+  else if ('initialised' in check) layerDistributions(check);
+  else if ('value' in check) expectedNumbers(check.expected);
 }
 
 /**

@@ -12,6 +12,7 @@ import { type Tolerance, widenForFloat32 } from '../../src/tolerance.ts';
 import { problems } from '../../spec/registry.ts';
 import { mistakeSubject, referenceSubject, referenceUnder } from '../../spec/subjects.ts';
 import { loadAssignment } from '../assignment.ts';
+import { askReferenceFromSettings } from '../execution/judge.ts';
 import { planProblems } from '../problem-plan.ts';
 import { type Recordings, recordingsSoFar } from './recordings.ts';
 
@@ -47,5 +48,7 @@ export async function recordVisibleChecks(assignmentFile: string): Promise<Recor
       }
     }
   }
+  // Executed-notebook checks: what their judges ask the reference from the settings (a student's values are not here).
+  for (const check of assignment.execute?.checks ?? []) if (check.visibility === 'visible') askReferenceFromSettings(check);
   return recordingsSoFar();
 }

@@ -26,6 +26,50 @@ const fixture = (f: string) => path.join(root, 'fixtures', 'submissions', f);
 /** The modules of reference/ that hold no answer (argument checks, batching, a stand-in data generator, the index). */
 const NOT_ANSWERS = ['index.ts', 'validate.ts', 'loader.ts', 'params.ts', 'fashion-mnist.ts'];
 
+/** Runs the self-check of `release` on a submission, as a student types it there. */
+const run = (release: string, submission: string) =>
+  promisify(execFile)(process.execPath, [path.join(release, SELF_CHECK_DIR, SELF_CHECK_CLI), 'check', submission, '--assignment', RELEASE_ASSIGNMENT, '--json'], { cwd: release, maxBuffer: 64 << 20 }).then(
+    (r) => ({ ...r, code: 0 }),
+    (e: { stdout: string; stderr: string; code: number }) => e,
+  );
+const selfCheck = async (release: string, submission: string): Promise<{ report: GradeReport; code: number }> => {
+  const { stdout, code } = await run(release, submission);
+  return { report: JSON.parse(stdout) as GradeReport, code };
+};
+/** The installed gradecheck's `check` of the same release. */
+const installed = (release: string, submission: string) => grade({ assignment: loadAssignment(path.join(release, RELEASE_ASSIGNMENT)), submission, visibleOnly: true });
+
+/** Each check's verdict, the cases it could not judge, and the mistakes named on its failure. */
+const verdicts = (r: GradeReport) =>
+  new Map<string, { passed: boolean; unjudged: number; named: string[] }>(r.problems.flatMap((p) => p.checks.map((c) => [`${p.id} › ${c.result.check}`, { passed: c.result.passed, unjudged: c.result.unjudged ?? 0, named: (c.result.diagnosis ?? []).map((d) => d.id) }] as const)));
+
+/**
+ * The self-check contradicts no verdict of the installed gradecheck: what that passes it passes; what that fails it
+ * fails, or says it could not judge (cases that needed the reference's answer at the student's own values). Its
+ * failures of `family`'s checks name `made` (not shrunk: named on the drawn input, where the mistakes' answers were
+ * recorded; `made` undefined: none the installed gradecheck does not name). The scores agree where every failure is
+ * judged.
+ */
+async function expectNoContradiction(release: string, file: string, family: string, made: string | undefined): Promise<GradeReport> {
+  const [standalone, reference] = await Promise.all([selfCheck(release, fixture(file)), installed(release, fixture(file))]);
+  // An executed check judged at the student's own values is one aspect here, "judged", not judged.
+  const wholly = standalone.report.problems.filter((p) => p.checks.length === 1 && p.checks[0]!.result.check === 'judged').map((p) => p.id);
+  for (const id of wholly) expect(standalone.report.problems.find((p) => p.id === id)!.checks[0]!.result).toMatchObject({ passed: true, unjudged: 1 });
+  const judgedHere = (verdict: Map<string, unknown>) => [...verdict.keys()].filter((check) => !wholly.includes(check.split(' › ')[0]!));
+  const [here, there] = [verdicts(standalone.report), verdicts(reference)];
+  expect(judgedHere(here)).toEqual(judgedHere(there));
+  for (const check of judgedHere(there)) {
+    const [v, w] = [there.get(check)!, here.get(check)!];
+    if (v.passed) expect(w, check).toMatchObject({ passed: true });
+    else expect(!w.passed || w.unjudged > 0, `${check}: failed when installed, passed here with every case judged`).toBe(true);
+    // Without a mistake to name, one the installed gradecheck names may go unnamed here (its answer not recorded).
+    if (!w.passed && check.startsWith(family)) expect(w.named, check).toEqual(made === undefined ? w.named.filter((m) => v.named.includes(m)) : [made]);
+  }
+  expect(made === undefined || [...here.values()].some((w) => !w.passed), 'a buggy fixture fails a check here too').toBe(true);
+  if (wholly.length === 0 && [...there].every(([check, v]) => v.passed || !here.get(check)!.passed)) expect(standalone.report.score).toBe(reference.score);
+  return standalone.report;
+}
+
 describe("a standalone self-check (release --standalone) of catalog-seed-000.yaml's softmax and Huber problems", () => {
   // Outside this checkout: node's module resolution must not find gradecheck's node_modules from there.
   const release = testTempDir('standalone');
@@ -33,26 +77,9 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
   beforeAll(async () => {
     const assignment = loadAssignment(path.join(root, 'fixtures', 'assignments', 'catalog-seed-000.yaml'));
     const tested = ['softmax-temperature', 'softmax-jacobian', 'huber-gradient', 'huber-fit', 'huber-loss'];
-    // And seed 003's decay rule, a handout's own convention (the catalog's rule is one of its mistakes there).
-    const decay = loadAssignment(path.join(root, 'fixtures', 'assignments', 'catalog-seed-003.yaml')).problems.find((p) => p.id === 'sgd-weight-decay')!;
-    const problems = [...assignment.problems.filter((p) => tested.includes(p.id)), { ...decay, convention: 'penalty-over-lr', mistakes: {} }];
-    writeRelease({ ...assignment, problems }, release, { standalone: true });
+    writeRelease({ ...assignment, problems: assignment.problems.filter((p) => tested.includes(p.id)) }, release, { standalone: true });
     ({ bundled } = await writeSelfCheck(release, path.join(release, RELEASE_ASSIGNMENT)));
   }, 300_000);
-
-  const run = (submission: string, from = release) =>
-    promisify(execFile)(process.execPath, [path.join(from, SELF_CHECK_DIR, SELF_CHECK_CLI), 'check', submission, '--assignment', RELEASE_ASSIGNMENT, '--json'], { cwd: from, maxBuffer: 64 << 20 }).then(
-      (r) => ({ ...r, code: 0 }),
-      (e: { stdout: string; stderr: string; code: number }) => e,
-    );
-  const selfCheck = async (submission: string): Promise<{ report: GradeReport; code: number }> => {
-    const { stdout, code } = await run(submission);
-    return { report: JSON.parse(stdout) as GradeReport, code };
-  };
-  const installed = (submission: string) => grade({ assignment: loadAssignment(path.join(release, RELEASE_ASSIGNMENT)), submission, visibleOnly: true });
-  /** Each check's verdict, the cases it could not judge, and the mistakes named on its failure. */
-  const verdicts = (r: GradeReport) =>
-    new Map(r.problems.flatMap((p) => p.checks.map((c) => [`${p.id} › ${c.result.check}`, { passed: c.result.passed, unjudged: c.result.unjudged ?? 0, named: (c.result.diagnosis ?? []).map((d) => d.id) }] as const)));
 
   it("bundles no module of reference/ that holds an answer, none of the suites' named mistakes, and names none of the staff folders", () => {
     const fromReference = bundled.filter((s) => s.startsWith('reference/') && !s.includes(':'));
@@ -75,22 +102,8 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
   it.concurrent.each(['softmax/correct.py', 'softmax/bug-missing-inv-tau.py', 'softmax/bug-temperature-ignored.py', 'huber/correct.py', 'huber/bug-stops-early.py', 'huber/bug-lam-not-halved.py'])(
     '%s: no verdict of the installed gradecheck contradicted, each failure named as the mistake the fixture makes',
     async (file) => {
-      const [standalone, reference] = await Promise.all([selfCheck(fixture(file)), installed(fixture(file))]);
-      const [here, there] = [verdicts(standalone.report), verdicts(reference)];
-      expect([...here.keys()]).toEqual([...there.keys()]);
-      const made = /bug-(.+)\.py$/.exec(file)?.[1];
-      for (const [check, v] of there) {
-        const w = here.get(check)!;
-        // What the installed gradecheck passes, the self-check passes; what it fails, the self-check fails or says
-        // it could not judge (the cases that needed the reference's answer at the student's own values).
-        if (v.passed) expect(w, check).toMatchObject({ passed: true });
-        else expect(!w.passed || w.unjudged > 0, `${check}: failed when installed, passed here with every case judged`).toBe(true);
-        // Not shrunk here: a failure is named on the drawn input, where the mistakes' answers were recorded. (The
-        // other family's functions are missing from the file: not a mistake.)
-        if (!w.passed && check.startsWith(path.dirname(file))) expect(w.named, check).toEqual([made]);
-      }
-      expect(made === undefined || [...here.values()].some((w) => !w.passed), 'a buggy fixture fails a check here too').toBe(true);
-      if ([...there].every(([check, v]) => v.passed || !here.get(check)!.passed)) expect(standalone.report.score).toBe(reference.score);
+      // The other family's functions are missing from the file: not a mistake.
+      await expectNoContradiction(release, file, path.dirname(file), /bug-(.+)\.py$/.exec(file)?.[1]);
     },
   );
 
@@ -106,9 +119,9 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
   });
 
   it('a JavaScript submission is checked; a TypeScript one is ungradable (exit 3: no compiler carried), never a 0', async () => {
-    const js = await selfCheck(fixture('softmax/correct.mjs'));
+    const js = await selfCheck(release, fixture('softmax/correct.mjs'));
     expect(js.report.problems.filter((p) => p.id.startsWith('softmax-')).every((p) => p.score === p.points)).toBe(true);
-    const ts = await selfCheck(fixture('softmax/bug-missing-diag.ts'));
+    const ts = await selfCheck(release, fixture('softmax/bug-missing-diag.ts'));
     expect(ts.code).toBe(3);
     expect(ts.report.ungradable).toMatch(/TypeScript submission needs tsx/);
   });
@@ -117,22 +130,13 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
     const damaged = testTempDir('standalone-damaged');
     cpSync(release, damaged, { recursive: true });
     rmSync(path.join(damaged, SELF_CHECK_DIR, 'dist', RECORDINGS_FILE));
-    const { code, stderr } = await run(fixture('softmax/correct.py'), damaged);
+    const { code, stderr } = await run(damaged, fixture('softmax/correct.py'));
     expect(code).toBe(3);
     expect(stderr).toMatch(/^UNGRADABLE \(not a grade\): this self-check's recorded answers \(.*recordings\.json\.gz\) cannot be read/);
   });
 
-  it("a handout's convention is recorded on its own reference: code following it is judged on every case, the catalog's rule named as the mistake", async () => {
-    const decay = (r: GradeReport) => r.problems.find((p) => p.id === 'sgd-weight-decay')!;
-    const handouts = decay((await selfCheck(fixture('optimizers/bug-decay-not-scaled-by-lr.py'))).report);
-    expect(handouts.score).toBe(handouts.points);
-    expect(handouts.checks.map((c) => c.result.unjudged ?? 0)).toEqual(handouts.checks.map(() => 0));
-    const catalogs = decay((await selfCheck(fixture('optimizers/correct.py'))).report);
-    expect(catalogs.checks.filter((c) => !c.result.passed).map((c) => c.result.diagnosis?.[0]?.id)).toEqual(['decay-scaled-by-lr']);
-  });
-
   it('a correct fit it cannot judge at its own answer says "not judged here" in every view, and passes', async () => {
-    const { report } = await selfCheck(fixture('huber/correct.py'));
+    const { report } = await selfCheck(release, fixture('huber/correct.py'));
     const fit = report.problems.find((p) => p.id === 'huber-fit')!;
     expect(fit.score).toBe(fit.points);
     // The fit's objective is the reference's loss at the student's parameters: not an input the release drew.
@@ -146,5 +150,31 @@ describe("a standalone self-check (release --standalone) of catalog-seed-000.yam
     expect(checkFeedback(fit, objective)).toBe(`Passed (${numRuns} random cases; ${said}: ${UNJUDGED_WHY}).`);
     const classroom = toClassroom(report).tests.find((t) => t.name === 'huber-fit › objective-at-most-reference');
     expect(classroom).toMatchObject({ status: 'pass', message: said });
+  });
+});
+
+describe("a standalone self-check of seed-003.yaml (notebooks; a handout's convention; executed checks)", () => {
+  const release = testTempDir('standalone-seed-003');
+  beforeAll(async () => {
+    writeRelease(loadAssignment(path.join(root, 'fixtures', 'assignments', 'seed-003.yaml')), release, { standalone: true });
+    await writeSelfCheck(release, path.join(release, RELEASE_ASSIGNMENT));
+  }, 300_000);
+
+  it('a correct notebook: full marks, every case judged but those of the gradient-descent loop, judged at its own iterates', async () => {
+    const report = await expectNoContradiction(release, 'seed-003-handout/correct.ipynb', '', undefined);
+    expect(report.score).toBe(report.maxScore);
+    // The decay rule is the handout's own convention, recorded on its reference; mean_grads and the loops' layers
+    // are asked of the reference from the assignment's settings (askReferenceFromSettings).
+    const unjudged = report.problems.filter((p) => p.checks.some((c) => c.result.unjudged));
+    expect(unjudged.map((p) => p.id)).toEqual(['gradient-descent-loop']);
+  });
+
+  it.concurrent.each([
+    ['seed-003-handout/bug-decay-scaled-by-lr.ipynb', 'sgd-weight-decay', 'decay-scaled-by-lr'],
+    ['seed-003-executed/bug-rms-as-std.ipynb', 'rms-grads', undefined],
+    ['seed-003-handout/bug-he-fan-out.ipynb', 'kaiming-loop', undefined],
+  ])('%s: loses %s as installed, no verdict contradicted', async (file, problem, made) => {
+    const report = await expectNoContradiction(release, file, problem, made);
+    expect(report.problems.find((p) => p.id === problem)!.checks.some((c) => !c.result.passed)).toBe(true);
   });
 });
