@@ -23,6 +23,13 @@ const DEFAULT_SEED = 20261122;
 /** Exit codes (docs/cli.md). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, ungradable: 3 } as const;
 
+/** `check`'s exit: ok when every check passes and every question earns its points; a bonus left undone falls short of nothing. */
+export function checkExitCode(report: GradeReport): number {
+  if (report.ungradable) return EXIT.ungradable;
+  const allPassed = report.problems.every((p) => p.bonus || p.checks.every((c) => c.result.passed)) && report.questions.every((q) => q.score === q.points);
+  return allPassed ? EXIT.ok : EXIT.failed;
+}
+
 function parseInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got "${value}"`);
@@ -309,9 +316,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (options.html !== undefined) writeAtomic(options.html, (await import('./render/html.ts')).reportHtml(report));
       if (options.classroom !== undefined) writeAtomic(options.classroom, (await import('./render/classroom.ts')).classroomPayload(report));
       write(options.json ? JSON.stringify(report, null, 2) : `${reportTerminal(report)}${options.html !== undefined ? `\nwrote ${options.html}` : ''}`);
-      // A bonus left undone does not make a submission fall short.
-      const allPassed = report.problems.every((p) => p.bonus || p.checks.every((c) => c.result.passed)) && report.questions.every((q) => q.score === q.points);
-      exitCode = report.ungradable ? EXIT.ungradable : allPassed ? EXIT.ok : EXIT.failed;
+      exitCode = checkExitCode(report);
     });
 
   program
