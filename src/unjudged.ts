@@ -1,6 +1,6 @@
 // Cases a run cannot judge. A student's self-check built without reference/ (grader/self-check/) holds the
-// reference's answers to the visible checks' drawn inputs only: a case that needs any other answer (a shrink
-// step, an input built from the student's own answer) cannot be judged there. Such a case neither passes nor
+// reference's answers to the visible checks' drawn inputs only: a case that needs any other answer (an input
+// built from the student's own answer, a shrink step where shrinking runs) cannot be judged there. Such a case neither passes nor
 // fails: it is counted, and the check is decided by the cases that could be judged.
 
 import fc from 'fast-check';
@@ -39,7 +39,7 @@ export const unjudgedSentence = (unjudged: number, runs: number): string => (unj
 
 /** Why a self-check leaves cases not judged (said once per report). */
 export const UNJUDGED_WHY =
-  "this self-check holds the reference's answers to the inputs it draws, not to inputs made from your answers (a shrunk input, your fit's parameters); those cases are judged when you submit";
+  "this self-check holds the reference's answers to the inputs it draws, not to inputs made from your answers (your fit's parameters, your training loop's iterates); those cases are judged when you submit";
 
 /** The cases of one check run that could not be judged. */
 export interface UnjudgedCount {
